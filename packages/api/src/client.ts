@@ -1,0 +1,22 @@
+import { QueryClient } from "@tanstack/react-query";
+import { httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCReact } from "@trpc/react-query";
+import superjson from "superjson";
+import type { AppRouter } from "./root";
+
+/** React hooks for interactive widgets; loaders and actions use the server caller instead. */
+export const trpc = createTRPCReact<AppRouter>();
+
+export function createTrpcClient() {
+  return trpc.createClient({
+    links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })],
+  });
+}
+
+export function createQueryClient() {
+  return new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } });
+}
+
+export function isTrpcClientError(e: unknown): e is TRPCClientError<AppRouter> {
+  return e instanceof TRPCClientError;
+}

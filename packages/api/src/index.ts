@@ -1,0 +1,4 @@
+export { type AppName, type Context, createContext, type Principal } from "./context";
+export { handleTrpcRequest, TRPC_ENDPOINT } from "./http";
+export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root";
+export { serverCaller } from "./server-caller";

@@ -1,0 +1,19 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { authRouter } from "./routers/auth";
+import { outboxRouter } from "./routers/outbox";
+import { portalRouter } from "./routers/portal";
+import { staffRouter } from "./routers/staff";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  staff: staffRouter,
+  portal: portalRouter,
+  outbox: outboxRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,114 @@
+import {
+  invalidateAllSessions,
+  invalidateSession,
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  serializeBlankSessionCookie,
+  serializeSessionCookie,
+} from "@xplorium/auth";
+import {
+  emailSchema,
+  recordAudit,
+  requestCustomerCode,
+  signInStaff,
+  verifyCustomerCode,
+  verifyCustomerLink,
+} from "@xplorium/core";
+import { z } from "zod";
+import { cookieSettings } from "../context";
+import { appProcedure, createTRPCRouter, publicProcedure, signedInProcedure } from "../trpc";
+
+const staffSignInInput = z.object({
+  email: emailSchema,
+  password: z.string().min(1, { message: "Enter your password." }).max(256),
+});
+
+const codeInput = z.object({
+  email: emailSchema,
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, { message: "The code is the 6 digits from the email." }),
+});
+
+export const authRouter = createTRPCRouter({
+  staff: createTRPCRouter({
+    signIn: appProcedure("admin")
+      .input(staffSignInInput)
+      .mutation(async ({ ctx, input }) => {
+        const { token, staff } = await signInStaff(ctx.db, input, ctx.meta);
+        ctx.resHeaders.append("Set-Cookie", serializeSessionCookie("STAFF", token, cookieSettings(ctx.env)));
+        return { staff };
+      }),
+  }),
+
+  customer: createTRPCRouter({
+    requestCode: appProcedure("portal")
+      .input(z.object({ email: emailSchema }))
+      .mutation(({ ctx, input }) => requestCustomerCode(ctx.db, ctx.env, input, ctx.meta)),
+
+    verifyCode: appProcedure("portal")
+      .input(codeInput)
+      .mutation(async ({ ctx, input }) => {
+        const { token, customer } = await verifyCustomerCode(ctx.db, ctx.env, input, ctx.meta);
+        ctx.resHeaders.append("Set-Cookie", serializeSessionCookie("CUSTOMER", token, cookieSettings(ctx.env)));
+        return { customer: { id: customer.id, name: customer.name } };
+      }),
+
+    verifyLink: appProcedure("portal")
+      .input(z.object({ token: z.string().min(10).max(200) }))
+      .mutation(async ({ ctx, input }) => {
+        const { token, customer } = await verifyCustomerLink(ctx.db, input, ctx.meta);
+        ctx.resHeaders.append("Set-Cookie", serializeSessionCookie("CUSTOMER", token, cookieSettings(ctx.env)));
+        return { customer: { id: customer.id, name: customer.name } };
+      }),
+  }),
+
+  signOut: signedInProcedure.mutation(async ({ ctx }) => {
+    const kind = ctx.principal.type === "staff" ? "STAFF" : "CUSTOMER";
+    await invalidateSession(ctx.db, ctx.principal.sessionId);
+    ctx.resHeaders.append("Set-Cookie", serializeBlankSessionCookie(kind, cookieSettings(ctx.env)));
+    return { signedOut: true as const };
+  }),
+
+  signOutEverywhere: signedInProcedure.mutation(async ({ ctx }) => {
+    const p = ctx.principal;
+    const kind = p.type === "staff" ? "STAFF" : "CUSTOMER";
+    const ended = await ctx.db.transaction(async (tx) => {
+      const count =
+        p.type === "staff"
+          ? await invalidateAllSessions(tx, { kind: "STAFF", staffUserId: p.staff.id })
+          : await invalidateAllSessions(tx, { kind: "CUSTOMER", customerId: p.customer.id });
+      await recordAudit(
+        tx,
+        p.type === "staff"
+          ? { type: "staff", id: p.staff.id, role: p.staff.role }
+          : { type: "customer", id: p.customer.id },
+        ctx.meta,
+        {
+          action: "auth.sign_out_everywhere",
+          entityType: p.type === "staff" ? "staff_user" : "customer",
+          entityId: p.type === "staff" ? p.staff.id : p.customer.id,
+          details: { sessionsEnded: count },
+        },
+      );
+      return count;
+    });
+    ctx.resHeaders.append("Set-Cookie", serializeBlankSessionCookie(kind, cookieSettings(ctx.env)));
+    return { sessionsEnded: ended };
+  }),
+
+  /** Who is signed in to this app, with the permissions the UI should reflect. */
+  me: publicProcedure.query(({ ctx }) => {
+    const p = ctx.principal;
+    if (p.type === "staff") {
+      return {
+        type: "staff" as const,
+        staff: p.staff,
+        permissions: PERMISSIONS.filter((perm) => ROLE_PERMISSIONS[p.staff.role].has(perm)),
+      };
+    }
+    if (p.type === "customer") return { type: "customer" as const, customer: p.customer };
+    return { type: "anonymous" as const };
+  }),
+});

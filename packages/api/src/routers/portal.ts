@@ -1,0 +1,7 @@
+import { customerSummary } from "@xplorium/core";
+import { createTRPCRouter, customerProcedure } from "../trpc";
+
+export const portalRouter = createTRPCRouter({
+  /** The signed-in customer's own summary; the id comes from the session, never the input. */
+  me: customerProcedure.query(({ ctx }) => customerSummary(ctx.db, ctx.principal.customer.id)),
+});

@@ -1,0 +1,28 @@
+import { STAFF_ROLES } from "@xplorium/auth";
+import { createStaff, emailSchema, listStaff, updateStaff } from "@xplorium/core";
+import { z } from "zod";
+import { createTRPCRouter, staffProcedure } from "../trpc";
+
+const name = z.string().trim().min(1, { message: "Enter a name." }).max(120);
+const role = z.enum(STAFF_ROLES, { message: "Choose a role." });
+const password = z.string().max(256);
+
+export const staffRouter = createTRPCRouter({
+  list: staffProcedure("manage:staff").query(({ ctx }) => listStaff(ctx.db)),
+
+  create: staffProcedure("manage:staff")
+    .input(z.object({ email: emailSchema, name, role, password }))
+    .mutation(({ ctx, input }) => createStaff(ctx.db, ctx.actor, ctx.meta, input)),
+
+  update: staffProcedure("manage:staff")
+    .input(
+      z.object({
+        id: z.uuid({ message: "Unknown staff member." }),
+        name: name.optional(),
+        role: role.optional(),
+        disabled: z.boolean().optional(),
+        password: password.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => updateStaff(ctx.db, ctx.actor, ctx.meta, input)),
+});

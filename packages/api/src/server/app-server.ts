@@ -1,0 +1,126 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { isAllowedOrigin } from "@xplorium/auth";
+import { createDb, type Database, resolveDatabase } from "@xplorium/db";
+import { type Env, env as loadEnv } from "@xplorium/db/env";
+import express from "express";
+import type { AppName } from "../context";
+import { createNonce, securityHeaders } from "./security-headers";
+
+/** What every Remix loader and action receives as `context`. */
+export type XpLoadContext = {
+  db: Database;
+  env: Env;
+  app: AppName;
+  nonce: string;
+  requestId: string;
+  ip: string | null;
+};
+
+export interface AppServerOptions {
+  app: AppName;
+  /** The app's folder (holds vite.config.ts and build/). */
+  root: string;
+}
+
+/**
+ * The HTTP edge shared by both apps: request ids, security headers with a CSP nonce, the
+ * same-origin check on every non-GET request (Remix actions and /api/trpc alike), then Remix —
+ * through Vite's middleware in development, the built server bundle in production.
+ */
+export async function startAppServer({ app, root }: AppServerOptions) {
+  const env = loadEnv();
+  const port = app === "admin" ? env.ADMIN_PORT : env.PORTAL_PORT;
+  const appOrigin = new URL(app === "admin" ? env.ADMIN_URL : env.PORTAL_URL).origin;
+  const database = await resolveDatabase((l) => console.log(`[${app}] ${l}`));
+  const { db, close } = createDb(database.url);
+
+  const vite = env.production
+    ? undefined
+    : await import("vite").then((v) =>
+        v.createServer({ root, configFile: path.join(root, "vite.config.ts"), server: { middlewareMode: true } }),
+      );
+
+  const server = express();
+  server.disable("x-powered-by");
+  server.set("trust proxy", "loopback");
+
+  server.use((req, res, next) => {
+    const requestId = randomUUID();
+    const nonce = createNonce();
+    res.locals.requestId = requestId;
+    res.locals.nonce = nonce;
+    res.setHeader("X-Request-Id", requestId);
+    for (const [k, v] of Object.entries(securityHeaders(nonce, { production: env.production }))) res.setHeader(k, v);
+    next();
+  });
+
+  // CSRF: a browser always labels a state-changing request with where it came from.
+  server.use((req, res, next) => {
+    const headers = new Headers();
+    for (const name of ["origin", "sec-fetch-site", "authorization"]) {
+      const value = req.get(name);
+      if (value) headers.set(name, value);
+    }
+    const hostOrigin = `${req.protocol}://${req.get("host")}`;
+    const ok =
+      isAllowedOrigin(req.method, headers, appOrigin, { allowHeaderless: headers.has("authorization") }) ||
+      isAllowedOrigin(req.method, headers, hostOrigin);
+    if (ok) return next();
+    res.status(403).type("text/plain").send("Cross-site request refused.");
+  });
+
+  if (vite) {
+    server.use(vite.middlewares);
+  } else {
+    server.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+    server.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+  }
+
+  const build = vite
+    ? () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
+    : ((await import(path.join(root, "build/server/index.js"))) as ServerBuild);
+
+  server.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: env.production ? "production" : "development",
+      getLoadContext: (req, res): XpLoadContext => ({
+        db,
+        env,
+        app,
+        nonce: res.locals.nonce as string,
+        requestId: res.locals.requestId as string,
+        ip: req.ip ?? null,
+      }),
+    }),
+  );
+
+  // Errors Remix did not handle: log with the request id, show nothing internal.
+  server.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    console.error(`[${app}] [${res.locals.requestId}]`, err);
+    if (!res.headersSent) res.status(500).type("text/plain").send(`Something went wrong (request ${res.locals.requestId}).`);
+  });
+
+  const listener = server.listen(port, () => {
+    console.log(`[${app}] ${env.production ? "production" : "development"} server on ${appOrigin} (port ${port})`);
+  });
+
+  const shutdown = async () => {
+    listener.close();
+    await vite?.close();
+    await close();
+    await database.stop?.();
+    process.exit(0);
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+  return listener;
+}
+
+declare module "@remix-run/node" {
+  interface AppLoadContext extends XpLoadContext {}
+}

@@ -1,0 +1,90 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import { type Permission, ROLE_PERMISSIONS } from "@xplorium/auth";
+import { AppError, type Actor } from "@xplorium/core";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import type { AppName, Context } from "./context";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    let fieldErrors: Record<string, string[] | undefined> | null = null;
+    if (cause instanceof ZodError) fieldErrors = z.flattenError(cause).fieldErrors;
+    else if (cause instanceof AppError && cause.fieldErrors) fieldErrors = cause.fieldErrors;
+    const internal = error.code === "INTERNAL_SERVER_ERROR";
+    return {
+      ...shape,
+      // Never show internals: the request id in the log finds the stack trace.
+      message: internal
+        ? "Something went wrong on our side. Please try again."
+        : cause instanceof ZodError
+          ? "Please check the highlighted fields."
+          : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        fieldErrors,
+        retryAfterSeconds: cause instanceof AppError ? (cause.retryAfterSeconds ?? null) : null,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns the domain's AppError into the matching tRPC error, keeping it as the cause. */
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(appErrors);
+
+/** Anonymous-friendly procedures that exist in only one app (sign-in forms). */
+export const appProcedure = (app: AppName) =>
+  publicProcedure.use(({ ctx, next }) => {
+    if (ctx.app !== app) throw new TRPCError({ code: "NOT_FOUND", message: "No such procedure here." });
+    return next();
+  });
+
+export const customerProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.app !== "portal" || ctx.principal.type !== "customer") {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to your Xplorium account first." });
+  }
+  const principal = ctx.principal;
+  const actor: Actor = { type: "customer", id: principal.customer.id };
+  return next({ ctx: { ...ctx, principal, actor } });
+});
+
+/** Staff with the given permission (OWNER has all). API keys are not staff. */
+export const staffProcedure = (permission: Permission) =>
+  publicProcedure.use(({ ctx, next }) => {
+    if (ctx.app !== "admin" || ctx.principal.type !== "staff") {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in as staff to do this." });
+    }
+    const principal = ctx.principal;
+    if (!ROLE_PERMISSIONS[principal.staff.role].has(permission)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `Your role (${principal.staff.role}) does not allow this (${permission}).`,
+      });
+    }
+    const actor: Actor = { type: "staff", id: principal.staff.id, role: principal.staff.role };
+    return next({ ctx: { ...ctx, principal, actor } });
+  });
+
+/** Any signed-in principal of this app (sign-out). */
+export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.principal.type !== "staff" && ctx.principal.type !== "customer") {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "You are not signed in." });
+  }
+  const principal = ctx.principal;
+  return next({ ctx: { ...ctx, principal } });
+});

@@ -1,0 +1,198 @@
+import { schema, type DbOrTx } from "@xplorium/db";
+import { and, eq, lt, or } from "drizzle-orm";
+import { constantTimeEqual, generateSecureRandomString, sha256 } from "./crypto";
+import type { StaffRole } from "./permissions";
+
+const { sessions, staffUsers, customers } = schema;
+
+export type SessionKind = "STAFF" | "CUSTOMER";
+
+/** Sessions end after this long without use (DESIGN.md "Auth"). */
+export const INACTIVITY_TIMEOUT_SECONDS: Record<SessionKind, number> = {
+  STAFF: 60 * 60 * 12,
+  CUSTOMER: 60 * 60 * 24 * 30,
+};
+/** last_verified_at is written at most this often, so a busy page costs no write per request. */
+export const ACTIVITY_CHECK_INTERVAL_SECONDS = 60 * 60;
+
+export interface SessionMeta {
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export type SessionSubject =
+  | { kind: "STAFF"; staffUserId: string }
+  | { kind: "CUSTOMER"; customerId: string };
+
+export interface CreatedSession {
+  id: string;
+  token: string;
+  kind: SessionKind;
+  lastVerifiedAt: Date;
+}
+
+export async function createSession(
+  db: DbOrTx,
+  subject: SessionSubject,
+  meta: SessionMeta = {},
+  now = new Date(),
+): Promise<CreatedSession> {
+  const id = generateSecureRandomString();
+  const secret = generateSecureRandomString();
+  await db.insert(sessions).values({
+    id,
+    secretHash: sha256(secret),
+    kind: subject.kind,
+    staffUserId: subject.kind === "STAFF" ? subject.staffUserId : null,
+    customerId: subject.kind === "CUSTOMER" ? subject.customerId : null,
+    createdAt: now,
+    lastVerifiedAt: now,
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+  });
+  return { id, token: `${id}.${secret}`, kind: subject.kind, lastVerifiedAt: now };
+}
+
+export interface StaffPrincipal {
+  type: "staff";
+  sessionId: string;
+  staff: { id: string; email: string; name: string; role: StaffRole };
+}
+export interface CustomerPrincipal {
+  type: "customer";
+  sessionId: string;
+  customer: { id: string; email: string; name: string | null };
+}
+
+export interface ValidatedSession<P> {
+  principal: P;
+  /** True when the expiry moved and the cookie should be sent again. */
+  refreshed: boolean;
+}
+
+function splitToken(token: string): [string, string] | null {
+  const parts = token.split(".");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return null;
+  if (parts[0].length > 64 || parts[1].length > 64) return null;
+  return [parts[0], parts[1]];
+}
+
+async function loadSession(db: DbOrTx, token: string, kind: SessionKind, now: Date) {
+  const parts = splitToken(token);
+  if (!parts) return null;
+  const [id, secret] = parts;
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
+  // A token of the other kind is treated exactly like an unknown one.
+  if (!row || row.kind !== kind) return null;
+  if (!constantTimeEqual(sha256(secret), row.secretHash)) return null;
+  if (now.getTime() - row.lastVerifiedAt.getTime() >= INACTIVITY_TIMEOUT_SECONDS[kind] * 1000) {
+    await db.delete(sessions).where(eq(sessions.id, id));
+    return null;
+  }
+  let refreshed = false;
+  if (now.getTime() - row.lastVerifiedAt.getTime() >= ACTIVITY_CHECK_INTERVAL_SECONDS * 1000) {
+    await db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, id));
+    refreshed = true;
+  }
+  return { row, refreshed };
+}
+
+export async function validateStaffSession(
+  db: DbOrTx,
+  token: string,
+  now = new Date(),
+): Promise<ValidatedSession<StaffPrincipal> | null> {
+  const found = await loadSession(db, token, "STAFF", now);
+  if (!found?.row.staffUserId) return null;
+  const [staff] = await db
+    .select({
+      id: staffUsers.id,
+      email: staffUsers.email,
+      name: staffUsers.name,
+      role: staffUsers.role,
+      disabledAt: staffUsers.disabledAt,
+    })
+    .from(staffUsers)
+    .where(eq(staffUsers.id, found.row.staffUserId))
+    .limit(1);
+  if (!staff || staff.disabledAt) return null;
+  return {
+    refreshed: found.refreshed,
+    principal: {
+      type: "staff",
+      sessionId: found.row.id,
+      staff: { id: staff.id, email: staff.email, name: staff.name, role: staff.role },
+    },
+  };
+}
+
+export async function validateCustomerSession(
+  db: DbOrTx,
+  token: string,
+  now = new Date(),
+): Promise<ValidatedSession<CustomerPrincipal> | null> {
+  const found = await loadSession(db, token, "CUSTOMER", now);
+  if (!found?.row.customerId) return null;
+  const [customer] = await db
+    .select({
+      id: customers.id,
+      email: customers.email,
+      name: customers.name,
+      erasedAt: customers.erasedAt,
+    })
+    .from(customers)
+    .where(eq(customers.id, found.row.customerId))
+    .limit(1);
+  if (!customer?.email || customer.erasedAt) return null;
+  return {
+    refreshed: found.refreshed,
+    principal: {
+      type: "customer",
+      sessionId: found.row.id,
+      customer: { id: customer.id, email: customer.email, name: customer.name },
+    },
+  };
+}
+
+export async function invalidateSession(db: DbOrTx, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/** "Sign out everywhere", and what a password, role or disable change does. */
+export async function invalidateAllSessions(db: DbOrTx, subject: SessionSubject): Promise<number> {
+  const deleted = await db
+    .delete(sessions)
+    .where(
+      subject.kind === "STAFF"
+        ? eq(sessions.staffUserId, subject.staffUserId)
+        : eq(sessions.customerId, subject.customerId),
+    )
+    .returning({ id: sessions.id });
+  return deleted.length;
+}
+
+/** Removes sessions past their inactivity timeout (worker job). */
+export async function purgeExpiredSessions(db: DbOrTx, now = new Date()): Promise<number> {
+  const staffCutoff = new Date(now.getTime() - INACTIVITY_TIMEOUT_SECONDS.STAFF * 1000);
+  const customerCutoff = new Date(now.getTime() - INACTIVITY_TIMEOUT_SECONDS.CUSTOMER * 1000);
+  const deleted = await db
+    .delete(sessions)
+    .where(
+      or(
+        and(eq(sessions.kind, "STAFF"), lt(sessions.lastVerifiedAt, staffCutoff)),
+        and(eq(sessions.kind, "CUSTOMER"), lt(sessions.lastVerifiedAt, customerCutoff)),
+      ),
+    )
+    .returning({ id: sessions.id });
+  return deleted.length;
+}
+
+export function sessionCount(db: DbOrTx, subject: SessionSubject) {
+  return db.$count(
+    sessions,
+    subject.kind === "STAFF"
+      ? eq(sessions.staffUserId, subject.staffUserId)
+      : eq(sessions.customerId, subject.customerId),
+  );
+}
+

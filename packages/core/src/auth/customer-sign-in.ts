@@ -1,0 +1,143 @@
+import {
+  createSession,
+  issueLoginCode,
+  LOGIN_CODE_TTL_SECONDS,
+  type LoginCodeResult,
+  verifyLoginCode,
+  verifyLoginLink,
+} from "@xplorium/auth";
+import { type Database, schema } from "@xplorium/db";
+import type { Env } from "@xplorium/db/env";
+import { queueEmail } from "@xplorium/email";
+import { and, eq, isNull } from "drizzle-orm";
+import type { RequestMeta } from "../actor";
+import { recordAudit } from "../audit/record-audit";
+import { AppError } from "../errors";
+import { AUTH_LIMITS, enforceRateLimits } from "./rate-limits";
+
+const { customers } = schema;
+
+type CodeConfig = Pick<Env, "SESSION_SECRET" | "EMAIL_FROM" | "PORTAL_URL" | "RESEND_API_KEY">;
+
+async function findActiveCustomer(db: Database, email: string) {
+  const [row] = await db
+    .select({ id: customers.id, email: customers.email, name: customers.name })
+    .from(customers)
+    .where(and(eq(customers.email, email), isNull(customers.erasedAt)))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Sends a sign-in code and magic link if the address belongs to a customer. Answers the same
+ * either way, so nobody can learn who is a customer (no account enumeration).
+ */
+export async function requestCustomerCode(
+  db: Database,
+  config: CodeConfig,
+  input: { email: string },
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<{ sent: true; expiresInMinutes: number }> {
+  await enforceRateLimits(
+    db,
+    [
+      { key: `code-request:email:${input.email}`, rule: AUTH_LIMITS.codeRequestPerEmail },
+      { key: `code-request:ip:${meta.ip ?? "unknown"}`, rule: AUTH_LIMITS.codeRequestPerIp },
+    ],
+    now,
+  );
+  const answer = { sent: true as const, expiresInMinutes: LOGIN_CODE_TTL_SECONDS / 60 };
+  const customer = await findActiveCustomer(db, input.email);
+  if (!customer?.email) return answer;
+  const to = customer.email;
+  await db.transaction(async (tx) => {
+    const issued = await issueLoginCode(tx, customer.id, config.SESSION_SECRET, now);
+    const link = new URL("/auth/link", config.PORTAL_URL);
+    link.searchParams.set("token", issued.linkToken);
+    await queueEmail(tx, {
+      template: "sign-in-code",
+      props: {
+        name: customer.name,
+        code: issued.code,
+        magicLink: link.toString(),
+        expiresInMinutes: LOGIN_CODE_TTL_SECONDS / 60,
+      },
+      to,
+      from: config.EMAIL_FROM,
+      customerId: customer.id,
+      transport: config.RESEND_API_KEY ? "RESEND" : "OUTBOX",
+    });
+  });
+  return answer;
+}
+
+const FAILURE_MESSAGES: Record<Exclude<LoginCodeResult, { ok: true }>["reason"], string> = {
+  invalid: "That code is not right. Check the latest email we sent, or ask for a new code.",
+  expired: "That code has expired. Ask for a new one.",
+  used: "That code was already used. Ask for a new one.",
+  too_many_attempts: "Too many wrong tries for this code. Ask for a new one.",
+};
+
+function failure(result: Exclude<LoginCodeResult, { ok: true }>): AppError {
+  return new AppError(
+    result.reason === "too_many_attempts" ? "TOO_MANY_REQUESTS" : "UNAUTHORIZED",
+    FAILURE_MESSAGES[result.reason],
+  );
+}
+
+async function openCustomerSession(db: Database, customerId: string, meta: RequestMeta, now: Date) {
+  const session = await createSession(db, { kind: "CUSTOMER", customerId }, meta, now);
+  await recordAudit(db, { type: "customer", id: customerId }, meta, {
+    action: "auth.customer.sign_in",
+    entityType: "customer",
+    entityId: customerId,
+  });
+  return session;
+}
+
+export async function verifyCustomerCode(
+  db: Database,
+  config: Pick<Env, "SESSION_SECRET">,
+  input: { email: string; code: string },
+  meta: RequestMeta,
+  now = new Date(),
+) {
+  await enforceRateLimits(
+    db,
+    [
+      { key: `code-check:email:${input.email}`, rule: AUTH_LIMITS.codeCheckPerEmail },
+      { key: `code-check:ip:${meta.ip ?? "unknown"}`, rule: AUTH_LIMITS.codeCheckPerIp },
+    ],
+    now,
+  );
+  const customer = await findActiveCustomer(db, input.email);
+  if (!customer) throw failure({ ok: false, reason: "invalid" });
+  const result = await verifyLoginCode(db, customer.id, input.code, config.SESSION_SECRET, now);
+  if (!result.ok) throw failure(result);
+  const session = await openCustomerSession(db, customer.id, meta, now);
+  return { token: session.token, customer };
+}
+
+export async function verifyCustomerLink(
+  db: Database,
+  input: { token: string },
+  meta: RequestMeta,
+  now = new Date(),
+) {
+  await enforceRateLimits(
+    db,
+    [{ key: `code-check:ip:${meta.ip ?? "unknown"}`, rule: AUTH_LIMITS.codeCheckPerIp }],
+    now,
+  );
+  const result = await verifyLoginLink(db, input.token, now);
+  if (!result.ok) throw failure(result);
+  const [customer] = await db
+    .select({ id: customers.id, email: customers.email, name: customers.name, erasedAt: customers.erasedAt })
+    .from(customers)
+    .where(eq(customers.id, result.customerId))
+    .limit(1);
+  if (!customer || customer.erasedAt) throw failure({ ok: false, reason: "invalid" });
+  const session = await openCustomerSession(db, customer.id, meta, now);
+  return { token: session.token, customer };
+}

@@ -1,0 +1,43 @@
+import { type Database, schema } from "@xplorium/db";
+import { and, desc, eq, lt, or } from "drizzle-orm";
+
+const { emailMessages } = schema;
+
+/** The development outbox, newest first, keyset-paginated on (created_at, id). */
+export async function listOutbox(
+  db: Database,
+  input: { limit: number; cursor?: { createdAt: Date; id: string } | undefined; to?: string | undefined },
+) {
+  const rows = await db
+    .select({
+      id: emailMessages.id,
+      toEmail: emailMessages.toEmail,
+      subject: emailMessages.subject,
+      template: emailMessages.template,
+      status: emailMessages.status,
+      html: emailMessages.html,
+      text: emailMessages.text,
+      createdAt: emailMessages.createdAt,
+    })
+    .from(emailMessages)
+    .where(
+      and(
+        eq(emailMessages.transport, "OUTBOX"),
+        input.to ? eq(emailMessages.toEmail, input.to) : undefined,
+        input.cursor
+          ? or(
+              lt(emailMessages.createdAt, input.cursor.createdAt),
+              and(eq(emailMessages.createdAt, input.cursor.createdAt), lt(emailMessages.id, input.cursor.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(emailMessages.createdAt), desc(emailMessages.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page,
+    nextCursor: rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+  };
+}

@@ -1,0 +1,280 @@
+import { Faker, en } from "@faker-js/faker";
+import { hashPassword } from "@xplorium/auth";
+import { type Database, schema } from "@xplorium/db";
+import { addDays, addMinutes, subDays } from "date-fns";
+import { sql } from "drizzle-orm";
+import { generateReferralCode } from "../customers/referral-code";
+import { calculateTier, LOYALTY_POINTS, LOYALTY_REWARDS, type LoyaltyTier } from "../loyalty/rules";
+import { DEMO_CUSTOMER_EMAIL, DEMO_STAFF } from "./demo-staff";
+
+type BookingType = "CAFE" | "PLAYGROUND" | "PARTY" | "EVENT";
+type BookingStatus = "PENDING" | "APPROVED" | "COMPLETED" | "CANCELLED";
+
+const CUSTOMER_COUNT = 240;
+const TAGS = ["birthday-regular", "party-regular", "cafe-regular", "twins", "school-group", "newsletter-fan", "allergy-nuts", "weekend"];
+const AMOUNTS: Record<BookingType, [number, number]> = {
+  CAFE: [800, 4000],
+  PLAYGROUND: [1200, 3000],
+  PARTY: [15000, 40000],
+  EVENT: [2000, 8000],
+};
+
+export interface SeedSummary {
+  staff: number;
+  customers: number;
+  bookings: number;
+  ledgerRows: number;
+  vouchers: number;
+  tiers: Record<string, number>;
+}
+
+async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>, size = 500) {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+/**
+ * Deterministic demo data (seeded faker; dates relative to `today`). Built in memory and
+ * written with multi-row inserts in one transaction; the ledger's running balances are
+ * computed here so `balance = sum(ledger)` holds for every customer.
+ */
+export async function seedDemoData(db: Database, opts: { currency: string; today?: Date }): Promise<SeedSummary> {
+  const faker = new Faker({ locale: [en] });
+  faker.seed(20261124);
+  const today = opts.today ?? new Date();
+  faker.setDefaultRefDate(today);
+  const rand = (max: number) => faker.number.int({ min: 0, max: max - 1 });
+
+  const staffRows = await Promise.all(
+    DEMO_STAFF.map(async (s) => ({
+      id: faker.string.uuid(),
+      email: s.email,
+      name: s.name,
+      role: s.role,
+      passwordHash: await hashPassword(s.password),
+    })),
+  );
+  const frontDesk = staffRows.find((s) => s.role === "FRONT_DESK")!;
+
+  const rewardRows = Object.entries(LOYALTY_REWARDS).map(([cost, r]) => ({
+    id: faker.string.uuid(),
+    code: r.type,
+    name: r.name,
+    description: r.description,
+    pointsCost: Number(cost),
+    active: true,
+    voucherValidityDays: 90,
+  }));
+
+  const customerRows: (typeof schema.customers.$inferInsert & { id: string })[] = [];
+  const bookingRows: (typeof schema.bookings.$inferInsert)[] = [];
+  const ledgerRows: (typeof schema.loyaltyLedger.$inferInsert)[] = [];
+  const tierRows: (typeof schema.tierChanges.$inferInsert)[] = [];
+  const consentRows: (typeof schema.consentEvents.$inferInsert)[] = [];
+  const voucherRows: (typeof schema.vouchers.$inferInsert)[] = [];
+  const tierCounts: Record<string, number> = {};
+  const usedCodes = new Set<string>();
+
+  for (let i = 0; i < CUSTOMER_COUNT; i++) {
+    const id = faker.string.uuid();
+    const first = i === 0 ? "Ana" : faker.person.firstName();
+    const last = i === 0 ? "Petrović" : faker.person.lastName();
+    const email =
+      i === 0
+        ? DEMO_CUSTOMER_EMAIL
+        : `${first}.${last}.${i}@example.com`.toLowerCase().replace(/[^a-z0-9.@]/g, "");
+    let referralCode = generateReferralCode(rand);
+    while (usedCodes.has(referralCode)) referralCode = generateReferralCode(rand);
+    usedCodes.add(referralCode);
+    const createdAt = subDays(today, faker.number.int({ min: 20, max: 720 }));
+    const birth = faker.date.birthdate({ min: 28, max: 48, mode: "age" });
+    const marketing = faker.datatype.boolean({ probability: 0.55 });
+    const sms = faker.datatype.boolean({ probability: 0.25 });
+
+    // Bookings: a skewed count, spread from sign-up to a few weeks ahead.
+    const count = i === 0 ? 14 : Math.floor(faker.number.float({ min: 0, max: 1 }) ** 1.5 * 16);
+    const bookings = Array.from({ length: count }, () => {
+      const type = faker.helpers.weightedArrayElement<BookingType>([
+        { value: "CAFE", weight: 5 },
+        { value: "PLAYGROUND", weight: 5 },
+        { value: "PARTY", weight: 2 },
+        { value: "EVENT", weight: 1 },
+      ]);
+      const scheduledAt = faker.date.between({ from: createdAt, to: addDays(today, 30) });
+      scheduledAt.setMinutes(0, 0, 0);
+      scheduledAt.setHours(faker.number.int({ min: 9, max: 19 }));
+      const past = scheduledAt < today;
+      const status: BookingStatus = past
+        ? faker.helpers.weightedArrayElement<BookingStatus>([
+            { value: "COMPLETED", weight: 8 },
+            { value: "CANCELLED", weight: 1 },
+            { value: "APPROVED", weight: 1 },
+          ])
+        : faker.helpers.arrayElement<BookingStatus>(["PENDING", "APPROVED", "CANCELLED"]);
+      const [lo, hi] = AMOUNTS[type];
+      return {
+        id: faker.string.uuid(),
+        customerId: id,
+        type,
+        status,
+        scheduledAt,
+        guests: type === "PARTY" ? faker.number.int({ min: 8, max: 25 }) : faker.number.int({ min: 1, max: 5 }),
+        amount: Math.round(faker.number.int({ min: lo, max: hi }) / 50) * 50,
+        currency: opts.currency,
+        contactEmail: email,
+        contactName: `${first} ${last}`,
+        source: "SEED" as const,
+        completedAt: status === "COMPLETED" ? addMinutes(scheduledAt, 120) : null,
+        cancelledAt: status === "CANCELLED" ? subDays(scheduledAt, 1) : null,
+        createdAt: subDays(scheduledAt, faker.number.int({ min: 1, max: 20 })),
+      };
+    });
+    bookings.sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime());
+    bookingRows.push(...bookings);
+
+    // Ledger events in time order: carried-over points, booking awards, redemptions.
+    type Event = { at: Date; delta: number; reason: typeof schema.ledgerReason.enumValues[number]; note?: string; bookingId?: string; lifetime: boolean; voucher?: (typeof voucherRows)[number] };
+    const events: Event[] = [];
+    const carried = i === 0 ? 2900 : faker.helpers.weightedArrayElement([
+      { value: 0, weight: 10 },
+      { value: faker.number.int({ min: 5, max: 25 }) * 50, weight: 5 },
+      { value: faker.number.int({ min: 25, max: 70 }) * 50, weight: 3 },
+      { value: faker.number.int({ min: 70, max: 140 }) * 50, weight: 2 },
+    ]);
+    if (carried > 0) {
+      events.push({ at: addMinutes(createdAt, 5), delta: carried, reason: "MANUAL_ADJUSTMENT", note: "Points carried over from the paper loyalty card", lifetime: true });
+    }
+    for (const b of bookings) {
+      if (b.status !== "COMPLETED" || !b.completedAt) continue;
+      const base = b.type === "PARTY" ? LOYALTY_POINTS.PARTY_BOOKING : LOYALTY_POINTS.BOOKING_COMPLETED;
+      const birthday = birth.getMonth() === b.scheduledAt.getMonth();
+      events.push({
+        at: b.completedAt,
+        delta: birthday ? base * LOYALTY_POINTS.BIRTHDAY_BONUS_MULTIPLIER : base,
+        reason: "BOOKING_COMPLETED",
+        note: birthday ? `${b.type.toLowerCase()} booking, birthday month ×2` : `${b.type.toLowerCase()} booking`,
+        bookingId: b.id,
+        lifetime: true,
+      });
+    }
+    events.sort((a, b) => a.at.getTime() - b.at.getTime());
+
+    let balance = 0;
+    let lifetime = 0;
+    let tier: LoyaltyTier = "BRONZE";
+    const addLedger = (e: Event, key: string) => {
+      balance += e.delta;
+      if (e.lifetime) lifetime = Math.max(0, lifetime + e.delta);
+      ledgerRows.push({
+        customerId: id,
+        delta: e.delta,
+        reason: e.reason,
+        note: e.note ?? null,
+        balanceAfter: balance,
+        countsTowardLifetime: e.lifetime,
+        lifetimeAfter: lifetime,
+        bookingId: e.bookingId ?? null,
+        voucherId: e.voucher?.id ?? null,
+        staffUserId: e.reason === "MANUAL_ADJUSTMENT" ? frontDesk.id : null,
+        idempotencyKey: key,
+        createdAt: e.at,
+      });
+      const earned = calculateTier(lifetime);
+      if (earned !== tier) {
+        tierRows.push({ customerId: id, fromTier: tier, toTier: earned, reason: "Lifetime points reached the threshold", createdAt: e.at });
+        tier = earned;
+      }
+    };
+    events.forEach((e, n) => addLedger(e, e.bookingId ? `booking-completed:${e.bookingId}` : `seed:${id}:${n}`));
+
+    // Some customers spent points on a reward.
+    const affordable = rewardRows.filter((r) => r.pointsCost <= balance);
+    if (affordable.length > 0 && faker.datatype.boolean({ probability: 0.35 })) {
+      const reward = faker.helpers.arrayElement(affordable);
+      const issuedAt = faker.date.between({ from: subDays(today, 60), to: today });
+      const used = faker.datatype.boolean({ probability: 0.6 });
+      const voucher = {
+        id: faker.string.uuid(),
+        code: `V${generateReferralCode(rand).slice(2)}${i.toString(36).toUpperCase()}`,
+        customerId: id,
+        rewardId: reward.id,
+        pointsSpent: reward.pointsCost,
+        status: used ? ("USED" as const) : ("ISSUED" as const),
+        issuedAt,
+        expiresAt: addDays(issuedAt, reward.voucherValidityDays),
+        usedAt: used ? addDays(issuedAt, 3) : null,
+        usedByStaffId: used ? frontDesk.id : null,
+      };
+      voucherRows.push(voucher);
+      addLedger({ at: issuedAt, delta: -reward.pointsCost, reason: "REDEMPTION", note: `Redeemed: ${reward.name}`, lifetime: false, voucher }, `redeem:${voucher.id}`);
+    }
+
+    const vip = i % 48 === 7;
+    if (vip) tierRows.push({ customerId: id, fromTier: tier, toTier: "VIP", reason: "Set VIP by staff", staffUserId: staffRows[0]!.id, createdAt: subDays(today, 30) });
+    const finalTier: LoyaltyTier = vip ? "VIP" : tier;
+    tierCounts[finalTier] = (tierCounts[finalTier] ?? 0) + 1;
+
+    const live = bookings.filter((b) => b.status !== "CANCELLED");
+    customerRows.push({
+      id,
+      email,
+      name: `${first} ${last}`,
+      phone: `+3816${faker.string.numeric(7)}`,
+      loyaltyPoints: balance,
+      lifetimePoints: lifetime,
+      loyaltyTier: finalTier,
+      totalSpent: bookings.filter((b) => b.status === "COMPLETED").reduce((s, b) => s + b.amount, 0),
+      preferredContactMethod: faker.helpers.arrayElement(["EMAIL", "EMAIL", "PHONE", "SMS", "ANY"] as const),
+      marketingOptIn: marketing,
+      smsOptIn: sms,
+      preferredTypes: [...new Set(bookings.map((b) => b.type))].slice(0, 2),
+      notes: faker.datatype.boolean({ probability: 0.15 }) ? faker.helpers.arrayElement(["Prefers the quiet corner.", "Child has a nut allergy.", "Ask about the twins' party in spring.", "Pays by card only."]) : null,
+      tags: faker.helpers.arrayElements(TAGS, { min: 0, max: 3 }),
+      totalBookings: live.length,
+      firstBookingAt: live[0]?.scheduledAt ?? null,
+      lastBookingAt: live.at(-1)?.scheduledAt ?? null,
+      birthDate: birth.toISOString().slice(0, 10),
+      birthDateSetAt: createdAt,
+      referralCode,
+      createdAt,
+    });
+    for (const [channel, granted] of [["EMAIL", marketing], ["SMS", sms]] as const) {
+      if (!granted) continue;
+      consentRows.push({ customerId: id, channel, action: "GRANTED", state: "CONFIRMED", source: "BOOKING_FORM", wordingVersion: "2026-01", wording: channel === "EMAIL" ? "Send me news and offers by email" : "Send me offers by SMS", confirmedAt: addMinutes(createdAt, 30), createdAt });
+    }
+  }
+
+  // A few referrals among customers (the referrer signed up earlier).
+  const byAge = [...customerRows].sort((a, b) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime());
+  for (let k = 20; k < byAge.length; k += 17) byAge[k]!.referredById = byAge[k - 20]!.id;
+
+  await db.transaction(async (tx) => {
+    await tx.insert(schema.staffUsers).values(staffRows);
+    await tx.insert(schema.rewards).values(rewardRows);
+    await insertChunked(customerRows, (c) => tx.insert(schema.customers).values(c));
+    await insertChunked(bookingRows, (c) => tx.insert(schema.bookings).values(c));
+    await insertChunked(voucherRows, (c) => tx.insert(schema.vouchers).values(c));
+    await insertChunked(ledgerRows, (c) => tx.insert(schema.loyaltyLedger).values(c));
+    await insertChunked(tierRows, (c) => tx.insert(schema.tierChanges).values(c));
+    await insertChunked(consentRows, (c) => tx.insert(schema.consentEvents).values(c));
+    // Proof, not hope: the seeded balances must equal their ledgers.
+    const drift = await tx.execute(sql`
+      select c.id from customers c
+      left join loyalty_ledger l on l.customer_id = c.id
+      group by c.id, c.loyalty_points having c.loyalty_points <> coalesce(sum(l.delta), 0)`);
+    if (drift.length > 0) throw new Error(`Seed ledger drift for ${drift.length} customers`);
+  });
+
+  return {
+    staff: staffRows.length,
+    customers: customerRows.length,
+    bookings: bookingRows.length,
+    ledgerRows: ledgerRows.length,
+    vouchers: voucherRows.length,
+    tiers: tierCounts,
+  };
+}
+
+/** True when the database has no staff yet (a fresh install). */
+export async function isEmptyDatabase(db: Database): Promise<boolean> {
+  return (await db.$count(schema.staffUsers)) === 0;
+}

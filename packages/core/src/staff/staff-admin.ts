@@ -1,0 +1,152 @@
+import {
+  hashPassword,
+  invalidateAllSessions,
+  passwordProblem,
+  type StaffRole,
+} from "@xplorium/auth";
+import { type Database, schema } from "@xplorium/db";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import type { Actor, RequestMeta } from "../actor";
+import { recordAudit } from "../audit/record-audit";
+import { AppError, notFound } from "../errors";
+
+const { staffUsers } = schema;
+
+const publicColumns = {
+  id: staffUsers.id,
+  email: staffUsers.email,
+  name: staffUsers.name,
+  role: staffUsers.role,
+  disabledAt: staffUsers.disabledAt,
+  lastSignInAt: staffUsers.lastSignInAt,
+  createdAt: staffUsers.createdAt,
+};
+
+export type StaffMember = {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  disabledAt: Date | null;
+  lastSignInAt: Date | null;
+  createdAt: Date;
+};
+
+export function listStaff(db: Database): Promise<StaffMember[]> {
+  return db.select(publicColumns).from(staffUsers).orderBy(asc(staffUsers.name));
+}
+
+function checkPassword(password: string) {
+  const problem = passwordProblem(password);
+  if (problem) throw new AppError("BAD_REQUEST", problem, { fieldErrors: { password: [problem] } });
+}
+
+export async function createStaff(
+  db: Database,
+  actor: Actor,
+  meta: RequestMeta,
+  input: { email: string; name: string; role: StaffRole; password: string },
+): Promise<StaffMember> {
+  checkPassword(input.password);
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(staffUsers)
+      .values({ email: input.email, name: input.name, role: input.role, passwordHash })
+      .onConflictDoNothing({ target: staffUsers.email })
+      .returning(publicColumns);
+    if (!created) {
+      throw new AppError("CONFLICT", "A staff member with that email already exists.", {
+        fieldErrors: { email: ["A staff member with that email already exists."] },
+      });
+    }
+    await recordAudit(tx, actor, meta, {
+      action: "staff.create",
+      entityType: "staff_user",
+      entityId: created.id,
+      details: { email: created.email, role: created.role },
+    });
+    return created;
+  });
+}
+
+export interface StaffUpdate {
+  id: string;
+  name?: string;
+  role?: StaffRole;
+  disabled?: boolean;
+  password?: string;
+}
+
+/** Role, password and disable changes end the member's sessions at once. */
+export async function updateStaff(
+  db: Database,
+  actor: Actor,
+  meta: RequestMeta,
+  input: StaffUpdate,
+): Promise<StaffMember> {
+  if (input.password !== undefined) checkPassword(input.password);
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(staffUsers)
+      .where(eq(staffUsers.id, input.id))
+      .limit(1)
+      .for("update");
+    if (!current) throw notFound("Staff member");
+
+    const losesOwner =
+      current.role === "OWNER" &&
+      !current.disabledAt &&
+      ((input.role !== undefined && input.role !== "OWNER") || input.disabled === true);
+    if (losesOwner) {
+      // Lock every owner row so two concurrent demotions cannot both pass this check.
+      const owners = await tx
+        .select({ id: staffUsers.id })
+        .from(staffUsers)
+        .where(and(eq(staffUsers.role, "OWNER"), isNull(staffUsers.disabledAt), ne(staffUsers.id, current.id)))
+        .for("update");
+      if (owners.length === 0) {
+        throw new AppError("PRECONDITION_FAILED", "There must always be at least one active owner.");
+      }
+    }
+    if (actor.type === "staff" && actor.id === current.id && input.disabled === true) {
+      throw new AppError("PRECONDITION_FAILED", "You cannot disable your own account.");
+    }
+
+    const roleChanged = input.role !== undefined && input.role !== current.role;
+    const disabledChanged = input.disabled !== undefined && input.disabled !== Boolean(current.disabledAt);
+    const [updated] = await tx
+      .update(staffUsers)
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.role !== undefined ? { role: input.role } : {}),
+        ...(input.disabled !== undefined
+          ? { disabledAt: input.disabled ? (current.disabledAt ?? sql`now()`) : null }
+          : {}),
+        ...(passwordHash ? { passwordHash, passwordChangedAt: sql`now()` } : {}),
+      })
+      .where(eq(staffUsers.id, input.id))
+      .returning(publicColumns);
+    if (!updated) throw notFound("Staff member");
+
+    let sessionsEnded = 0;
+    if (roleChanged || passwordHash || (disabledChanged && input.disabled)) {
+      sessionsEnded = await invalidateAllSessions(tx, { kind: "STAFF", staffUserId: current.id });
+    }
+    await recordAudit(tx, actor, meta, {
+      action: "staff.update",
+      entityType: "staff_user",
+      entityId: current.id,
+      details: {
+        ...(input.name !== undefined && input.name !== current.name ? { name: [current.name, input.name] } : {}),
+        ...(roleChanged ? { role: [current.role, input.role] } : {}),
+        ...(disabledChanged ? { disabled: input.disabled } : {}),
+        ...(passwordHash ? { passwordChanged: true } : {}),
+        sessionsEnded,
+      },
+    });
+    return updated;
+  });
+}

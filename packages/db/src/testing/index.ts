@@ -1,0 +1,52 @@
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import { createDb, type DbHandle } from "../client";
+
+export const TEMPLATE_DATABASE = "xplorium_template";
+
+/** The admin URL of the test cluster, provided by the vitest global setup. */
+export function testClusterUrl(): string {
+  const url = process.env.XPLORIUM_TEST_PG_URL;
+  if (!url) throw new Error("XPLORIUM_TEST_PG_URL is not set: run tests through `pnpm test`");
+  return url;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export interface TestDatabase extends DbHandle {
+  name: string;
+  drop: () => Promise<void>;
+}
+
+/** A fresh database copied from the migrated template: cheap (a file copy), fully isolated. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = testClusterUrl();
+  const name = `test_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}" template "${TEMPLATE_DATABASE}"`);
+  } finally {
+    await admin.end({ timeout: 1 });
+  }
+  const url = withDatabase(adminUrl, name);
+  const handle = createDb(url, { max: 5 });
+  return {
+    ...handle,
+    name,
+    drop: async () => {
+      await handle.close();
+      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        await a.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await a.end({ timeout: 1 });
+      }
+    },
+  };
+}
+
+export { withDatabase };

@@ -1,0 +1,12 @@
+export { renderEmail, type RenderedEmail } from "./render";
+export { deliverEmail, type DeliverOutcome, queueEmail, SEND_EMAIL_TASK } from "./send";
+export type { TemplateName, TemplateProps } from "./templates";
+export { templates } from "./templates";
+export {
+  type DeliveryResult,
+  type EmailTransport,
+  type OutgoingEmail,
+  outboxTransport,
+  resendTransport,
+  transportFor,
+} from "./transport";

@@ -1,0 +1,34 @@
+import type { ReactElement } from "react";
+import { SignInCodeEmail, type SignInCodeProps, signInCodeSubject } from "./sign-in-code";
+
+interface TemplateDef<P> {
+  kind: "TRANSACTIONAL" | "MARKETING";
+  subject: (props: P) => string;
+  component: (props: P) => ReactElement;
+  /** Sample props for `pnpm email:preview`. */
+  sample: P;
+}
+
+function define<P>(def: TemplateDef<P>): TemplateDef<P> {
+  return def;
+}
+
+/** Every email the product sends, by name. */
+export const templates = {
+  "sign-in-code": define<SignInCodeProps>({
+    kind: "TRANSACTIONAL",
+    subject: signInCodeSubject,
+    component: SignInCodeEmail,
+    sample: {
+      name: "Ana Petrović",
+      code: "482913",
+      magicLink: "http://localhost:3001/auth/link?token=example",
+      expiresInMinutes: 10,
+    },
+  }),
+};
+
+export type TemplateName = keyof typeof templates;
+export type TemplateProps<N extends TemplateName> = (typeof templates)[N]["sample"];
+
+export { EmailLayout } from "./layout";

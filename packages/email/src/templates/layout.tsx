@@ -1,0 +1,53 @@
+import {
+  Body,
+  Container,
+  Head,
+  Hr,
+  Html,
+  Preview,
+  Section,
+  Text,
+} from "@react-email/components";
+import type { ReactNode } from "react";
+
+export const brand = {
+  name: "Xplorium",
+  color: "#0f766e",
+  background: "#f5f7f4",
+  text: "#1f2937",
+  muted: "#6b7280",
+};
+
+export interface LayoutProps {
+  preview: string;
+  children: ReactNode;
+  /** Marketing mail carries its unsubscribe link here (DESIGN.md "Consent"). */
+  footer?: ReactNode;
+}
+
+/** The branded frame every email is rendered inside. */
+export function EmailLayout({ preview, children, footer }: LayoutProps) {
+  return (
+    <Html lang="en">
+      <Head />
+      <Preview>{preview}</Preview>
+      <Body style={{ backgroundColor: brand.background, fontFamily: "Helvetica, Arial, sans-serif", margin: 0 }}>
+        <Container style={{ maxWidth: 520, margin: "0 auto", padding: "32px 16px" }}>
+          <Text style={{ fontSize: 22, fontWeight: 700, color: brand.color, margin: "0 0 16px" }}>
+            {brand.name}
+          </Text>
+          <Section
+            style={{ backgroundColor: "#ffffff", borderRadius: 12, padding: "24px 28px", color: brand.text }}
+          >
+            {children}
+          </Section>
+          <Hr style={{ borderColor: "#e5e7eb", margin: "24px 0 12px" }} />
+          <Text style={{ fontSize: 12, color: brand.muted, margin: 0 }}>
+            Xplorium family entertainment · playground, café and parties
+          </Text>
+          {footer}
+        </Container>
+      </Body>
+    </Html>
+  );
+}

@@ -1,0 +1,39 @@
+import { Button, Heading, Text } from "@react-email/components";
+import { brand, EmailLayout } from "./layout";
+
+export interface SignInCodeProps {
+  name: string | null;
+  code: string;
+  magicLink: string;
+  expiresInMinutes: number;
+}
+
+export const signInCodeSubject = (p: SignInCodeProps) => `Your Xplorium sign-in code: ${p.code}`;
+
+export function SignInCodeEmail({ name, code, magicLink, expiresInMinutes }: SignInCodeProps) {
+  return (
+    <EmailLayout preview={`Your sign-in code is ${code}`}>
+      <Heading as="h1" style={{ fontSize: 20, margin: "0 0 12px" }}>
+        {name ? `Hi ${name.split(" ")[0]},` : "Hi,"}
+      </Heading>
+      <Text>Use this code to sign in to your Xplorium account:</Text>
+      <Text
+        data-testid="sign-in-code"
+        style={{ fontSize: 32, fontWeight: 700, letterSpacing: 6, color: brand.color, margin: "16px 0" }}
+      >
+        {code}
+      </Text>
+      <Text>Or sign in with one click:</Text>
+      <Button
+        href={magicLink}
+        style={{ backgroundColor: brand.color, color: "#fff", padding: "12px 20px", borderRadius: 8 }}
+      >
+        Sign in to Xplorium
+      </Button>
+      <Text style={{ color: brand.muted, fontSize: 13, marginTop: 20 }}>
+        The code and link work once and expire in {expiresInMinutes} minutes. If you did not ask
+        to sign in, ignore this email: nobody can sign in without the code.
+      </Text>
+    </EmailLayout>
+  );
+}
