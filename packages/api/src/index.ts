@@ -2,3 +2,4 @@ export { type AppName, type Context, createContext, type Principal } from "./con
 export { handleTrpcRequest, TRPC_ENDPOINT } from "./http";
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root";
 export { serverCaller } from "./server-caller";
+export { type ActionFailure, describeActionError } from "./action-errors";

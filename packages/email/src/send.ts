@@ -6,7 +6,7 @@ import type { EmailTransport } from "./transport";
 
 const { emailMessages } = schema;
 
-export const SEND_EMAIL_TASK = "email.send";
+export const SEND_EMAIL_TASK = "email:send";
 
 export interface QueueEmailInput<N extends TemplateName> {
   template: N;

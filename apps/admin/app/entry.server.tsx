@@ -1,0 +1,1 @@
+export { handleRequest as default } from "@xplorium/ui/entry-server";

@@ -1,0 +1,33 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link } from "@remix-run/react";
+import { Card, PageHeader } from "@xplorium/ui";
+import { requireStaff } from "~/lib/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Marketing · Xplorium CRM" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireStaff(request, context, "read:marketing");
+  return null;
+}
+
+export default function Marketing() {
+  return (
+    <>
+      <PageHeader title="Marketing" description="Segments, campaigns and the emails we send." />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Card title="Outbox">
+          <p className="text-sm text-stone-600">
+            Without a Resend API key, every email is kept here instead of being sent: sign-in codes,
+            confirmations and campaigns.
+          </p>
+          <Link to="/marketing/outbox" className="mt-3 inline-block font-medium text-brand-700 text-sm hover:underline">
+            Open the outbox →
+          </Link>
+        </Card>
+        <Card title="Segments and campaigns">
+          <p className="text-sm text-stone-600">The segment builder and campaign sending arrive with email marketing.</p>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+import { type LoaderFunctionArgs, data } from "@remix-run/node";
+import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import type { Permission } from "@xplorium/auth/permissions";
+import { cn } from "@xplorium/ui";
+import { requireStaff } from "~/lib/session.server";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { api, headers, staff } = await requireStaff(request, context);
+  const me = await api.auth.me();
+  const permissions = me.type === "staff" ? me.permissions : [];
+  return data({ staff, permissions }, { headers });
+}
+
+const NAV: { to: string; label: string; icon: string; permission?: Permission }[] = [
+  { to: "/", label: "Dashboard", icon: "📊", permission: "read:dashboard" },
+  { to: "/customers", label: "Customers", icon: "👪", permission: "read:customer" },
+  { to: "/bookings", label: "Bookings", icon: "📅", permission: "read:booking" },
+  { to: "/loyalty", label: "Loyalty", icon: "🎁", permission: "read:voucher" },
+  { to: "/marketing", label: "Marketing", icon: "✉️", permission: "read:marketing" },
+  { to: "/staff", label: "Staff", icon: "🧑‍💼", permission: "manage:staff" },
+  { to: "/audit", label: "Audit log", icon: "🧾", permission: "read:audit" },
+];
+
+export default function AppLayout() {
+  const { staff, permissions } = useLoaderData<typeof loader>();
+  const allowed = new Set<string>(permissions);
+  return (
+    <div className="flex min-h-screen flex-col md:flex-row">
+      <aside className="border-stone-200 border-b bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-r md:border-b-0">
+        <div className="flex items-center gap-2 px-5 py-4">
+          <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-brand-700 font-bold text-sun-400">
+            X
+          </span>
+          <span className="font-bold text-stone-900">Xplorium CRM</span>
+        </div>
+        <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-3 pb-3 md:flex-col md:overflow-visible">
+          {NAV.filter((n) => !n.permission || allowed.has(n.permission)).map((n) => (
+            <NavLink
+              key={n.to}
+              to={n.to}
+              end={n.to === "/"}
+              prefetch="intent"
+              className={({ isActive }) =>
+                cn(
+                  "flex items-center gap-3 whitespace-nowrap rounded-lg px-3 py-2 text-sm font-medium",
+                  isActive ? "bg-brand-50 text-brand-800" : "text-stone-700 hover:bg-stone-100",
+                )
+              }
+            >
+              <span aria-hidden="true">{n.icon}</span>
+              {n.label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="border-stone-200 border-t px-5 py-4 text-sm md:absolute md:bottom-0 md:w-60">
+          <p className="font-semibold text-stone-900" data-testid="signed-in-as">
+            {staff.name}
+          </p>
+          <p className="text-stone-500 text-xs">
+            {staff.email} · {staff.role.replace("_", " ").toLowerCase()}
+          </p>
+          <Form method="post" action="/sign-out" className="mt-3 flex gap-3">
+            <button type="submit" className="font-medium text-brand-700 hover:underline">
+              Sign out
+            </button>
+            <button type="submit" name="everywhere" value="1" className="text-stone-500 hover:underline">
+              Sign out everywhere
+            </button>
+          </Form>
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1 px-4 py-6 md:px-8">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

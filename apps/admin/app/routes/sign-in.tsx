@@ -1,0 +1,69 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+
+import { Alert, Button, TextField } from "@xplorium/ui";
+import { adminApi, describeActionError } from "~/lib/api.server";
+import { safeNext } from "~/lib/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Xplorium CRM" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { principal } = await adminApi(request, context);
+  if (principal.type === "staff") throw redirect("/");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const { api, headers } = await adminApi(request, context);
+  try {
+    await api.auth.staff.signIn({
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+    });
+  } catch (error) {
+    const failure = describeActionError(error);
+    return data(failure, { status: failure.status, headers });
+  }
+  return redirect(safeNext(String(form.get("next") ?? "")), { headers });
+}
+
+export default function SignIn() {
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-brand-50 to-sun-100 px-4">
+      <div className="w-full max-w-sm rounded-2xl bg-white p-8 shadow-lg ring-1 ring-stone-200">
+        <p className="text-sm font-semibold tracking-wide text-brand-700 uppercase">Xplorium CRM</p>
+        <h1 className="mt-1 mb-6 text-2xl font-bold text-stone-900">Staff sign-in</h1>
+        <Form method="post" className="space-y-4" noValidate>
+          <input type="hidden" name="next" value={params.get("next") ?? "/"} />
+          {result && !result.ok && Object.keys(result.fieldErrors).length === 0 ? (
+            <Alert tone="error">{result.message}</Alert>
+          ) : null}
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            autoFocus
+            error={result?.fieldErrors.email}
+          />
+          <TextField
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            error={result?.fieldErrors.password}
+          />
+          <Button className="w-full" busy={busy}>
+            Sign in
+          </Button>
+        </Form>
+      </div>
+    </main>
+  );
+}

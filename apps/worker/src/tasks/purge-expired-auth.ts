@@ -1,0 +1,16 @@
+import { purgeExpiredSessions, purgeRateLimitBuckets, purgeStaleLoginCodes } from "@xplorium/auth";
+import type { Database } from "@xplorium/db";
+import type { Task } from "graphile-worker";
+
+export const PURGE_EXPIRED_AUTH_TASK = "auth:purge-expired";
+
+/** Hourly: drops sessions past their inactivity timeout, dead login codes and old rate-limit windows. */
+export function purgeExpiredAuthTask(db: Database): Task {
+  return async (_payload, helpers) => {
+    const now = new Date();
+    const sessions = await purgeExpiredSessions(db, now);
+    const codes = await purgeStaleLoginCodes(db, now);
+    const buckets = await purgeRateLimitBuckets(db, now);
+    helpers.logger.info(`${PURGE_EXPIRED_AUTH_TASK}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets`);
+  };
+}

@@ -1,0 +1,16 @@
+import type { Database } from "@xplorium/db";
+import type { Env } from "@xplorium/db/env";
+import { deliverEmail, type EmailTransport, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
+import type { Task } from "graphile-worker";
+import { z } from "zod";
+
+const payload = z.object({ emailMessageId: z.uuid() });
+
+/** Delivers one queued email; a retryable failure throws so graphile-worker retries with backoff. */
+export function sendEmailTask(db: Database, env: Env, transport: EmailTransport = transportFor(env)): Task {
+  return async (raw, helpers) => {
+    const { emailMessageId } = payload.parse(raw);
+    const outcome = await deliverEmail(db, emailMessageId, transport);
+    helpers.logger.info(`${SEND_EMAIL_TASK} ${emailMessageId}: ${outcome}`);
+  };
+}

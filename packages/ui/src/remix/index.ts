@@ -1,0 +1,3 @@
+export { ErrorPage } from "./error-page";
+export { NonceProvider, useNonce } from "./nonce";
+export { Toast, type ToastMessage } from "./toast";
