@@ -1,6 +1,6 @@
+import { fileURLToPath } from "node:url";
 import { vitePlugin as remix } from "@remix-run/dev";
 import tailwindcss from "@tailwindcss/vite";
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 declare module "@remix-run/node" {
@@ -27,5 +27,8 @@ export default defineConfig({
   ],
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   server: { hmr: { port: 24678 } },
+  // Workspace packages are bundled from source; their third-party server dependencies stay
+  // external (declared in this app's package.json so Node resolves them at run time).
+  ssr: { noExternal: [/^@xplorium\//] },
   build: { target: "es2022" },
 });

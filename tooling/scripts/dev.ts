@@ -4,9 +4,9 @@
  * admin, portal and worker through turbo against that one database, and prints the sign-ins.
  */
 import { spawn } from "node:child_process";
+import { isEmptyDatabase, seedDemoData, signInDetails } from "@xplorium/core";
 import { createDb, migrateDatabase, resolveDatabase } from "@xplorium/db";
 import { env as loadEnv } from "@xplorium/db/env";
-import { isEmptyDatabase, seedDemoData, signInDetails } from "@xplorium/core";
 
 const production = process.argv.includes("--production");
 if (production) process.env.NODE_ENV = "production";
@@ -19,14 +19,20 @@ const handle = createDb(database.url, { max: 2 });
 if (await isEmptyDatabase(handle.db)) {
   console.log("[db] empty database: adding demo data");
   const s = await seedDemoData(handle.db, { currency: env.CURRENCY });
-  console.log(`[db] seeded ${s.customers} customers, ${s.bookings} bookings, ${s.ledgerRows} ledger rows`);
+  console.log(
+    `[db] seeded ${s.customers} customers, ${s.bookings} bookings, ${s.ledgerRows} ledger rows`,
+  );
 }
 await handle.close();
 
 function run(args: string[]) {
   return spawn("pnpm", args, {
     stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: database.url, ...(production ? { NODE_ENV: "production" } : {}) },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      ...(production ? { NODE_ENV: "production" } : {}),
+    },
   });
 }
 
@@ -35,7 +41,14 @@ if (production) {
   const code: number = await new Promise((r) => build.on("exit", (c) => r(c ?? 1)));
   if (code !== 0) process.exit(code);
 }
-const apps = run(["exec", "turbo", "run", production ? "start" : "dev", "--filter=./apps/*", "--concurrency=4"]);
+const apps = run([
+  "exec",
+  "turbo",
+  "run",
+  production ? "start" : "dev",
+  "--filter=./apps/*",
+  "--concurrency=4",
+]);
 
 async function waitFor(url: string, timeoutMs = 120_000): Promise<boolean> {
   const until = Date.now() + timeoutMs;
@@ -48,10 +61,14 @@ async function waitFor(url: string, timeoutMs = 120_000): Promise<boolean> {
   }
   return false;
 }
-void Promise.all([waitFor(`${env.ADMIN_URL}/sign-in`), waitFor(`${env.PORTAL_URL}/sign-in`)]).then(([a, p]) => {
-  const line = "─".repeat(72);
-  console.log(`\n${line}\nXplorium CRM is ${a && p ? "running" : "starting (slowly)"}.\n\n${signInDetails(env.ADMIN_URL, env.PORTAL_URL)}\n${line}\n`);
-});
+void Promise.all([waitFor(`${env.ADMIN_URL}/sign-in`), waitFor(`${env.PORTAL_URL}/sign-in`)]).then(
+  ([a, p]) => {
+    const line = "─".repeat(72);
+    console.log(
+      `\n${line}\nXplorium CRM is ${a && p ? "running" : "starting (slowly)"}.\n\n${signInDetails(env.ADMIN_URL, env.PORTAL_URL)}\n${line}\n`,
+    );
+  },
+);
 
 let stopping = false;
 async function stop(code = 0) {

@@ -23,6 +23,10 @@ export function describeActionError(error: unknown): ActionFailure {
     ok: false,
     status: getHTTPStatusCodeFromError(error),
     message: zod ? "Please check the highlighted fields." : error.message,
-    fieldErrors: zod ? z.flattenError(cause).fieldErrors : cause instanceof AppError ? (cause.fieldErrors ?? {}) : {},
+    fieldErrors: zod
+      ? z.flattenError(cause).fieldErrors
+      : cause instanceof AppError
+        ? (cause.fieldErrors ?? {})
+        : {},
   };
 }

@@ -2,9 +2,9 @@ import {
   type ApiKeyPrincipal,
   type CustomerPrincipal,
   readCookie,
+  type StaffPrincipal,
   serializeSessionCookie,
   sessionCookieName,
-  type StaffPrincipal,
   validateApiKey,
   validateCustomerSession,
   validateStaffSession,
@@ -53,10 +53,15 @@ async function resolvePrincipal(input: CreateContextInput): Promise<Principal> {
     return (await validateApiKey(db, auth.slice(7).trim())) ?? { type: "anonymous" };
   }
   const kind = app === "admin" ? "STAFF" : "CUSTOMER";
-  const token = readCookie(request.headers.get("cookie"), sessionCookieName(kind, cookieSettings(env)));
+  const token = readCookie(
+    request.headers.get("cookie"),
+    sessionCookieName(kind, cookieSettings(env)),
+  );
   if (!token) return { type: "anonymous" };
   const validated =
-    kind === "STAFF" ? await validateStaffSession(db, token) : await validateCustomerSession(db, token);
+    kind === "STAFF"
+      ? await validateStaffSession(db, token)
+      : await validateCustomerSession(db, token);
   if (!validated) return { type: "anonymous" };
   if (validated.refreshed) {
     resHeaders.append("Set-Cookie", serializeSessionCookie(kind, token, cookieSettings(env)));

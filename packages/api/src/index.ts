@@ -1,5 +1,11 @@
+export { type ActionFailure, describeActionError } from "./action-errors";
 export { type AppName, type Context, createContext, type Principal } from "./context";
 export { handleTrpcRequest, TRPC_ENDPOINT } from "./http";
-export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root";
+export {
+  type AppRouter,
+  appRouter,
+  createCaller,
+  type RouterInputs,
+  type RouterOutputs,
+} from "./root";
 export { serverCaller } from "./server-caller";
-export { type ActionFailure, describeActionError } from "./action-errors";

@@ -1,4 +1,4 @@
-import { createContext, type CreateContextInput } from "./context";
+import { type CreateContextInput, createContext } from "./context";
 import { createCaller } from "./root";
 
 /**

@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { type Permission, ROLE_PERMISSIONS } from "@xplorium/auth";
-import { AppError, type Actor } from "@xplorium/core";
+import { type Actor, AppError } from "@xplorium/core";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { AppName, Context } from "./context";
@@ -50,13 +50,17 @@ export const publicProcedure = t.procedure.use(appErrors);
 /** Anonymous-friendly procedures that exist in only one app (sign-in forms). */
 export const appProcedure = (app: AppName) =>
   publicProcedure.use(({ ctx, next }) => {
-    if (ctx.app !== app) throw new TRPCError({ code: "NOT_FOUND", message: "No such procedure here." });
+    if (ctx.app !== app)
+      throw new TRPCError({ code: "NOT_FOUND", message: "No such procedure here." });
     return next();
   });
 
 export const customerProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.app !== "portal" || ctx.principal.type !== "customer") {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to your Xplorium account first." });
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "Sign in to your Xplorium account first.",
+    });
   }
   const principal = ctx.principal;
   const actor: Actor = { type: "customer", id: principal.customer.id };

@@ -10,7 +10,12 @@ export interface ApiKeyPrincipal {
 }
 
 /** A new key: `xp_<prefix>_<secret>`. Only the prefix and SHA-256(secret) are stored. */
-export function generateApiKey(): { prefix: string; secret: string; key: string; secretHash: Uint8Array } {
+export function generateApiKey(): {
+  prefix: string;
+  secret: string;
+  key: string;
+  secretHash: Uint8Array;
+} {
   const prefix = generateSecureRandomString(8);
   const secret = generateSecureRandomString(32);
   return { prefix, secret, key: `xp_${prefix}_${secret}`, secretHash: sha256(secret) };

@@ -1,3 +1,4 @@
+export * from "./api-keys";
 export * from "./cookies";
 export * from "./crypto";
 export * from "./login-codes";
@@ -6,4 +7,3 @@ export * from "./permissions";
 export * from "./rate-limit";
 export * from "./same-origin";
 export * from "./sessions";
-export * from "./api-keys";

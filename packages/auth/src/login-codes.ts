@@ -1,4 +1,4 @@
-import { schema, type DbOrTx } from "@xplorium/db";
+import { type DbOrTx, schema } from "@xplorium/db";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import {
   constantTimeEqual,
@@ -81,7 +81,8 @@ export async function verifyLoginCode(
     if (row.consumedAt) return { ok: false, reason: "used" };
     if (row.expiresAt <= now) return { ok: false, reason: "expired" };
     if (row.attempts >= LOGIN_CODE_MAX_ATTEMPTS) return { ok: false, reason: "too_many_attempts" };
-    const matches = /^\d{6}$/.test(code) && constantTimeEqual(hashCode(serverSecret, row.id, code), row.codeHash);
+    const matches =
+      /^\d{6}$/.test(code) && constantTimeEqual(hashCode(serverSecret, row.id, code), row.codeHash);
     if (!matches) {
       const attempts = row.attempts + 1;
       await tx.update(loginCodes).set({ attempts }).where(eq(loginCodes.id, row.id));

@@ -1,4 +1,4 @@
-import { schema, type DbOrTx } from "@xplorium/db";
+import { type DbOrTx, schema } from "@xplorium/db";
 import { lt, sql } from "drizzle-orm";
 
 const { rateLimitBuckets } = schema;

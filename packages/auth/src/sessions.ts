@@ -1,4 +1,4 @@
-import { schema, type DbOrTx } from "@xplorium/db";
+import { type DbOrTx, schema } from "@xplorium/db";
 import { and, eq, lt, or } from "drizzle-orm";
 import { constantTimeEqual, generateSecureRandomString, sha256 } from "./crypto";
 import type { StaffRole } from "./permissions";
@@ -195,4 +195,3 @@ export function sessionCount(db: DbOrTx, subject: SessionSubject) {
       : eq(sessions.customerId, subject.customerId),
   );
 }
-

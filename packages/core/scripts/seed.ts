@@ -1,6 +1,5 @@
-import { createDb, resolveDatabase } from "@xplorium/db";
+import { createDb, migrateDatabase, resolveDatabase } from "@xplorium/db";
 import { env } from "@xplorium/db/env";
-import { migrateDatabase } from "@xplorium/db";
 import { isEmptyDatabase, seedDemoData, signInDetails } from "../src/seed";
 
 // `pnpm db:seed`: migrate, then fill an empty database with demo data and print the sign-ins.
@@ -11,8 +10,14 @@ const handle = createDb(resolved.url, { max: 2 });
 try {
   if (await isEmptyDatabase(handle.db)) {
     const summary = await seedDemoData(handle.db, { currency: config.CURRENCY });
-    console.log(`Seeded ${summary.customers} customers, ${summary.bookings} bookings, ${summary.ledgerRows} ledger rows, ${summary.vouchers} vouchers.`);
-    console.log(`Tiers: ${Object.entries(summary.tiers).map(([t, n]) => `${t} ${n}`).join(", ")}`);
+    console.log(
+      `Seeded ${summary.customers} customers, ${summary.bookings} bookings, ${summary.ledgerRows} ledger rows, ${summary.vouchers} vouchers.`,
+    );
+    console.log(
+      `Tiers: ${Object.entries(summary.tiers)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(", ")}`,
+    );
   } else {
     console.log("The database already has data; nothing seeded.");
   }

@@ -1,13 +1,23 @@
 export * from "./actor";
-export { recordAudit, type AuditEntry } from "./audit/record-audit";
+export { type AuditEntry, recordAudit } from "./audit/record-audit";
+export {
+  requestCustomerCode,
+  verifyCustomerCode,
+  verifyCustomerLink,
+} from "./auth/customer-sign-in";
 export { AUTH_LIMITS, enforceRateLimits } from "./auth/rate-limits";
-export { requestCustomerCode, verifyCustomerCode, verifyCustomerLink } from "./auth/customer-sign-in";
 export { signInStaff } from "./auth/staff-sign-in";
 export { customerSummary } from "./customers/customer-summary";
 export { emailSchema, normalizeEmail, normalizePhone } from "./customers/identity";
+export { generateReferralCode, randomCode, UNAMBIGUOUS_ALPHABET } from "./customers/referral-code";
+export { listOutbox } from "./email/outbox";
 export { AppError, type AppErrorCode, notFound } from "./errors";
 export * from "./loyalty/rules";
-export { createStaff, listStaff, type StaffMember, type StaffUpdate, updateStaff } from "./staff/staff-admin";
-export { listOutbox } from "./email/outbox";
 export * from "./seed";
-export { generateReferralCode, randomCode, UNAMBIGUOUS_ALPHABET } from "./customers/referral-code";
+export {
+  createStaff,
+  listStaff,
+  type StaffMember,
+  type StaffUpdate,
+  updateStaff,
+} from "./staff/staff-admin";

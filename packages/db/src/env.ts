@@ -18,7 +18,9 @@ const envSchema = z
     ADMIN_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
     ADMIN_URL: z.url({ message: "ADMIN_URL must be a URL like http://localhost:3000" }).optional(),
-    PORTAL_URL: z.url({ message: "PORTAL_URL must be a URL like http://localhost:3001" }).optional(),
+    PORTAL_URL: z
+      .url({ message: "PORTAL_URL must be a URL like http://localhost:3001" })
+      .optional(),
     SESSION_SECRET: z
       .string()
       .min(32, { message: "SESSION_SECRET must be at least 32 characters" })
@@ -29,7 +31,9 @@ const envSchema = z
       .default("EUR"),
     DEFAULT_PHONE_REGION: z
       .string()
-      .regex(/^[A-Z]{2}$/, { message: "DEFAULT_PHONE_REGION must be a two-letter region such as RS" })
+      .regex(/^[A-Z]{2}$/, {
+        message: "DEFAULT_PHONE_REGION must be a two-letter region such as RS",
+      })
       .default("RS"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })

@@ -22,4 +22,3 @@ export async function migrateDatabase(url: string): Promise<void> {
   }
   await runQueueMigrations({ connectionString: url, logger: quietLogger });
 }
-

@@ -19,7 +19,8 @@ describe("database constraints", () => {
   it("has pg_trgm and the job queue schema from migrations", async () => {
     const ext = await t.sql`select extname from pg_extension where extname = 'pg_trgm'`;
     expect(ext).toHaveLength(1);
-    const queue = await t.sql`select 1 from information_schema.schemata where schema_name = 'graphile_worker'`;
+    const queue =
+      await t.sql`select 1 from information_schema.schemata where schema_name = 'graphile_worker'`;
     expect(queue).toHaveLength(1);
   });
 
@@ -51,7 +52,9 @@ describe("database constraints", () => {
       idempotencyKey: "k1",
     };
     await t.db.insert(schema.loyaltyLedger).values(row);
-    await expect(t.db.insert(schema.loyaltyLedger).values(row)).rejects.toMatchObject(violates("loyalty_ledger_idempotency_key"));
+    await expect(t.db.insert(schema.loyaltyLedger).values(row)).rejects.toMatchObject(
+      violates("loyalty_ledger_idempotency_key"),
+    );
     await expect(
       t.db.insert(schema.loyaltyLedger).values({ ...row, idempotencyKey: "k2", delta: 0 }),
     ).rejects.toMatchObject(violates("loyalty_ledger_delta_nonzero"));
@@ -59,7 +62,9 @@ describe("database constraints", () => {
 
   it("binds a session to exactly one principal", async () => {
     await expect(
-      t.db.insert(schema.sessions).values({ id: "s1", secretHash: new Uint8Array(32), kind: "STAFF" }),
+      t.db
+        .insert(schema.sessions)
+        .values({ id: "s1", secretHash: new Uint8Array(32), kind: "STAFF" }),
     ).rejects.toMatchObject(violates("sessions_one_principal"));
   });
 

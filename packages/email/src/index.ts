@@ -1,5 +1,5 @@
-export { renderEmail, type RenderedEmail } from "./render";
-export { deliverEmail, type DeliverOutcome, queueEmail, SEND_EMAIL_TASK } from "./send";
+export { type RenderedEmail, renderEmail } from "./render";
+export { type DeliverOutcome, deliverEmail, queueEmail, SEND_EMAIL_TASK } from "./send";
 export type { TemplateName, TemplateProps } from "./templates";
 export { templates } from "./templates";
 export {

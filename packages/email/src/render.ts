@@ -14,9 +14,6 @@ export async function renderEmail<N extends TemplateName>(
 ): Promise<RenderedEmail> {
   const def = templates[name];
   const element = createElement(def.component, props);
-  const [html, text] = await Promise.all([
-    render(element),
-    render(element, { plainText: true }),
-  ]);
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
   return { subject: def.subject(props), html, text };
 }

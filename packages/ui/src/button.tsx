@@ -14,7 +14,14 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   busy?: boolean;
 }
 
-export function Button({ variant = "primary", busy, className, children, disabled, ...rest }: ButtonProps) {
+export function Button({
+  variant = "primary",
+  busy,
+  className,
+  children,
+  disabled,
+  ...rest
+}: ButtonProps) {
   return (
     <button
       type="submit"

@@ -1,9 +1,21 @@
 import type { ReactNode } from "react";
 import { cn } from "./cn";
 
-export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+}: {
+  title?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
-    <section className={cn("rounded-2xl border border-stone-200 bg-white p-5 shadow-sm", className)}>
+    <section
+      className={cn("rounded-2xl border border-stone-200 bg-white p-5 shadow-sm", className)}
+    >
       {title || actions ? (
         <header className="mb-4 flex items-center justify-between gap-3">
           {title ? <h2 className="text-base font-semibold text-stone-900">{title}</h2> : <span />}
@@ -15,7 +27,15 @@ export function Card({ title, actions, children, className }: { title?: ReactNod
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: string;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -42,9 +62,18 @@ const alertTone = {
   info: "border-brand-200 bg-brand-50 text-brand-800",
 } as const;
 
-export function Alert({ tone = "info", children }: { tone?: keyof typeof alertTone; children: ReactNode }) {
+export function Alert({
+  tone = "info",
+  children,
+}: {
+  tone?: keyof typeof alertTone;
+  children: ReactNode;
+}) {
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={cn("rounded-lg border px-4 py-3 text-sm", alertTone[tone])}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      className={cn("rounded-lg border px-4 py-3 text-sm", alertTone[tone])}
+    >
       {children}
     </div>
   );

@@ -4,7 +4,11 @@ export function formatMoney(minor: number, currency: string, locale = "en-GB"): 
 }
 
 /** The one date formatter. */
-export function formatDate(value: Date | string | null | undefined, opts: { time?: boolean } = {}, locale = "en-GB"): string {
+export function formatDate(
+  value: Date | string | null | undefined,
+  opts: { time?: boolean } = {},
+  locale = "en-GB",
+): string {
   if (!value) return "—";
   const d = typeof value === "string" ? new Date(value) : value;
   return new Intl.DateTimeFormat(locale, {

@@ -2,12 +2,32 @@ import { cn } from "./cn";
 
 export type Tier = "BRONZE" | "SILVER" | "GOLD" | "PLATINUM" | "VIP";
 
-const styles: Record<Tier, { label: string; icon: string; className: string }> = {
-  BRONZE: { label: "Bronze", icon: "🥉", className: "bg-orange-100 text-orange-900 ring-orange-200" },
-  SILVER: { label: "Silver", icon: "🥈", className: "bg-slate-100 text-slate-800 ring-slate-300" },
-  GOLD: { label: "Gold", icon: "🥇", className: "bg-amber-100 text-amber-900 ring-amber-300" },
-  PLATINUM: { label: "Platinum", icon: "💎", className: "bg-sky-100 text-sky-900 ring-sky-200" },
-  VIP: { label: "VIP", icon: "⭐", className: "bg-violet-100 text-violet-900 ring-violet-300" },
+const styles: Record<Tier, { label: string; dot: string; className: string }> = {
+  BRONZE: {
+    label: "Bronze",
+    dot: "bg-orange-500",
+    className: "bg-orange-100 text-orange-900 ring-orange-200",
+  },
+  SILVER: {
+    label: "Silver",
+    dot: "bg-slate-400",
+    className: "bg-slate-100 text-slate-800 ring-slate-300",
+  },
+  GOLD: {
+    label: "Gold",
+    dot: "bg-amber-500",
+    className: "bg-amber-100 text-amber-900 ring-amber-300",
+  },
+  PLATINUM: {
+    label: "Platinum",
+    dot: "bg-sky-500",
+    className: "bg-sky-100 text-sky-900 ring-sky-200",
+  },
+  VIP: {
+    label: "VIP",
+    dot: "bg-violet-500",
+    className: "bg-violet-100 text-violet-900 ring-violet-300",
+  },
 };
 
 export function TierBadge({ tier, size = "sm" }: { tier: Tier; size?: "sm" | "lg" }) {
@@ -20,7 +40,7 @@ export function TierBadge({ tier, size = "sm" }: { tier: Tier; size?: "sm" | "lg
         s.className,
       )}
     >
-      <span aria-hidden="true">{s.icon}</span>
+      <span aria-hidden="true" className={cn("size-2.5 rounded-full", s.dot)} />
       {s.label}
     </span>
   );
@@ -37,7 +57,10 @@ export function ProgressBar({ value, max, label }: { value: number; max: number;
       aria-valuenow={value}
       className="h-3 w-full overflow-hidden rounded-full bg-stone-200"
     >
-      <div className="h-full rounded-full bg-brand-600 transition-all" style={{ width: `${pct}%` }} />
+      <div
+        className="h-full rounded-full bg-brand-600 transition-all"
+        style={{ width: `${pct}%` }}
+      />
     </div>
   );
 }

@@ -4,12 +4,18 @@ import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
 import { adminApi } from "./api.server";
 
 /** The signed-in staff member, or a redirect to sign-in that comes back here afterwards. */
-export async function requireStaff(request: Request, context: AppLoadContext, permission?: Permission) {
+export async function requireStaff(
+  request: Request,
+  context: AppLoadContext,
+  permission?: Permission,
+) {
   const { api, headers, principal } = await adminApi(request, context);
   if (principal.type !== "staff") {
     const url = new URL(request.url);
     const next = url.pathname + url.search;
-    throw redirect(`/sign-in${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`, { headers });
+    throw redirect(`/sign-in${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`, {
+      headers,
+    });
   }
   if (permission && !ROLE_PERMISSIONS[principal.staff.role].has(permission)) {
     throw new Response("Your role does not allow this page.", { status: 403 });
@@ -19,5 +25,7 @@ export async function requireStaff(request: Request, context: AppLoadContext, pe
 
 /** Only same-site relative paths, so `?next=` cannot send anyone elsewhere. */
 export function safeNext(value: string | null, fallback = "/"): string {
-  return value?.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : fallback;
+  return value?.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\")
+    ? value
+    : fallback;
 }

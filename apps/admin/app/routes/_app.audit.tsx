@@ -13,7 +13,9 @@ export default function Page() {
   return (
     <>
       <PageHeader title="Audit log" description="Who changed what, and when." />
-      <EmptyState title="The audit log viewer is on its way.">Every staff change is already recorded; browsing it arrives with the staff console.</EmptyState>
+      <EmptyState title="The audit log viewer is on its way.">
+        Every staff change is already recorded; browsing it arrives with the staff console.
+      </EmptyState>
     </>
   );
 }

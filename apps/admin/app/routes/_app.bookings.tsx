@@ -13,7 +13,9 @@ export default function Page() {
   return (
     <>
       <PageHeader title="Bookings" description="Café, playground, party and event bookings." />
-      <EmptyState title="The bookings list is on its way.">Recording, approving and completing bookings arrives with the staff console.</EmptyState>
+      <EmptyState title="The bookings list is on its way.">
+        Recording, approving and completing bookings arrives with the staff console.
+      </EmptyState>
     </>
   );
 }

@@ -13,7 +13,9 @@ export default function Page() {
   return (
     <>
       <PageHeader title="Customers" description="Every family that has booked with us." />
-      <EmptyState title="The customer list is on its way.">Search, filters, customer profiles and CSV export arrive with the staff console.</EmptyState>
+      <EmptyState title="The customer list is on its way.">
+        Search, filters, customer profiles and CSV export arrive with the staff console.
+      </EmptyState>
     </>
   );
 }

@@ -13,7 +13,9 @@ export default function Page() {
   return (
     <>
       <PageHeader title="Loyalty" description="Rewards, vouchers and points." />
-      <EmptyState title="The loyalty tools are on their way.">The rewards catalogue and voucher lookup arrive with the loyalty engine.</EmptyState>
+      <EmptyState title="The loyalty tools are on their way.">
+        The rewards catalogue and voucher lookup arrive with the loyalty engine.
+      </EmptyState>
     </>
   );
 }

@@ -20,12 +20,17 @@ export default function Marketing() {
             Without a Resend API key, every email is kept here instead of being sent: sign-in codes,
             confirmations and campaigns.
           </p>
-          <Link to="/marketing/outbox" className="mt-3 inline-block font-medium text-brand-700 text-sm hover:underline">
+          <Link
+            to="/marketing/outbox"
+            className="mt-3 inline-block font-medium text-brand-700 text-sm hover:underline"
+          >
             Open the outbox →
           </Link>
         </Card>
         <Card title="Segments and campaigns">
-          <p className="text-sm text-stone-600">The segment builder and campaign sending arrive with email marketing.</p>
+          <p className="text-sm text-stone-600">
+            The segment builder and campaign sending arrive with email marketing.
+          </p>
         </Card>
       </div>
     </>

@@ -19,7 +19,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const [at, id] = q.before.split("_");
     if (at && id) cursor = { createdAt: new Date(Number(at)), id };
   }
-  const page = await api.outbox.list({ limit: 20, ...(q.to ? { to: q.to } : {}), ...(cursor ? { cursor } : {}) });
+  const page = await api.outbox.list({
+    limit: 20,
+    ...(q.to ? { to: q.to } : {}),
+    ...(cursor ? { cursor } : {}),
+  });
   return data(
     {
       to: q.to ?? "",
@@ -36,14 +40,26 @@ export default function Outbox() {
   const loading = useNavigation().state === "loading";
   return (
     <>
-      <PageHeader title="Outbox" description="Emails kept here because no Resend API key is configured (development)." />
+      <PageHeader
+        title="Outbox"
+        description="Emails kept here because no Resend API key is configured (development)."
+      />
       <Form method="get" className="mb-4 flex max-w-lg items-end gap-2">
-        <TextField label="Recipient" name="to" type="search" defaultValue={to} placeholder="parent@example.com" className="flex-1" />
+        <TextField
+          label="Recipient"
+          name="to"
+          type="search"
+          defaultValue={to}
+          placeholder="parent@example.com"
+          className="flex-1"
+        />
         <Button variant="secondary">Filter</Button>
         {loading ? <Spinner /> : null}
       </Form>
       {items.length === 0 ? (
-        <EmptyState title="No emails yet">Sign-in codes and other emails appear here as they are sent.</EmptyState>
+        <EmptyState title="No emails yet">
+          Sign-in codes and other emails appear here as they are sent.
+        </EmptyState>
       ) : (
         <ul className="space-y-3">
           {items.map((m) => (
@@ -52,12 +68,21 @@ export default function Outbox() {
                 <summary className="flex cursor-pointer flex-wrap items-center justify-between gap-2 px-4 py-3">
                   <span className="font-medium text-stone-900">{m.subject}</span>
                   <span className="text-sm text-stone-500">
-                    to <span data-testid="outbox-to">{m.toEmail ?? "(erased)"}</span> · {formatDate(m.createdAt, { time: true })}
+                    to <span data-testid="outbox-to">{m.toEmail ?? "(erased)"}</span> ·{" "}
+                    {formatDate(m.createdAt, { time: true })}
                   </span>
                 </summary>
                 <div className="grid gap-4 border-stone-100 border-t p-4 lg:grid-cols-2">
-                  <iframe title={`Email: ${m.subject}`} sandbox="" srcDoc={m.html ?? ""} className="h-96 w-full rounded-lg border border-stone-200" />
-                  <pre data-testid="outbox-text" className="max-h-96 overflow-auto whitespace-pre-wrap rounded-lg bg-stone-50 p-3 text-xs">
+                  <iframe
+                    title={`Email: ${m.subject}`}
+                    sandbox=""
+                    srcDoc={m.html ?? ""}
+                    className="h-96 w-full rounded-lg border border-stone-200"
+                  />
+                  <pre
+                    data-testid="outbox-text"
+                    className="max-h-96 overflow-auto whitespace-pre-wrap rounded-lg bg-stone-50 p-3 text-xs"
+                  >
                     {m.text}
                   </pre>
                 </div>

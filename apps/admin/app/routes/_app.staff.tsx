@@ -1,4 +1,9 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { STAFF_ROLES } from "@xplorium/auth/permissions";
@@ -35,15 +40,32 @@ export async function action({ request, context }: ActionFunctionArgs) {
         role: text("role") as (typeof STAFF_ROLES)[number],
         password: text("password"),
       });
-      return data({ ok: true as const, intent, toast: `${created.name} can now sign in.` }, { headers });
+      return data(
+        { ok: true as const, intent, toast: `${created.name} can now sign in.` },
+        { headers },
+      );
     }
     const id = text("id");
-    if (intent === "role") await api.staff.update({ id, role: text("role") as (typeof STAFF_ROLES)[number] });
+    if (intent === "role")
+      await api.staff.update({ id, role: text("role") as (typeof STAFF_ROLES)[number] });
     else if (intent === "disable") await api.staff.update({ id, disabled: true });
     else if (intent === "enable") await api.staff.update({ id, disabled: false });
     else if (intent === "password") await api.staff.update({ id, password: text("password") });
-    else return data({ ok: false as const, intent, status: 400, message: "Unknown action.", fieldErrors: {} as Record<string, string[] | undefined> }, { status: 400 });
-    return data({ ok: true as const, intent, toast: "Saved. Their open sessions were ended where needed." }, { headers });
+    else
+      return data(
+        {
+          ok: false as const,
+          intent,
+          status: 400,
+          message: "Unknown action.",
+          fieldErrors: {} as Record<string, string[] | undefined>,
+        },
+        { status: 400 },
+      );
+    return data(
+      { ok: true as const, intent, toast: "Saved. Their open sessions were ended where needed." },
+      { headers },
+    );
   } catch (error) {
     const failure = describeActionError(error);
     return data({ ...failure, intent }, { status: failure.status, headers });
@@ -58,11 +80,18 @@ export default function StaffPage() {
   const createErrors = result && !result.ok && result.intent === "create" ? result : null;
   return (
     <>
-      <PageHeader title="Staff" description="Who can sign in to the console, and what each role may do." />
+      <PageHeader
+        title="Staff"
+        description="Who can sign in to the console, and what each role may do."
+      />
       <Toast
         message={
           result
-            ? { id: String(Date.now()), tone: result.ok ? "success" : "error", text: result.ok ? result.toast : result.message }
+            ? {
+                id: String(Date.now()),
+                tone: result.ok ? "success" : "error",
+                text: result.ok ? result.toast : result.message,
+              }
             : null
         }
       />
@@ -72,10 +101,18 @@ export default function StaffPage() {
             <table className="w-full text-left text-sm">
               <thead className="text-stone-500 text-xs uppercase">
                 <tr>
-                  <th scope="col" className="py-2 pr-3">Name</th>
-                  <th scope="col" className="py-2 pr-3">Role</th>
-                  <th scope="col" className="py-2 pr-3">Last sign-in</th>
-                  <th scope="col" className="py-2">Status</th>
+                  <th scope="col" className="py-2 pr-3">
+                    Name
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    Role
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    Last sign-in
+                  </th>
+                  <th scope="col" className="py-2">
+                    Status
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-stone-100">
@@ -109,7 +146,9 @@ export default function StaffPage() {
                         </Button>
                       </Form>
                     </td>
-                    <td className="py-3 pr-3 text-stone-600">{formatDate(m.lastSignInAt, { time: true })}</td>
+                    <td className="py-3 pr-3 text-stone-600">
+                      {formatDate(m.lastSignInAt, { time: true })}
+                    </td>
                     <td className="py-3">
                       <Form method="post" className="flex items-center gap-2">
                         <input type="hidden" name="id" value={m.id} />
@@ -117,7 +156,12 @@ export default function StaffPage() {
                           {m.disabledAt ? "Disabled" : "Active"}
                         </span>
                         {m.id !== me ? (
-                          <Button variant="ghost" name="intent" value={m.disabledAt ? "enable" : "disable"} className="px-2 py-1">
+                          <Button
+                            variant="ghost"
+                            name="intent"
+                            value={m.disabledAt ? "enable" : "disable"}
+                            className="px-2 py-1"
+                          >
                             {m.disabledAt ? "Enable" : "Disable"}
                           </Button>
                         ) : (
@@ -138,8 +182,20 @@ export default function StaffPage() {
               <Alert tone="error">{createErrors.message}</Alert>
             ) : null}
             <TextField label="Name" name="name" required error={createErrors?.fieldErrors.name} />
-            <TextField label="Email" name="email" type="email" required error={createErrors?.fieldErrors.email} />
-            <SelectField label="Role" name="role" options={roleOptions} defaultValue="FRONT_DESK" error={createErrors?.fieldErrors.role} />
+            <TextField
+              label="Email"
+              name="email"
+              type="email"
+              required
+              error={createErrors?.fieldErrors.email}
+            />
+            <SelectField
+              label="Role"
+              name="role"
+              options={roleOptions}
+              defaultValue="FRONT_DESK"
+              error={createErrors?.fieldErrors.role}
+            />
             <TextField
               label="First password"
               name="password"

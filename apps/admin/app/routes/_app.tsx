@@ -1,4 +1,4 @@
-import { type LoaderFunctionArgs, data } from "@remix-run/node";
+import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import type { Permission } from "@xplorium/auth/permissions";
 import { cn } from "@xplorium/ui";
@@ -11,14 +11,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return data({ staff, permissions }, { headers });
 }
 
-const NAV: { to: string; label: string; icon: string; permission?: Permission }[] = [
-  { to: "/", label: "Dashboard", icon: "📊", permission: "read:dashboard" },
-  { to: "/customers", label: "Customers", icon: "👪", permission: "read:customer" },
-  { to: "/bookings", label: "Bookings", icon: "📅", permission: "read:booking" },
-  { to: "/loyalty", label: "Loyalty", icon: "🎁", permission: "read:voucher" },
-  { to: "/marketing", label: "Marketing", icon: "✉️", permission: "read:marketing" },
-  { to: "/staff", label: "Staff", icon: "🧑‍💼", permission: "manage:staff" },
-  { to: "/audit", label: "Audit log", icon: "🧾", permission: "read:audit" },
+const NAV: { to: string; label: string; permission?: Permission }[] = [
+  { to: "/", label: "Dashboard", permission: "read:dashboard" },
+  { to: "/customers", label: "Customers", permission: "read:customer" },
+  { to: "/bookings", label: "Bookings", permission: "read:booking" },
+  { to: "/loyalty", label: "Loyalty", permission: "read:voucher" },
+  { to: "/marketing", label: "Marketing", permission: "read:marketing" },
+  { to: "/staff", label: "Staff", permission: "manage:staff" },
+  { to: "/audit", label: "Audit log", permission: "read:audit" },
 ];
 
 export default function AppLayout() {
@@ -28,12 +28,18 @@ export default function AppLayout() {
     <div className="flex min-h-screen flex-col md:flex-row">
       <aside className="border-stone-200 border-b bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-r md:border-b-0">
         <div className="flex items-center gap-2 px-5 py-4">
-          <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-brand-700 font-bold text-sun-400">
+          <span
+            aria-hidden="true"
+            className="grid size-8 place-items-center rounded-lg bg-brand-700 font-bold text-sun-400"
+          >
             X
           </span>
           <span className="font-bold text-stone-900">Xplorium CRM</span>
         </div>
-        <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-3 pb-3 md:flex-col md:overflow-visible">
+        <nav
+          aria-label="Main"
+          className="flex gap-1 overflow-x-auto px-3 pb-3 md:flex-col md:overflow-visible"
+        >
           {NAV.filter((n) => !n.permission || allowed.has(n.permission)).map((n) => (
             <NavLink
               key={n.to}
@@ -47,7 +53,7 @@ export default function AppLayout() {
                 )
               }
             >
-              <span aria-hidden="true">{n.icon}</span>
+              <span aria-hidden="true" className="size-2 rounded-full bg-current opacity-40" />
               {n.label}
             </NavLink>
           ))}
@@ -63,7 +69,12 @@ export default function AppLayout() {
             <button type="submit" className="font-medium text-brand-700 hover:underline">
               Sign out
             </button>
-            <button type="submit" name="everywhere" value="1" className="text-stone-500 hover:underline">
+            <button
+              type="submit"
+              name="everywhere"
+              value="1"
+              className="text-stone-500 hover:underline"
+            >
               Sign out everywhere
             </button>
           </Form>

@@ -16,12 +16,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Home() {
   const { me } = useLoaderData<typeof loader>();
   const firstName = me.name?.split(" ")[0] ?? "there";
-  const start = me.next ? TIER_START[me.loyaltyTier as keyof typeof TIER_START] ?? 0 : 0;
+  const start = me.next ? (TIER_START[me.loyaltyTier as keyof typeof TIER_START] ?? 0) : 0;
   return (
     <div className="mx-auto max-w-2xl px-4 py-6 sm:py-10">
       <header className="mb-6 flex items-center justify-between">
         <span className="flex items-center gap-2 font-bold text-brand-800">
-          <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-brand-700 text-sun-400">
+          <span
+            aria-hidden="true"
+            className="grid size-8 place-items-center rounded-lg bg-brand-700 text-sun-400"
+          >
             X
           </span>
           Xplorium
@@ -35,7 +38,10 @@ export default function Home() {
       <h1 className="font-bold text-2xl text-stone-900 sm:text-3xl" data-testid="greeting">
         Hi {firstName}!
       </h1>
-      <section aria-labelledby="points-heading" className="mt-6 rounded-3xl bg-gradient-to-br from-brand-700 to-brand-800 p-6 text-white shadow-lg">
+      <section
+        aria-labelledby="points-heading"
+        className="mt-6 rounded-3xl bg-gradient-to-br from-brand-700 to-brand-800 p-6 text-white shadow-lg"
+      >
         <div className="flex items-start justify-between gap-4">
           <div>
             <h2 id="points-heading" className="text-brand-100 text-sm">
@@ -56,13 +62,18 @@ export default function Home() {
                 max={me.lifetimePoints - start + me.next.pointsNeeded}
               />
               <p className="text-brand-50 text-sm" data-testid="tier-progress">
-                {formatNumber(me.next.pointsNeeded)} points to {me.next.tier.charAt(0) + me.next.tier.slice(1).toLowerCase()}
+                {formatNumber(me.next.pointsNeeded)} points to{" "}
+                {me.next.tier.charAt(0) + me.next.tier.slice(1).toLowerCase()}
               </p>
             </>
           ) : (
-            <p className="text-brand-50 text-sm">You are at our top tier. Thank you for being part of Xplorium!</p>
+            <p className="text-brand-50 text-sm">
+              You are at our top tier. Thank you for being part of Xplorium!
+            </p>
           )}
-          <p className="text-brand-100 text-xs">Lifetime points: {formatNumber(me.lifetimePoints)}</p>
+          <p className="text-brand-100 text-xs">
+            Lifetime points: {formatNumber(me.lifetimePoints)}
+          </p>
         </div>
       </section>
       <section className="mt-6 grid gap-4 sm:grid-cols-2">
@@ -73,7 +84,8 @@ export default function Home() {
         <div className="rounded-2xl bg-white p-5 shadow-sm ring-1 ring-stone-200">
           <h2 className="font-semibold text-stone-900">Invite friends</h2>
           <p className="mt-1 text-sm text-stone-600">
-            Your referral code: <span className="font-mono font-semibold text-brand-800">{me.referralCode}</span>
+            Your referral code:{" "}
+            <span className="font-mono font-semibold text-brand-800">{me.referralCode}</span>
           </p>
         </div>
       </section>

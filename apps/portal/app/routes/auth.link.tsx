@@ -1,8 +1,14 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { Alert, Button } from "@xplorium/ui";
-import { portalApi, describeActionError } from "~/lib/api.server";
+import { describeActionError, portalApi } from "~/lib/api.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · My Xplorium" }];
 
@@ -21,7 +27,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await api.auth.customer.verifyLink({ token: String(form.get("token") ?? "") });
   } catch (error) {
     const f = describeActionError(error);
-    return data({ message: f.fieldErrors.token ? "This sign-in link is not valid." : f.message }, { status: f.status, headers });
+    return data(
+      { message: f.fieldErrors.token ? "This sign-in link is not valid." : f.message },
+      { status: f.status, headers },
+    );
   }
   return redirect("/", { headers });
 }

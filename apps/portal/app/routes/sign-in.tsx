@@ -1,8 +1,14 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 
 import { Alert, Button, TextField } from "@xplorium/ui";
-import { portalApi, describeActionError } from "~/lib/api.server";
+import { describeActionError, portalApi } from "~/lib/api.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · My Xplorium" }];
 
@@ -14,7 +20,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 type Result =
   | { step: "email"; message?: string; fieldErrors?: Record<string, string[] | undefined> }
-  | { step: "code"; email: string; notice?: string; message?: string; fieldErrors?: Record<string, string[] | undefined> };
+  | {
+      step: "code";
+      email: string;
+      notice?: string;
+      message?: string;
+      fieldErrors?: Record<string, string[] | undefined>;
+    };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
@@ -25,7 +37,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       await api.auth.customer.verifyCode({ email, code: String(form.get("code") ?? "") });
     } catch (error) {
       const f = describeActionError(error);
-      return data<Result>({ step: "code", email, message: f.message, fieldErrors: f.fieldErrors }, { status: f.status, headers });
+      return data<Result>(
+        { step: "code", email, message: f.message, fieldErrors: f.fieldErrors },
+        { status: f.status, headers },
+      );
     }
     return redirect("/", { headers });
   }
@@ -41,7 +56,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   } catch (error) {
     const f = describeActionError(error);
-    return data<Result>({ step: "email", message: f.message, fieldErrors: f.fieldErrors }, { status: f.status, headers });
+    return data<Result>(
+      { step: "email", message: f.message, fieldErrors: f.fieldErrors },
+      { status: f.status, headers },
+    );
   }
 }
 
@@ -49,13 +67,16 @@ export default function SignIn() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const fieldErrors = result?.fieldErrors ?? {};
-  const formError = result?.message && Object.keys(fieldErrors).length === 0 ? result.message : null;
+  const formError =
+    result?.message && Object.keys(fieldErrors).length === 0 ? result.message : null;
   return (
     <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-brand-50 to-sun-100 px-4">
       <div className="w-full max-w-sm rounded-3xl bg-white p-7 shadow-lg ring-1 ring-stone-200">
         <p className="font-semibold text-brand-700 text-sm">Xplorium</p>
         <h1 className="mt-1 mb-2 font-bold text-2xl text-stone-900">My family account</h1>
-        <p className="mb-6 text-sm text-stone-600">Points, rewards and your privacy choices. No password needed.</p>
+        <p className="mb-6 text-sm text-stone-600">
+          Points, rewards and your privacy choices. No password needed.
+        </p>
         {result?.step === "code" ? (
           <Form method="post" className="space-y-4" noValidate>
             {result.notice ? <Alert tone="info">{result.notice}</Alert> : null}
@@ -86,7 +107,15 @@ export default function SignIn() {
           <Form method="post" className="space-y-4" noValidate>
             {formError ? <Alert tone="error">{formError}</Alert> : null}
             <input type="hidden" name="intent" value="request" />
-            <TextField label="Email" name="email" type="email" autoComplete="email" required autoFocus error={fieldErrors.email} />
+            <TextField
+              label="Email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              required
+              autoFocus
+              error={fieldErrors.email}
+            />
             <Button className="w-full" busy={busy}>
               Email me a sign-in code
             </Button>

@@ -11,6 +11,8 @@ export function purgeExpiredAuthTask(db: Database): Task {
     const sessions = await purgeExpiredSessions(db, now);
     const codes = await purgeStaleLoginCodes(db, now);
     const buckets = await purgeRateLimitBuckets(db, now);
-    helpers.logger.info(`${PURGE_EXPIRED_AUTH_TASK}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets`);
+    helpers.logger.info(
+      `${PURGE_EXPIRED_AUTH_TASK}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets`,
+    );
   };
 }

@@ -7,7 +7,11 @@ import { z } from "zod";
 const payload = z.object({ emailMessageId: z.uuid() });
 
 /** Delivers one queued email; a retryable failure throws so graphile-worker retries with backoff. */
-export function sendEmailTask(db: Database, env: Env, transport: EmailTransport = transportFor(env)): Task {
+export function sendEmailTask(
+  db: Database,
+  env: Env,
+  transport: EmailTransport = transportFor(env),
+): Task {
   return async (raw, helpers) => {
     const { emailMessageId } = payload.parse(raw);
     const outcome = await deliverEmail(db, emailMessageId, transport);

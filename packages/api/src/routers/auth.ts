@@ -37,7 +37,10 @@ export const authRouter = createTRPCRouter({
       .input(staffSignInInput)
       .mutation(async ({ ctx, input }) => {
         const { token, staff } = await signInStaff(ctx.db, input, ctx.meta);
-        ctx.resHeaders.append("Set-Cookie", serializeSessionCookie("STAFF", token, cookieSettings(ctx.env)));
+        ctx.resHeaders.append(
+          "Set-Cookie",
+          serializeSessionCookie("STAFF", token, cookieSettings(ctx.env)),
+        );
         return { staff };
       }),
   }),
@@ -51,7 +54,10 @@ export const authRouter = createTRPCRouter({
       .input(codeInput)
       .mutation(async ({ ctx, input }) => {
         const { token, customer } = await verifyCustomerCode(ctx.db, ctx.env, input, ctx.meta);
-        ctx.resHeaders.append("Set-Cookie", serializeSessionCookie("CUSTOMER", token, cookieSettings(ctx.env)));
+        ctx.resHeaders.append(
+          "Set-Cookie",
+          serializeSessionCookie("CUSTOMER", token, cookieSettings(ctx.env)),
+        );
         return { customer: { id: customer.id, name: customer.name } };
       }),
 
@@ -59,7 +65,10 @@ export const authRouter = createTRPCRouter({
       .input(z.object({ token: z.string().min(10).max(200) }))
       .mutation(async ({ ctx, input }) => {
         const { token, customer } = await verifyCustomerLink(ctx.db, input, ctx.meta);
-        ctx.resHeaders.append("Set-Cookie", serializeSessionCookie("CUSTOMER", token, cookieSettings(ctx.env)));
+        ctx.resHeaders.append(
+          "Set-Cookie",
+          serializeSessionCookie("CUSTOMER", token, cookieSettings(ctx.env)),
+        );
         return { customer: { id: customer.id, name: customer.name } };
       }),
   }),

@@ -40,20 +40,25 @@ export async function startAppServer({ app, root }: AppServerOptions) {
   const vite = env.production
     ? undefined
     : await import("vite").then((v) =>
-        v.createServer({ root, configFile: path.join(root, "vite.config.ts"), server: { middlewareMode: true } }),
+        v.createServer({
+          root,
+          configFile: path.join(root, "vite.config.ts"),
+          server: { middlewareMode: true },
+        }),
       );
 
   const server = express();
   server.disable("x-powered-by");
   server.set("trust proxy", "loopback");
 
-  server.use((req, res, next) => {
+  server.use((_req, res, next) => {
     const requestId = randomUUID();
     const nonce = createNonce();
     res.locals.requestId = requestId;
     res.locals.nonce = nonce;
     res.setHeader("X-Request-Id", requestId);
-    for (const [k, v] of Object.entries(securityHeaders(nonce, { production: env.production }))) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(securityHeaders(nonce, { production: env.production })))
+      res.setHeader(k, v);
     next();
   });
 
@@ -66,8 +71,9 @@ export async function startAppServer({ app, root }: AppServerOptions) {
     }
     const hostOrigin = `${req.protocol}://${req.get("host")}`;
     const ok =
-      isAllowedOrigin(req.method, headers, appOrigin, { allowHeaderless: headers.has("authorization") }) ||
-      isAllowedOrigin(req.method, headers, hostOrigin);
+      isAllowedOrigin(req.method, headers, appOrigin, {
+        allowHeaderless: headers.has("authorization"),
+      }) || isAllowedOrigin(req.method, headers, hostOrigin);
     if (ok) return next();
     res.status(403).type("text/plain").send("Cross-site request refused.");
   });
@@ -75,7 +81,10 @@ export async function startAppServer({ app, root }: AppServerOptions) {
   if (vite) {
     server.use(vite.middlewares);
   } else {
-    server.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+    server.use(
+      "/assets",
+      express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }),
+    );
     server.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
   }
 
@@ -100,13 +109,21 @@ export async function startAppServer({ app, root }: AppServerOptions) {
   );
 
   // Errors Remix did not handle: log with the request id, show nothing internal.
-  server.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    console.error(`[${app}] [${res.locals.requestId}]`, err);
-    if (!res.headersSent) res.status(500).type("text/plain").send(`Something went wrong (request ${res.locals.requestId}).`);
-  });
+  server.use(
+    (err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      console.error(`[${app}] [${res.locals.requestId}]`, err);
+      if (!res.headersSent)
+        res
+          .status(500)
+          .type("text/plain")
+          .send(`Something went wrong (request ${res.locals.requestId}).`);
+    },
+  );
 
   const listener = server.listen(port, () => {
-    console.log(`[${app}] ${env.production ? "production" : "development"} server on ${appOrigin} (port ${port})`);
+    console.log(
+      `[${app}] ${env.production ? "production" : "development"} server on ${appOrigin} (port ${port})`,
+    );
   });
 
   const shutdown = async () => {

@@ -1,2 +1,2 @@
-export { startAppServer, type AppServerOptions, type XpLoadContext } from "./app-server";
+export { type AppServerOptions, startAppServer, type XpLoadContext } from "./app-server";
 export { createNonce, securityHeaders } from "./security-headers";

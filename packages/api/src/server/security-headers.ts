@@ -8,7 +8,10 @@ export function createNonce(): string {
  * Content-Security-Policy with a per-request nonce (passed to <Scripts>, <ScrollRestoration>
  * and <RemixServer>), plus the usual hardening headers.
  */
-export function securityHeaders(nonce: string, opts: { production: boolean }): Record<string, string> {
+export function securityHeaders(
+  nonce: string,
+  opts: { production: boolean },
+): Record<string, string> {
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
@@ -24,7 +27,9 @@ export function securityHeaders(nonce: string, opts: { production: boolean }): R
   return {
     // Vite's dev server injects scripts of its own; the policy applies to built apps.
     ...(opts.production ? { "Content-Security-Policy": csp } : {}),
-    ...(opts.production ? { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" } : {}),
+    ...(opts.production
+      ? { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" }
+      : {}),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",

@@ -1,7 +1,12 @@
 import { type DbOrTx, schema } from "@xplorium/db";
 import type { Actor, RequestMeta } from "../actor";
 
-const ACTOR_TYPE = { staff: "STAFF", customer: "CUSTOMER", apiKey: "API_KEY", system: "SYSTEM" } as const;
+const ACTOR_TYPE = {
+  staff: "STAFF",
+  customer: "CUSTOMER",
+  apiKey: "API_KEY",
+  system: "SYSTEM",
+} as const;
 
 export interface AuditEntry {
   action: string;

@@ -133,7 +133,12 @@ export async function verifyCustomerLink(
   const result = await verifyLoginLink(db, input.token, now);
   if (!result.ok) throw failure(result);
   const [customer] = await db
-    .select({ id: customers.id, email: customers.email, name: customers.name, erasedAt: customers.erasedAt })
+    .select({
+      id: customers.id,
+      email: customers.email,
+      name: customers.name,
+      erasedAt: customers.erasedAt,
+    })
     .from(customers)
     .where(eq(customers.id, result.customerId))
     .limit(1);

@@ -6,7 +6,11 @@ const { emailMessages } = schema;
 /** The development outbox, newest first, keyset-paginated on (created_at, id). */
 export async function listOutbox(
   db: Database,
-  input: { limit: number; cursor?: { createdAt: Date; id: string } | undefined; to?: string | undefined },
+  input: {
+    limit: number;
+    cursor?: { createdAt: Date; id: string } | undefined;
+    to?: string | undefined;
+  },
 ) {
   const rows = await db
     .select({
@@ -27,7 +31,10 @@ export async function listOutbox(
         input.cursor
           ? or(
               lt(emailMessages.createdAt, input.cursor.createdAt),
-              and(eq(emailMessages.createdAt, input.cursor.createdAt), lt(emailMessages.id, input.cursor.id)),
+              and(
+                eq(emailMessages.createdAt, input.cursor.createdAt),
+                lt(emailMessages.id, input.cursor.id),
+              ),
             )
           : undefined,
       ),
@@ -38,6 +45,7 @@ export async function listOutbox(
   const last = page.at(-1);
   return {
     items: page,
-    nextCursor: rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+    nextCursor:
+      rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
   };
 }

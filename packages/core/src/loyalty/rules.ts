@@ -38,7 +38,9 @@ export function calculateTier(lifetimePoints: number): EarnedTier {
 }
 
 /** The next earned tier and how many lifetime points it still needs; null at the top. */
-export function nextTier(lifetimePoints: number): { tier: EarnedTier; pointsNeeded: number } | null {
+export function nextTier(
+  lifetimePoints: number,
+): { tier: EarnedTier; pointsNeeded: number } | null {
   const ascending = [...TIER_THRESHOLDS].reverse();
   const next = ascending.find((t) => t.min > lifetimePoints);
   return next ? { tier: next.tier, pointsNeeded: next.min - lifetimePoints } : null;

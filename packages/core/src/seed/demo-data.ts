@@ -1,7 +1,7 @@
-import { Faker, en } from "@faker-js/faker";
+import { en, Faker } from "@faker-js/faker";
 import { hashPassword } from "@xplorium/auth";
 import { type Database, schema } from "@xplorium/db";
-import { addDays, addMinutes, subDays } from "date-fns";
+import { addDays, addMinutes, max, min, subDays } from "date-fns";
 import { sql } from "drizzle-orm";
 import { generateReferralCode } from "../customers/referral-code";
 import { calculateTier, LOYALTY_POINTS, LOYALTY_REWARDS, type LoyaltyTier } from "../loyalty/rules";
@@ -11,7 +11,16 @@ type BookingType = "CAFE" | "PLAYGROUND" | "PARTY" | "EVENT";
 type BookingStatus = "PENDING" | "APPROVED" | "COMPLETED" | "CANCELLED";
 
 const CUSTOMER_COUNT = 240;
-const TAGS = ["birthday-regular", "party-regular", "cafe-regular", "twins", "school-group", "newsletter-fan", "allergy-nuts", "weekend"];
+const TAGS = [
+  "birthday-regular",
+  "party-regular",
+  "cafe-regular",
+  "twins",
+  "school-group",
+  "newsletter-fan",
+  "allergy-nuts",
+  "weekend",
+];
 const AMOUNTS: Record<BookingType, [number, number]> = {
   CAFE: [800, 4000],
   PLAYGROUND: [1200, 3000],
@@ -37,7 +46,10 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
  * written with multi-row inserts in one transaction; the ledger's running balances are
  * computed here so `balance = sum(ledger)` holds for every customer.
  */
-export async function seedDemoData(db: Database, opts: { currency: string; today?: Date }): Promise<SeedSummary> {
+export async function seedDemoData(
+  db: Database,
+  opts: { currency: string; today?: Date },
+): Promise<SeedSummary> {
   const faker = new Faker({ locale: [en] });
   faker.seed(20261124);
   const today = opts.today ?? new Date();
@@ -117,7 +129,10 @@ export async function seedDemoData(db: Database, opts: { currency: string; today
         type,
         status,
         scheduledAt,
-        guests: type === "PARTY" ? faker.number.int({ min: 8, max: 25 }) : faker.number.int({ min: 1, max: 5 }),
+        guests:
+          type === "PARTY"
+            ? faker.number.int({ min: 8, max: 25 })
+            : faker.number.int({ min: 1, max: 5 }),
         amount: Math.round(faker.number.int({ min: lo, max: hi }) / 50) * 50,
         currency: opts.currency,
         contactEmail: email,
@@ -132,26 +147,46 @@ export async function seedDemoData(db: Database, opts: { currency: string; today
     bookingRows.push(...bookings);
 
     // Ledger events in time order: carried-over points, booking awards, redemptions.
-    type Event = { at: Date; delta: number; reason: typeof schema.ledgerReason.enumValues[number]; note?: string; bookingId?: string; lifetime: boolean; voucher?: (typeof voucherRows)[number] };
+    type Event = {
+      at: Date;
+      delta: number;
+      reason: (typeof schema.ledgerReason.enumValues)[number];
+      note?: string;
+      bookingId?: string;
+      lifetime: boolean;
+      voucher?: (typeof voucherRows)[number];
+    };
     const events: Event[] = [];
-    const carried = i === 0 ? 2900 : faker.helpers.weightedArrayElement([
-      { value: 0, weight: 10 },
-      { value: faker.number.int({ min: 5, max: 25 }) * 50, weight: 5 },
-      { value: faker.number.int({ min: 25, max: 70 }) * 50, weight: 3 },
-      { value: faker.number.int({ min: 70, max: 140 }) * 50, weight: 2 },
-    ]);
+    const carried =
+      i === 0
+        ? 2900
+        : faker.helpers.weightedArrayElement([
+            { value: 0, weight: 10 },
+            { value: faker.number.int({ min: 5, max: 25 }) * 50, weight: 5 },
+            { value: faker.number.int({ min: 25, max: 70 }) * 50, weight: 3 },
+            { value: faker.number.int({ min: 70, max: 140 }) * 50, weight: 2 },
+          ]);
     if (carried > 0) {
-      events.push({ at: addMinutes(createdAt, 5), delta: carried, reason: "MANUAL_ADJUSTMENT", note: "Points carried over from the paper loyalty card", lifetime: true });
+      events.push({
+        at: addMinutes(createdAt, 5),
+        delta: carried,
+        reason: "MANUAL_ADJUSTMENT",
+        note: "Points carried over from the paper loyalty card",
+        lifetime: true,
+      });
     }
     for (const b of bookings) {
       if (b.status !== "COMPLETED" || !b.completedAt) continue;
-      const base = b.type === "PARTY" ? LOYALTY_POINTS.PARTY_BOOKING : LOYALTY_POINTS.BOOKING_COMPLETED;
+      const base =
+        b.type === "PARTY" ? LOYALTY_POINTS.PARTY_BOOKING : LOYALTY_POINTS.BOOKING_COMPLETED;
       const birthday = birth.getMonth() === b.scheduledAt.getMonth();
       events.push({
         at: b.completedAt,
         delta: birthday ? base * LOYALTY_POINTS.BIRTHDAY_BONUS_MULTIPLIER : base,
         reason: "BOOKING_COMPLETED",
-        note: birthday ? `${b.type.toLowerCase()} booking, birthday month ×2` : `${b.type.toLowerCase()} booking`,
+        note: birthday
+          ? `${b.type.toLowerCase()} booking, birthday month ×2`
+          : `${b.type.toLowerCase()} booking`,
         bookingId: b.id,
         lifetime: true,
       });
@@ -180,17 +215,27 @@ export async function seedDemoData(db: Database, opts: { currency: string; today
       });
       const earned = calculateTier(lifetime);
       if (earned !== tier) {
-        tierRows.push({ customerId: id, fromTier: tier, toTier: earned, reason: "Lifetime points reached the threshold", createdAt: e.at });
+        tierRows.push({
+          customerId: id,
+          fromTier: tier,
+          toTier: earned,
+          reason: "Lifetime points reached the threshold",
+          createdAt: e.at,
+        });
         tier = earned;
       }
     };
-    events.forEach((e, n) => addLedger(e, e.bookingId ? `booking-completed:${e.bookingId}` : `seed:${id}:${n}`));
+    for (const [n, e] of events.entries()) {
+      addLedger(e, e.bookingId ? `booking-completed:${e.bookingId}` : `seed:${id}:${n}`);
+    }
 
     // Some customers spent points on a reward.
     const affordable = rewardRows.filter((r) => r.pointsCost <= balance);
     if (affordable.length > 0 && faker.datatype.boolean({ probability: 0.35 })) {
       const reward = faker.helpers.arrayElement(affordable);
-      const issuedAt = faker.date.between({ from: subDays(today, 60), to: today });
+      // After the points it spends were earned, so balance_after runs in time order.
+      const from = max([subDays(today, 60), addMinutes(events.at(-1)?.at ?? createdAt, 1)]);
+      const issuedAt = faker.date.between({ from, to: max([from, today]) });
       const used = faker.datatype.boolean({ probability: 0.6 });
       const voucher = {
         id: faker.string.uuid(),
@@ -201,15 +246,33 @@ export async function seedDemoData(db: Database, opts: { currency: string; today
         status: used ? ("USED" as const) : ("ISSUED" as const),
         issuedAt,
         expiresAt: addDays(issuedAt, reward.voucherValidityDays),
-        usedAt: used ? addDays(issuedAt, 3) : null,
+        usedAt: used ? min([addDays(issuedAt, 3), today]) : null,
         usedByStaffId: used ? frontDesk.id : null,
       };
       voucherRows.push(voucher);
-      addLedger({ at: issuedAt, delta: -reward.pointsCost, reason: "REDEMPTION", note: `Redeemed: ${reward.name}`, lifetime: false, voucher }, `redeem:${voucher.id}`);
+      addLedger(
+        {
+          at: issuedAt,
+          delta: -reward.pointsCost,
+          reason: "REDEMPTION",
+          note: `Redeemed: ${reward.name}`,
+          lifetime: false,
+          voucher,
+        },
+        `redeem:${voucher.id}`,
+      );
     }
 
     const vip = i % 48 === 7;
-    if (vip) tierRows.push({ customerId: id, fromTier: tier, toTier: "VIP", reason: "Set VIP by staff", staffUserId: staffRows[0]!.id, createdAt: subDays(today, 30) });
+    if (vip)
+      tierRows.push({
+        customerId: id,
+        fromTier: tier,
+        toTier: "VIP",
+        reason: "Set VIP by staff",
+        staffUserId: staffRows[0]!.id,
+        createdAt: subDays(today, 30),
+      });
     const finalTier: LoyaltyTier = vip ? "VIP" : tier;
     tierCounts[finalTier] = (tierCounts[finalTier] ?? 0) + 1;
 
@@ -222,12 +285,27 @@ export async function seedDemoData(db: Database, opts: { currency: string; today
       loyaltyPoints: balance,
       lifetimePoints: lifetime,
       loyaltyTier: finalTier,
-      totalSpent: bookings.filter((b) => b.status === "COMPLETED").reduce((s, b) => s + b.amount, 0),
-      preferredContactMethod: faker.helpers.arrayElement(["EMAIL", "EMAIL", "PHONE", "SMS", "ANY"] as const),
+      totalSpent: bookings
+        .filter((b) => b.status === "COMPLETED")
+        .reduce((s, b) => s + b.amount, 0),
+      preferredContactMethod: faker.helpers.arrayElement([
+        "EMAIL",
+        "EMAIL",
+        "PHONE",
+        "SMS",
+        "ANY",
+      ] as const),
       marketingOptIn: marketing,
       smsOptIn: sms,
       preferredTypes: [...new Set(bookings.map((b) => b.type))].slice(0, 2),
-      notes: faker.datatype.boolean({ probability: 0.15 }) ? faker.helpers.arrayElement(["Prefers the quiet corner.", "Child has a nut allergy.", "Ask about the twins' party in spring.", "Pays by card only."]) : null,
+      notes: faker.datatype.boolean({ probability: 0.15 })
+        ? faker.helpers.arrayElement([
+            "Prefers the quiet corner.",
+            "Child has a nut allergy.",
+            "Ask about the twins' party in spring.",
+            "Pays by card only.",
+          ])
+        : null,
       tags: faker.helpers.arrayElements(TAGS, { min: 0, max: 3 }),
       totalBookings: live.length,
       firstBookingAt: live[0]?.scheduledAt ?? null,
@@ -237,14 +315,29 @@ export async function seedDemoData(db: Database, opts: { currency: string; today
       referralCode,
       createdAt,
     });
-    for (const [channel, granted] of [["EMAIL", marketing], ["SMS", sms]] as const) {
+    for (const [channel, granted] of [
+      ["EMAIL", marketing],
+      ["SMS", sms],
+    ] as const) {
       if (!granted) continue;
-      consentRows.push({ customerId: id, channel, action: "GRANTED", state: "CONFIRMED", source: "BOOKING_FORM", wordingVersion: "2026-01", wording: channel === "EMAIL" ? "Send me news and offers by email" : "Send me offers by SMS", confirmedAt: addMinutes(createdAt, 30), createdAt });
+      consentRows.push({
+        customerId: id,
+        channel,
+        action: "GRANTED",
+        state: "CONFIRMED",
+        source: "BOOKING_FORM",
+        wordingVersion: "2026-01",
+        wording: channel === "EMAIL" ? "Send me news and offers by email" : "Send me offers by SMS",
+        confirmedAt: addMinutes(createdAt, 30),
+        createdAt,
+      });
     }
   }
 
   // A few referrals among customers (the referrer signed up earlier).
-  const byAge = [...customerRows].sort((a, b) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime());
+  const byAge = [...customerRows].sort(
+    (a, b) => (a.createdAt as Date).getTime() - (b.createdAt as Date).getTime(),
+  );
   for (let k = 20; k < byAge.length; k += 17) byAge[k]!.referredById = byAge[k - 20]!.id;
 
   await db.transaction(async (tx) => {

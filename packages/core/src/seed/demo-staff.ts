@@ -2,10 +2,30 @@ import type { StaffRole } from "@xplorium/auth";
 
 /** Demo accounts, printed by `pnpm dev` and `pnpm db:seed`. Development data only. */
 export const DEMO_STAFF: { email: string; name: string; role: StaffRole; password: string }[] = [
-  { email: "owner@xplorium.example", name: "Olivia Owner", role: "OWNER", password: "owner-demo-pass-2026" },
-  { email: "manager@xplorium.example", name: "Marko Manager", role: "MANAGER", password: "manager-demo-pass-2026" },
-  { email: "frontdesk@xplorium.example", name: "Fiona Front Desk", role: "FRONT_DESK", password: "frontdesk-demo-pass-2026" },
-  { email: "marketing@xplorium.example", name: "Mila Marketing", role: "MARKETING", password: "marketing-demo-pass-2026" },
+  {
+    email: "owner@xplorium.example",
+    name: "Olivia Owner",
+    role: "OWNER",
+    password: "owner-demo-pass-2026",
+  },
+  {
+    email: "manager@xplorium.example",
+    name: "Marko Manager",
+    role: "MANAGER",
+    password: "manager-demo-pass-2026",
+  },
+  {
+    email: "frontdesk@xplorium.example",
+    name: "Fiona Front Desk",
+    role: "FRONT_DESK",
+    password: "frontdesk-demo-pass-2026",
+  },
+  {
+    email: "marketing@xplorium.example",
+    name: "Mila Marketing",
+    role: "MARKETING",
+    password: "marketing-demo-pass-2026",
+  },
 ];
 
 /** A customer with history, for trying the portal. */

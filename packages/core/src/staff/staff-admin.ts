@@ -86,8 +86,20 @@ export async function updateStaff(
   input: StaffUpdate,
 ): Promise<StaffMember> {
   if (input.password !== undefined) checkPassword(input.password);
-  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
+  const passwordHash =
+    input.password !== undefined ? await hashPassword(input.password) : undefined;
   return db.transaction(async (tx) => {
+    // A change that could remove an owner locks every active owner row first, in id order, so
+    // concurrent demotions queue behind each other instead of deadlocking (row-then-owners
+    // locking let two demotions each hold one owner and wait for the other).
+    if ((input.role !== undefined && input.role !== "OWNER") || input.disabled === true) {
+      await tx
+        .select({ id: staffUsers.id })
+        .from(staffUsers)
+        .where(and(eq(staffUsers.role, "OWNER"), isNull(staffUsers.disabledAt)))
+        .orderBy(asc(staffUsers.id))
+        .for("update");
+    }
     const [current] = await tx
       .select()
       .from(staffUsers)
@@ -105,10 +117,19 @@ export async function updateStaff(
       const owners = await tx
         .select({ id: staffUsers.id })
         .from(staffUsers)
-        .where(and(eq(staffUsers.role, "OWNER"), isNull(staffUsers.disabledAt), ne(staffUsers.id, current.id)))
+        .where(
+          and(
+            eq(staffUsers.role, "OWNER"),
+            isNull(staffUsers.disabledAt),
+            ne(staffUsers.id, current.id),
+          ),
+        )
         .for("update");
       if (owners.length === 0) {
-        throw new AppError("PRECONDITION_FAILED", "There must always be at least one active owner.");
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          "There must always be at least one active owner.",
+        );
       }
     }
     if (actor.type === "staff" && actor.id === current.id && input.disabled === true) {
@@ -116,7 +137,8 @@ export async function updateStaff(
     }
 
     const roleChanged = input.role !== undefined && input.role !== current.role;
-    const disabledChanged = input.disabled !== undefined && input.disabled !== Boolean(current.disabledAt);
+    const disabledChanged =
+      input.disabled !== undefined && input.disabled !== Boolean(current.disabledAt);
     const [updated] = await tx
       .update(staffUsers)
       .set({
@@ -140,7 +162,9 @@ export async function updateStaff(
       entityType: "staff_user",
       entityId: current.id,
       details: {
-        ...(input.name !== undefined && input.name !== current.name ? { name: [current.name, input.name] } : {}),
+        ...(input.name !== undefined && input.name !== current.name
+          ? { name: [current.name, input.name] }
+          : {}),
         ...(roleChanged ? { role: [current.role, input.role] } : {}),
         ...(disabledChanged ? { disabled: input.disabled } : {}),
         ...(passwordHash ? { passwordChanged: true } : {}),

@@ -1,13 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { timestamps, tstz } from "./columns";
 import { customers } from "./customers";
 import { campaignStatus, emailKind, emailStatus, emailTransport, suppressionReason } from "./enums";
@@ -103,11 +95,8 @@ export const emailEvents = pgTable(
 );
 
 /** Addresses that get no mail at all, kept only as SHA-256 of the normalised address. */
-export const suppressions = pgTable(
-  "suppressions",
-  {
-    emailHash: text("email_hash").primaryKey(),
-    reason: suppressionReason("reason").notNull(),
-    createdAt: tstz("created_at").notNull().defaultNow(),
-  },
-);
+export const suppressions = pgTable("suppressions", {
+  emailHash: text("email_hash").primaryKey(),
+  reason: suppressionReason("reason").notNull(),
+  createdAt: tstz("created_at").notNull().defaultNow(),
+});

@@ -6,6 +6,8 @@ export const TEMPLATE_DATABASE = "xplorium_template";
 
 /** The admin URL of the test cluster, provided by the vitest global setup. */
 export function testClusterUrl(): string {
+  // Set by the vitest global setup; tests only, so outside the validated app environment.
+  // biome-ignore lint/style/noProcessEnv: test harness wiring, not app configuration
   const url = process.env.XPLORIUM_TEST_PG_URL;
   if (!url) throw new Error("XPLORIUM_TEST_PG_URL is not set: run tests through `pnpm test`");
   return url;

@@ -1,13 +1,4 @@
-import {
-  Body,
-  Container,
-  Head,
-  Hr,
-  Html,
-  Preview,
-  Section,
-  Text,
-} from "@react-email/components";
+import { Body, Container, Head, Hr, Html, Preview, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
 
 export const brand = {
@@ -31,13 +22,24 @@ export function EmailLayout({ preview, children, footer }: LayoutProps) {
     <Html lang="en">
       <Head />
       <Preview>{preview}</Preview>
-      <Body style={{ backgroundColor: brand.background, fontFamily: "Helvetica, Arial, sans-serif", margin: 0 }}>
+      <Body
+        style={{
+          backgroundColor: brand.background,
+          fontFamily: "Helvetica, Arial, sans-serif",
+          margin: 0,
+        }}
+      >
         <Container style={{ maxWidth: 520, margin: "0 auto", padding: "32px 16px" }}>
           <Text style={{ fontSize: 22, fontWeight: 700, color: brand.color, margin: "0 0 16px" }}>
             {brand.name}
           </Text>
           <Section
-            style={{ backgroundColor: "#ffffff", borderRadius: 12, padding: "24px 28px", color: brand.text }}
+            style={{
+              backgroundColor: "#ffffff",
+              borderRadius: 12,
+              padding: "24px 28px",
+              color: brand.text,
+            }}
           >
             {children}
           </Section>

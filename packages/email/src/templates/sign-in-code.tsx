@@ -19,20 +19,31 @@ export function SignInCodeEmail({ name, code, magicLink, expiresInMinutes }: Sig
       <Text>Use this code to sign in to your Xplorium account:</Text>
       <Text
         data-testid="sign-in-code"
-        style={{ fontSize: 32, fontWeight: 700, letterSpacing: 6, color: brand.color, margin: "16px 0" }}
+        style={{
+          fontSize: 32,
+          fontWeight: 700,
+          letterSpacing: 6,
+          color: brand.color,
+          margin: "16px 0",
+        }}
       >
         {code}
       </Text>
       <Text>Or sign in with one click:</Text>
       <Button
         href={magicLink}
-        style={{ backgroundColor: brand.color, color: "#fff", padding: "12px 20px", borderRadius: 8 }}
+        style={{
+          backgroundColor: brand.color,
+          color: "#fff",
+          padding: "12px 20px",
+          borderRadius: 8,
+        }}
       >
         Sign in to Xplorium
       </Button>
       <Text style={{ color: brand.muted, fontSize: 13, marginTop: 20 }}>
-        The code and link work once and expire in {expiresInMinutes} minutes. If you did not ask
-        to sign in, ignore this email: nobody can sign in without the code.
+        The code and link work once and expire in {expiresInMinutes} minutes. If you did not ask to
+        sign in, ignore this email: nobody can sign in without the code.
       </Text>
     </EmailLayout>
   );

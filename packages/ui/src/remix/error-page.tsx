@@ -13,10 +13,17 @@ export function ErrorPage() {
     <div className="mx-auto max-w-lg px-6 py-20 text-center">
       <p className="text-5xl font-bold text-brand-700">{status}</p>
       <h1 className="mt-3 text-xl font-semibold text-stone-900">
-        {status === 404 ? "We could not find that page." : status === 403 ? "You cannot open this page." : "Sorry, that did not work."}
+        {status === 404
+          ? "We could not find that page."
+          : status === 403
+            ? "You cannot open this page."
+            : "Sorry, that did not work."}
       </h1>
       <p className="mt-2 text-stone-600">{message}</p>
-      <a href="/" className="mt-6 inline-block rounded-lg bg-brand-700 px-4 py-2 text-sm font-semibold text-white">
+      <a
+        href="/"
+        className="mt-6 inline-block rounded-lg bg-brand-700 px-4 py-2 text-sm font-semibold text-white"
+      >
         Back to the start
       </a>
     </div>

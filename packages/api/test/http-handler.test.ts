@@ -1,0 +1,367 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type AppName, handleTrpcRequest } from "@xplorium/api";
+import { createSession, sessionCookieName } from "@xplorium/auth";
+import type { Env } from "@xplorium/db/env";
+import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { customerCookie, insertCustomer, insertStaff, testEnv, unique } from "./support";
+
+let t: TestDatabase;
+let env: Env;
+const servers: Server[] = [];
+let adminUrl: string;
+let portalUrl: string;
+
+const OWNER_PASSWORD = "owner-http-test-password";
+let owner: { id: string; email: string };
+
+/** A real HTTP server in front of the tRPC fetch handler, as the apps mount it. */
+async function startServer(app: AppName): Promise<string> {
+  const server = createServer(async (req, res) => {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (Array.isArray(v)) for (const item of v) headers.append(k, item);
+        else if (v !== undefined) headers.set(k, v);
+      }
+      const method = req.method ?? "GET";
+      const request = new Request(`http://${req.headers.host}${req.url}`, {
+        method,
+        headers,
+        ...(method === "GET" || method === "HEAD" ? {} : { body: Buffer.concat(chunks) }),
+      });
+      // Tests choose the client IP so rate limits of one test do not touch another.
+      const ip =
+        (req.headers["x-test-ip"] as string | undefined) ?? req.socket.remoteAddress ?? null;
+      const response = await handleTrpcRequest({
+        db: t.db,
+        env,
+        app,
+        request,
+        ip,
+        requestId: randomUUID(),
+      });
+      const out: Record<string, string | string[]> = {};
+      response.headers.forEach((value, key) => {
+        if (key !== "set-cookie") out[key] = value;
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length > 0) out["set-cookie"] = cookies;
+      res.writeHead(response.status, out);
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (e) {
+      res.writeHead(599).end(String(e));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  env = testEnv(t.url);
+  const o = await insertStaff(t.db, { role: "OWNER", password: OWNER_PASSWORD });
+  owner = { id: o.id, email: o.email };
+  [adminUrl, portalUrl] = await Promise.all([startServer("admin"), startServer("portal")]);
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await t.drop();
+});
+
+interface TrpcErrorBody {
+  error: {
+    json: {
+      message: string;
+      code: number;
+      data: {
+        code: string;
+        httpStatus: number;
+        path: string;
+        fieldErrors: Record<string, string[]> | null;
+        retryAfterSeconds: number | null;
+      };
+    };
+  };
+}
+
+async function call(
+  base: string,
+  path: string,
+  opts: { input?: unknown; method?: "GET" | "POST"; cookie?: string; ip?: string } = {},
+) {
+  const method = opts.method ?? "POST";
+  const headers: Record<string, string> = {
+    "x-test-ip":
+      opts.ip ?? `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+  };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  let url = `${base}/api/trpc/${path}`;
+  let body: string | undefined;
+  if (method === "GET") {
+    if (opts.input !== undefined)
+      url += `?input=${encodeURIComponent(JSON.stringify({ json: opts.input }))}`;
+  } else {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify({ json: opts.input ?? null });
+  }
+  const res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  return { res, text, json: JSON.parse(text) as unknown };
+}
+
+/** No stack traces, file paths or driver internals in what the client sees. */
+function expectNoInternals(text: string) {
+  expect(text).not.toMatch(/"stack"/);
+  expect(text).not.toMatch(/\bat .+:\d+:\d+/);
+  expect(text).not.toMatch(/node_modules|packages\/|\.ts\b/);
+}
+
+const staffCookieName = sessionCookieName("STAFF", { secure: false });
+
+function cookieFrom(setCookie: string[]): string {
+  const staff = setCookie.find((c) => c.startsWith(`${staffCookieName}=`));
+  expect(staff).toBeDefined();
+  return staff!.split(";")[0]!;
+}
+
+describe("tRPC over HTTP", () => {
+  it("signs staff in with an HttpOnly, SameSite=Lax session cookie that then works", async () => {
+    const { res, json } = await call(adminUrl, "auth.staff.signIn", {
+      input: { email: `  ${owner.email.toUpperCase()} `, password: OWNER_PASSWORD },
+    });
+    expect(res.status).toBe(200);
+    expect(json).toMatchObject({
+      result: { data: { json: { staff: { id: owner.id, role: "OWNER" } } } },
+    });
+    const setCookie = res.headers.getSetCookie();
+    expect(setCookie).toHaveLength(1);
+    const attrs = setCookie[0]!.split("; ");
+    expect(attrs[0]).toMatch(new RegExp(`^${staffCookieName}=[a-z2-9]{24}\\.[a-z2-9]{24}$`));
+    expect(attrs).toEqual(
+      expect.arrayContaining(["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43200"]),
+    );
+
+    const cookie = cookieFrom(setCookie);
+    const list = await call(adminUrl, "staff.list", { method: "GET", cookie });
+    expect(list.res.status).toBe(200);
+    const staff = (list.json as { result: { data: { json: { email: string }[] } } }).result.data
+      .json;
+    expect(staff.map((s) => s.email)).toContain(owner.email);
+    // The list never carries password hashes.
+    expect(list.text).not.toMatch(/password|argon2/i);
+
+    const me = await call(adminUrl, "auth.me", { method: "GET", cookie });
+    expect(me.json).toMatchObject({
+      result: { data: { json: { type: "staff", staff: { id: owner.id } } } },
+    });
+  });
+
+  it("answers a wrong password with 401, a clear message and no stack", async () => {
+    const { res, json, text } = await call(adminUrl, "auth.staff.signIn", {
+      input: { email: owner.email, password: "definitely-not-it" },
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    const err = (json as TrpcErrorBody).error.json;
+    expect(err.message).toBe("Email or password is incorrect.");
+    expect(err.data).toMatchObject({
+      code: "UNAUTHORIZED",
+      httpStatus: 401,
+      path: "auth.staff.signIn",
+    });
+    expectNoInternals(text);
+  });
+
+  it("answers an unknown email exactly like a wrong password", async () => {
+    const unknown = await call(adminUrl, "auth.staff.signIn", {
+      input: { email: `nobody-${unique()}@example.com`, password: "definitely-not-it" },
+    });
+    const wrong = await call(adminUrl, "auth.staff.signIn", {
+      input: { email: owner.email, password: "definitely-not-it" },
+    });
+    expect(unknown.res.status).toBe(401);
+    expect((unknown.json as TrpcErrorBody).error.json.message).toBe(
+      (wrong.json as TrpcErrorBody).error.json.message,
+    );
+  });
+
+  it("answers a malformed email with 400 and a field error", async () => {
+    const { res, json, text } = await call(adminUrl, "auth.staff.signIn", {
+      input: { email: "not-an-email", password: "x" },
+    });
+    expect(res.status).toBe(400);
+    const err = (json as TrpcErrorBody).error.json;
+    expect(err.data.code).toBe("BAD_REQUEST");
+    expect(err.data.fieldErrors?.email?.[0]).toMatch(/valid email/);
+    expect(err.data.fieldErrors?.password).toBeUndefined();
+    expect(err.message).toBe("Please check the highlighted fields.");
+    expectNoInternals(text);
+  });
+
+  it("does not accept a customer session cookie on the admin", async () => {
+    const c = await insertCustomer(t.db);
+    const { token } = await customerCookie(t.db, c.id);
+    for (const cookie of [
+      `${sessionCookieName("CUSTOMER", { secure: false })}=${token}`,
+      `${staffCookieName}=${token}`,
+    ]) {
+      const { res, json } = await call(adminUrl, "staff.list", { method: "GET", cookie });
+      expect(res.status).toBe(401);
+      expect((json as TrpcErrorBody).error.json.data.code).toBe("UNAUTHORIZED");
+    }
+  });
+
+  it("does not serve admin sign-in on the portal", async () => {
+    const { res } = await call(portalUrl, "auth.staff.signIn", {
+      input: { email: owner.email, password: OWNER_PASSWORD },
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("rejects a weak password on staff.create with 400 and fieldErrors.password; a duplicate with 409", async () => {
+    const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: owner.id });
+    const cookie = `${staffCookieName}=${token}`;
+    const email = `new-${unique()}@example.com`;
+    const weak = await call(adminUrl, "staff.create", {
+      cookie,
+      input: { email, name: "New Person", role: "FRONT_DESK", password: "short" },
+    });
+    expect(weak.res.status).toBe(400);
+    const err = (weak.json as TrpcErrorBody).error.json;
+    expect(err.data.fieldErrors?.password?.[0]).toMatch(/at least 12 characters/);
+    expect(err.message).toMatch(/at least 12 characters/);
+
+    const common = await call(adminUrl, "staff.create", {
+      cookie,
+      input: { email, name: "New Person", role: "FRONT_DESK", password: "Password1234" },
+    });
+    expect((common.json as TrpcErrorBody).error.json.data.fieldErrors?.password?.[0]).toMatch(
+      /too common/,
+    );
+
+    const good = await call(adminUrl, "staff.create", {
+      cookie,
+      input: {
+        email,
+        name: "New Person",
+        role: "FRONT_DESK",
+        password: "a-long-and-unusual-passphrase",
+      },
+    });
+    expect(good.res.status).toBe(200);
+    expect(good.text).not.toMatch(/argon2/);
+
+    const dup = await call(adminUrl, "staff.create", {
+      cookie,
+      input: {
+        email,
+        name: "Again",
+        role: "FRONT_DESK",
+        password: "a-long-and-unusual-passphrase",
+      },
+    });
+    expect(dup.res.status).toBe(409);
+    expect((dup.json as TrpcErrorBody).error.json.data.fieldErrors?.email).toHaveLength(1);
+  });
+
+  it("answers too many sign-ins with 429 and Retry-After, even for the right password", async () => {
+    const password = "rate-limited-member-password";
+    const member = await insertStaff(t.db, { role: "MANAGER", password });
+    const ip = "10.9.9.9";
+    for (let i = 0; i < 10; i++) {
+      const { res } = await call(adminUrl, "auth.staff.signIn", {
+        ip,
+        input: { email: member.email, password: `wrong-${i}` },
+      });
+      expect(res.status).toBe(401);
+    }
+    const { res, json, text } = await call(adminUrl, "auth.staff.signIn", {
+      ip,
+      input: { email: member.email, password },
+    });
+    expect(res.status).toBe(429);
+    const retryAfter = Number(res.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    const err = (json as TrpcErrorBody).error.json;
+    expect(err.data.code).toBe("TOO_MANY_REQUESTS");
+    expect(err.data.retryAfterSeconds).toBe(retryAfter);
+    expect(err.message).toMatch(/Try again in \d+ minute/);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expectNoInternals(text);
+  });
+
+  it("never leaks an internal error's message or stack, and logs it with the request id", async () => {
+    const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: owner.id });
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    await t.sql`alter table email_messages rename to email_messages_hidden`;
+    try {
+      const { res, json, text } = await call(adminUrl, "outbox.list", {
+        method: "GET",
+        cookie: `${staffCookieName}=${token}`,
+        input: { limit: 5 },
+      });
+      expect(res.status).toBe(500);
+      const err = (json as TrpcErrorBody).error.json;
+      expect(err.message).toBe("Something went wrong on our side. Please try again.");
+      expect(err.data.code).toBe("INTERNAL_SERVER_ERROR");
+      expect(text).not.toMatch(/email_messages|relation|does not exist|select/i);
+      expectNoInternals(text);
+      expect(log).toHaveBeenCalled();
+      expect(String(log.mock.calls[0]?.[0])).toMatch(/^\[[0-9a-f-]{36}\] tRPC outbox\.list failed/);
+    } finally {
+      await t.sql`alter table email_messages_hidden rename to email_messages`;
+      log.mockRestore();
+    }
+  });
+
+  it("re-sends the cookie when the session slides, and not otherwise", async () => {
+    const stale = await createSession(
+      t.db,
+      { kind: "STAFF", staffUserId: owner.id },
+      {},
+      new Date(Date.now() - 2 * 3600_000),
+    );
+    const fresh = await createSession(t.db, { kind: "STAFF", staffUserId: owner.id });
+    const a = await call(adminUrl, "auth.me", {
+      method: "GET",
+      cookie: `${staffCookieName}=${stale.token}`,
+    });
+    const refreshed = a.res.headers.getSetCookie();
+    expect(refreshed).toHaveLength(1);
+    expect(refreshed[0]).toContain(`${staffCookieName}=${stale.token};`);
+    expect(refreshed[0]).toContain("Max-Age=43200");
+    const b = await call(adminUrl, "auth.me", {
+      method: "GET",
+      cookie: `${staffCookieName}=${fresh.token}`,
+    });
+    expect(b.res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("will not run a mutation over GET (no state change from a link or image)", async () => {
+    const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: owner.id });
+    const cookie = `${staffCookieName}=${token}`;
+    const { res } = await call(adminUrl, "auth.signOut", { method: "GET", cookie });
+    expect(res.status).toBe(405);
+    expect((await call(adminUrl, "staff.list", { method: "GET", cookie })).res.status).toBe(200);
+  });
+
+  it("signs out: clears the cookie and ends the session", async () => {
+    const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: owner.id });
+    const cookie = `${staffCookieName}=${token}`;
+    const out = await call(adminUrl, "auth.signOut", { cookie });
+    expect(out.res.status).toBe(200);
+    const cleared = out.res.headers.getSetCookie();
+    expect(cleared).toHaveLength(1);
+    expect(cleared[0]).toMatch(new RegExp(`^${staffCookieName}=;`));
+    expect(cleared[0]).toContain("Max-Age=0");
+    expect((await call(adminUrl, "staff.list", { method: "GET", cookie })).res.status).toBe(401);
+  });
+});

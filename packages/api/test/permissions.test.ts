@@ -1,0 +1,208 @@
+import { TRPCError } from "@trpc/server";
+import { type AppName, appRouter, createCaller, createContext } from "@xplorium/api";
+import { generateApiKey, STAFF_ROLES, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { schema } from "@xplorium/db";
+import type { Env } from "@xplorium/db/env";
+import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customerCookie, insertCustomer, insertStaff, staffCookie, testEnv } from "./support";
+
+/**
+ * The permission matrix of every tRPC procedure. "ok" means the request got past
+ * authentication and authorisation (it may still fail validation: BAD_REQUEST counts as ok).
+ * A procedure added to the router without a row here fails this test on purpose.
+ */
+type Outcome = "ok" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND";
+
+const PRINCIPALS = [
+  "anonymous@admin",
+  "anonymous@portal",
+  "customer@portal",
+  "OWNER@admin",
+  "MANAGER@admin",
+  "FRONT_DESK@admin",
+  "MARKETING@admin",
+  "staffCookie@portal",
+  "customerCookie@admin",
+  "apiKey@admin",
+] as const;
+type PrincipalName = (typeof PRINCIPALS)[number];
+
+const ok = "ok" as const;
+const U = "UNAUTHORIZED" as const;
+const F = "FORBIDDEN" as const;
+const N = "NOT_FOUND" as const;
+
+// biome-ignore format: the table reads best aligned
+const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
+  //                              anon@admin anon@portal customer OWNER MANAGER FRONT_DESK MARKETING staff@portal customer@admin apiKey
+  "auth.staff.signIn":           row(ok,     N,          N,       ok,   ok,     ok,        ok,       N,           ok,            ok),
+  "auth.customer.requestCode":   row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
+  "auth.customer.verifyCode":    row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
+  "auth.customer.verifyLink":    row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
+  "auth.signOut":                row(U,      U,          ok,      ok,   ok,     ok,        ok,       U,           U,             U),
+  "auth.signOutEverywhere":      row(U,      U,          ok,      ok,   ok,     ok,        ok,       U,           U,             U),
+  "auth.me":                     row(ok,     ok,         ok,      ok,   ok,     ok,        ok,       ok,          ok,            ok),
+  "staff.list":                  row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "staff.create":                row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "staff.update":                row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "portal.me":                   row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),
+  "outbox.list":                 row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+};
+
+/** What auth.me reports for each principal: a cookie of the other app is never honoured. */
+const EXPECTED_ME: Record<PrincipalName, "anonymous" | "staff" | "customer"> = {
+  "anonymous@admin": "anonymous",
+  "anonymous@portal": "anonymous",
+  "customer@portal": "customer",
+  "OWNER@admin": "staff",
+  "MANAGER@admin": "staff",
+  "FRONT_DESK@admin": "staff",
+  "MARKETING@admin": "staff",
+  "staffCookie@portal": "anonymous",
+  "customerCookie@admin": "anonymous",
+  "apiKey@admin": "anonymous",
+};
+
+function row(...outcomes: Outcome[]): Record<PrincipalName, Outcome> {
+  if (outcomes.length !== PRINCIPALS.length)
+    throw new Error("matrix row has the wrong number of columns");
+  return Object.fromEntries(PRINCIPALS.map((p, i) => [p, outcomes[i]!])) as Record<
+    PrincipalName,
+    Outcome
+  >;
+}
+
+let t: TestDatabase;
+let env: Env;
+const staffIds = {} as Record<StaffRole, string>;
+let customerId: string;
+let apiKey: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  env = testEnv(t.url);
+  for (const role of STAFF_ROLES) staffIds[role] = (await insertStaff(t.db, { role })).id;
+  customerId = (await insertCustomer(t.db)).id;
+  const k = generateApiKey();
+  await t.db.insert(schema.apiKeys).values({
+    name: "Booking site",
+    prefix: k.prefix,
+    secretHash: k.secretHash,
+    scopes: ["sync:booking"],
+  });
+  apiKey = k.key;
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+/** A real request for the principal, with a freshly created real session (sign-out cells end theirs). */
+async function requestFor(principal: PrincipalName): Promise<{ app: AppName; headers: Headers }> {
+  const [who, app] = principal.split("@") as [string, AppName];
+  const headers = new Headers({ "user-agent": "vitest" });
+  if (who === "customer") headers.set("cookie", (await customerCookie(t.db, customerId)).cookie);
+  else if ((STAFF_ROLES as readonly string[]).includes(who)) {
+    headers.set("cookie", (await staffCookie(t.db, staffIds[who as StaffRole])).cookie);
+  } else if (who === "staffCookie") {
+    // A staff token under both cookie names: the portal must not accept it either way.
+    const { token } = await staffCookie(t.db, staffIds.OWNER);
+    headers.set(
+      "cookie",
+      `${sessionCookieName("STAFF", { secure: false })}=${token}; ${sessionCookieName("CUSTOMER", { secure: false })}=${token}`,
+    );
+  } else if (who === "customerCookie") {
+    const { token } = await customerCookie(t.db, customerId);
+    headers.set(
+      "cookie",
+      `${sessionCookieName("CUSTOMER", { secure: false })}=${token}; ${sessionCookieName("STAFF", { secure: false })}=${token}`,
+    );
+  } else if (who === "apiKey") headers.set("authorization", `Bearer ${apiKey}`);
+  return { app, headers };
+}
+
+async function callerFor(principal: PrincipalName) {
+  const { app, headers } = await requestFor(principal);
+  const url = app === "admin" ? env.ADMIN_URL : env.PORTAL_URL;
+  const ctx = await createContext({
+    db: t.db,
+    env,
+    app,
+    request: new Request(new URL("/api/trpc", url), { headers }),
+    resHeaders: new Headers(),
+    ip: "127.0.0.1",
+    requestId: "perm-test",
+  });
+  return { caller: createCaller(ctx), ctx };
+}
+
+function procedureAt(caller: unknown, path: string): (input?: unknown) => Promise<unknown> {
+  let node = caller as Record<string, unknown>;
+  for (const segment of path.split(".")) node = node[segment] as Record<string, unknown>;
+  return node as unknown as (input?: unknown) => Promise<unknown>;
+}
+
+async function outcomeOf(path: string, principal: PrincipalName): Promise<string> {
+  const { caller } = await callerFor(principal);
+  try {
+    // Empty input: any procedure that takes input fails validation after the auth checks.
+    await procedureAt(caller, path)({});
+    return "ok";
+  } catch (e) {
+    if (!(e instanceof TRPCError)) return `threw ${String(e)}`;
+    if (e.code === "BAD_REQUEST") return "ok";
+    return e.code;
+  }
+}
+
+const procedures = Object.keys(
+  (appRouter._def as { procedures: Record<string, unknown> }).procedures,
+).sort();
+
+describe("permission matrix", () => {
+  it("covers exactly the procedures of appRouter", () => {
+    expect(procedures.length).toBeGreaterThan(0);
+    expect(Object.keys(EXPECTED).sort()).toEqual(procedures);
+  });
+
+  it.each(procedures)("%s", async (path) => {
+    const actual: Record<string, string> = {};
+    for (const principal of PRINCIPALS) actual[principal] = await outcomeOf(path, principal);
+    expect(actual).toEqual(EXPECTED[path] ?? "missing from the EXPECTED table");
+  });
+
+  it("auth.me reports only the principal of the app's own cookie", async () => {
+    const actual: Record<string, string> = {};
+    for (const principal of PRINCIPALS) {
+      const { caller } = await callerFor(principal);
+      actual[principal] = (await caller.auth.me()).type;
+    }
+    expect(actual).toEqual(EXPECTED_ME);
+  });
+
+  it("a staff member's permissions in auth.me match the role", async () => {
+    const { caller } = await callerFor("FRONT_DESK@admin");
+    const me = await caller.auth.me();
+    expect(me.type).toBe("staff");
+    if (me.type !== "staff") return;
+    expect(me.staff.role).toBe("FRONT_DESK");
+    expect(me.permissions).toContain("redeem:voucher");
+    expect(me.permissions).not.toContain("manage:staff");
+    expect(me.permissions).not.toContain("read:outbox");
+  });
+
+  it("a disabled staff member is anonymous and cannot reach staff procedures", async () => {
+    const disabled = await insertStaff(t.db, { role: "OWNER" });
+    const { cookie } = await staffCookie(t.db, disabled.id);
+    await t.sql`update staff_users set disabled_at = now() where id = ${disabled.id}`;
+    const ctx = await createContext({
+      db: t.db,
+      env,
+      app: "admin",
+      request: new Request(new URL("/api/trpc", env.ADMIN_URL), { headers: { cookie } }),
+      resHeaders: new Headers(),
+    });
+    expect(ctx.principal).toEqual({ type: "anonymous" });
+    await expect(createCaller(ctx).staff.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});

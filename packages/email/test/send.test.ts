@@ -1,0 +1,214 @@
+import { schema } from "@xplorium/db";
+import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import {
+  deliverEmail,
+  type EmailTransport,
+  type OutgoingEmail,
+  outboxTransport,
+  queueEmail,
+  renderEmail,
+  SEND_EMAIL_TASK,
+  transportFor,
+} from "@xplorium/email";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+const props = (code = "042913") => ({
+  name: "Ana Petrović",
+  code,
+  magicLink: "http://portal.test/auth/link?token=abc.def",
+  expiresInMinutes: 10,
+});
+
+let n = 0;
+const queue = (transport: "RESEND" | "OUTBOX" = "OUTBOX", to = `r${++n}@example.com`) =>
+  queueEmail(t.db, {
+    template: "sign-in-code",
+    props: props(),
+    to,
+    from: "Xplorium <hello@xplorium.example>",
+    transport,
+  });
+
+async function message(id: string) {
+  const [row] = await t.db
+    .select()
+    .from(schema.emailMessages)
+    .where(eq(schema.emailMessages.id, id));
+  return row!;
+}
+
+async function jobsFor(id: string) {
+  return t.sql`
+    select j.id from graphile_worker.jobs j join graphile_worker._private_jobs p on p.id = j.id
+    where j.task_identifier = ${SEND_EMAIL_TASK} and p.payload->>'emailMessageId' = ${id}`;
+}
+
+/** A transport that records what it was asked to send and answers as told. */
+function recordingTransport(answer: Awaited<ReturnType<EmailTransport["send"]>>) {
+  const sent: OutgoingEmail[] = [];
+  const transport: EmailTransport = {
+    name: "RESEND",
+    async send(email) {
+      sent.push(email);
+      return answer;
+    },
+  };
+  return { transport, sent };
+}
+
+describe("renderEmail", () => {
+  it("renders the sign-in code email with the code, link and expiry in html and text", async () => {
+    const r = await renderEmail("sign-in-code", props());
+    expect(r.subject).toBe("Your Xplorium sign-in code: 042913");
+    expect(r.html).toContain("042913");
+    expect(r.html).toContain('href="http://portal.test/auth/link?token=abc.def"');
+    expect(r.html).toContain("Hi Ana,");
+    expect(r.text).toContain("042913");
+    expect(r.text).toContain("http://portal.test/auth/link?token=abc.def");
+    expect(r.text).toMatch(/expire in 10 minutes/);
+    expect(r.text).not.toMatch(/<[a-z]/i);
+  });
+
+  it("greets without a name and escapes names", async () => {
+    expect((await renderEmail("sign-in-code", { ...props(), name: null })).html).toContain("Hi,");
+    const hostile = await renderEmail("sign-in-code", {
+      ...props(),
+      name: "<script>alert(1)</script> X",
+    });
+    expect(hostile.html).not.toContain("<script>alert(1)</script>");
+  });
+});
+
+describe("queueEmail", () => {
+  it("stores the rendered email and enqueues its delivery", async () => {
+    const id = await queue("RESEND", "queued@example.com");
+    expect(await message(id)).toMatchObject({
+      status: "QUEUED",
+      transport: "RESEND",
+      kind: "TRANSACTIONAL",
+      template: "sign-in-code",
+      toEmail: "queued@example.com",
+      subject: "Your Xplorium sign-in code: 042913",
+      sentAt: null,
+    });
+    expect(await jobsFor(id)).toHaveLength(1);
+  });
+
+  it("stores and enqueues nothing when the caller's transaction rolls back", async () => {
+    const before = await t.db.$count(schema.emailMessages);
+    const [{ jobs: jobsBefore }] =
+      (await t.sql`select count(*)::int as jobs from graphile_worker.jobs`) as unknown as [
+        { jobs: number },
+      ];
+    let queuedId: string | undefined;
+    await expect(
+      t.db.transaction(async (tx) => {
+        queuedId = await queueEmail(tx, {
+          template: "sign-in-code",
+          props: props(),
+          to: "rollback@example.com",
+          from: "Xplorium <hello@xplorium.example>",
+          transport: "OUTBOX",
+        });
+        throw new Error("caller failed after queueing");
+      }),
+    ).rejects.toThrow("caller failed");
+    expect(queuedId).toBeDefined();
+    expect(await t.db.$count(schema.emailMessages)).toBe(before);
+    const [{ jobs }] =
+      (await t.sql`select count(*)::int as jobs from graphile_worker.jobs`) as unknown as [
+        { jobs: number },
+      ];
+    expect(jobs).toBe(jobsBefore);
+  });
+});
+
+describe("deliverEmail", () => {
+  it("outbox transport: marks the row sent; a second run is a no-op", async () => {
+    const id = await queue("OUTBOX");
+    expect(await deliverEmail(t.db, id, outboxTransport)).toBe("sent");
+    const row = await message(id);
+    expect(row.status).toBe("SENT");
+    expect(row.sentAt).toBeInstanceOf(Date);
+    expect(row.providerMessageId).toBeNull();
+    expect(await deliverEmail(t.db, id, outboxTransport)).toBe("already-sent");
+  });
+
+  it("hands the stored email to the transport and keeps the provider id", async () => {
+    const id = await queue("RESEND", "provider@example.com");
+    const { transport, sent } = recordingTransport({ ok: true, providerMessageId: "prov-123" });
+    expect(await deliverEmail(t.db, id, transport)).toBe("sent");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      id,
+      to: "provider@example.com",
+      subject: "Your Xplorium sign-in code: 042913",
+    });
+    expect(sent[0]!.html).toContain("042913");
+    expect(await message(id)).toMatchObject({ status: "SENT", providerMessageId: "prov-123" });
+    // Never sent twice.
+    expect(await deliverEmail(t.db, id, transport)).toBe("already-sent");
+    expect(sent).toHaveLength(1);
+  });
+
+  it("reports a missing message", async () => {
+    expect(await deliverEmail(t.db, "00000000-0000-4000-8000-000000000000", outboxTransport)).toBe(
+      "missing",
+    );
+  });
+
+  it("fails, without sending, when the recipient was erased before delivery", async () => {
+    const id = await queue("RESEND");
+    await t.db
+      .update(schema.emailMessages)
+      .set({ toEmail: null, html: null, text: null })
+      .where(eq(schema.emailMessages.id, id));
+    const { transport, sent } = recordingTransport({ ok: true, providerMessageId: "x" });
+    expect(await deliverEmail(t.db, id, transport)).toBe("failed");
+    expect(sent).toHaveLength(0);
+    expect(await message(id)).toMatchObject({
+      status: "FAILED",
+      error: "Recipient erased before delivery",
+    });
+  });
+
+  it("a permanent failure marks the row FAILED; a retryable one throws and leaves it QUEUED", async () => {
+    const permanent = await queue("RESEND");
+    const rejecting = recordingTransport({
+      ok: false,
+      error: "validation_error: bad address",
+      retryable: false,
+    });
+    expect(await deliverEmail(t.db, permanent, rejecting.transport)).toBe("failed");
+    expect(await message(permanent)).toMatchObject({
+      status: "FAILED",
+      error: "validation_error: bad address",
+    });
+
+    const transient = await queue("RESEND");
+    const flaky = recordingTransport({
+      ok: false,
+      error: "internal_server_error",
+      retryable: true,
+    });
+    await expect(deliverEmail(t.db, transient, flaky.transport)).rejects.toThrow(/not delivered/);
+    expect(await message(transient)).toMatchObject({ status: "QUEUED", error: null });
+  });
+});
+
+describe("transportFor", () => {
+  it("uses the outbox without an API key and Resend with one", () => {
+    expect(transportFor({}).name).toBe("OUTBOX");
+    expect(transportFor({ RESEND_API_KEY: undefined }).name).toBe("OUTBOX");
+    expect(transportFor({ RESEND_API_KEY: "re_123" }).name).toBe("RESEND");
+  });
+});

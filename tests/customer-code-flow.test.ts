@@ -1,0 +1,372 @@
+import { TRPCError } from "@trpc/server";
+import { createCaller, createContext } from "@xplorium/api";
+import { sessionCookieName } from "@xplorium/auth";
+import { schema } from "@xplorium/db";
+import { type Env, loadEnv } from "@xplorium/db/env";
+import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { deliverEmail, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  type FakeResend,
+  type RecordedRequest,
+  type ResendEmailBody,
+  startFakeResend,
+} from "./support/fake-resend";
+import { graphileWorker } from "./support/graphile-worker";
+
+/**
+ * The customer sign-in journey end to end: tRPC → core → email outbox row + graphile-worker
+ * job → the real `resend` SDK → a local fake of the Resend API → the code from that email
+ * → a customer session. Only the Resend server is fake.
+ */
+
+const API_KEY = "re_test_123";
+let t: TestDatabase;
+let fake: FakeResend;
+let env: Env;
+let previousBaseUrl: string | undefined;
+let ipCounter = 0;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  fake = await startFakeResend();
+  // The SDK reads RESEND_BASE_URL when a client is constructed.
+  previousBaseUrl = process.env.RESEND_BASE_URL;
+  process.env.RESEND_BASE_URL = fake.url;
+  env = loadEnv({
+    NODE_ENV: "test",
+    DATABASE_URL: t.url,
+    RESEND_API_KEY: API_KEY,
+    RESEND_BASE_URL: fake.url,
+    EMAIL_FROM: "Xplorium <hello@xplorium.example>",
+    PORTAL_URL: "http://portal.test:3001",
+  });
+});
+afterAll(async () => {
+  if (previousBaseUrl === undefined) delete process.env.RESEND_BASE_URL;
+  else process.env.RESEND_BASE_URL = previousBaseUrl;
+  await fake?.close();
+  await t?.drop();
+});
+
+const quietLogger = new graphileWorker.Logger(() => () => {});
+
+/** Runs every due job once, as the worker would, with the production transport choice. */
+async function runJobs() {
+  await graphileWorker.runOnce({
+    connectionString: t.url,
+    logger: quietLogger,
+    noHandleSignals: true,
+    taskList: {
+      [SEND_EMAIL_TASK]: async (payload) => {
+        const { emailMessageId } = payload as { emailMessageId: string };
+        await deliverEmail(t.db, emailMessageId, transportFor(env));
+      },
+    },
+  });
+}
+
+async function portal(cookie?: string) {
+  const resHeaders = new Headers();
+  const headers = new Headers({ "user-agent": "vitest e2e" });
+  if (cookie) headers.set("cookie", cookie);
+  const ctx = await createContext({
+    db: t.db,
+    env,
+    app: "portal",
+    request: new Request(new URL("/api/trpc", env.PORTAL_URL), { headers }),
+    resHeaders,
+    // A different client address per call keeps the per-IP limits out of the way.
+    ip: `10.2.0.${++ipCounter}`,
+    requestId: `e2e-${ipCounter}`,
+  });
+  return { api: createCaller(ctx), resHeaders };
+}
+
+let seq = 0;
+async function seedCustomer(name = "Ana Petrović") {
+  const n = ++seq;
+  const [c] = await t.db
+    .insert(schema.customers)
+    .values({
+      email: `parent${n}.${Date.now()}@example.com`,
+      name,
+      referralCode: `XPE2E${n}${Date.now().toString(36).toUpperCase()}`,
+    })
+    .returning();
+  return c!;
+}
+
+async function emailsTo(address: string) {
+  return t.db.select().from(schema.emailMessages).where(eq(schema.emailMessages.toEmail, address));
+}
+
+async function sendJobs() {
+  return t.sql`
+    select j.id, j.attempts, j.last_error, p.payload
+    from graphile_worker.jobs j
+    join graphile_worker._private_jobs p on p.id = j.id
+    where j.task_identifier = ${SEND_EMAIL_TASK}
+    order by j.id`;
+}
+
+function emailBody(r: RecordedRequest): ResendEmailBody {
+  return r.body as ResendEmailBody;
+}
+
+function codeFrom(r: RecordedRequest): string {
+  const body = emailBody(r);
+  const match = /\b(\d{6})\b/.exec(body.text ?? "");
+  expect(match, "a 6-digit code in the text part").not.toBeNull();
+  return match![1]!;
+}
+
+function linkTokenFrom(r: RecordedRequest): string {
+  const match = /href="([^"]*\/auth\/link\?token=[^"]+)"/.exec(emailBody(r).html ?? "");
+  expect(match, "a magic link in the html part").not.toBeNull();
+  return new URL(match![1]!.replaceAll("&amp;", "&")).searchParams.get("token")!;
+}
+
+function customerCookieFrom(resHeaders: Headers): string {
+  const name = sessionCookieName("CUSTOMER", { secure: false });
+  const set = resHeaders.getSetCookie().find((c) => c.startsWith(`${name}=`));
+  expect(set, "a customer session cookie").toBeDefined();
+  expect(set).toContain("HttpOnly");
+  expect(set).toContain("SameSite=Lax");
+  return set!.split(";")[0]!;
+}
+
+async function expectTrpcError(p: Promise<unknown>, code: string, message?: RegExp) {
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  expect((error as TRPCError).code).toBe(code);
+  if (message) expect((error as TRPCError).message).toMatch(message);
+}
+
+describe("customer sign-in by emailed code", () => {
+  // Each test starts with an empty queue and a fresh fake, whatever the last one left behind.
+  beforeEach(async () => {
+    await t.sql`select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs))`;
+    fake.reset();
+  });
+
+  it("queues, delivers through Resend, signs in with the emailed code, and refuses it twice", async () => {
+    const customer = await seedCustomer();
+
+    const answer = await (await portal()).api.auth.customer.requestCode({
+      email: `  ${customer.email!.toUpperCase()}  `,
+    });
+    expect(answer).toEqual({ sent: true, expiresInMinutes: 10 });
+
+    // Stored and queued in one transaction; nothing sent inline by the request.
+    const [queued, ...more] = await emailsTo(customer.email!);
+    expect(more).toHaveLength(0);
+    expect(queued).toMatchObject({
+      status: "QUEUED",
+      transport: "RESEND",
+      template: "sign-in-code",
+      kind: "TRANSACTIONAL",
+      customerId: customer.id,
+      fromEmail: env.EMAIL_FROM,
+    });
+    const jobs = await sendJobs();
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.payload).toEqual({ emailMessageId: queued!.id });
+    expect(fake.requests).toHaveLength(0);
+
+    await runJobs();
+
+    expect(fake.requests).toHaveLength(1);
+    const sent = fake.requests[0]!;
+    expect(sent.method).toBe("POST");
+    expect(sent.path).toBe("/emails");
+    expect(sent.status).toBe(200);
+    expect(sent.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(sent.headers["idempotency-key"]).toBe(`email-${queued!.id}`);
+    const body = emailBody(sent);
+    expect(body.to).toEqual([customer.email]);
+    expect(body.from).toBe(env.EMAIL_FROM);
+    const code = codeFrom(sent);
+    expect(body.subject).toBe(`Your Xplorium sign-in code: ${code}`);
+    expect(body.html).toContain(code);
+    expect(body.html).toContain("Hi Ana,");
+    expect(linkTokenFrom(sent)).toMatch(/^[a-z2-9]{24}\.[a-z2-9]{32}$/);
+    expect(body.html).toContain(`${env.PORTAL_URL}/auth/link?token=`);
+
+    const [delivered] = await emailsTo(customer.email!);
+    expect(delivered).toMatchObject({ status: "SENT", providerMessageId: sent.responseId });
+    expect(delivered!.sentAt).toBeInstanceOf(Date);
+    expect(await sendJobs()).toHaveLength(0);
+
+    // Running the worker again sends nothing more.
+    await runJobs();
+    expect(fake.requests).toHaveLength(1);
+
+    // The code from the email signs in.
+    const signIn = await portal();
+    const result = await signIn.api.auth.customer.verifyCode({ email: customer.email!, code });
+    expect(result).toEqual({ customer: { id: customer.id, name: customer.name } });
+    const cookie = customerCookieFrom(signIn.resHeaders);
+
+    const me = await (await portal(cookie)).api.portal.me();
+    expect(me).toMatchObject({
+      id: customer.id,
+      email: customer.email,
+      name: customer.name,
+      loyaltyTier: "BRONZE",
+    });
+    expect((await (await portal(cookie)).api.auth.me()).type).toBe("customer");
+
+    // Single use, and the link from the same email died with it.
+    await expectTrpcError(
+      (await portal()).api.auth.customer.verifyCode({ email: customer.email!, code }),
+      "UNAUTHORIZED",
+      /already used/,
+    );
+    await expectTrpcError(
+      (await portal()).api.auth.customer.verifyLink({ token: linkTokenFrom(sent) }),
+      "UNAUTHORIZED",
+      /already used/,
+    );
+    // Still signed in after those failures.
+    expect((await (await portal(cookie)).api.portal.me()).id).toBe(customer.id);
+  });
+
+  it("signs in once with the magic link from the email", async () => {
+    const customer = await seedCustomer("Jovan Jovanović");
+    await (await portal()).api.auth.customer.requestCode({ email: customer.email! });
+    await runJobs();
+    expect(fake.delivered()).toHaveLength(1);
+    const token = linkTokenFrom(fake.delivered()[0]!);
+
+    const viaLink = await portal();
+    expect(await viaLink.api.auth.customer.verifyLink({ token })).toEqual({
+      customer: { id: customer.id, name: customer.name },
+    });
+    const cookie = customerCookieFrom(viaLink.resHeaders);
+    expect((await (await portal(cookie)).api.portal.me()).email).toBe(customer.email);
+    await expectTrpcError(
+      (await portal()).api.auth.customer.verifyLink({ token }),
+      "UNAUTHORIZED",
+      /already used/,
+    );
+  });
+
+  it("answers an unknown email identically and sends nothing", async () => {
+    const known = await seedCustomer();
+    const emailsBefore = await t.db.$count(schema.emailMessages);
+    const jobsBefore = (await sendJobs()).length;
+
+    const unknownAnswer = await (await portal()).api.auth.customer.requestCode({
+      email: `stranger-${Date.now()}@example.com`,
+    });
+    expect(await t.db.$count(schema.emailMessages)).toBe(emailsBefore);
+    expect((await sendJobs()).length).toBe(jobsBefore);
+    await runJobs();
+    expect(fake.requests).toHaveLength(0);
+
+    const knownAnswer = await (await portal()).api.auth.customer.requestCode({
+      email: known.email!,
+    });
+    expect(unknownAnswer).toEqual(knownAnswer);
+    expect(await t.db.$count(schema.emailMessages)).toBe(emailsBefore + 1);
+  });
+
+  it("treats a Resend 500 as retryable: the job fails, the retry sends exactly once", async () => {
+    const customer = await seedCustomer();
+    fake.failNext(1, 500);
+    await (await portal()).api.auth.customer.requestCode({ email: customer.email! });
+    const [msg] = await emailsTo(customer.email!);
+
+    await runJobs();
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]!.status).toBe(500);
+    expect(fake.delivered()).toHaveLength(0);
+    expect((await emailsTo(customer.email!))[0]!.status).toBe("QUEUED");
+    const [failedJob] = await sendJobs();
+    expect(failedJob).toMatchObject({ attempts: 1 });
+    expect(failedJob!.last_error).toMatch(/not delivered/);
+
+    // The backoff put the retry in the future; bring it forward and let the worker retry.
+    await t.sql`select graphile_worker.reschedule_jobs(array[${failedJob!.id}]::bigint[], run_at := now())`;
+    await runJobs();
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.delivered()).toHaveLength(1);
+    // The same idempotency key on both attempts: Resend itself would de-duplicate.
+    expect(fake.requests.map((r) => r.headers["idempotency-key"])).toEqual([
+      `email-${msg!.id}`,
+      `email-${msg!.id}`,
+    ]);
+    expect((await emailsTo(customer.email!))[0]).toMatchObject({
+      status: "SENT",
+      providerMessageId: fake.delivered()[0]!.responseId,
+    });
+    expect(await sendJobs()).toHaveLength(0);
+
+    // A direct re-delivery of a sent message is a no-op.
+    expect(await deliverEmail(t.db, msg!.id, transportFor(env))).toBe("already-sent");
+    expect(fake.requests).toHaveLength(2);
+
+    // And the delivered code works.
+    const code = codeFrom(fake.delivered()[0]!);
+    await (await portal()).api.auth.customer.verifyCode({ email: customer.email!, code });
+  });
+
+  it("treats a 429 as retryable too", async () => {
+    const customer = await seedCustomer();
+    fake.failNext(1, 429);
+    await (await portal()).api.auth.customer.requestCode({ email: customer.email! });
+    const [msg] = await emailsTo(customer.email!);
+    await expect(deliverEmail(t.db, msg!.id, transportFor(env))).rejects.toThrow(/not delivered/);
+    expect((await emailsTo(customer.email!))[0]!.status).toBe("QUEUED");
+    expect(await deliverEmail(t.db, msg!.id, transportFor(env))).toBe("sent");
+    expect(fake.delivered()).toHaveLength(1);
+  });
+
+  it("gives up on a permanent rejection (422) without retrying", async () => {
+    const customer = await seedCustomer();
+    fake.failNext(1, 422);
+    await (await portal()).api.auth.customer.requestCode({ email: customer.email! });
+    await runJobs();
+    expect(fake.requests).toHaveLength(1);
+    const [msg] = await emailsTo(customer.email!);
+    expect(msg).toMatchObject({ status: "FAILED" });
+    expect(msg!.error).toMatch(/validation_error/);
+    expect(await sendJobs()).toHaveLength(0);
+  });
+
+  it("locks the code after 5 wrong tries and a new request issues a fresh one", async () => {
+    const customer = await seedCustomer();
+    await (await portal()).api.auth.customer.requestCode({ email: customer.email! });
+    await runJobs();
+    const code = codeFrom(fake.delivered()[0]!);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+    for (let i = 0; i < 4; i++) {
+      await expectTrpcError(
+        (await portal()).api.auth.customer.verifyCode({ email: customer.email!, code: wrong }),
+        "UNAUTHORIZED",
+        /not right/,
+      );
+    }
+    await expectTrpcError(
+      (await portal()).api.auth.customer.verifyCode({ email: customer.email!, code: wrong }),
+      "TOO_MANY_REQUESTS",
+    );
+    await expectTrpcError(
+      (await portal()).api.auth.customer.verifyCode({ email: customer.email!, code }),
+      "TOO_MANY_REQUESTS",
+    );
+
+    await (await portal()).api.auth.customer.requestCode({ email: customer.email! });
+    await runJobs();
+    expect(fake.delivered()).toHaveLength(2);
+    const fresh = codeFrom(fake.delivered()[1]!);
+    const signIn = await portal();
+    await signIn.api.auth.customer.verifyCode({ email: customer.email!, code: fresh });
+    customerCookieFrom(signIn.resHeaders);
+  });
+});

@@ -1,0 +1,105 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { seedDemoData } from "@xplorium/core";
+import { createDb, ensureDatabaseExists, migrateDatabase } from "@xplorium/db";
+import { startEmbeddedPostgres } from "@xplorium/db/embedded";
+import { withDatabase } from "@xplorium/db/testing";
+
+const root = path.resolve(import.meta.dirname, "../..");
+export const E2E_ADMIN_PORT = 3200;
+export const E2E_PORTAL_PORT = 3201;
+const PG_PORT = 54349;
+
+async function waitFor(url: string, timeoutMs = 90_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      if (res.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/**
+ * Browser journeys run against the production build: a fresh embedded PostgreSQL with demo
+ * data, both apps built and started with NODE_ENV=production (CSP, Secure __Host- cookies), and
+ * the worker delivering email into the outbox.
+ */
+async function assertPortFree(port: number) {
+  const answered = await fetch(`http://localhost:${port}/`).then(
+    () => true,
+    () => false,
+  );
+  if (answered) throw new Error(`Port ${port} is already in use: stop whatever runs there first.`);
+}
+
+export default async function setup() {
+  await assertPortFree(E2E_ADMIN_PORT);
+  await assertPortFree(E2E_PORTAL_PORT);
+  const dir = mkdtempSync(path.join(tmpdir(), "xplorium-e2e-pg-"));
+  chmodSync(dir, 0o755);
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(dir, "data"),
+    port: PG_PORT,
+    flags: ["-c", "fsync=off", "-c", "synchronous_commit=off"],
+  });
+  await ensureDatabaseExists(pg.url, "xplorium_e2e");
+  const url = withDatabase(pg.url, "xplorium_e2e");
+  await migrateDatabase(url);
+  const handle = createDb(url, { max: 2 });
+  await seedDemoData(handle.db, { currency: "EUR" });
+  await handle.close();
+
+  if (!process.env.E2E_SKIP_BUILD || !existsSync(path.join(root, "apps/admin/build"))) {
+    // vitest sets NODE_ENV=test; the build must be a real production build.
+    execFileSync("pnpm", ["exec", "turbo", "run", "build", "--filter=./apps/*"], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+  }
+
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: url,
+    SESSION_SECRET: "e2e-session-secret-0123456789abcdefghijklmnop",
+    ADMIN_PORT: String(E2E_ADMIN_PORT),
+    PORTAL_PORT: String(E2E_PORTAL_PORT),
+    ADMIN_URL: `http://localhost:${E2E_ADMIN_PORT}`,
+    PORTAL_URL: `http://localhost:${E2E_PORTAL_PORT}`,
+    RESEND_API_KEY: "",
+  };
+  delete (env as Record<string, string | undefined>).RESEND_API_KEY;
+  // Each in its own process group, so teardown stops pnpm, tsx and node together.
+  const start = (pkg: string) =>
+    spawn("pnpm", ["--filter", pkg, "start"], { cwd: root, env, stdio: "inherit", detached: true });
+  const procs: ChildProcess[] = [
+    start("@xplorium/admin"),
+    start("@xplorium/portal"),
+    start("@xplorium/worker"),
+  ];
+  await Promise.all([
+    waitFor(`http://localhost:${E2E_ADMIN_PORT}/sign-in`),
+    waitFor(`http://localhost:${E2E_PORTAL_PORT}/sign-in`),
+  ]);
+  process.env.E2E_ADMIN_URL = env.ADMIN_URL;
+  process.env.E2E_PORTAL_URL = env.PORTAL_URL;
+  process.env.E2E_DATABASE_URL = url;
+
+  return async () => {
+    for (const p of procs) if (p.pid) process.kill(-p.pid, "SIGTERM");
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const p of procs) {
+      try {
+        if (p.pid) process.kill(-p.pid, "SIGKILL");
+      } catch {}
+    }
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
