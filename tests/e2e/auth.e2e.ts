@@ -131,3 +131,30 @@ describe("customer", () => {
     await customer.close();
   });
 });
+
+describe("outbox", () => {
+  it("notices new mail through /api/trpc while the page is open", async () => {
+    const staff = await browser.newContext();
+    const admin = await staff.newPage();
+    const errors = watchConsole(admin);
+    const marketing = DEMO_STAFF.find((s) => s.role === "MARKETING")!;
+    await staffSignIn(admin, marketing.email, marketing.password);
+    await admin.waitForURL(adminUrl("/"));
+    await admin.goto(adminUrl(`/marketing/outbox?to=${encodeURIComponent(DEMO_CUSTOMER_EMAIL)}`));
+    const before = await admin.locator("details").count();
+
+    const customer = await browser.newContext();
+    const portal = await customer.newPage();
+    await portal.goto(portalUrl("/sign-in"));
+    await portal.getByLabel("Email").fill(DEMO_CUSTOMER_EMAIL);
+    await portal.getByRole("button", { name: "Email me a sign-in code" }).click();
+    await portal.getByLabel("6-digit code").waitFor();
+
+    await admin.getByText("New emails have arrived.").waitFor({ timeout: 20_000 });
+    await admin.getByRole("button", { name: "Show them" }).click();
+    await expect.poll(() => admin.locator("details").count()).toBe(before + 1);
+    expect(errors).toEqual([]);
+    await customer.close();
+    await staff.close();
+  });
+});

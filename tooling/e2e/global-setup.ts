@@ -76,12 +76,19 @@ export default async function setup() {
   };
   delete (env as Record<string, string | undefined>).RESEND_API_KEY;
   // Each in its own process group, so teardown stops pnpm, tsx and node together.
-  const start = (pkg: string) =>
-    spawn("pnpm", ["--filter", pkg, "start"], { cwd: root, env, stdio: "inherit", detached: true });
+  const start = (app: string, entry: string) => {
+    const cwd = path.join(root, "apps", app);
+    return spawn(path.join(cwd, "node_modules/.bin/tsx"), [entry], {
+      cwd,
+      env,
+      stdio: "inherit",
+      detached: true,
+    });
+  };
   const procs: ChildProcess[] = [
-    start("@xplorium/admin"),
-    start("@xplorium/portal"),
-    start("@xplorium/worker"),
+    start("admin", "server.ts"),
+    start("portal", "server.ts"),
+    start("worker", "src/main.ts"),
   ];
   await Promise.all([
     waitFor(`http://localhost:${E2E_ADMIN_PORT}/sign-in`),

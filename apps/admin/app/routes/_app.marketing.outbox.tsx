@@ -1,5 +1,13 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useLoaderData,
+  useNavigation,
+  useRevalidator,
+  useSearchParams,
+} from "@remix-run/react";
+import { trpc } from "@xplorium/api/client";
 import { Button, EmptyState, formatDate, PageHeader, Spinner, TextField } from "@xplorium/ui";
 import { z } from "zod";
 import { requireStaff } from "~/lib/session.server";
@@ -34,6 +42,32 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
+/** Polls /api/trpc (react-query) and offers to show emails that arrived after the page loaded. */
+function NewMailNotice({ newestId, to }: { newestId: string | null; to: string }) {
+  const revalidator = useRevalidator();
+  const latest = trpc.outbox.list.useQuery(
+    { limit: 1, ...(to ? { to } : {}) },
+    { refetchInterval: 4000, refetchIntervalInBackground: false },
+  );
+  const arrived = latest.data?.items[0]?.id;
+  if (!arrived || arrived === newestId) return null;
+  return (
+    <div
+      role="status"
+      className="mb-4 flex items-center justify-between rounded-lg bg-brand-50 px-4 py-2 text-brand-800 text-sm"
+    >
+      New emails have arrived.
+      <button
+        type="button"
+        className="font-semibold hover:underline"
+        onClick={() => revalidator.revalidate()}
+      >
+        Show them
+      </button>
+    </div>
+  );
+}
+
 export default function Outbox() {
   const { to, items, next } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
@@ -56,6 +90,7 @@ export default function Outbox() {
         <Button variant="secondary">Filter</Button>
         {loading ? <Spinner /> : null}
       </Form>
+      {params.has("before") ? null : <NewMailNotice newestId={items[0]?.id ?? null} to={to} />}
       {items.length === 0 ? (
         <EmptyState title="No emails yet">
           Sign-in codes and other emails appear here as they are sent.
