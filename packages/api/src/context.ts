@@ -83,3 +83,18 @@ export async function createContext(input: CreateContextInput): Promise<Context>
     resHeaders: input.resHeaders,
   };
 }
+
+/** What the app server puts in every Remix load context (see server/app-server.ts). */
+export type RequestScope = Pick<CreateContextInput, "db" | "env" | "app"> & {
+  ip: string | null;
+  requestId: string;
+};
+
+/** The context input for one request, from the Remix load context the app server built. */
+export function contextInput(
+  request: Request,
+  scope: RequestScope,
+): Omit<CreateContextInput, "resHeaders"> {
+  const { db, env, app, ip, requestId } = scope;
+  return { db, env, app, request, ip, requestId };
+}

@@ -1,5 +1,12 @@
 export { type ActionFailure, describeActionError } from "./action-errors";
-export { type AppName, type Context, createContext, type Principal } from "./context";
+export {
+  type AppName,
+  type Context,
+  contextInput,
+  createContext,
+  type Principal,
+  type RequestScope,
+} from "./context";
 export { handleTrpcRequest, TRPC_ENDPOINT } from "./http";
 export {
   type AppRouter,

@@ -1,3 +1,4 @@
+export { Document } from "./document";
 export { ErrorPage } from "./error-page";
 export { NonceProvider, useNonce } from "./nonce";
 export { Toast, type ToastMessage } from "./toast";

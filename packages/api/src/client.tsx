@@ -1,6 +1,7 @@
-import { QueryClient } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
+import { type ReactNode, useState } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "./root";
 
@@ -19,4 +20,15 @@ export function createQueryClient() {
 
 export function isTrpcClientError(e: unknown): e is TRPCClientError<AppRouter> {
   return e instanceof TRPCClientError;
+}
+
+/** Mounted once in each app's root: the tRPC and react-query clients for this browser tab. */
+export function TrpcProvider({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(createQueryClient);
+  const [trpcClient] = useState(createTrpcClient);
+  return (
+    <trpc.Provider client={trpcClient} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    </trpc.Provider>
+  );
 }
