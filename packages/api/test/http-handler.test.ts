@@ -363,5 +363,7 @@ describe("tRPC over HTTP", () => {
     expect(cleared[0]).toMatch(new RegExp(`^${staffCookieName}=;`));
     expect(cleared[0]).toContain("Max-Age=0");
     expect((await call(adminUrl, "staff.list", { method: "GET", cookie })).res.status).toBe(401);
+    const audit = await t.sql`select actor_id from audit_log where action = 'auth.sign_out'`;
+    expect(audit.map((r) => r.actor_id)).toContain(owner.id);
   });
 });

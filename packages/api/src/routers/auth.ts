@@ -1,12 +1,15 @@
 import {
+  type CustomerPrincipal,
   invalidateAllSessions,
   invalidateSession,
   PERMISSIONS,
   ROLE_PERMISSIONS,
+  type StaffPrincipal,
   serializeBlankSessionCookie,
   serializeSessionCookie,
 } from "@xplorium/auth";
 import {
+  type Actor,
   emailSchema,
   recordAudit,
   requestCustomerCode,
@@ -30,6 +33,18 @@ const codeInput = z.object({
     .trim()
     .regex(/^\d{6}$/, { message: "The code is the 6 digits from the email." }),
 });
+
+type SignedIn = StaffPrincipal | CustomerPrincipal;
+
+/** The signed-in person as the actor of their own sign-out, and as its audited entity. */
+const selfActor = (p: SignedIn): Actor =>
+  p.type === "staff"
+    ? { type: "staff", id: p.staff.id, role: p.staff.role }
+    : { type: "customer", id: p.customer.id };
+const selfEntity = (p: SignedIn) =>
+  p.type === "staff"
+    ? { entityType: "staff_user", entityId: p.staff.id }
+    : { entityType: "customer", entityId: p.customer.id };
 
 export const authRouter = createTRPCRouter({
   staff: createTRPCRouter({
@@ -74,8 +89,12 @@ export const authRouter = createTRPCRouter({
   }),
 
   signOut: signedInProcedure.mutation(async ({ ctx }) => {
-    const kind = ctx.principal.type === "staff" ? "STAFF" : "CUSTOMER";
-    await invalidateSession(ctx.db, ctx.principal.sessionId);
+    const p = ctx.principal;
+    const kind = p.type === "staff" ? "STAFF" : "CUSTOMER";
+    await ctx.db.transaction(async (tx) => {
+      await invalidateSession(tx, p.sessionId);
+      await recordAudit(tx, selfActor(p), ctx.meta, { action: "auth.sign_out", ...selfEntity(p) });
+    });
     ctx.resHeaders.append("Set-Cookie", serializeBlankSessionCookie(kind, cookieSettings(ctx.env)));
     return { signedOut: true as const };
   }),
@@ -88,19 +107,11 @@ export const authRouter = createTRPCRouter({
         p.type === "staff"
           ? await invalidateAllSessions(tx, { kind: "STAFF", staffUserId: p.staff.id })
           : await invalidateAllSessions(tx, { kind: "CUSTOMER", customerId: p.customer.id });
-      await recordAudit(
-        tx,
-        p.type === "staff"
-          ? { type: "staff", id: p.staff.id, role: p.staff.role }
-          : { type: "customer", id: p.customer.id },
-        ctx.meta,
-        {
-          action: "auth.sign_out_everywhere",
-          entityType: p.type === "staff" ? "staff_user" : "customer",
-          entityId: p.type === "staff" ? p.staff.id : p.customer.id,
-          details: { sessionsEnded: count },
-        },
-      );
+      await recordAudit(tx, selfActor(p), ctx.meta, {
+        action: "auth.sign_out_everywhere",
+        ...selfEntity(p),
+        details: { sessionsEnded: count },
+      });
       return count;
     });
     ctx.resHeaders.append("Set-Cookie", serializeBlankSessionCookie(kind, cookieSettings(ctx.env)));
