@@ -7,6 +7,13 @@ export {
 } from "./auth/customer-sign-in";
 export { AUTH_LIMITS, enforceRateLimits } from "./auth/rate-limits";
 export { signInStaff } from "./auth/staff-sign-in";
+export {
+  CUSTOMER_SORTS,
+  type CustomerListInput,
+  type CustomerSort,
+  customerListInput,
+  listCustomers,
+} from "./customers/customer-list";
 export { customerSummary } from "./customers/customer-summary";
 export { emailSchema, normalizeEmail, normalizePhone } from "./customers/identity";
 export { generateReferralCode, randomCode, UNAMBIGUOUS_ALPHABET } from "./customers/referral-code";

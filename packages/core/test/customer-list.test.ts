@@ -1,0 +1,150 @@
+import { listCustomers } from "@xplorium/core";
+import { schema } from "@xplorium/db";
+import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CUSTOMER_SORTS, type CustomerSort, seedDemoData } from "../src";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await seedDemoData(t.db, { currency: "EUR", today: new Date("2026-11-24T12:00:00Z") });
+  await t.db.insert(schema.customers).values([
+    {
+      email: "john.smith@example.org",
+      name: "John Smith",
+      phone: "+381641234567",
+      referralCode: "XPJOHN01",
+      tags: ["vip-party", "twins"],
+    },
+    { email: "jane.doe@example.org", name: "Jane Doe", referralCode: "XPJANE01", erasedAt: null },
+  ]);
+  // An erased customer never shows up.
+  await t.db
+    .insert(schema.customers)
+    .values({ email: null, name: null, referralCode: "XPGONE01", erasedAt: new Date() });
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+async function everyPage(
+  sort: CustomerSort,
+  dir: "asc" | "desc",
+  extra: Record<string, unknown> = {},
+) {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  let total = 0;
+  for (let i = 0; i < 100; i++) {
+    const page = await listCustomers(t.db, {
+      sort,
+      dir,
+      limit: 37,
+      ...extra,
+      ...(cursor ? { cursor } : {}),
+    });
+    total = page.total;
+    ids.push(...page.items.map((r) => r.id));
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return { ids, total };
+}
+
+describe("customers.list", () => {
+  it("finds John Smith from a typo ('jon smth') first", async () => {
+    const page = await listCustomers(t.db, { q: "jon smth" });
+    expect(page.sort).toBe("relevance");
+    expect(page.items[0]?.name).toBe("John Smith");
+  });
+
+  it("searches email and phone too", async () => {
+    expect((await listCustomers(t.db, { q: "jane.doe@" })).items.map((r) => r.name)).toEqual([
+      "Jane Doe",
+    ]);
+    expect((await listCustomers(t.db, { q: "064 123 4567" })).items.map((r) => r.name)).toContain(
+      "John Smith",
+    );
+    // LIKE wildcards in the query are literal characters.
+    expect((await listCustomers(t.db, { q: "%_%" })).total).toBe(0);
+  });
+
+  it.each(
+    CUSTOMER_SORTS.filter((s) => s !== "relevance").flatMap(
+      (s) =>
+        [
+          [s, "asc"],
+          [s, "desc"],
+        ] as const,
+    ),
+  )("pages through every customer once sorted by %s %s", async (sort, dir) => {
+    const { ids, total } = await everyPage(sort, dir);
+    const [{ n }] =
+      (await t.sql`select count(*)::int as n from customers where erased_at is null`) as unknown as [
+        { n: number },
+      ];
+    expect(total).toBe(n);
+    expect(ids).toHaveLength(n);
+    expect(new Set(ids).size).toBe(n);
+  });
+
+  it("orders pages by the sort column", async () => {
+    const page = await listCustomers(t.db, { sort: "points", dir: "desc", limit: 100 });
+    const points = page.items.map((r) => r.loyaltyPoints);
+    expect(points).toEqual([...points].sort((a, b) => b - a));
+  });
+
+  it("neither repeats nor skips rows when customers are added between pages", async () => {
+    const first = await listCustomers(t.db, { sort: "email", dir: "asc", limit: 50 });
+    await t.db.insert(schema.customers).values([
+      { email: "aaaa-new@example.org", referralCode: "XPNEW001" },
+      { email: "zzzz-new@example.org", referralCode: "XPNEW002" },
+    ]);
+    const seen = new Set(first.items.map((r) => r.id));
+    let cursor = first.nextCursor;
+    const later: string[] = [];
+    while (cursor) {
+      const page = await listCustomers(t.db, { sort: "email", dir: "asc", limit: 50, cursor });
+      later.push(...page.items.map((r) => r.email ?? ""));
+      for (const r of page.items) {
+        expect(seen.has(r.id)).toBe(false);
+        seen.add(r.id);
+      }
+      cursor = page.nextCursor;
+    }
+    // The row added after the current position appears; the one before it (already passed) does not.
+    expect(later).toContain("zzzz-new@example.org");
+    expect(later).not.toContain("aaaa-new@example.org");
+  });
+
+  it("applies every filter, and the total counts the filtered list", async () => {
+    const from = new Date("2026-06-01T00:00:00Z");
+    const filtered = await everyPage("lastBooking", "desc", {
+      tiers: ["SILVER", "GOLD"],
+      emailOptIn: true,
+      minBookings: 2,
+      lastBookingFrom: from,
+    });
+    const expected = await t.sql`select id from customers where erased_at is null
+      and loyalty_tier in ('SILVER','GOLD') and marketing_opt_in and total_bookings >= 2
+      and last_booking_at >= ${from.toISOString()}`;
+    expect(filtered.total).toBe(expected.length);
+    expect(new Set(filtered.ids)).toEqual(new Set(expected.map((r) => r.id)));
+    expect(filtered.total).toBeGreaterThan(0);
+
+    const tagged = await listCustomers(t.db, { tags: ["vip-party", "twins"] });
+    expect(tagged.items.map((r) => r.name)).toEqual(["John Smith"]);
+  });
+
+  it("rejects a cursor from another sort", async () => {
+    const page = await listCustomers(t.db, { sort: "email", dir: "asc", limit: 5 });
+    await expect(
+      listCustomers(t.db, { sort: "name", dir: "asc", cursor: page.nextCursor! }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(listCustomers(t.db, { cursor: "garbage" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+  });
+});
