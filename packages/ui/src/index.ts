@@ -1,6 +1,8 @@
+export type { ColumnDef } from "@tanstack/react-table";
 export { Button, type ButtonProps, Spinner } from "./button";
 export { Alert, Card, EmptyState, PageHeader } from "./card";
 export { cn } from "./cn";
+export { DataTable, type DataTableProps, type DataTableSort } from "./data-table";
 export { SelectField, TextField } from "./field";
 export { formatDate, formatMoney, formatNumber } from "./format";
 export { ProgressBar, type Tier, TierBadge } from "./tier-badge";

@@ -1,21 +1,300 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { EmptyState, PageHeader } from "@xplorium/ui";
+import { data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+  useSubmit,
+} from "@remix-run/react";
+import type { RouterOutputs } from "@xplorium/api";
+import {
+  type ColumnDef,
+  DataTable,
+  EmptyState,
+  formatDate,
+  formatMoney,
+  formatNumber,
+  PageHeader,
+  SelectField,
+  Spinner,
+  TextField,
+  TierBadge,
+} from "@xplorium/ui";
+import { useEffect, useRef } from "react";
+import { z } from "zod";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Customers · Xplorium CRM" }];
 
+type Row = RouterOutputs["customers"]["list"]["items"][number];
+
+const TIERS = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"] as const;
+const SORTS = [
+  "relevance",
+  "email",
+  "name",
+  "phone",
+  "tier",
+  "points",
+  "bookings",
+  "spent",
+  "lastBooking",
+  "createdAt",
+] as const;
+const yesNo = z.enum(["yes", "no"]).optional().catch(undefined);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
+
+/** Filters and sort live in the URL, so a view can be bookmarked and shared. Bad values are dropped. */
+const urlQuery = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  tier: z.enum(TIERS).optional().catch(undefined),
+  email: yesNo,
+  sms: yesNo,
+  tags: z.string().max(200).optional().catch(undefined),
+  min: z.coerce.number().int().min(0).max(100_000).optional().catch(undefined),
+  from: day,
+  to: day,
+  sort: z.enum(SORTS).optional().catch(undefined),
+  dir: z.enum(["asc", "desc"]).optional().catch(undefined),
+  cursor: z.string().max(500).optional().catch(undefined),
+});
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireStaff(request, context, "read:customer");
-  return null;
+  const { api, headers } = await requireStaff(request, context, "read:customer");
+  const url = new URL(request.url);
+  const p = urlQuery.parse(Object.fromEntries(url.searchParams));
+  const tags = p.tags
+    ?.split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const input = {
+    ...(p.q ? { q: p.q } : {}),
+    ...(p.tier ? { tiers: [p.tier] } : {}),
+    ...(p.email ? { emailOptIn: p.email === "yes" } : {}),
+    ...(p.sms ? { smsOptIn: p.sms === "yes" } : {}),
+    ...(tags?.length ? { tags } : {}),
+    ...(p.min !== undefined ? { minBookings: p.min } : {}),
+    ...(p.from ? { lastBookingFrom: new Date(`${p.from}T00:00:00Z`) } : {}),
+    ...(p.to ? { lastBookingTo: new Date(`${p.to}T23:59:59.999Z`) } : {}),
+    ...(p.sort && (p.sort !== "relevance" || p.q) ? { sort: p.sort } : {}),
+    ...(p.dir ? { dir: p.dir } : {}),
+    limit: 50,
+  };
+  try {
+    const page = await api.customers.list({ ...input, ...(p.cursor ? { cursor: p.cursor } : {}) });
+    return data({ page, filters: p, currency: context.env.CURRENCY }, { headers });
+  } catch (error) {
+    // A stale or foreign page link: show the first page of the same view.
+    if (p.cursor) {
+      url.searchParams.delete("cursor");
+      throw redirect(`${url.pathname}?${url.searchParams}`, { headers });
+    }
+    throw error;
+  }
 }
 
-export default function Page() {
+function columns(currency: string): ColumnDef<Row>[] {
+  return [
+    { id: "email", header: "Email", cell: ({ row }) => row.original.email },
+    { id: "name", header: "Name", cell: ({ row }) => row.original.name ?? "—" },
+    { id: "phone", header: "Phone", cell: ({ row }) => row.original.phone ?? "—" },
+    {
+      id: "tier",
+      header: "Tier",
+      meta: { firstDir: "desc" },
+      cell: ({ row }) => <TierBadge tier={row.original.loyaltyTier} />,
+    },
+    {
+      id: "points",
+      header: "Points",
+      meta: { firstDir: "desc" },
+      cell: ({ row }) => (
+        <span className="tabular-nums">{formatNumber(row.original.loyaltyPoints)}</span>
+      ),
+    },
+    {
+      id: "bookings",
+      header: "Bookings",
+      meta: { firstDir: "desc" },
+      cell: ({ row }) => <span className="tabular-nums">{row.original.totalBookings}</span>,
+    },
+    {
+      id: "spent",
+      header: "Total spent",
+      meta: { firstDir: "desc" },
+      cell: ({ row }) => (
+        <span className="tabular-nums">{formatMoney(row.original.totalSpent, currency)}</span>
+      ),
+    },
+    {
+      id: "lastBooking",
+      header: "Last booking",
+      meta: { firstDir: "desc" },
+      cell: ({ row }) => formatDate(row.original.lastBookingAt),
+    },
+  ];
+}
+
+export default function Customers() {
+  const { page, filters, currency } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const busy = navigation.state === "loading" && navigation.location?.pathname === "/customers";
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const hrefWith = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) next.delete(k);
+      else next.set(k, v);
+    }
+    const qs = next.toString();
+    return qs ? `?${qs}` : "?";
+  };
+  const filtered = [...params.keys()].some((k) => !["sort", "dir", "cursor"].includes(k));
+
   return (
     <>
-      <PageHeader title="Customers" description="Every family that has booked with us." />
-      <EmptyState title="The customer list is on its way.">
-        Search, filters, customer profiles and CSV export arrive with the staff console.
-      </EmptyState>
+      <PageHeader
+        title="Customers"
+        description={`${formatNumber(page.total)} ${filtered ? "matching" : ""} customers`}
+      />
+      <Form
+        method="get"
+        role="search"
+        className="mb-4 grid gap-3 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-4"
+        onChange={(e) => {
+          const form = e.currentTarget;
+          clearTimeout(timer.current);
+          // Search as you type: one request after a short pause, replacing the history entry.
+          timer.current = setTimeout(
+            () => submit(form, { replace: true, preventScrollReset: true }),
+            250,
+          );
+        }}
+      >
+        {filters.sort ? <input type="hidden" name="sort" value={filters.sort} /> : null}
+        {filters.dir ? <input type="hidden" name="dir" value={filters.dir} /> : null}
+        <TextField
+          label="Search"
+          name="q"
+          type="search"
+          defaultValue={filters.q ?? ""}
+          placeholder="Name, email or phone"
+          className="sm:col-span-2"
+          autoComplete="off"
+        />
+        <SelectField
+          label="Tier"
+          name="tier"
+          defaultValue={filters.tier ?? ""}
+          options={[
+            { value: "", label: "Any tier" },
+            ...TIERS.map((t) => ({ value: t, label: t.charAt(0) + t.slice(1).toLowerCase() })),
+          ]}
+        />
+        <TextField
+          label="Tags (all of)"
+          name="tags"
+          defaultValue={filters.tags ?? ""}
+          placeholder="party-regular, twins"
+        />
+        <SelectField
+          label="Email opt-in"
+          name="email"
+          defaultValue={filters.email ?? ""}
+          options={[
+            { value: "", label: "Either" },
+            { value: "yes", label: "Opted in" },
+            { value: "no", label: "Not opted in" },
+          ]}
+        />
+        <SelectField
+          label="SMS opt-in"
+          name="sms"
+          defaultValue={filters.sms ?? ""}
+          options={[
+            { value: "", label: "Either" },
+            { value: "yes", label: "Opted in" },
+            { value: "no", label: "Not opted in" },
+          ]}
+        />
+        <TextField
+          label="Min. bookings"
+          name="min"
+          type="number"
+          min={0}
+          defaultValue={filters.min ?? ""}
+        />
+        <div className="grid grid-cols-2 gap-2">
+          <TextField
+            label="Last booking from"
+            name="from"
+            type="date"
+            defaultValue={filters.from ?? ""}
+          />
+          <TextField label="to" name="to" type="date" defaultValue={filters.to ?? ""} />
+        </div>
+        <div className="flex items-center gap-3 sm:col-span-2 lg:col-span-4">
+          <noscript>
+            <button
+              type="submit"
+              className="rounded-lg bg-brand-700 px-4 py-2 font-semibold text-sm text-white"
+            >
+              Apply
+            </button>
+          </noscript>
+          {filtered ? (
+            <Link to="/customers" className="text-brand-700 text-sm hover:underline">
+              Clear filters
+            </Link>
+          ) : null}
+          {busy ? <Spinner label="Loading customers" /> : null}
+        </div>
+      </Form>
+      {page.items.length === 0 ? (
+        <EmptyState title={filtered ? "No customers match" : "No customers yet"}>
+          {filtered
+            ? "Try fewer filters or another spelling."
+            : "Customers appear here as bookings come in."}
+        </EmptyState>
+      ) : (
+        <DataTable
+          caption="Customers"
+          columns={columns(currency)}
+          data={page.items}
+          getRowId={(r) => r.id}
+          sort={{ id: page.sort, dir: page.dir }}
+          sortHref={(id, dir) => hrefWith({ sort: id, dir, cursor: null })}
+          rowHref={(r) => `/customers/${r.id}`}
+          busy={busy}
+        />
+      )}
+      <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
+        {params.has("cursor") ? (
+          <Link
+            to={hrefWith({ cursor: null })}
+            className="font-medium text-brand-700 hover:underline"
+          >
+            ← First page
+          </Link>
+        ) : null}
+        {page.nextCursor ? (
+          <Link
+            to={hrefWith({ cursor: page.nextCursor })}
+            className="font-medium text-brand-700 hover:underline"
+          >
+            Next page →
+          </Link>
+        ) : null}
+      </nav>
     </>
   );
 }

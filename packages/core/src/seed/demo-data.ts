@@ -88,8 +88,9 @@ export async function seedDemoData(
 
   for (let i = 0; i < CUSTOMER_COUNT; i++) {
     const id = faker.string.uuid();
-    const first = i === 0 ? "Ana" : faker.person.firstName();
-    const last = i === 0 ? "Petrović" : faker.person.lastName();
+    // Two fixed families: the portal demo account and the front desk's "jon smth" search.
+    const first = i === 0 ? "Ana" : i === 1 ? "John" : faker.person.firstName();
+    const last = i === 0 ? "Petrović" : i === 1 ? "Smith" : faker.person.lastName();
     const email =
       i === 0
         ? DEMO_CUSTOMER_EMAIL

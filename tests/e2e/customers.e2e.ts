@@ -1,0 +1,50 @@
+import { DEMO_STAFF } from "@xplorium/core";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("customer list", () => {
+  it("finds a family from a typo as you type, sorts and pages, with the view in the URL", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    const frontDesk = DEMO_STAFF.find((s) => s.role === "FRONT_DESK")!;
+    await page.goto(adminUrl("/sign-in?next=%2Fcustomers"));
+    await page.getByLabel("Email").fill(frontDesk.email);
+    await page.getByLabel("Password").fill(frontDesk.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(adminUrl("/customers"));
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(50);
+    await screenshot(page, "admin-customers");
+
+    await page.getByLabel("Search").pressSequentially("jon smth", { delay: 30 });
+    await page.waitForURL(/q=jon\+smth/);
+    await expect.poll(() => page.locator("tbody tr").first().textContent()).toContain("John Smith");
+
+    await page.getByRole("link", { name: /^Points/ }).click();
+    await page.waitForURL(/sort=points/);
+    expect(new URL(page.url()).searchParams.get("q")).toBe("jon smth");
+
+    await page.goto(adminUrl("/customers?sort=points&dir=desc"));
+    const firstPage = await page.locator("tbody tr td:nth-child(1)").allTextContents();
+    await page.getByRole("link", { name: "Next page →" }).click();
+    await page.waitForURL(/cursor=/);
+    await expect.poll(() => page.locator("tbody tr td:nth-child(1)").first().textContent()).not.toBe(firstPage[0]);
+    const secondPage = await page.locator("tbody tr td:nth-child(1)").allTextContents();
+    expect(secondPage.length).toBeGreaterThan(0);
+    expect(secondPage.filter((e) => firstPage.includes(e))).toEqual([]);
+
+    await page.goto(adminUrl("/customers?q=zzzzqqqq"));
+    await page.getByText("No customers match").waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
