@@ -37,7 +37,9 @@ describe("customer list", () => {
     const firstPage = await page.locator("tbody tr td:nth-child(1)").allTextContents();
     await page.getByRole("link", { name: "Next page →" }).click();
     await page.waitForURL(/cursor=/);
-    await expect.poll(() => page.locator("tbody tr td:nth-child(1)").first().textContent()).not.toBe(firstPage[0]);
+    await expect
+      .poll(() => page.locator("tbody tr td:nth-child(1)").first().textContent())
+      .not.toBe(firstPage[0]);
     const secondPage = await page.locator("tbody tr td:nth-child(1)").allTextContents();
     expect(secondPage.length).toBeGreaterThan(0);
     expect(secondPage.filter((e) => firstPage.includes(e))).toEqual([]);
