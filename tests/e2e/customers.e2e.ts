@@ -29,6 +29,17 @@ describe("customer list", () => {
     await page.waitForURL(/q=jon\+smth/);
     await expect.poll(() => page.locator("tbody tr").first().textContent()).toContain("John Smith");
 
+    // Open him: the row leads to the detail page.
+    await page
+      .getByRole("link", { name: /john\.smith/ })
+      .first()
+      .click();
+    await page.getByRole("heading", { name: "John Smith" }).waitFor();
+    await expect(page.getByTestId("customer-points").textContent()).resolves.toMatch(/\d/);
+    await screenshot(page, "admin-customer-detail");
+    await page.goBack();
+    await page.waitForURL(/q=jon\+smth/);
+
     await page.getByRole("link", { name: /^Points/ }).click();
     await page.waitForURL(/sort=points/);
     expect(new URL(page.url()).searchParams.get("q")).toBe("jon smth");
@@ -44,6 +55,8 @@ describe("customer list", () => {
     expect(secondPage.length).toBeGreaterThan(0);
     expect(secondPage.filter((e) => firstPage.includes(e))).toEqual([]);
 
+    const missing = await page.goto(adminUrl("/customers/00000000-0000-4000-8000-000000000000"));
+    expect(missing?.status()).toBe(404);
     await page.goto(adminUrl("/customers?q=zzzzqqqq"));
     await page.getByText("No customers match").waitFor();
     expect(errors).toEqual([]);

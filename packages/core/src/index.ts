@@ -7,6 +7,7 @@ export {
 } from "./auth/customer-sign-in";
 export { AUTH_LIMITS, enforceRateLimits } from "./auth/rate-limits";
 export { signInStaff } from "./auth/staff-sign-in";
+export { customerById } from "./customers/customer-detail";
 export {
   CUSTOMER_SORTS,
   type CustomerListInput,

@@ -1,4 +1,4 @@
-import { listCustomers } from "@xplorium/core";
+import { customerById, listCustomers } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -145,6 +145,24 @@ describe("customers.list", () => {
     });
     await expect(listCustomers(t.db, { cursor: "garbage" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
+    });
+  });
+});
+
+describe("customers.byId", () => {
+  it("returns the profile with recent bookings and points, newest first", async () => {
+    const [ana] = await t.sql`select id from customers where email = 'parent@example.com'`;
+    const detail = await customerById(t.db, ana!.id as string);
+    expect(detail.customer.name).toBe("Ana Petrović");
+    expect(detail.recentBookings.length).toBeGreaterThan(0);
+    const times = detail.recentPoints.map((p) => p.createdAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it("hides erased customers", async () => {
+    const [gone] = await t.sql`select id from customers where referral_code = 'XPGONE01'`;
+    await expect(customerById(t.db, gone!.id as string)).rejects.toMatchObject({
+      code: "NOT_FOUND",
     });
   });
 });

@@ -1,4 +1,5 @@
-import { customerListInput, listCustomers } from "@xplorium/core";
+import { customerById, customerListInput, listCustomers } from "@xplorium/core";
+import { z } from "zod";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 export const customersRouter = createTRPCRouter({
@@ -6,4 +7,8 @@ export const customersRouter = createTRPCRouter({
   list: staffProcedure("read:customer")
     .input(customerListInput)
     .query(({ ctx, input }) => listCustomers(ctx.db, input)),
+
+  byId: staffProcedure("read:customer")
+    .input(z.object({ id: z.uuid({ message: "Unknown customer." }) }))
+    .query(({ ctx, input }) => customerById(ctx.db, input.id)),
 });

@@ -1,0 +1,185 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import {
+  Card,
+  EmptyState,
+  formatDate,
+  formatMoney,
+  formatNumber,
+  ProgressBar,
+  TierBadge,
+} from "@xplorium/ui";
+import { describeActionError } from "~/lib/api.server";
+import { requireStaff } from "~/lib/session.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
+  { title: `${d?.customer.name ?? d?.customer.email ?? "Customer"} · Xplorium CRM` },
+];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { api, headers } = await requireStaff(request, context, "read:customer");
+  try {
+    const detail = await api.customers.byId({ id: params.id ?? "" });
+    return data({ ...detail, currency: context.env.CURRENCY }, { headers });
+  } catch (error) {
+    const failure = describeActionError(error);
+    if (failure.status === 404 || failure.status === 400) {
+      throw new Response("No customer with that id.", { status: 404 });
+    }
+    throw error;
+  }
+}
+
+const label = (s: string) => s.charAt(0) + s.slice(1).toLowerCase().replaceAll("_", " ");
+
+function Stat({ name, value }: { name: string; value: string }) {
+  return (
+    <div>
+      <dt className="text-stone-500 text-xs uppercase">{name}</dt>
+      <dd className="mt-1 font-semibold text-stone-900 tabular-nums">{value}</dd>
+    </div>
+  );
+}
+
+export default function CustomerDetail() {
+  const {
+    customer: c,
+    next,
+    recentBookings,
+    recentPoints,
+    currency,
+  } = useLoaderData<typeof loader>();
+  const tierStart = { BRONZE: 0, SILVER: 1000, GOLD: 3000, PLATINUM: 6000, VIP: 0 }[c.loyaltyTier];
+  return (
+    <>
+      <Link to="/customers" className="text-brand-700 text-sm hover:underline">
+        ← Back to customers
+      </Link>
+      <div className="mt-3 mb-6">
+        <h1 className="font-bold text-2xl text-stone-900">{c.name ?? c.email}</h1>
+        <p className="text-stone-600 text-sm">
+          {c.email} · {c.phone ?? "no phone"} · prefers {label(c.preferredContactMethod)}
+        </p>
+      </div>
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Card title="Loyalty">
+          <div className="flex items-center justify-between">
+            <TierBadge tier={c.loyaltyTier} size="lg" />
+            <p className="font-bold text-3xl tabular-nums" data-testid="customer-points">
+              {formatNumber(c.loyaltyPoints)}
+            </p>
+          </div>
+          <p className="mt-2 text-sm text-stone-600">
+            Lifetime points: {formatNumber(c.lifetimePoints)}
+          </p>
+          {next ? (
+            <div className="mt-3 space-y-1">
+              <ProgressBar
+                label={`Progress to ${next.tier}`}
+                value={c.lifetimePoints - tierStart}
+                max={c.lifetimePoints - tierStart + next.pointsNeeded}
+              />
+              <p className="text-stone-600 text-xs">
+                {formatNumber(next.pointsNeeded)} points to {label(next.tier)}
+              </p>
+            </div>
+          ) : null}
+        </Card>
+        <Card title="Statistics">
+          <dl className="grid grid-cols-2 gap-4">
+            <Stat name="Bookings" value={String(c.totalBookings)} />
+            <Stat name="Total spent" value={formatMoney(c.totalSpent, currency)} />
+            <Stat name="First booking" value={formatDate(c.firstBookingAt)} />
+            <Stat name="Last booking" value={formatDate(c.lastBookingAt)} />
+          </dl>
+        </Card>
+        <Card title="Preferences and tags">
+          <ul className="space-y-1 text-sm">
+            <li>Email marketing: {c.marketingOptIn ? "opted in" : "not opted in"}</li>
+            <li>SMS marketing: {c.smsOptIn ? "opted in" : "not opted in"}</li>
+            <li>Birthday: {c.birthDate ? formatDate(c.birthDate) : "—"}</li>
+            <li>
+              Referral code: <span className="font-mono">{c.referralCode}</span>
+            </li>
+          </ul>
+          <div className="mt-3 flex flex-wrap gap-1">
+            {c.tags.length === 0 ? <span className="text-sm text-stone-500">No tags</span> : null}
+            {c.tags.map((t) => (
+              <span
+                key={t}
+                className="rounded-full bg-stone-100 px-2 py-0.5 text-stone-700 text-xs"
+              >
+                {t}
+              </span>
+            ))}
+          </div>
+        </Card>
+        <Card title="Booking history" className="lg:col-span-2">
+          {recentBookings.length === 0 ? (
+            <EmptyState title="No bookings yet" />
+          ) : (
+            <table className="w-full text-left text-sm">
+              <thead className="text-stone-500 text-xs uppercase">
+                <tr>
+                  <th scope="col" className="py-2">
+                    Date
+                  </th>
+                  <th scope="col" className="py-2">
+                    Type
+                  </th>
+                  <th scope="col" className="py-2">
+                    Status
+                  </th>
+                  <th scope="col" className="py-2 text-right">
+                    Amount
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-stone-100">
+                {recentBookings.map((b) => (
+                  <tr key={b.id}>
+                    <td className="py-2">{formatDate(b.scheduledAt, { time: true })}</td>
+                    <td className="py-2">{label(b.type)}</td>
+                    <td className="py-2">{label(b.status)}</td>
+                    <td className="py-2 text-right tabular-nums">
+                      {formatMoney(b.amount, b.currency)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+        <Card title="Points history">
+          {recentPoints.length === 0 ? (
+            <EmptyState title="No points yet" />
+          ) : (
+            <ul className="divide-y divide-stone-100 text-sm">
+              {recentPoints.map((p) => (
+                <li key={p.id} className="flex items-start justify-between gap-3 py-2">
+                  <span>
+                    <span className="block text-stone-900">{p.note ?? label(p.reason)}</span>
+                    <span className="text-stone-500 text-xs">{formatDate(p.createdAt)}</span>
+                  </span>
+                  <span
+                    className={
+                      p.delta > 0
+                        ? "font-semibold text-emerald-700 tabular-nums"
+                        : "font-semibold text-red-700 tabular-nums"
+                    }
+                  >
+                    {p.delta > 0 ? "+" : ""}
+                    {formatNumber(p.delta)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Admin notes" className="lg:col-span-3">
+          <p className="whitespace-pre-wrap text-sm text-stone-700">{c.notes || "No notes."}</p>
+        </Card>
+      </div>
+    </>
+  );
+}
