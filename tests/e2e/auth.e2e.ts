@@ -52,6 +52,13 @@ describe("staff", () => {
     ).resolves.toBe(true);
     await screenshot(page, "admin-staff");
 
+    // The sign-in itself is in the audit log.
+    await page.goto(adminUrl("/audit?action=auth.staff.sign_in"));
+    await expect
+      .poll(() => page.getByTestId("audit-row").first().textContent())
+      .toContain(owner.name);
+    await screenshot(page, "admin-audit");
+
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === "__Host-xp_staff_session");
     expect(session?.httpOnly).toBe(true);

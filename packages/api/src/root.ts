@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { customersRouter } from "./routers/customers";
 import { outboxRouter } from "./routers/outbox";
@@ -7,6 +8,7 @@ import { staffRouter } from "./routers/staff";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
+  audit: auditRouter,
   auth: authRouter,
   customers: customersRouter,
   staff: staffRouter,

@@ -49,6 +49,7 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "portal.me":                   row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),
   "outbox.list":                 row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "customers.list":              row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "audit.list":                  row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
   "customers.byId":              row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
 };
 

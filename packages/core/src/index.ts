@@ -1,4 +1,5 @@
 export * from "./actor";
+export { type AuditListInput, auditListInput, listAudit } from "./audit/audit-list";
 export { type AuditEntry, recordAudit } from "./audit/record-audit";
 export {
   requestCustomerCode,

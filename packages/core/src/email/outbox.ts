@@ -1,7 +1,11 @@
 import { type Database, schema } from "@xplorium/db";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 
 const { emailMessages } = schema;
+
+// Cursors carry a JavaScript Date (milliseconds); PostgreSQL keeps microseconds. Ordering and
+// comparing on the millisecond-truncated time keeps pages exact.
+const createdMs = sql`date_trunc('milliseconds', ${emailMessages.createdAt})`;
 
 /** The development outbox, newest first, keyset-paginated on (created_at, id). */
 export async function listOutbox(
@@ -30,16 +34,16 @@ export async function listOutbox(
         input.to ? eq(emailMessages.toEmail, input.to) : undefined,
         input.cursor
           ? or(
-              lt(emailMessages.createdAt, input.cursor.createdAt),
+              sql`${createdMs} < ${input.cursor.createdAt.toISOString()}::timestamptz`,
               and(
-                eq(emailMessages.createdAt, input.cursor.createdAt),
+                sql`${createdMs} = ${input.cursor.createdAt.toISOString()}::timestamptz`,
                 lt(emailMessages.id, input.cursor.id),
               ),
             )
           : undefined,
       ),
     )
-    .orderBy(desc(emailMessages.createdAt), desc(emailMessages.id))
+    .orderBy(sql`${createdMs} desc`, desc(emailMessages.id))
     .limit(input.limit + 1);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);

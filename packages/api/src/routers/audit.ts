@@ -1,0 +1,8 @@
+import { auditListInput, listAudit } from "@xplorium/core";
+import { createTRPCRouter, staffProcedure } from "../trpc";
+
+export const auditRouter = createTRPCRouter({
+  list: staffProcedure("read:audit")
+    .input(auditListInput)
+    .query(({ ctx, input }) => listAudit(ctx.db, input)),
+});
