@@ -114,6 +114,11 @@ describe("seedDemoData", () => {
       ) l on true
       where c.loyalty_points <> l.balance_after or c.lifetime_points <> l.lifetime_after`;
     expect(last).toEqual([]);
+    // No two rows of one customer's ledger share a time, so "latest" is never ambiguous.
+    const ties = await a.sql`
+      select customer_id, created_at from loyalty_ledger
+      group by customer_id, created_at having count(*) > 1`;
+    expect(ties).toEqual([]);
     const [negative] =
       await a.sql`select count(*)::int as n from customers where loyalty_points < 0`;
     expect(negative!.n).toBe(0);

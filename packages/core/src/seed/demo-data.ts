@@ -197,7 +197,11 @@ export async function seedDemoData(
     let balance = 0;
     let lifetime = 0;
     let tier: LoyaltyTier = "BRONZE";
+    let lastAt = 0;
     const addLedger = (e: Event, key: string) => {
+      // Two visits in the same hour would tie: keep each customer's history strictly ordered.
+      const at = new Date(Math.max(e.at.getTime(), lastAt + 1000));
+      lastAt = at.getTime();
       balance += e.delta;
       if (e.lifetime) lifetime = Math.max(0, lifetime + e.delta);
       ledgerRows.push({
@@ -212,7 +216,7 @@ export async function seedDemoData(
         voucherId: e.voucher?.id ?? null,
         staffUserId: e.reason === "MANUAL_ADJUSTMENT" ? frontDesk.id : null,
         idempotencyKey: key,
-        createdAt: e.at,
+        createdAt: at,
       });
       const earned = calculateTier(lifetime);
       if (earned !== tier) {
@@ -221,7 +225,7 @@ export async function seedDemoData(
           fromTier: tier,
           toTier: earned,
           reason: "Lifetime points reached the threshold",
-          createdAt: e.at,
+          createdAt: at,
         });
         tier = earned;
       }
