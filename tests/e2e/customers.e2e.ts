@@ -36,7 +36,22 @@ describe("customer list", () => {
       .click();
     await page.getByRole("heading", { name: "John Smith" }).waitFor();
     await expect(page.getByTestId("customer-points").textContent()).resolves.toMatch(/\d/);
+    // Tag him (normalised to a slug), write a note, then take the tag off again.
+    await page.getByLabel("New tag").fill("Birthday Club");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.getByRole("list", { name: "Tags" }).getByText("birthday-club").waitFor();
+    await page.getByLabel("Admin notes").fill("Prefers the quiet corner.");
+    await page.getByRole("button", { name: "Save notes" }).click();
+    await page.getByText("Notes saved.").waitFor();
     await screenshot(page, "admin-customer-detail");
+    await page.getByRole("button", { name: "Remove tag birthday-club" }).click();
+    await expect
+      .poll(() => page.getByRole("list", { name: "Tags" }).getByText("birthday-club").count())
+      .toBe(0);
+    await page.reload();
+    await expect(page.getByLabel("Admin notes").inputValue()).resolves.toBe(
+      "Prefers the quiet corner.",
+    );
     await page.goBack();
     await page.waitForURL(/q=jon\+smth/);
 

@@ -50,6 +50,10 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "outbox.list":                 row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "customers.list":              row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "audit.list":                  row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
+  "customers.addTag":            row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "customers.removeTag":         row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "customers.setNotes":          row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "customers.tagSuggestions":    row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "customers.byId":              row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
 };
 

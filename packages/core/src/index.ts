@@ -9,6 +9,7 @@ export {
 export { AUTH_LIMITS, enforceRateLimits } from "./auth/rate-limits";
 export { signInStaff } from "./auth/staff-sign-in";
 export { customerById } from "./customers/customer-detail";
+export { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "./customers/customer-edits";
 export {
   CUSTOMER_SORTS,
   type CustomerListInput,

@@ -1,6 +1,13 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
 import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
+import {
+  Button,
   Card,
   EmptyState,
   formatDate,
@@ -9,6 +16,7 @@ import {
   ProgressBar,
   TierBadge,
 } from "@xplorium/ui";
+import { Toast } from "@xplorium/ui/remix";
 import { describeActionError } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
 
@@ -17,16 +25,57 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
 ];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { api, headers } = await requireStaff(request, context, "read:customer");
+  const { api, headers, staff } = await requireStaff(request, context, "read:customer");
   try {
-    const detail = await api.customers.byId({ id: params.id ?? "" });
-    return data({ ...detail, currency: context.env.CURRENCY }, { headers });
+    const [detail, suggestions] = await Promise.all([
+      api.customers.byId({ id: params.id ?? "" }),
+      api.customers.tagSuggestions({ prefix: "" }),
+    ]);
+    const canEdit = ROLE_PERMISSIONS[staff.role].has("write:customer");
+    return data({ ...detail, suggestions, canEdit, currency: context.env.CURRENCY }, { headers });
   } catch (error) {
     const failure = describeActionError(error);
     if (failure.status === 404 || failure.status === 400) {
       throw new Response("No customer with that id.", { status: 404 });
     }
     throw error;
+  }
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { api, headers } = await requireStaff(request, context, "write:customer");
+  const form = await request.formData();
+  const intent = String(form.get("intent"));
+  const customerId = params.id ?? "";
+  try {
+    if (intent === "addTag" || intent === "removeTag") {
+      const input = { customerId, tag: String(form.get("tag") ?? "") };
+      const r =
+        intent === "addTag"
+          ? await api.customers.addTag(input)
+          : await api.customers.removeTag(input);
+      const toast = !r.changed
+        ? "Nothing to change."
+        : intent === "addTag"
+          ? "Tag added."
+          : "Tag removed.";
+      return data({ ok: true as const, intent, toast }, { headers });
+    }
+    if (intent === "notes") {
+      await api.customers.setNotes({ customerId, notes: String(form.get("notes") ?? "") });
+      return data({ ok: true as const, intent, toast: "Notes saved." }, { headers });
+    }
+    const fieldErrors: Record<string, string[] | undefined> = {};
+    return data(
+      { ok: false as const, intent, message: "Unknown action.", fieldErrors },
+      { status: 400 },
+    );
+  } catch (error) {
+    const f = describeActionError(error);
+    return data(
+      { ok: false as const, intent, message: f.message, fieldErrors: f.fieldErrors },
+      { status: f.status, headers },
+    );
   }
 }
 
@@ -48,10 +97,26 @@ export default function CustomerDetail() {
     recentBookings,
     recentPoints,
     currency,
+    suggestions,
+    canEdit,
   } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const nav = useNavigation();
+  const pending = (intent: string) =>
+    nav.state !== "idle" && nav.formData?.get("intent") === intent;
+  const failed = (intent: string) =>
+    result && !result.ok && result.intent === intent ? result : null;
   const tierStart = { BRONZE: 0, SILVER: 1000, GOLD: 3000, PLATINUM: 6000, VIP: 0 }[c.loyaltyTier];
+  const toast = result
+    ? {
+        id: String(Date.now()),
+        tone: result.ok ? ("success" as const) : ("error" as const),
+        text: result.ok ? result.toast : result.message,
+      }
+    : null;
   return (
     <>
+      <Toast message={toast} />
       <Link to="/customers" className="text-brand-700 text-sm hover:underline">
         ← Back to customers
       </Link>
@@ -102,17 +167,64 @@ export default function CustomerDetail() {
               Referral code: <span className="font-mono">{c.referralCode}</span>
             </li>
           </ul>
-          <div className="mt-3 flex flex-wrap gap-1">
-            {c.tags.length === 0 ? <span className="text-sm text-stone-500">No tags</span> : null}
+          <ul aria-label="Tags" className="mt-3 flex flex-wrap gap-1">
+            {c.tags.length === 0 ? <li className="text-sm text-stone-500">No tags</li> : null}
             {c.tags.map((t) => (
-              <span
+              <li
                 key={t}
-                className="rounded-full bg-stone-100 px-2 py-0.5 text-stone-700 text-xs"
+                className="inline-flex items-center gap-1 rounded-full bg-stone-100 py-0.5 pr-1 pl-2 text-stone-700 text-xs"
               >
                 {t}
-              </span>
+                {canEdit ? (
+                  <Form method="post" className="inline">
+                    <input type="hidden" name="intent" value="removeTag" />
+                    <input type="hidden" name="tag" value={t} />
+                    <button
+                      type="submit"
+                      aria-label={`Remove tag ${t}`}
+                      className="rounded-full px-1 text-stone-500 hover:bg-stone-200 hover:text-stone-900"
+                    >
+                      ×
+                    </button>
+                  </Form>
+                ) : null}
+              </li>
             ))}
-          </div>
+          </ul>
+          {canEdit ? (
+            <Form method="post" className="mt-3 flex items-start gap-2">
+              <input type="hidden" name="intent" value="addTag" />
+              <div className="flex-1">
+                <label htmlFor="new-tag" className="sr-only">
+                  New tag
+                </label>
+                <input
+                  id="new-tag"
+                  name="tag"
+                  list="tag-suggestions"
+                  placeholder="Add a tag"
+                  autoComplete="off"
+                  aria-invalid={failed("addTag") ? true : undefined}
+                  className="block w-full rounded-lg border border-stone-300 px-3 py-1.5 text-sm"
+                />
+                {failed("addTag") ? (
+                  <p className="mt-1 text-red-600 text-xs">
+                    {failed("addTag")?.fieldErrors.tag?.[0] ?? failed("addTag")?.message}
+                  </p>
+                ) : null}
+              </div>
+              <datalist id="tag-suggestions">
+                {suggestions
+                  .filter((t) => !c.tags.includes(t))
+                  .map((t) => (
+                    <option key={t} value={t} />
+                  ))}
+              </datalist>
+              <Button variant="secondary" className="px-3 py-1.5" busy={pending("addTag")}>
+                Add
+              </Button>
+            </Form>
+          ) : null}
         </Card>
         <Card title="Booking history" className="lg:col-span-2">
           {recentBookings.length === 0 ? (
@@ -177,7 +289,33 @@ export default function CustomerDetail() {
           )}
         </Card>
         <Card title="Admin notes" className="lg:col-span-3">
-          <p className="whitespace-pre-wrap text-sm text-stone-700">{c.notes || "No notes."}</p>
+          {canEdit ? (
+            <Form method="post" className="space-y-2">
+              <input type="hidden" name="intent" value="notes" />
+              <label htmlFor="notes" className="sr-only">
+                Admin notes
+              </label>
+              <textarea
+                id="notes"
+                name="notes"
+                rows={4}
+                maxLength={5000}
+                defaultValue={c.notes ?? ""}
+                placeholder="Allergies, preferences, things to remember at the counter…"
+                className="block w-full rounded-lg border border-stone-300 px-3 py-2 text-sm"
+              />
+              {failed("notes") ? (
+                <p className="text-red-600 text-sm">
+                  {failed("notes")?.fieldErrors.notes?.[0] ?? failed("notes")?.message}
+                </p>
+              ) : null}
+              <Button variant="secondary" busy={pending("notes")}>
+                Save notes
+              </Button>
+            </Form>
+          ) : (
+            <p className="whitespace-pre-wrap text-sm text-stone-700">{c.notes || "No notes."}</p>
+          )}
         </Card>
       </div>
     </>

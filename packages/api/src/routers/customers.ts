@@ -1,6 +1,16 @@
-import { customerById, customerListInput, listCustomers } from "@xplorium/core";
+import {
+  changeTag,
+  customerById,
+  customerListInput,
+  listCustomers,
+  setCustomerNotes,
+  tagSchema,
+  tagSuggestions,
+} from "@xplorium/core";
 import { z } from "zod";
 import { createTRPCRouter, staffProcedure } from "../trpc";
+
+const customerId = z.uuid({ message: "Unknown customer." });
 
 export const customersRouter = createTRPCRouter({
   /** Search, filters, sort and keyset pagination over non-erased customers, with the total. */
@@ -11,4 +21,27 @@ export const customersRouter = createTRPCRouter({
   byId: staffProcedure("read:customer")
     .input(z.object({ id: z.uuid({ message: "Unknown customer." }) }))
     .query(({ ctx, input }) => customerById(ctx.db, input.id)),
+
+  addTag: staffProcedure("write:customer")
+    .input(z.object({ customerId, tag: tagSchema }))
+    .mutation(({ ctx, input }) => changeTag(ctx.db, ctx.actor, ctx.meta, { ...input, op: "add" })),
+
+  removeTag: staffProcedure("write:customer")
+    .input(z.object({ customerId, tag: tagSchema }))
+    .mutation(({ ctx, input }) =>
+      changeTag(ctx.db, ctx.actor, ctx.meta, { ...input, op: "remove" }),
+    ),
+
+  setNotes: staffProcedure("write:customer")
+    .input(
+      z.object({
+        customerId,
+        notes: z.string().max(5000, { message: "Notes are at most 5,000 characters." }),
+      }),
+    )
+    .mutation(({ ctx, input }) => setCustomerNotes(ctx.db, ctx.actor, ctx.meta, input)),
+
+  tagSuggestions: staffProcedure("read:customer")
+    .input(z.object({ prefix: z.string().trim().toLowerCase().max(40).default("") }))
+    .query(({ ctx, input }) => tagSuggestions(ctx.db, input.prefix)),
 });
