@@ -9,4 +9,6 @@ export const adminApi = (request: Request, context: AppLoadContext) =>
 export const handleTrpc = (request: Request, context: AppLoadContext) =>
   handleTrpcRequest(contextInput(request, context));
 
+/** The customer list's sort keys, for validating `?sort=` in the URL. */
+export { CUSTOMER_SORTS } from "@xplorium/api";
 export { describeActionError };

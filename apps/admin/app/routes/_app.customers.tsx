@@ -23,6 +23,7 @@ import {
 } from "@xplorium/ui";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
+import { CUSTOMER_SORTS } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Customers · Xplorium CRM" }];
@@ -30,18 +31,11 @@ export const meta: MetaFunction = () => [{ title: "Customers · Xplorium CRM" }]
 type Row = RouterOutputs["customers"]["list"]["items"][number];
 
 const TIERS = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"] as const;
-const SORTS = [
-  "relevance",
-  "email",
-  "name",
-  "phone",
-  "tier",
-  "points",
-  "bookings",
-  "spent",
-  "lastBooking",
-  "createdAt",
-] as const;
+const OPT_IN_OPTIONS = [
+  { value: "", label: "Either" },
+  { value: "yes", label: "Opted in" },
+  { value: "no", label: "Not opted in" },
+];
 const yesNo = z.enum(["yes", "no"]).optional().catch(undefined);
 const day = z
   .string()
@@ -59,7 +53,7 @@ const urlQuery = z.object({
   min: z.coerce.number().int().min(0).max(100_000).optional().catch(undefined),
   from: day,
   to: day,
-  sort: z.enum(SORTS).optional().catch(undefined),
+  sort: z.enum(CUSTOMER_SORTS).optional().catch(undefined),
   dir: z.enum(["asc", "desc"]).optional().catch(undefined),
   cursor: z.string().max(500).optional().catch(undefined),
 });
@@ -210,21 +204,13 @@ export default function Customers() {
           label="Email opt-in"
           name="email"
           defaultValue={filters.email ?? ""}
-          options={[
-            { value: "", label: "Either" },
-            { value: "yes", label: "Opted in" },
-            { value: "no", label: "Not opted in" },
-          ]}
+          options={OPT_IN_OPTIONS}
         />
         <SelectField
           label="SMS opt-in"
           name="sms"
           defaultValue={filters.sms ?? ""}
-          options={[
-            { value: "", label: "Either" },
-            { value: "yes", label: "Opted in" },
-            { value: "no", label: "Not opted in" },
-          ]}
+          options={OPT_IN_OPTIONS}
         />
         <TextField
           label="Min. bookings"
