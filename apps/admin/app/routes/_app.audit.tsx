@@ -1,7 +1,10 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import type { RouterOutputs } from "@xplorium/api";
 import {
   Button,
+  type ColumnDef,
+  DataTable,
   EmptyState,
   formatDate,
   PageHeader,
@@ -51,6 +54,65 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     { headers },
   );
 }
+
+type Entry = RouterOutputs["audit"]["list"]["items"][number];
+
+const columns: ColumnDef<Entry>[] = [
+  {
+    id: "when",
+    header: "When",
+    cell: ({ row }) => formatDate(row.original.createdAt, { time: true }),
+  },
+  {
+    id: "who",
+    header: "Who",
+    cell: ({ row: { original: e } }) =>
+      e.actorName ?? (
+        <>
+          {e.actorType.toLowerCase()}
+          {e.actorId ? (
+            <span className="block font-mono text-stone-400 text-xs">{e.actorId.slice(0, 8)}</span>
+          ) : null}
+        </>
+      ),
+  },
+  {
+    id: "action",
+    header: "Action",
+    cell: ({ row }) => <span className="font-mono text-xs">{row.original.action}</span>,
+  },
+  {
+    id: "target",
+    header: "Target",
+    cell: ({ row: { original: e } }) =>
+      !e.entityType ? (
+        "—"
+      ) : e.entityType === "customer" && e.entityId ? (
+        <Link to={`/customers/${e.entityId}`} className="text-brand-700 text-xs hover:underline">
+          customer {e.entityId.slice(0, 8)}
+        </Link>
+      ) : (
+        <span className="text-xs">{`${e.entityType} ${e.entityId?.slice(0, 8) ?? ""}`}</span>
+      ),
+  },
+  {
+    id: "details",
+    header: "Details",
+    cell: ({ row }) =>
+      row.original.details ? (
+        <code className="block max-w-md whitespace-normal break-all text-stone-600 text-xs">
+          {JSON.stringify(row.original.details)}
+        </code>
+      ) : (
+        "—"
+      ),
+  },
+  {
+    id: "ip",
+    header: "IP",
+    cell: ({ row }) => <span className="text-stone-500 text-xs">{row.original.ip ?? "—"}</span>,
+  },
+];
 
 export default function Audit() {
   const { filters, items, next } = useLoaderData<typeof loader>();
@@ -111,77 +173,13 @@ export default function Audit() {
           Try a wider date range or fewer filters.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-2xl border border-stone-200 bg-white shadow-sm">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Audit log entries, newest first</caption>
-            <thead className="border-stone-200 border-b bg-stone-50 text-stone-600 text-xs uppercase">
-              <tr>
-                <th scope="col" className="px-4 py-3">
-                  When
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Who
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Action
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Target
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Details
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  IP
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-stone-100 align-top">
-              {items.map((e) => (
-                <tr key={e.id} data-testid="audit-row">
-                  <td className="px-4 py-3 whitespace-nowrap">
-                    {formatDate(e.createdAt, { time: true })}
-                  </td>
-                  <td className="px-4 py-3">
-                    {e.actorName ?? e.actorType.toLowerCase()}
-                    {e.actorName ? null : e.actorId ? (
-                      <span className="block font-mono text-stone-400 text-xs">
-                        {e.actorId.slice(0, 8)}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="px-4 py-3 font-mono text-xs">{e.action}</td>
-                  <td className="px-4 py-3 text-xs">
-                    {e.entityType ? (
-                      e.entityType === "customer" && e.entityId ? (
-                        <Link
-                          to={`/customers/${e.entityId}`}
-                          className="text-brand-700 hover:underline"
-                        >
-                          customer {e.entityId.slice(0, 8)}
-                        </Link>
-                      ) : (
-                        `${e.entityType} ${e.entityId?.slice(0, 8) ?? ""}`
-                      )
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td className="max-w-md px-4 py-3">
-                    {e.details ? (
-                      <code className="block text-xs break-all text-stone-600">
-                        {JSON.stringify(e.details)}
-                      </code>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td className="px-4 py-3 text-stone-500 text-xs">{e.ip ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Audit log entries, newest first"
+          columns={columns}
+          data={items}
+          getRowId={(e) => String(e.id)}
+          busy={loading}
+        />
       )}
       {next ? (
         <Link
