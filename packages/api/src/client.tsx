@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { httpBatchLink, TRPCClientError } from "@trpc/client";
+import { httpBatchLink } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
@@ -16,10 +16,6 @@ export function createTrpcClient() {
 
 export function createQueryClient() {
   return new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } });
-}
-
-export function isTrpcClientError(e: unknown): e is TRPCClientError<AppRouter> {
-  return e instanceof TRPCClientError;
 }
 
 /** Mounted once in each app's root: the tRPC and react-query clients for this browser tab. */

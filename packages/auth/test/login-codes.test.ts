@@ -9,10 +9,9 @@ import {
   verifyLoginCode,
   verifyLoginLink,
 } from "@xplorium/auth";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertCustomer } from "./fixtures";
 
 let t: TestDatabase;
 beforeAll(async () => {

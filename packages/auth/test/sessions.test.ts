@@ -11,10 +11,14 @@ import {
   validateStaffSession,
 } from "@xplorium/auth";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import {
+  createTestDatabase,
+  insertCustomer,
+  insertStaff,
+  type TestDatabase,
+} from "@xplorium/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertCustomer, insertStaff } from "./fixtures";
 
 let t: TestDatabase;
 beforeAll(async () => {

@@ -75,8 +75,3 @@ export function env(): Env {
   cached ??= loadEnv();
   return cached;
 }
-
-/** Tests change the environment between files; they reset the cache. */
-export function resetEnvCache(): void {
-  cached = undefined;
-}

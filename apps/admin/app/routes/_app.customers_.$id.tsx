@@ -104,8 +104,13 @@ export default function CustomerDetail() {
   const nav = useNavigation();
   const pending = (intent: string) =>
     nav.state !== "idle" && nav.formData?.get("intent") === intent;
-  const failed = (intent: string) =>
-    result && !result.ok && result.intent === intent ? result : null;
+  /** The inline error of one form on this page: its field's message, else the general one. */
+  const errorFor = (intent: string, field: string) =>
+    result && !result.ok && result.intent === intent
+      ? (result.fieldErrors[field]?.[0] ?? result.message)
+      : null;
+  const tagError = errorFor("addTag", "tag");
+  const notesError = errorFor("notes", "notes");
   const tierStart = { BRONZE: 0, SILVER: 1000, GOLD: 3000, PLATINUM: 6000, VIP: 0 }[c.loyaltyTier];
   const toast = result
     ? {
@@ -204,14 +209,10 @@ export default function CustomerDetail() {
                   list="tag-suggestions"
                   placeholder="Add a tag"
                   autoComplete="off"
-                  aria-invalid={failed("addTag") ? true : undefined}
+                  aria-invalid={tagError ? true : undefined}
                   className="block w-full rounded-lg border border-stone-300 px-3 py-1.5 text-sm"
                 />
-                {failed("addTag") ? (
-                  <p className="mt-1 text-red-600 text-xs">
-                    {failed("addTag")?.fieldErrors.tag?.[0] ?? failed("addTag")?.message}
-                  </p>
-                ) : null}
+                {tagError ? <p className="mt-1 text-red-600 text-xs">{tagError}</p> : null}
               </div>
               <datalist id="tag-suggestions">
                 {suggestions
@@ -304,11 +305,7 @@ export default function CustomerDetail() {
                 placeholder="Allergies, preferences, things to remember at the counter…"
                 className="block w-full rounded-lg border border-stone-300 px-3 py-2 text-sm"
               />
-              {failed("notes") ? (
-                <p className="text-red-600 text-sm">
-                  {failed("notes")?.fieldErrors.notes?.[0] ?? failed("notes")?.message}
-                </p>
-              ) : null}
+              {notesError ? <p className="text-red-600 text-sm">{notesError}</p> : null}
               <Button variant="secondary" busy={pending("notes")}>
                 Save notes
               </Button>

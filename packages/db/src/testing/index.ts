@@ -51,4 +51,5 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+export { insertCustomer, insertStaff, unique } from "./factories";
 export { withDatabase };

@@ -1,21 +1,30 @@
 import { randomBytes } from "node:crypto";
-import type { StaffRole } from "@xplorium/auth";
-import { type Database, schema } from "@xplorium/db";
+import type { Database } from "../client";
+import * as schema from "../schema";
 
 let counter = 0;
-const unique = () =>
+/** Unique enough for emails and codes across parallel test files. */
+export const unique = () =>
   `${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(3).toString("hex")}`;
 
-/** A staff row; the password hash is a placeholder unless given (session tests never check it). */
+type StaffRole = (typeof schema.staffRole.enumValues)[number];
+
+/** A staff row; the password hash is a placeholder unless given (most tests never check it). */
 export async function insertStaff(
   db: Database,
-  opts: { role?: StaffRole; disabled?: boolean; passwordHash?: string; email?: string } = {},
+  opts: {
+    role?: StaffRole;
+    disabled?: boolean;
+    passwordHash?: string;
+    email?: string;
+    name?: string;
+  } = {},
 ) {
   const [row] = await db
     .insert(schema.staffUsers)
     .values({
       email: opts.email ?? `staff-${unique()}@example.com`,
-      name: "Test Staff",
+      name: opts.name ?? `Staff ${opts.role ?? "FRONT_DESK"}`,
       role: opts.role ?? "FRONT_DESK",
       passwordHash: opts.passwordHash ?? "not-a-hash",
       disabledAt: opts.disabled ? new Date() : null,
