@@ -19,9 +19,8 @@ export const bookings = pgTable(
   "bookings",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    customerId: uuid("customer_id")
-      .notNull()
-      .references(() => customers.id, { onDelete: "restrict" }),
+    // Null only for imported bookings not yet linked by customers.syncFromBookings.
+    customerId: uuid("customer_id").references(() => customers.id, { onDelete: "restrict" }),
     // The booking site's own id, so pushes through the API are idempotent.
     externalRef: text("external_ref"),
     type: bookingType("type").notNull(),
@@ -37,6 +36,8 @@ export const bookings = pgTable(
     notes: text("notes"),
     source: bookingSource("source").notNull().default("ADMIN"),
     completedAt: tstz("completed_at"),
+    // Staff recorded "review posted" (+25 points, once per booking).
+    reviewPostedAt: tstz("review_posted_at"),
     cancelledAt: tstz("cancelled_at"),
     createdByStaffId: uuid("created_by_staff_id").references(() => staffUsers.id, {
       onDelete: "set null",
@@ -48,7 +49,12 @@ export const bookings = pgTable(
     index("bookings_customer_scheduled_idx").on(t.customerId, t.scheduledAt.desc()),
     index("bookings_scheduled_idx").on(t.scheduledAt.desc(), t.id),
     index("bookings_status_scheduled_idx").on(t.status, t.scheduledAt.desc()),
+    // syncFromBookings finds unlinked bookings by their normalised contact email.
+    index("bookings_unlinked_email_idx")
+      .on(sql`lower(btrim(${t.contactEmail}))`)
+      .where(sql`${t.customerId} is null`),
     check("bookings_guests_positive", sql`${t.guests} > 0`),
+
     check("bookings_amount_nonnegative", sql`${t.amount} >= 0`),
     check(
       "bookings_completed_has_time",

@@ -64,3 +64,4 @@ export const actorType = pgEnum("actor_type", ["STAFF", "CUSTOMER", "API_KEY", "
 export const gdprRequestType = pgEnum("gdpr_request_type", ["EXPORT", "ERASURE"]);
 export const gdprRequestStatus = pgEnum("gdpr_request_status", ["PENDING", "COMPLETED", "FAILED"]);
 export const gdprRequestSource = pgEnum("gdpr_request_source", ["PORTAL", "STAFF"]);
+export const jobRunStatus = pgEnum("job_run_status", ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"]);

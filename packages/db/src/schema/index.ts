@@ -4,6 +4,7 @@ export * from "./bookings";
 export * from "./consent";
 export * from "./customers";
 export * from "./enums";
+export * from "./jobs";
 export * from "./loyalty";
 export * from "./marketing";
 export * from "./privacy";
