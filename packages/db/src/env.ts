@@ -35,6 +35,22 @@ const envSchema = z
         message: "DEFAULT_PHONE_REGION must be a two-letter region such as RS",
       })
       .default("RS"),
+    // The venue's time zone: which calendar month a booking falls in (birthday bonus), and
+    // day boundaries in reports.
+    TIME_ZONE: z
+      .string()
+      .refine(
+        (tz) => {
+          try {
+            new Intl.DateTimeFormat("en", { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: "TIME_ZONE must be an IANA time zone such as Europe/Belgrade" },
+      )
+      .default("Europe/Belgrade"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   })
   .transform((e, ctx) => {

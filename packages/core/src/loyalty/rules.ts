@@ -45,3 +45,60 @@ export function nextTier(
   const next = ascending.find((t) => t.min > lifetimePoints);
   return next ? { tier: next.tier, pointsNeeded: next.min - lifetimePoints } : null;
 }
+
+export type BookingType = "CAFE" | "PLAYGROUND" | "PARTY" | "EVENT";
+
+const DAY_MS = 86_400_000;
+/** A birthday entered or changed this close to it earns no bonus that year (abuse rule). */
+export const BIRTHDAY_LOCK_DAYS = 30;
+
+/** Year and month (1–12) of an instant in the venue's time zone. */
+export function monthInZone(at: Date, timeZone: string): { year: number; month: number } {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "numeric" })
+    .formatToParts(at)
+    .reduce<Record<string, string>>((acc, p) => {
+      acc[p.type] = p.value;
+      return acc;
+    }, {});
+  return { year: Number(parts.year), month: Number(parts.month) };
+}
+
+/**
+ * Whether a booking at `at` earns the birthday bonus: it falls in the customer's birth month (in
+ * the venue's time zone), and the birth date was not entered or changed within
+ * BIRTHDAY_LOCK_DAYS of that year's birthday.
+ */
+export function isBirthdayBonus(
+  at: Date,
+  birth: { birthDate: string | null; birthDateSetAt: Date | null },
+  timeZone: string,
+): boolean {
+  if (!birth.birthDate) return false;
+  const [, bm, bd] = birth.birthDate.split("-").map(Number) as [number, number, number];
+  const { year, month } = monthInZone(at, timeZone);
+  if (month !== bm) return false;
+  if (birth.birthDateSetAt) {
+    // 29 February in a common year is celebrated on 28 February.
+    const day = Math.min(bd, new Date(Date.UTC(year, bm, 0)).getUTCDate());
+    const birthday = Date.UTC(year, bm - 1, day);
+    if (Math.abs(birth.birthDateSetAt.getTime() - birthday) <= BIRTHDAY_LOCK_DAYS * DAY_MS) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Points for completing a booking (DESIGN.md "Earning rules"): 100, PARTY 200, ×2 in the birth month. */
+export function bookingAward(
+  booking: { type: BookingType; scheduledAt: Date },
+  customer: { birthDate: string | null; birthDateSetAt: Date | null },
+  timeZone: string,
+): { points: number; birthdayBonus: boolean } {
+  const base =
+    booking.type === "PARTY" ? LOYALTY_POINTS.PARTY_BOOKING : LOYALTY_POINTS.BOOKING_COMPLETED;
+  const birthdayBonus = isBirthdayBonus(booking.scheduledAt, customer, timeZone);
+  return {
+    points: birthdayBonus ? base * LOYALTY_POINTS.BIRTHDAY_BONUS_MULTIPLIER : base,
+    birthdayBonus,
+  };
+}
