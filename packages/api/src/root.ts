@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { customersRouter } from "./routers/customers";
+import { loyaltyRouter } from "./routers/loyalty";
 import { outboxRouter } from "./routers/outbox";
 import { portalRouter } from "./routers/portal";
 import { staffRouter } from "./routers/staff";
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   auth: authRouter,
   customers: customersRouter,
+  loyalty: loyaltyRouter,
   staff: staffRouter,
   portal: portalRouter,
   outbox: outboxRouter,

@@ -55,6 +55,11 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "customers.setNotes":          row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "customers.tagSuggestions":    row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "customers.byId":              row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "customers.upsert":            row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "customers.update":            row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "customers.timeline":          row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "loyalty.adjustPoints":        row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "loyalty.setVip":              row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

@@ -17,12 +17,50 @@ export {
   customerListInput,
   listCustomers,
 } from "./customers/customer-list";
+export {
+  type CustomerUpdateInput,
+  type CustomerUpsertInput,
+  customerUpdateInput,
+  customerUpsertInput,
+  findCustomerByEmailForUpdate,
+  PREFERRED_CONTACT,
+  phoneOrError,
+  updateCustomer,
+  upsertCustomer,
+  upsertCustomerTx,
+} from "./customers/customer-profile";
 export { customerSummary } from "./customers/customer-summary";
+export {
+  type CustomerTimelineInput,
+  customerTimeline,
+  customerTimelineInput,
+  TIMELINE_KINDS,
+  type TimelineEvent,
+  type TimelineKind,
+} from "./customers/customer-timeline";
 export { emailSchema, normalizeEmail, normalizePhone } from "./customers/identity";
 export { generateReferralCode, randomCode, UNAMBIGUOUS_ALPHABET } from "./customers/referral-code";
 export { listOutbox } from "./email/outbox";
 export { AppError, type AppErrorCode, notFound } from "./errors";
+export {
+  COUNTS_TOWARD_LIFETIME,
+  type LedgerPosting,
+  type LedgerReason,
+  ledgerDrift,
+  lockCustomerForPoints,
+  type PostingResult,
+  postPoints,
+  setTierVip,
+  type TierChange,
+} from "./loyalty/ledger";
 export * from "./loyalty/rules";
+export {
+  type AdjustPointsInput,
+  adjustPoints,
+  adjustPointsInput,
+  setVip,
+  setVipInput,
+} from "./loyalty/staff-adjustments";
 export * from "./seed";
 export {
   createStaff,

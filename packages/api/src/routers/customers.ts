@@ -2,10 +2,16 @@ import {
   changeTag,
   customerById,
   customerListInput,
+  customerTimeline,
+  customerTimelineInput,
+  customerUpdateInput,
+  customerUpsertInput,
   listCustomers,
   setCustomerNotes,
   tagSchema,
   tagSuggestions,
+  updateCustomer,
+  upsertCustomer,
 } from "@xplorium/core";
 import { z } from "zod";
 import { createTRPCRouter, staffProcedure } from "../trpc";
@@ -40,6 +46,28 @@ export const customersRouter = createTRPCRouter({
       }),
     )
     .mutation(({ ctx, input }) => setCustomerNotes(ctx.db, ctx.actor, ctx.meta, input)),
+
+  /** The seed's upsertCustomer: create, or update the customer that email (or alias) belongs to. */
+  upsert: staffProcedure("write:customer")
+    .input(customerUpsertInput)
+    .mutation(({ ctx, input }) =>
+      upsertCustomer(ctx.db, ctx.actor, ctx.meta, input, {
+        phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
+      }),
+    ),
+
+  update: staffProcedure("write:customer")
+    .input(customerUpdateInput)
+    .mutation(({ ctx, input }) =>
+      updateCustomer(ctx.db, ctx.actor, ctx.meta, input, {
+        phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
+      }),
+    ),
+
+  /** Bookings, points, tier, consent, emails and notes, newest first, keyset-paginated. */
+  timeline: staffProcedure("read:customer")
+    .input(customerTimelineInput)
+    .query(({ ctx, input }) => customerTimeline(ctx.db, input)),
 
   tagSuggestions: staffProcedure("read:customer")
     .input(z.object({ prefix: z.string().trim().toLowerCase().max(40).default("") }))

@@ -1,4 +1,4 @@
-import { type Database, type Tx, schema } from "@xplorium/db";
+import { type Database, schema, type Tx } from "@xplorium/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { AppError, notFound } from "../errors";
 import { calculateTier, type LoyaltyTier } from "./rules";

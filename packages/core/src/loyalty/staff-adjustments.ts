@@ -99,7 +99,11 @@ export async function setVip(
         action: input.vip ? "loyalty.vip_set" : "loyalty.vip_cleared",
         entityType: "customer",
         entityId: input.customerId,
-        details: { before: { tier: change.from }, after: { tier: change.to }, reason: input.reason },
+        details: {
+          before: { tier: change.from },
+          after: { tier: change.to },
+          reason: input.reason,
+        },
       });
     }
     return { changed: change !== null, tier: change?.to ?? null };
