@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { bookingsRouter } from "./routers/bookings";
 import { customersRouter } from "./routers/customers";
 import { loyaltyRouter } from "./routers/loyalty";
 import { outboxRouter } from "./routers/outbox";
@@ -11,6 +12,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc";
 export const appRouter = createTRPCRouter({
   audit: auditRouter,
   auth: authRouter,
+  bookings: bookingsRouter,
   customers: customersRouter,
   loyalty: loyaltyRouter,
   staff: staffRouter,

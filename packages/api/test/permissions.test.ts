@@ -58,6 +58,10 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "customers.upsert":            row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "customers.update":            row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "customers.timeline":          row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "bookings.list":               row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "bookings.create":             row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "bookings.setStatus":          row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "bookings.recordReview":       row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "loyalty.adjustPoints":        row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "loyalty.setVip":              row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
 };

@@ -8,6 +8,23 @@ export {
 } from "./auth/customer-sign-in";
 export { AUTH_LIMITS, enforceRateLimits } from "./auth/rate-limits";
 export { signInStaff } from "./auth/staff-sign-in";
+export {
+  BOOKING_STATUSES,
+  BOOKING_TYPES,
+  type BookingCreateInput,
+  type BookingCreateOptions,
+  bookingCreateInput,
+  createBooking,
+} from "./bookings/booking-create";
+export { type BookingListInput, bookingListInput, listBookings } from "./bookings/booking-list";
+export { refreshCustomerStats, STATS_AGGREGATES } from "./bookings/booking-stats";
+export {
+  bookingReviewInput,
+  bookingSetStatusInput,
+  recordReview,
+  STATUS_TRANSITIONS,
+  setBookingStatus,
+} from "./bookings/booking-status";
 export { customerById } from "./customers/customer-detail";
 export { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "./customers/customer-edits";
 export {
@@ -53,6 +70,7 @@ export {
   setTierVip,
   type TierChange,
 } from "./loyalty/ledger";
+export { awardReferral, type ReferralOutcome } from "./loyalty/referral-awards";
 export * from "./loyalty/rules";
 export {
   type AdjustPointsInput,

@@ -102,3 +102,20 @@ export function bookingAward(
     birthdayBonus,
   };
 }
+
+/** Abuse limits (DESIGN.md "Earning rules"). */
+export const LOYALTY_LIMITS = {
+  /** Referral rewards a referrer can earn per calendar month. */
+  REFERRALS_PER_REFERRER_PER_MONTH: 5,
+} as const;
+
+/**
+ * An email with the tricks that make one inbox look like many removed: dots and "+tag" in the
+ * local part ("a.n.a+kids@x.com" and "ana@x.com" are the same person).
+ */
+export function emailLookalikeKey(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 0) return email.toLowerCase();
+  const local = email.slice(0, at).toLowerCase().split("+")[0]!.replaceAll(".", "");
+  return `${local}@${email.slice(at + 1).toLowerCase()}`;
+}

@@ -1,0 +1,40 @@
+import {
+  bookingCreateInput,
+  bookingListInput,
+  bookingReviewInput,
+  bookingSetStatusInput,
+  createBooking,
+  listBookings,
+  recordReview,
+  setBookingStatus,
+} from "@xplorium/core";
+import { createTRPCRouter, staffProcedure } from "../trpc";
+
+export const bookingsRouter = createTRPCRouter({
+  list: staffProcedure("read:booking")
+    .input(bookingListInput)
+    .query(({ ctx, input }) => listBookings(ctx.db, input)),
+
+  /** Walk-in/phone bookings from the admin; upserts the customer in the same transaction. */
+  create: staffProcedure("write:booking")
+    .input(bookingCreateInput)
+    .mutation(({ ctx, input }) =>
+      createBooking(ctx.db, ctx.actor, ctx.meta, input, {
+        currency: ctx.env.CURRENCY,
+        phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
+        source: "ADMIN",
+      }),
+    ),
+
+  /** Approve, complete (awards points once) or cancel (reverses a completed booking's points). */
+  setStatus: staffProcedure("write:booking")
+    .input(bookingSetStatusInput)
+    .mutation(({ ctx, input }) =>
+      setBookingStatus(ctx.db, ctx.actor, ctx.meta, input, { timeZone: ctx.env.TIME_ZONE }),
+    ),
+
+  /** "Review posted": +25 points, once per completed booking. */
+  recordReview: staffProcedure("write:booking")
+    .input(bookingReviewInput)
+    .mutation(({ ctx, input }) => recordReview(ctx.db, ctx.actor, ctx.meta, input)),
+});

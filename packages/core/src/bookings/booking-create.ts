@@ -1,0 +1,176 @@
+import { type Database, schema } from "@xplorium/db";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Actor, RequestMeta } from "../actor";
+import { recordAudit } from "../audit/record-audit";
+import { phoneOrError, upsertCustomerTx } from "../customers/customer-profile";
+import { emailSchema } from "../customers/identity";
+import { AppError } from "../errors";
+import { emailLookalikeKey } from "../loyalty/rules";
+import { refreshCustomerStats } from "./booking-stats";
+
+const { bookings, customers } = schema;
+
+export const BOOKING_TYPES = schema.bookingType.enumValues;
+export const BOOKING_STATUSES = schema.bookingStatus.enumValues;
+
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+export const bookingCreateInput = z.object({
+  email: emailSchema,
+  name: z.preprocess(
+    blankToUndefined,
+    z.string().trim().max(120, { message: "Names are at most 120 characters." }).optional(),
+  ),
+  phone: z.preprocess(
+    blankToUndefined,
+    z.string().trim().max(40, { message: "That phone number is too long." }).optional(),
+  ),
+  type: z.enum(BOOKING_TYPES, { message: "Choose a booking type." }),
+  scheduledAt: z.coerce.date({ message: "Enter the date and time of the visit." }),
+  guests: z.coerce
+    .number({ message: "Enter the number of guests." })
+    .int({ message: "Guests are whole people." })
+    .min(1, { message: "At least one guest." })
+    .max(500, { message: "At most 500 guests." }),
+  /** Integer minor units (cents) of the configured currency. */
+  amount: z.coerce
+    .number({ message: "Enter the amount." })
+    .int({ message: "The amount is in cents (a whole number)." })
+    .min(0, { message: "The amount cannot be negative." })
+    .max(100_000_000, { message: "That amount is too large." }),
+  notes: z.preprocess(blankToUndefined, z.string().trim().max(2000).optional()),
+  /** Only true when the customer ticked the box themselves; never pre-ticked. */
+  marketingConsent: z.boolean().default(false),
+  /** The booking site's own id: a repeated call with the same id returns the first booking. */
+  externalId: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^[\w.:-]+$/, { message: "externalId: letters, digits and . _ : - only." })
+      .optional(),
+  ),
+  /** A referral code given when booking; links a new customer to the referrer. */
+  referralCode: z.preprocess(blankToUndefined, z.string().trim().toUpperCase().max(20).optional()),
+});
+export type BookingCreateInput = z.infer<typeof bookingCreateInput>;
+
+export interface BookingCreateOptions {
+  currency: string;
+  phoneRegion: string;
+  source: "ADMIN" | "API" | "PORTAL";
+  /**
+   * Records the customer's marketing consent inside the booking's transaction (wired by the
+   * caller so the consent module owns wording and double opt-in).
+   */
+  recordConsent?: (
+    tx: Parameters<Parameters<Database["transaction"]>[0]>[0],
+    customerId: string,
+  ) => Promise<void>;
+}
+
+/**
+ * Creates a booking and upserts its customer in one transaction (seed Step 4), updating the
+ * customer's stats. With an externalId the call is idempotent: the same id returns the booking
+ * created the first time, whatever else the retry says.
+ */
+export async function createBooking(
+  db: Database,
+  actor: Actor,
+  meta: RequestMeta,
+  input: BookingCreateInput,
+  opts: BookingCreateOptions,
+) {
+  const phone = phoneOrError(input.phone, opts.phoneRegion);
+  return db.transaction(async (tx) => {
+    if (input.externalId) {
+      // Serialise retries of one external id; the unique index is the last line of defence.
+      await tx.execute(
+        sql`select pg_advisory_xact_lock(hashtext(${`booking:${input.externalId}`}))`,
+      );
+      const [existing] = await tx
+        .select()
+        .from(bookings)
+        .where(eq(bookings.externalRef, input.externalId));
+      if (existing) return { booking: existing, created: false, customerCreated: false };
+    }
+    const { customer, created: customerCreated } = await upsertCustomerTx(
+      tx,
+      { email: input.email, name: input.name, phone },
+      { fillOnly: true },
+    );
+    if (customerCreated && input.referralCode) {
+      await linkReferral(tx, customer.id, customer.email ?? "", input.referralCode);
+    }
+    const [booking] = await tx
+      .insert(bookings)
+      .values({
+        customerId: customer.id,
+        externalRef: input.externalId ?? null,
+        type: input.type,
+        scheduledAt: input.scheduledAt,
+        guests: input.guests,
+        amount: input.amount,
+        currency: opts.currency,
+        contactEmail: input.email,
+        contactName: input.name ?? null,
+        contactPhone: phone ?? null,
+        notes: input.notes ?? null,
+        source: opts.source,
+        createdByStaffId: actor.type === "staff" ? actor.id : null,
+      })
+      .returning();
+    await refreshCustomerStats(tx, [customer.id]);
+    if (input.marketingConsent) {
+      if (!opts.recordConsent) throw new Error("createBooking: consent given but no recorder");
+      await opts.recordConsent(tx, customer.id);
+    }
+    await recordAudit(tx, actor, meta, {
+      action: "booking.created",
+      entityType: "booking",
+      entityId: booking!.id,
+      details: {
+        customerId: customer.id,
+        customerCreated,
+        after: {
+          type: booking!.type,
+          status: booking!.status,
+          scheduledAt: booking!.scheduledAt,
+          guests: booking!.guests,
+          amount: booking!.amount,
+          externalRef: booking!.externalRef,
+        },
+        marketingConsent: input.marketingConsent,
+      },
+    });
+    return { booking: booking!, created: true, customerCreated };
+  });
+}
+
+/** Links a just-created customer to the owner of a referral code (no self-referral look-alikes). */
+async function linkReferral(
+  tx: Parameters<Parameters<Database["transaction"]>[0]>[0],
+  customerId: string,
+  email: string,
+  code: string,
+) {
+  const [referrer] = await tx
+    .select({ id: customers.id, email: customers.email })
+    .from(customers)
+    .where(
+      and(
+        eq(customers.referralCode, code),
+        isNull(customers.erasedAt),
+        ne(customers.id, customerId),
+      ),
+    );
+  if (!referrer) {
+    throw new AppError("BAD_REQUEST", "Please check the highlighted fields.", {
+      fieldErrors: { referralCode: ["No customer has that referral code."] },
+    });
+  }
+  if (referrer.email && emailLookalikeKey(referrer.email) === emailLookalikeKey(email)) return;
+  await tx.update(customers).set({ referredById: referrer.id }).where(eq(customers.id, customerId));
+}

@@ -1,0 +1,262 @@
+import {
+  type BookingCreateInput,
+  bookingCreateInput,
+  createBooking,
+  ledgerDrift,
+  listBookings,
+  recordReview,
+  setBookingStatus,
+} from "@xplorium/core";
+import { schema } from "@xplorium/db";
+import {
+  createTestDatabase,
+  insertCustomer,
+  insertStaff,
+  type TestDatabase,
+} from "@xplorium/db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+let t: TestDatabase;
+let actor: { type: "staff"; id: string; role: "FRONT_DESK" };
+const meta = { ip: "127.0.0.1", userAgent: null, requestId: "r" };
+const OPTS = { currency: "EUR", phoneRegion: "RS", source: "ADMIN" as const };
+const TZ = { timeZone: "Europe/Belgrade" };
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const staff = await insertStaff(t.db);
+  actor = { type: "staff", id: staff.id, role: "FRONT_DESK" };
+});
+afterEach(async () => {
+  expect(await ledgerDrift(t.db)).toEqual([]);
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+const book = (raw: Partial<Record<keyof BookingCreateInput, unknown>>) =>
+  createBooking(
+    t.db,
+    actor,
+    meta,
+    bookingCreateInput.parse({
+      type: "CAFE",
+      scheduledAt: "2026-03-10T10:00:00Z",
+      guests: 2,
+      amount: 2500,
+      ...raw,
+    }),
+    OPTS,
+  );
+const status = (bookingId: string, s: "APPROVED" | "COMPLETED" | "CANCELLED") =>
+  setBookingStatus(t.db, actor, meta, { bookingId, status: s }, TZ);
+const customer = async (id: string) =>
+  (await t.db.select().from(schema.customers).where(eq(schema.customers.id, id)))[0]!;
+
+describe("bookings.create", () => {
+  it("creates the customer, normalised, and keeps their stats true", async () => {
+    const a = await book({ email: " Nina.P@Example.com ", name: "Nina", phone: "063 555 0101" });
+    expect(a).toMatchObject({ created: true, customerCreated: true });
+    const b = await book({
+      email: "nina.p@example.com",
+      name: "Someone else",
+      scheduledAt: "2026-04-01T09:00:00Z",
+    });
+    expect(b.customerCreated).toBe(false);
+    expect(b.booking.customerId).toBe(a.booking.customerId);
+    const c = await customer(a.booking.customerId!);
+    expect(c).toMatchObject({
+      email: "nina.p@example.com",
+      name: "Nina", // a booking fills blanks, it does not rename a known family
+      phone: "+381635550101",
+      totalBookings: 2,
+      totalSpent: 0, // nothing completed yet
+      marketingOptIn: false,
+    });
+    expect(c.firstBookingAt?.toISOString()).toBe("2026-03-10T10:00:00.000Z");
+    expect(c.lastBookingAt?.toISOString()).toBe("2026-04-01T09:00:00.000Z");
+  });
+
+  it("is atomic: when the booking cannot be stored, no customer is created either", async () => {
+    const input = bookingCreateInput.parse({
+      email: "atomic@example.com",
+      type: "CAFE",
+      scheduledAt: "2026-03-10T10:00:00Z",
+      guests: 1,
+      amount: 100,
+    });
+    // Past validation, the database still refuses zero guests.
+    await expect(createBooking(t.db, actor, meta, { ...input, guests: 0 }, OPTS)).rejects.toThrow();
+    const rows = await t.sql`select 1 from customers where email = 'atomic@example.com'`;
+    expect(rows).toHaveLength(0);
+  });
+
+  it("is idempotent on externalId, even for concurrent retries", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        book({ email: "site@example.com", externalId: "site-4711", amount: 9900 }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.booking.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const [{ n }] =
+      await t.sql`select count(*)::int as n from bookings where external_ref = 'site-4711'`;
+    expect(n).toBe(1);
+    const c = await customer(results[0]!.booking.customerId!);
+    expect(c.totalBookings).toBe(1);
+  });
+
+  it("links a new customer to a referrer by code, but not a look-alike of themself", async () => {
+    const referrer = await insertCustomer(t.db, { email: "ana.maric@example.com" });
+    const friend = await book({
+      email: "friend@example.com",
+      referralCode: referrer.referralCode.toLowerCase(),
+    });
+    expect((await customer(friend.booking.customerId!)).referredById).toBe(referrer.id);
+    const self = await book({
+      email: "a.n.a.maric+kids@example.com",
+      referralCode: referrer.referralCode,
+    });
+    expect((await customer(self.booking.customerId!)).referredById).toBeNull();
+    await expect(book({ email: "x@example.com", referralCode: "XPNOPE99" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      fieldErrors: { referralCode: [expect.any(String)] },
+    });
+  });
+});
+
+describe("bookings.setStatus", () => {
+  it("awards points on completion exactly once, even under concurrent retries", async () => {
+    const { booking } = await book({ email: "complete@example.com", amount: 4200 });
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => status(booking.id, "COMPLETED")),
+    );
+    expect(results.every((r) => r.status === "fulfilled")).toBe(true);
+    const c = await customer(booking.customerId!);
+    expect(c).toMatchObject({ loyaltyPoints: 100, lifetimePoints: 100, totalSpent: 4200 });
+    const awards = await t.sql`select delta from loyalty_ledger where booking_id = ${booking.id}`;
+    expect(awards).toEqual([{ delta: 100 }]);
+  });
+
+  it("awards 200 for a PARTY and doubles in the birth month", async () => {
+    const party = await book({ email: "party@example.com", type: "PARTY" });
+    expect((await status(party.booking.id, "COMPLETED")).points).toBe(200);
+    const bday = await book({
+      email: "bday@example.com",
+      type: "PARTY",
+      scheduledAt: "2026-03-15T12:00:00Z",
+    });
+    await t.sql`update customers set birth_date = '2019-03-20', birth_date_set_at = '2024-01-01'
+      where id = ${bday.booking.customerId}`;
+    expect((await status(bday.booking.id, "COMPLETED")).points).toBe(400);
+  });
+
+  it("reverses a completed booking's points when it is cancelled, and cancelled is final", async () => {
+    const { booking } = await book({ email: "reverse@example.com", amount: 3000 });
+    await status(booking.id, "COMPLETED");
+    await recordReview(t.db, actor, meta, { bookingId: booking.id });
+    expect((await customer(booking.customerId!)).loyaltyPoints).toBe(125);
+    const cancelled = await status(booking.id, "CANCELLED");
+    expect(cancelled.points).toBe(-125);
+    const c = await customer(booking.customerId!);
+    expect(c).toMatchObject({
+      loyaltyPoints: 0,
+      lifetimePoints: 0,
+      totalSpent: 0,
+      totalBookings: 0,
+    });
+    await expect(status(booking.id, "COMPLETED")).rejects.toMatchObject({ code: "CONFLICT" });
+    // Cancelling again is a no-op, not a second reversal.
+    expect((await status(booking.id, "CANCELLED")).changed).toBe(false);
+  });
+
+  it("pays the referral bonus to both sides on the first completed booking only", async () => {
+    const referrer = await insertCustomer(t.db, { email: "referrer@example.com" });
+    const first = await book({ email: "newbie@example.com", referralCode: referrer.referralCode });
+    const second = await book({ email: "newbie@example.com" });
+    await status(first.booking.id, "COMPLETED");
+    await status(second.booking.id, "COMPLETED");
+    expect((await customer(first.booking.customerId!)).loyaltyPoints).toBe(250);
+    expect((await customer(referrer.id)).loyaltyPoints).toBe(50);
+  });
+
+  it("pays no referral bonus when the two share a phone", async () => {
+    const referrer = await insertCustomer(t.db, { email: "phone.ref@example.com" });
+    await t.sql`update customers set phone = '+381641110000' where id = ${referrer.id}`;
+    const b = await book({
+      email: "phone.new@example.com",
+      phone: "+381641110000",
+      referralCode: referrer.referralCode,
+    });
+    await status(b.booking.id, "COMPLETED");
+    expect((await customer(b.booking.customerId!)).loyaltyPoints).toBe(100);
+    expect((await customer(referrer.id)).loyaltyPoints).toBe(0);
+  });
+
+  it("records a review once, only on completed bookings", async () => {
+    const { booking } = await book({ email: "review@example.com" });
+    await expect(recordReview(t.db, actor, meta, { bookingId: booking.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+    await status(booking.id, "COMPLETED");
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => recordReview(t.db, actor, meta, { bookingId: booking.id })),
+    );
+    expect(results.filter((r) => r.changed)).toHaveLength(1);
+    expect((await customer(booking.customerId!)).loyaltyPoints).toBe(125);
+  });
+
+  it("writes an audit row per change", async () => {
+    const { booking } = await book({ email: "audited@example.com" });
+    await status(booking.id, "APPROVED");
+    await status(booking.id, "COMPLETED");
+    const rows =
+      await t.sql`select action, details from audit_log where entity_id = ${booking.id} order by id`;
+    expect(rows.map((r) => r.action)).toEqual([
+      "booking.created",
+      "booking.approved",
+      "booking.completed",
+    ]);
+    expect(rows[2]!.details).toMatchObject({
+      before: { status: "APPROVED" },
+      after: { status: "COMPLETED" },
+      points: 100,
+    });
+  });
+});
+
+describe("bookings.list", () => {
+  it("filters and pages without gaps or duplicates", async () => {
+    const email = "lister@example.com";
+    for (let i = 0; i < 7; i++) {
+      await book({
+        email,
+        type: i % 2 ? "PARTY" : "CAFE",
+        scheduledAt: `2026-05-0${i + 1}T10:00:00Z`,
+      });
+    }
+    const all = await listBookings(t.db, { q: email, limit: 100 });
+    expect(all.total).toBe(7);
+    const seen: string[] = [];
+    let cursor = null as null | { at: string; id: string };
+    do {
+      const page = await listBookings(t.db, { q: email, limit: 3, cursor });
+      seen.push(...page.items.map((b) => b.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.items.map((b) => b.id));
+    const parties = await listBookings(t.db, { q: email, type: "PARTY" });
+    expect(parties.total).toBe(3);
+    const may3to5 = await listBookings(t.db, {
+      q: email,
+      from: new Date("2026-05-03T00:00:00Z"),
+      to: new Date("2026-05-06T00:00:00Z"),
+    });
+    expect(may3to5.items.map((b) => b.scheduledAt.toISOString().slice(0, 10))).toEqual([
+      "2026-05-05",
+      "2026-05-04",
+      "2026-05-03",
+    ]);
+  });
+});
