@@ -55,6 +55,10 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "customers.setNotes":          row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "customers.tagSuggestions":    row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "customers.byId":              row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "apiKeys.list":                row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "apiKeys.create":              row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "apiKeys.revoke":              row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "apiKeys.whoami":              row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             ok),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */
@@ -96,7 +100,7 @@ beforeAll(async () => {
     name: "Booking site",
     prefix: k.prefix,
     secretHash: k.secretHash,
-    scopes: ["sync:booking"],
+    scopes: ["bookings:write"],
   });
   apiKey = k.key;
 });
