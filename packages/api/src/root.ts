@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { bookingsRouter } from "./routers/bookings";
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   staff: staffRouter,
   portal: portalRouter,
   outbox: outboxRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,9 +1,17 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { type Permission, ROLE_PERMISSIONS } from "@xplorium/auth";
+import {
+  type ApiKeyPrincipal,
+  type ApiKeyScope,
+  type Permission,
+  ROLE_PERMISSIONS,
+  type StaffPrincipal,
+} from "@xplorium/auth";
 import { type Actor, AppError } from "@xplorium/core";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { AppName, Context } from "./context";
+
+type KeyOrStaff = ApiKeyPrincipal | StaffPrincipal;
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -67,21 +75,57 @@ export const customerProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, principal, actor } });
 });
 
+/** The staff principal and actor of a request, or the tRPC error that refuses it. */
+function requireStaffPermission(ctx: Context, permission: Permission, unauthorized: string) {
+  if (ctx.app !== "admin" || ctx.principal.type !== "staff") {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: unauthorized });
+  }
+  const principal = ctx.principal;
+  if (!ROLE_PERMISSIONS[principal.staff.role].has(permission)) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `Your role (${principal.staff.role}) does not allow this (${permission}).`,
+    });
+  }
+  const actor: Actor = { type: "staff", id: principal.staff.id, role: principal.staff.role };
+  return { principal, actor };
+}
+
 /** Staff with the given permission (OWNER has all). API keys are not staff. */
 export const staffProcedure = (permission: Permission) =>
   publicProcedure.use(({ ctx, next }) => {
-    if (ctx.app !== "admin" || ctx.principal.type !== "staff") {
-      throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in as staff to do this." });
-    }
-    const principal = ctx.principal;
-    if (!ROLE_PERMISSIONS[principal.staff.role].has(permission)) {
-      throw new TRPCError({
-        code: "FORBIDDEN",
-        message: `Your role (${principal.staff.role}) does not allow this (${permission}).`,
-      });
-    }
-    const actor: Actor = { type: "staff", id: principal.staff.id, role: principal.staff.role };
+    const { principal, actor } = requireStaffPermission(
+      ctx,
+      permission,
+      "Sign in as staff to do this.",
+    );
     return next({ ctx: { ...ctx, principal, actor } });
+  });
+
+/**
+ * The booking site's way in: an API key (`Authorization: Bearer xp_…` on the admin) holding
+ * `scope`, or staff with `permission`. The only builder that lets API keys through; `ctx.actor`
+ * is `{ type: "apiKey", id }` or the staff member.
+ */
+export const apiKeyOrStaffProcedure = (permission: Permission, scope: ApiKeyScope) =>
+  publicProcedure.use(({ ctx, next }) => {
+    if (ctx.app === "admin" && ctx.principal.type === "apiKey") {
+      const principal = ctx.principal;
+      if (!principal.apiKey.scopes.includes(scope)) {
+        throw new TRPCError({
+          code: "FORBIDDEN",
+          message: `This API key does not have the ${scope} scope.`,
+        });
+      }
+      const actor: Actor = { type: "apiKey", id: principal.apiKey.id };
+      return next({ ctx: { ...ctx, principal: principal as KeyOrStaff, actor } });
+    }
+    const { principal, actor } = requireStaffPermission(
+      ctx,
+      permission,
+      "Send a valid API key (Authorization: Bearer …) or sign in as staff.",
+    );
+    return next({ ctx: { ...ctx, principal: principal as KeyOrStaff, actor } });
   });
 
 /** Any signed-in principal of this app (sign-out). */

@@ -59,11 +59,15 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "customers.update":            row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "customers.timeline":          row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "bookings.list":               row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
-  "bookings.create":             row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "bookings.create":             row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             ok),
   "bookings.setStatus":          row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "bookings.recordReview":       row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "loyalty.adjustPoints":        row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "loyalty.setVip":              row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
+  "apiKeys.list":                row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "apiKeys.create":              row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "apiKeys.revoke":              row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "apiKeys.whoami":              row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             ok),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */
@@ -105,7 +109,7 @@ beforeAll(async () => {
     name: "Booking site",
     prefix: k.prefix,
     secretHash: k.secretHash,
-    scopes: ["sync:booking"],
+    scopes: ["bookings:write"],
   });
   apiKey = k.key;
 });

@@ -1,7 +1,13 @@
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type AppName, handleTrpcRequest } from "@xplorium/api";
+import { sameOriginGuard } from "@xplorium/api/server";
 import { createSession, hashPassword, type StaffRole, sessionCookieName } from "@xplorium/auth";
 import type { Database } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { insertCustomer, insertStaff as insertStaffRow, unique } from "@xplorium/db/testing";
+import express from "express";
 
 export { insertCustomer, unique };
 
@@ -36,4 +42,65 @@ export async function customerCookie(
 ): Promise<{ token: string; cookie: string }> {
   const { token } = await createSession(db, { kind: "CUSTOMER", customerId });
   return { token, cookie: `${sessionCookieName("CUSTOMER", { secure: false })}=${token}` };
+}
+
+/**
+ * A real HTTP server in front of the tRPC fetch handler at /api/trpc, as the apps mount it;
+ * with `edge`, behind the app server's same-origin guard too. The `x-test-ip` header picks the
+ * client IP, so rate limits of one test do not touch another.
+ */
+export async function startTrpcServer(
+  db: Database,
+  env: Env,
+  app: AppName,
+  opts: { edge?: boolean } = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = express();
+  if (opts.edge) {
+    server.use(sameOriginGuard(new URL(app === "admin" ? env.ADMIN_URL : env.PORTAL_URL).origin));
+  }
+  server.use(async (req, res) => {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (Array.isArray(v)) for (const item of v) headers.append(k, item);
+        else if (v !== undefined) headers.set(k, v);
+      }
+      const method = req.method;
+      const request = new Request(`http://${req.headers.host}${req.originalUrl}`, {
+        method,
+        headers,
+        ...(method === "GET" || method === "HEAD" ? {} : { body: Buffer.concat(chunks) }),
+      });
+      const ip =
+        (req.headers["x-test-ip"] as string | undefined) ?? req.socket.remoteAddress ?? null;
+      const response = await handleTrpcRequest({
+        db,
+        env,
+        app,
+        request,
+        ip,
+        requestId: randomUUID(),
+      });
+      const out: Record<string, string | string[]> = {};
+      response.headers.forEach((value, key) => {
+        if (key !== "set-cookie") out[key] = value;
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length > 0) out["set-cookie"] = cookies;
+      res.writeHead(response.status, out);
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (e) {
+      res.writeHead(599).end(String(e));
+    }
+  });
+  const listener = await new Promise<Server>((resolve) => {
+    const l = server.listen(0, "127.0.0.1", () => resolve(l));
+  });
+  return {
+    url: `http://127.0.0.1:${(listener.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => listener.close(() => resolve())),
+  };
 }

@@ -51,7 +51,10 @@ const MARKETING: Permission[] = [
   "read:outbox",
 ];
 
-const MANAGER: Permission[] = PERMISSIONS.filter((p) => p !== "manage:staff");
+/** Staff accounts and API keys open the whole system, so only owners manage them. */
+const OWNER_ONLY: ReadonlySet<Permission> = new Set(["manage:staff", "manage:apikey"]);
+
+const MANAGER: Permission[] = PERMISSIONS.filter((p) => !OWNER_ONLY.has(p));
 
 export const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   OWNER: new Set(PERMISSIONS),
@@ -62,4 +65,22 @@ export const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
 
 export function roleHasPermission(role: StaffRole, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].has(permission);
+}
+
+/**
+ * What an API key may be granted. A key is not staff: it reaches only procedures built with
+ * `apiKeyOrStaffProcedure(permission, scope)` (packages/api/src/trpc.ts), and only those whose
+ * scope it holds. Add a scope here, with its description, before any procedure asks for it.
+ */
+export const API_KEY_SCOPES = ["bookings:write"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** Shown when an owner creates a key. */
+export const API_KEY_SCOPE_DESCRIPTIONS: Record<ApiKeyScope, string> = {
+  "bookings:write":
+    "Create bookings (bookings.create), idempotent by the caller's own externalId. For the booking site.",
+};
+
+export function isApiKeyScope(value: string): value is ApiKeyScope {
+  return (API_KEY_SCOPES as readonly string[]).includes(value);
 }

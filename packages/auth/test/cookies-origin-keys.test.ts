@@ -110,7 +110,11 @@ describe("role permissions", () => {
   it("OWNER has every permission; only OWNER manages staff", () => {
     for (const p of PERMISSIONS) expect(roleHasPermission("OWNER", p)).toBe(true);
     expect(STAFF_ROLES.filter((r) => roleHasPermission(r, "manage:staff"))).toEqual(["OWNER"]);
-    expect(ROLE_PERMISSIONS.MANAGER.size).toBe(PERMISSIONS.length - 1);
+  });
+
+  it("only OWNER manages API keys; MANAGER has everything else", () => {
+    expect(STAFF_ROLES.filter((r) => roleHasPermission(r, "manage:apikey"))).toEqual(["OWNER"]);
+    expect(ROLE_PERMISSIONS.MANAGER.size).toBe(PERMISSIONS.length - 2);
   });
 
   it("front desk cannot read revenue, marketing or the outbox; marketing cannot touch bookings or points", () => {
@@ -156,12 +160,12 @@ describe("API keys", () => {
         name: "Booking site",
         prefix: k.prefix,
         secretHash: k.secretHash,
-        scopes: ["sync:booking"],
+        scopes: ["bookings:write"],
       })
       .returning();
     expect(await validateApiKey(t.db, k.key)).toEqual({
       type: "apiKey",
-      apiKey: { id: row!.id, name: "Booking site", scopes: ["sync:booking"] },
+      apiKey: { id: row!.id, name: "Booking site", scopes: ["bookings:write"] },
     });
     const altered = `${k.key.slice(0, -1)}${k.key.endsWith("a") ? "b" : "a"}`;
     expect(await validateApiKey(t.db, altered)).toBeNull();
@@ -174,5 +178,33 @@ describe("API keys", () => {
       .set({ revokedAt: new Date() })
       .where(eq(schema.apiKeys.id, row!.id));
     expect(await validateApiKey(t.db, k.key)).toBeNull();
+  });
+
+  it("records last use at most once a minute, and only for a valid key", async () => {
+    const k = generateApiKey();
+    const [row] = await t.db
+      .insert(schema.apiKeys)
+      .values({ name: "Clock", prefix: k.prefix, secretHash: k.secretHash, scopes: [] })
+      .returning();
+    const lastUsed = async () =>
+      (
+        await t.db
+          .select({ at: schema.apiKeys.lastUsedAt })
+          .from(schema.apiKeys)
+          .where(eq(schema.apiKeys.id, row!.id))
+      )[0]!.at;
+    expect(await lastUsed()).toBeNull();
+    const wrongSecret = `${k.key.slice(0, -1)}${k.key.endsWith("a") ? "b" : "a"}`;
+    expect(await validateApiKey(t.db, wrongSecret)).toBeNull();
+    expect(await lastUsed()).toBeNull();
+
+    const t0 = new Date("2030-01-01T10:00:00.000Z");
+    await validateApiKey(t.db, k.key, t0);
+    expect(await lastUsed()).toEqual(t0);
+    await validateApiKey(t.db, k.key, new Date(t0.getTime() + 59_000));
+    expect(await lastUsed()).toEqual(t0);
+    const later = new Date(t0.getTime() + 60_000);
+    await validateApiKey(t.db, k.key, later);
+    expect(await lastUsed()).toEqual(later);
   });
 });

@@ -1,4 +1,12 @@
 export * from "./actor";
+export {
+  type ApiKeyCreateInput,
+  type ApiKeySummary,
+  apiKeyCreateInput,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from "./api-keys/api-key-admin";
 export { type AuditListInput, auditListInput, listAudit } from "./audit/audit-list";
 export { type AuditEntry, recordAudit } from "./audit/record-audit";
 export {

@@ -8,21 +8,25 @@ import {
   recordReview,
   setBookingStatus,
 } from "@xplorium/core";
-import { createTRPCRouter, staffProcedure } from "../trpc";
+import { apiKeyOrStaffProcedure, createTRPCRouter, staffProcedure } from "../trpc";
 
 export const bookingsRouter = createTRPCRouter({
   list: staffProcedure("read:booking")
     .input(bookingListInput)
     .query(({ ctx, input }) => listBookings(ctx.db, input)),
 
-  /** Walk-in/phone bookings from the admin; upserts the customer in the same transaction. */
-  create: staffProcedure("write:booking")
+  /**
+   * Walk-in/phone bookings from the admin, and the booking site's pushes with an API key
+   * (`Authorization: Bearer …`, scope bookings:write) and its own externalId, which makes the
+   * call idempotent. Upserts the customer in the same transaction.
+   */
+  create: apiKeyOrStaffProcedure("write:booking", "bookings:write")
     .input(bookingCreateInput)
     .mutation(({ ctx, input }) =>
       createBooking(ctx.db, ctx.actor, ctx.meta, input, {
         currency: ctx.env.CURRENCY,
         phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
-        source: "ADMIN",
+        source: ctx.actor.type === "apiKey" ? "API" : "ADMIN",
       }),
     ),
 

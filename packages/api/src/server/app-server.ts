@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import { isAllowedOrigin } from "@xplorium/auth";
 import { createDb, type Database, resolveDatabase } from "@xplorium/db";
 import { type Env, env as loadEnv } from "@xplorium/db/env";
 import express from "express";
 import type { AppName } from "../context";
+import { sameOriginGuard } from "./same-origin-guard";
 import { createNonce, securityHeaders } from "./security-headers";
 
 /** What every Remix loader and action receives as `context`. */
@@ -62,21 +62,7 @@ export async function startAppServer({ app, root }: AppServerOptions) {
     next();
   });
 
-  // CSRF: a browser always labels a state-changing request with where it came from.
-  server.use((req, res, next) => {
-    const headers = new Headers();
-    for (const name of ["origin", "sec-fetch-site", "authorization"]) {
-      const value = req.get(name);
-      if (value) headers.set(name, value);
-    }
-    const hostOrigin = `${req.protocol}://${req.get("host")}`;
-    const ok =
-      isAllowedOrigin(req.method, headers, appOrigin, {
-        allowHeaderless: headers.has("authorization"),
-      }) || isAllowedOrigin(req.method, headers, hostOrigin);
-    if (ok) return next();
-    res.status(403).type("text/plain").send("Cross-site request refused.");
-  });
+  server.use(sameOriginGuard(appOrigin));
 
   if (vite) {
     server.use(vite.middlewares);

@@ -1,0 +1,27 @@
+import { apiKeyCreateInput, createApiKey, listApiKeys, revokeApiKey } from "@xplorium/core";
+import { z } from "zod";
+import { apiKeyOrStaffProcedure, createTRPCRouter, staffProcedure } from "../trpc";
+
+export const apiKeysRouter = createTRPCRouter({
+  list: staffProcedure("manage:apikey").query(({ ctx }) => listApiKeys(ctx.db)),
+
+  /** The only answer that ever carries the full key; the page shows it once. */
+  create: staffProcedure("manage:apikey")
+    .input(apiKeyCreateInput)
+    .mutation(({ ctx, input }) => createApiKey(ctx.db, ctx.actor, ctx.meta, input)),
+
+  revoke: staffProcedure("manage:apikey")
+    .input(z.object({ id: z.uuid({ message: "Unknown API key." }) }))
+    .mutation(({ ctx, input }) => revokeApiKey(ctx.db, ctx.actor, ctx.meta, input)),
+
+  /**
+   * Who is calling, for the booking site to check its key (same gate as bookings.create:
+   * the `bookings:write` scope, or staff who may write bookings).
+   */
+  whoami: apiKeyOrStaffProcedure("write:booking", "bookings:write").query(({ ctx }) => {
+    const p = ctx.principal;
+    return p.type === "apiKey"
+      ? { type: "apiKey" as const, id: p.apiKey.id, name: p.apiKey.name, scopes: p.apiKey.scopes }
+      : { type: "staff" as const, id: p.staff.id, name: p.staff.name, role: p.staff.role };
+  }),
+});
