@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { consentRouter } from "./routers/consent";
 import { customersRouter } from "./routers/customers";
 import { outboxRouter } from "./routers/outbox";
 import { portalRouter } from "./routers/portal";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   staff: staffRouter,
   portal: portalRouter,
   outbox: outboxRouter,
+  consent: consentRouter,
 });
 
 export type AppRouter = typeof appRouter;

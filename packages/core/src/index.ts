@@ -8,6 +8,27 @@ export {
 } from "./auth/customer-sign-in";
 export { AUTH_LIMITS, enforceRateLimits } from "./auth/rate-limits";
 export { signInStaff } from "./auth/staff-sign-in";
+export {
+  type ChannelConsent,
+  CONSENT_CHANNELS,
+  CONSENT_CONFIRM_TTL_DAYS,
+  CONSENT_WORDING,
+  type ConsentChangeInput,
+  type ConsentChangeResult,
+  type ConsentChannel,
+  type ConsentConfig,
+  type ConsentConfirmation,
+  type ConsentEventStatus,
+  type ConsentLinkPreview,
+  type ConsentSource,
+  type ConsentWording,
+  confirmConsent,
+  consentConfirmUrl,
+  consentHistory,
+  previewConsentLink,
+  recordConsentChange,
+  setConsentByStaff,
+} from "./consent/consent";
 export { customerById } from "./customers/customer-detail";
 export { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "./customers/customer-edits";
 export {
