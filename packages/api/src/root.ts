@@ -3,6 +3,7 @@ import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { bookingsRouter } from "./routers/bookings";
+import { consentRouter } from "./routers/consent";
 import { customersRouter } from "./routers/customers";
 import { loyaltyRouter } from "./routers/loyalty";
 import { outboxRouter } from "./routers/outbox";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   portal: portalRouter,
   outbox: outboxRouter,
   apiKeys: apiKeysRouter,
+  consent: consentRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -68,6 +68,10 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "apiKeys.create":              row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
   "apiKeys.revoke":              row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
   "apiKeys.whoami":              row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             ok),
+  "customers.setConsent":        row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "customers.consentHistory":    row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "consent.preview":             row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
+  "consent.confirm":             row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

@@ -33,6 +33,27 @@ export {
   STATUS_TRANSITIONS,
   setBookingStatus,
 } from "./bookings/booking-status";
+export {
+  type ChannelConsent,
+  CONSENT_CHANNELS,
+  CONSENT_CONFIRM_TTL_DAYS,
+  CONSENT_WORDING,
+  type ConsentChangeInput,
+  type ConsentChangeResult,
+  type ConsentChannel,
+  type ConsentConfig,
+  type ConsentConfirmation,
+  type ConsentEventStatus,
+  type ConsentLinkPreview,
+  type ConsentSource,
+  type ConsentWording,
+  confirmConsent,
+  consentConfirmUrl,
+  consentHistory,
+  previewConsentLink,
+  recordConsentChange,
+  setConsentByStaff,
+} from "./consent/consent";
 export { customerById } from "./customers/customer-detail";
 export { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "./customers/customer-edits";
 export {

@@ -20,7 +20,17 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 let t: TestDatabase;
 let actor: { type: "staff"; id: string; role: "FRONT_DESK" };
 const meta = { ip: "127.0.0.1", userAgent: null, requestId: "r" };
-const OPTS = { currency: "EUR", phoneRegion: "RS", source: "ADMIN" as const };
+const OPTS = {
+  currency: "EUR",
+  phoneRegion: "RS",
+  source: "ADMIN" as const,
+  consent: {
+    SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
+    EMAIL_FROM: "Xplorium <hello@xplorium.example>",
+    PORTAL_URL: "http://portal.test",
+    RESEND_API_KEY: undefined,
+  },
+};
 const TZ = { timeZone: "Europe/Belgrade" };
 
 beforeAll(async () => {
@@ -122,6 +132,30 @@ describe("bookings.create", () => {
       code: "BAD_REQUEST",
       fieldErrors: { referralCode: [expect.any(String)] },
     });
+  });
+});
+
+describe("bookings.create consent", () => {
+  it("records consent only when the box was ticked, as pending until the customer confirms", async () => {
+    const without = await book({ email: "no.box@example.com" });
+    const ticked = await book({ email: "ticked@example.com", marketingConsent: true });
+    const events =
+      await t.sql`select customer_id, channel, action, state, source from consent_events
+      where customer_id in (${without.booking.customerId}, ${ticked.booking.customerId})`;
+    expect(events).toEqual([
+      {
+        customer_id: ticked.booking.customerId,
+        channel: "EMAIL",
+        action: "GRANTED",
+        state: "PENDING",
+        source: "STAFF",
+      },
+    ]);
+    // Not opted in until confirmed; the confirmation email is queued with the booking.
+    expect((await customer(ticked.booking.customerId!)).marketingOptIn).toBe(false);
+    const mails =
+      await t.sql`select template from email_messages where customer_id = ${ticked.booking.customerId}`;
+    expect(mails).toEqual([{ template: "consent-confirm" }]);
   });
 });
 

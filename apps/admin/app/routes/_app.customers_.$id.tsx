@@ -17,6 +17,7 @@ import {
   TierBadge,
 } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
+import { ConsentPanel, consentToast, SET_CONSENT_INTENT } from "~/components/consent-panel";
 import { describeActionError } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
 
@@ -27,12 +28,16 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, headers, staff } = await requireStaff(request, context, "read:customer");
   try {
-    const [detail, suggestions] = await Promise.all([
+    const [detail, suggestions, consent] = await Promise.all([
       api.customers.byId({ id: params.id ?? "" }),
       api.customers.tagSuggestions({ prefix: "" }),
+      api.customers.consentHistory({ customerId: params.id ?? "" }),
     ]);
     const canEdit = ROLE_PERMISSIONS[staff.role].has("write:customer");
-    return data({ ...detail, suggestions, canEdit, currency: context.env.CURRENCY }, { headers });
+    return data(
+      { ...detail, suggestions, canEdit, consent, currency: context.env.CURRENCY },
+      { headers },
+    );
   } catch (error) {
     const failure = describeActionError(error);
     if (failure.status === 404 || failure.status === 400) {
@@ -60,6 +65,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
           ? "Tag added."
           : "Tag removed.";
       return data({ ok: true as const, intent, toast }, { headers });
+    }
+    // Marketing consent (ConsentPanel).
+    if (intent === SET_CONSENT_INTENT) {
+      const r = await api.customers.setConsent({
+        customerId,
+        channel: String(form.get("channel")) as "EMAIL" | "SMS",
+        granted: form.get("granted") === "true",
+      });
+      return data({ ok: true as const, intent, toast: consentToast(r) }, { headers });
     }
     if (intent === "notes") {
       await api.customers.setNotes({ customerId, notes: String(form.get("notes") ?? "") });
@@ -99,6 +113,7 @@ export default function CustomerDetail() {
     currency,
     suggestions,
     canEdit,
+    consent,
   } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
@@ -314,6 +329,11 @@ export default function CustomerDetail() {
             <p className="whitespace-pre-wrap text-sm text-stone-700">{c.notes || "No notes."}</p>
           )}
         </Card>
+        <ConsentPanel
+          consent={consent}
+          canEdit={canEdit}
+          error={errorFor(SET_CONSENT_INTENT, "channel")}
+        />
       </div>
     </>
   );

@@ -27,6 +27,7 @@ export const bookingsRouter = createTRPCRouter({
         currency: ctx.env.CURRENCY,
         phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
         source: ctx.actor.type === "apiKey" ? "API" : "ADMIN",
+        consent: ctx.env,
       }),
     ),
 

@@ -1,5 +1,7 @@
 import {
+  CONSENT_CHANNELS,
   changeTag,
+  consentHistory,
   customerById,
   customerListInput,
   customerTimeline,
@@ -7,6 +9,7 @@ import {
   customerUpdateInput,
   customerUpsertInput,
   listCustomers,
+  setConsentByStaff,
   setCustomerNotes,
   tagSchema,
   tagSuggestions,
@@ -72,4 +75,19 @@ export const customersRouter = createTRPCRouter({
   tagSuggestions: staffProcedure("read:customer")
     .input(z.object({ prefix: z.string().trim().toLowerCase().max(40).default("") }))
     .query(({ ctx, input }) => tagSuggestions(ctx.db, input.prefix)),
+
+  /** Marketing consent by staff: a grant waits for the customer's emailed confirmation. */
+  setConsent: staffProcedure("write:customer")
+    .input(
+      z.object({
+        customerId,
+        channel: z.enum(CONSENT_CHANNELS, { message: "Choose email or SMS." }),
+        granted: z.boolean({ message: "Choose on or off." }),
+      }),
+    )
+    .mutation(({ ctx, input }) => setConsentByStaff(ctx.db, ctx.env, ctx.actor, ctx.meta, input)),
+
+  consentHistory: staffProcedure("read:customer")
+    .input(z.object({ customerId }))
+    .query(({ ctx, input }) => consentHistory(ctx.db, input.customerId)),
 });

@@ -3,6 +3,7 @@ import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { type ConsentConfig, recordConsentChange } from "../consent/consent";
 import { phoneOrError, upsertCustomerTx } from "../customers/customer-profile";
 import { emailSchema } from "../customers/identity";
 import { AppError } from "../errors";
@@ -61,14 +62,8 @@ export interface BookingCreateOptions {
   currency: string;
   phoneRegion: string;
   source: "ADMIN" | "API" | "PORTAL";
-  /**
-   * Records the customer's marketing consent inside the booking's transaction (wired by the
-   * caller so the consent module owns wording and double opt-in).
-   */
-  recordConsent?: (
-    tx: Parameters<Parameters<Database["transaction"]>[0]>[0],
-    customerId: string,
-  ) => Promise<void>;
+  /** For the double opt-in email when the marketing consent box was ticked. */
+  consent: ConsentConfig;
 }
 
 /**
@@ -124,8 +119,17 @@ export async function createBooking(
       .returning();
     await refreshCustomerStats(tx, [customer.id]);
     if (input.marketingConsent) {
-      if (!opts.recordConsent) throw new Error("createBooking: consent given but no recorder");
-      await opts.recordConsent(tx, customer.id);
+      // Not from the signed-in customer: pending until they confirm from the emailed link.
+      await recordConsentChange(tx, opts.consent, {
+        customerId: customer.id,
+        channel: "EMAIL",
+        granted: true,
+        source: opts.source === "ADMIN" ? "STAFF" : "BOOKING_FORM",
+        confirmed: false,
+        staffUserId: actor.type === "staff" ? actor.id : null,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      });
     }
     await recordAudit(tx, actor, meta, {
       action: "booking.created",

@@ -1,7 +1,12 @@
 import type { ReactElement } from "react";
+import {
+  ConsentConfirmEmail,
+  type ConsentConfirmProps,
+  consentConfirmSubject,
+} from "./consent-confirm";
 import { SignInCodeEmail, type SignInCodeProps, signInCodeSubject } from "./sign-in-code";
 
-interface TemplateDef<P> {
+export interface TemplateDef<P> {
   kind: "TRANSACTIONAL" | "MARKETING";
   subject: (props: P) => string;
   component: (props: P) => ReactElement;
@@ -24,6 +29,18 @@ export const templates = {
       code: "482913",
       magicLink: "http://localhost:3001/auth/link?token=example",
       expiresInMinutes: 10,
+    },
+  }),
+  "consent-confirm": define<ConsentConfirmProps>({
+    kind: "TRANSACTIONAL",
+    subject: consentConfirmSubject,
+    component: ConsentConfirmEmail,
+    sample: {
+      name: "Ana Petrović",
+      channel: "EMAIL",
+      wording: "Send me news, offers and birthday treats from Xplorium by email.",
+      confirmUrl: "http://localhost:3001/consent/confirm/example",
+      expiresInDays: 7,
     },
   }),
 };
