@@ -55,6 +55,8 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "customers.setNotes":          row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "customers.tagSuggestions":    row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "customers.byId":              row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "customers.syncFromBookings":  row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
+  "customers.syncStatus":        row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

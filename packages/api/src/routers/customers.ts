@@ -2,8 +2,10 @@ import {
   changeTag,
   customerById,
   customerListInput,
+  customerSyncStatus,
   listCustomers,
   setCustomerNotes,
+  startCustomerSync,
   tagSchema,
   tagSuggestions,
 } from "@xplorium/core";
@@ -44,4 +46,20 @@ export const customersRouter = createTRPCRouter({
   tagSuggestions: staffProcedure("read:customer")
     .input(z.object({ prefix: z.string().trim().toLowerCase().max(40).default("") }))
     .query(({ ctx, input }) => tagSuggestions(ctx.db, input.prefix)),
+
+  /**
+   * Queues a sync from bookings (a job); returns the run to poll with syncStatus. While one is
+   * queued or running, returns that one instead (`started: false`).
+   */
+  syncFromBookings: staffProcedure("sync:booking").mutation(({ ctx }) =>
+    startCustomerSync(ctx.db, ctx.actor, ctx.meta),
+  ),
+
+  /**
+   * A sync run by id, or the latest (null if none). `read:customer`: every role with
+   * `sync:booking` has it, so this is "read:customer or sync:booking".
+   */
+  syncStatus: staffProcedure("read:customer")
+    .input(z.object({ id: z.uuid({ message: "Unknown sync run." }).optional() }).default({}))
+    .query(({ ctx, input }) => customerSyncStatus(ctx.db, input)),
 });
