@@ -72,6 +72,8 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "customers.consentHistory":    row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "consent.preview":             row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
   "consent.confirm":             row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
+  "customers.syncFromBookings":  row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
+  "customers.syncStatus":        row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

@@ -25,7 +25,6 @@ export {
   createBooking,
 } from "./bookings/booking-create";
 export { type BookingListInput, bookingListInput, listBookings } from "./bookings/booking-list";
-export { refreshCustomerStats, STATS_AGGREGATES } from "./bookings/booking-stats";
 export {
   bookingReviewInput,
   bookingSetStatusInput,
@@ -54,6 +53,11 @@ export {
   recordConsentChange,
   setConsentByStaff,
 } from "./consent/consent";
+export {
+  BOOKING_STATS_AGGREGATES,
+  lockCustomerStats,
+  refreshCustomerStats,
+} from "./customers/booking-stats";
 export { customerById } from "./customers/customer-detail";
 export { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "./customers/customer-edits";
 export {
@@ -77,6 +81,16 @@ export {
 } from "./customers/customer-profile";
 export { customerSummary } from "./customers/customer-summary";
 export {
+  CUSTOMER_SYNC_KIND,
+  CUSTOMER_SYNC_TASK,
+  type CustomerSyncOutcome,
+  type CustomerSyncRun,
+  type CustomerSyncStep,
+  customerSyncStatus,
+  runCustomerSync,
+  startCustomerSync,
+} from "./customers/customer-sync-job";
+export {
   type CustomerTimelineInput,
   customerTimeline,
   customerTimelineInput,
@@ -85,7 +99,17 @@ export {
   type TimelineKind,
 } from "./customers/customer-timeline";
 export { emailSchema, normalizeEmail, normalizePhone } from "./customers/identity";
-export { generateReferralCode, randomCode, UNAMBIGUOUS_ALPHABET } from "./customers/referral-code";
+export {
+  generateReferralCode,
+  REFERRAL_CODE_PREFIX,
+  randomCode,
+  UNAMBIGUOUS_ALPHABET,
+} from "./customers/referral-code";
+export {
+  type SyncFromBookingsResult,
+  syncFromBookings,
+  syncFromBookingsInTx,
+} from "./customers/sync-from-bookings";
 export { listOutbox } from "./email/outbox";
 export { AppError, type AppErrorCode, notFound } from "./errors";
 export {
@@ -108,6 +132,7 @@ export {
   setVip,
   setVipInput,
 } from "./loyalty/staff-adjustments";
+export { emailSuppressionHash, sqlEmailSuppressionHash } from "./privacy/suppression-hash";
 export * from "./seed";
 export {
   createStaff,

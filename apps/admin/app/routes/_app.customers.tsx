@@ -8,6 +8,7 @@ import {
   useSubmit,
 } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
+import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
 import {
   type ColumnDef,
   DataTable,
@@ -23,6 +24,7 @@ import {
 } from "@xplorium/ui";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
+import { SyncFromBookings } from "~/components/sync-from-bookings";
 import { CUSTOMER_SORTS } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
 
@@ -59,7 +61,8 @@ const urlQuery = z.object({
 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers } = await requireStaff(request, context, "read:customer");
+  const { api, headers, staff } = await requireStaff(request, context, "read:customer");
+  const canSync = ROLE_PERMISSIONS[staff.role].has("sync:booking");
   const url = new URL(request.url);
   const p = urlQuery.parse(Object.fromEntries(url.searchParams));
   const tags = p.tags
@@ -81,7 +84,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
   try {
     const page = await api.customers.list({ ...input, ...(p.cursor ? { cursor: p.cursor } : {}) });
-    return data({ page, filters: p, currency: context.env.CURRENCY }, { headers });
+    return data({ page, filters: p, currency: context.env.CURRENCY, canSync }, { headers });
   } catch (error) {
     // A stale or foreign page link: show the first page of the same view.
     if (p.cursor) {
@@ -135,7 +138,7 @@ function columns(currency: string): ColumnDef<Row>[] {
 }
 
 export default function Customers() {
-  const { page, filters, currency } = useLoaderData<typeof loader>();
+  const { page, filters, currency, canSync } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -160,6 +163,7 @@ export default function Customers() {
         title="Customers"
         description={`${formatNumber(page.total)} ${filtered ? "matching" : ""} customers`}
       />
+      {canSync ? <SyncFromBookings /> : null}
       <Form
         method="get"
         role="search"

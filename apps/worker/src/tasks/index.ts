@@ -1,19 +1,22 @@
+import { CUSTOMER_SYNC_TASK } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { SEND_EMAIL_TASK } from "@xplorium/email";
 import type { TaskList } from "graphile-worker";
 import { PURGE_EXPIRED_AUTH_TASK, purgeExpiredAuthTask } from "./purge-expired-auth";
 import { sendEmailTask } from "./send-email";
+import { syncCustomersTask } from "./sync-customers";
 
 /** Every job the worker runs. Later features add theirs here. */
 export function createTaskList(db: Database, env: Env): TaskList {
   return {
     [SEND_EMAIL_TASK]: sendEmailTask(db, env),
     [PURGE_EXPIRED_AUTH_TASK]: purgeExpiredAuthTask(db),
+    [CUSTOMER_SYNC_TASK]: syncCustomersTask(db),
   };
 }
 
 /** Recurring jobs (graphile-worker crontab syntax). */
 export const CRONTAB = [`0 * * * * ${PURGE_EXPIRED_AUTH_TASK}`].join("\n");
 
-export { PURGE_EXPIRED_AUTH_TASK, SEND_EMAIL_TASK };
+export { CUSTOMER_SYNC_TASK, PURGE_EXPIRED_AUTH_TASK, SEND_EMAIL_TASK };

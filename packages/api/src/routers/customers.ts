@@ -4,6 +4,7 @@ import {
   consentHistory,
   customerById,
   customerListInput,
+  customerSyncStatus,
   customerTimeline,
   customerTimelineInput,
   customerUpdateInput,
@@ -11,6 +12,7 @@ import {
   listCustomers,
   setConsentByStaff,
   setCustomerNotes,
+  startCustomerSync,
   tagSchema,
   tagSuggestions,
   updateCustomer,
@@ -90,4 +92,19 @@ export const customersRouter = createTRPCRouter({
   consentHistory: staffProcedure("read:customer")
     .input(z.object({ customerId }))
     .query(({ ctx, input }) => consentHistory(ctx.db, input.customerId)),
+  /**
+   * Queues a sync from bookings (a job); returns the run to poll with syncStatus. While one is
+   * queued or running, returns that one instead (`started: false`).
+   */
+  syncFromBookings: staffProcedure("sync:booking").mutation(({ ctx }) =>
+    startCustomerSync(ctx.db, ctx.actor, ctx.meta),
+  ),
+
+  /**
+   * A sync run by id, or the latest (null if none). `read:customer`: every role with
+   * `sync:booking` has it, so this is "read:customer or sync:booking".
+   */
+  syncStatus: staffProcedure("read:customer")
+    .input(z.object({ id: z.uuid({ message: "Unknown sync run." }).optional() }).default({}))
+    .query(({ ctx, input }) => customerSyncStatus(ctx.db, input)),
 });

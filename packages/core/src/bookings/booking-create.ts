@@ -4,11 +4,11 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { type ConsentConfig, recordConsentChange } from "../consent/consent";
+import { lockCustomerStats, refreshCustomerStats } from "../customers/booking-stats";
 import { phoneOrError, upsertCustomerTx } from "../customers/customer-profile";
 import { emailSchema } from "../customers/identity";
 import { AppError } from "../errors";
 import { emailLookalikeKey } from "../loyalty/rules";
-import { refreshCustomerStats } from "./booking-stats";
 
 const { bookings, customers } = schema;
 
@@ -80,6 +80,8 @@ export async function createBooking(
 ) {
   const phone = phoneOrError(input.phone, opts.phoneRegion);
   return db.transaction(async (tx) => {
+    // Booking writes run side by side but never interleave with a sync from bookings.
+    await lockCustomerStats(tx, "shared");
     if (input.externalId) {
       // Serialise retries of one external id; the unique index is the last line of defence.
       await tx.execute(

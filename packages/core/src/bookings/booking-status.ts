@@ -3,11 +3,11 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { lockCustomerStats, refreshCustomerStats } from "../customers/booking-stats";
 import { AppError, notFound } from "../errors";
 import { lockCustomerForPoints, postPoints } from "../loyalty/ledger";
 import { awardReferral } from "../loyalty/referral-awards";
 import { bookingAward, LOYALTY_POINTS } from "../loyalty/rules";
-import { refreshCustomerStats } from "./booking-stats";
 
 const { bookings } = schema;
 
@@ -54,6 +54,7 @@ export async function setBookingStatus(
   opts: { timeZone: string },
 ) {
   return db.transaction(async (tx) => {
+    await lockCustomerStats(tx, "shared");
     // Lock order everywhere: booking, then customer (postPoints locks the customer).
     const before = await lockBooking(tx, input.bookingId);
     if (before.status === input.status) return { booking: before, changed: false, points: 0 };

@@ -9,6 +9,9 @@ export function randomCode(length: number, random: (max: number) => number = ran
   return out;
 }
 
+/** Referral codes are this prefix and 6 characters of the alphabet (8 in all). */
+export const REFERRAL_CODE_PREFIX = "XP";
+
 export function generateReferralCode(random?: (max: number) => number): string {
-  return `XP${randomCode(6, random)}`;
+  return `${REFERRAL_CODE_PREFIX}${randomCode(6, random)}`;
 }

@@ -1,0 +1,38 @@
+import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core";
+import type { Database } from "@xplorium/db";
+import type { Task } from "graphile-worker";
+import { z } from "zod";
+
+const payload = z.object({
+  jobRunId: z.uuid(),
+  // The request that asked for the sync, for its audit row.
+  requestId: z.string().nullish(),
+  ip: z.string().nullish(),
+});
+
+/**
+ * Sync from bookings for one job_runs row. A failure is recorded on the run (staff see it and
+ * can start another) rather than retried; a finished run is skipped, so a retry is harmless.
+ */
+export function syncCustomersTask(db: Database): Task {
+  return async (raw, helpers) => {
+    const { jobRunId, requestId, ip } = payload.parse(raw);
+    const run = await runCustomerSync(db, jobRunId, {
+      ip: ip ?? null,
+      userAgent: null,
+      requestId: requestId ?? null,
+    });
+    if (run.outcome === "failed") {
+      helpers.logger.error(`${CUSTOMER_SYNC_TASK} ${jobRunId} failed: ${String(run.error)}`, {
+        error: run.error,
+      });
+    } else if (run.outcome === "succeeded") {
+      const r = run.result;
+      helpers.logger.info(
+        `${CUSTOMER_SYNC_TASK} ${jobRunId}: ${r.created} created, ${r.updated} updated, ${r.linked} linked, ${r.unlinked} unlinked`,
+      );
+    } else {
+      helpers.logger.info(`${CUSTOMER_SYNC_TASK} ${jobRunId}: already finished`);
+    }
+  };
+}
