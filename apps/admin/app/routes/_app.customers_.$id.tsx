@@ -6,18 +6,13 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
-import {
-  Button,
-  Card,
-  EmptyState,
-  formatDate,
-  formatMoney,
-  formatNumber,
-  ProgressBar,
-  TierBadge,
-} from "@xplorium/ui";
+import { Button, Card, EmptyState, formatDate, formatMoney, formatNumber } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
 import { ConsentPanel, consentToast, SET_CONSENT_INTENT } from "~/components/consent-panel";
+import { type ActionResult, type FormState, titleCase } from "~/components/customer/form-state";
+import { ADJUST_INTENT, LoyaltyCard, VIP_INTENT } from "~/components/customer/loyalty-card";
+import { PROFILE_INTENT, ProfileCard } from "~/components/customer/profile-card";
+import { Timeline } from "~/components/customer/timeline";
 import { describeActionError } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
 
@@ -28,14 +23,27 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, headers, staff } = await requireStaff(request, context, "read:customer");
   try {
-    const [detail, suggestions, consent] = await Promise.all([
-      api.customers.byId({ id: params.id ?? "" }),
+    const customerId = params.id ?? "";
+    const [detail, suggestions, consent, timeline] = await Promise.all([
+      api.customers.byId({ id: customerId }),
       api.customers.tagSuggestions({ prefix: "" }),
-      api.customers.consentHistory({ customerId: params.id ?? "" }),
+      api.customers.consentHistory({ customerId }),
+      api.customers.timeline({ customerId, limit: 20 }),
     ]);
-    const canEdit = ROLE_PERMISSIONS[staff.role].has("write:customer");
+    const can = ROLE_PERMISSIONS[staff.role];
     return data(
-      { ...detail, suggestions, canEdit, consent, currency: context.env.CURRENCY },
+      {
+        ...detail,
+        suggestions,
+        consent,
+        timeline,
+        canEdit: can.has("write:customer"),
+        canAdjust: can.has("adjust:points"),
+        canVip: can.has("write:vip"),
+        // One per render: a double-submitted adjustment posts once.
+        adjustKey: crypto.randomUUID(),
+        currency: context.env.CURRENCY,
+      },
       { headers },
     );
   } catch (error) {
@@ -47,8 +55,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   }
 }
 
+const text = (form: FormData, name: string) => String(form.get(name) ?? "");
+
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { api, headers } = await requireStaff(request, context, "write:customer");
+  // Each intent's permission is checked by its procedure (write:customer, adjust:points, …).
+  const { api, headers } = await requireStaff(request, context, "read:customer");
   const form = await request.formData();
   const intent = String(form.get("intent"));
   const customerId = params.id ?? "";
@@ -75,6 +86,45 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       });
       return data({ ok: true as const, intent, toast: consentToast(r) }, { headers });
     }
+    if (intent === PROFILE_INTENT) {
+      const r = await api.customers.update({
+        customerId,
+        name: text(form, "name"),
+        phone: text(form, "phone"),
+        birthDate: text(form, "birthDate"),
+        preferredContactMethod: text(form, "preferredContactMethod") as "EMAIL",
+        clear: [
+          ...(text(form, "phone").trim() === "" ? (["phone"] as const) : []),
+          ...(text(form, "birthDate").trim() === "" ? (["birthDate"] as const) : []),
+        ],
+      });
+      return data(
+        { ok: true as const, intent, toast: r.changed ? "Profile saved." : "Nothing to change." },
+        { headers },
+      );
+    }
+    if (intent === ADJUST_INTENT) {
+      const points = Number(text(form, "points"));
+      const sign = form.get("direction") === "remove" ? -1 : 1;
+      const r = await api.loyalty.adjustPoints({
+        customerId,
+        delta: Number.isFinite(points) && text(form, "points") !== "" ? sign * points : Number.NaN,
+        reason: text(form, "reason"),
+        idempotencyKey: text(form, "idempotencyKey") || undefined,
+      });
+      const toast = !r.posted
+        ? "Already recorded."
+        : `${sign > 0 ? "Added" : "Removed"} ${formatNumber(points)} points.${
+            r.tierChange ? ` Tier is now ${titleCase(r.tierChange.to)}.` : ""
+          }`;
+      return data({ ok: true as const, intent, toast }, { headers });
+    }
+    if (intent === VIP_INTENT) {
+      const vip = form.get("vip") === "true";
+      const r = await api.loyalty.setVip({ customerId, vip, reason: text(form, "reason") });
+      const toast = !r.changed ? "Nothing to change." : vip ? "Now VIP." : "VIP cleared.";
+      return data({ ok: true as const, intent, toast }, { headers });
+    }
     if (intent === "notes") {
       await api.customers.setNotes({ customerId, notes: String(form.get("notes") ?? "") });
       return data({ ok: true as const, intent, toast: "Notes saved." }, { headers });
@@ -92,8 +142,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     );
   }
 }
-
-const label = (s: string) => s.charAt(0) + s.slice(1).toLowerCase().replaceAll("_", " ");
 
 function Stat({ name, value }: { name: string; value: string }) {
   return (
@@ -113,20 +161,28 @@ export default function CustomerDetail() {
     currency,
     suggestions,
     canEdit,
+    canAdjust,
+    canVip,
+    adjustKey,
     consent,
+    timeline,
   } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const result = useActionData<typeof action>() as ActionResult | undefined;
   const nav = useNavigation();
-  const pending = (intent: string) =>
-    nav.state !== "idle" && nav.formData?.get("intent") === intent;
-  /** The inline error of one form on this page: its field's message, else the general one. */
-  const errorFor = (intent: string, field: string) =>
-    result && !result.ok && result.intent === intent
-      ? (result.fieldErrors[field]?.[0] ?? result.message)
-      : null;
-  const tagError = errorFor("addTag", "tag");
-  const notesError = errorFor("notes", "notes");
-  const tierStart = { BRONZE: 0, SILVER: 1000, GOLD: 3000, PLATINUM: 6000, VIP: 0 }[c.loyaltyTier];
+  const form: FormState = {
+    pending: (intent) => nav.state !== "idle" && nav.formData?.get("intent") === intent,
+    errorFor: (intent, field) =>
+      result && !result.ok && result.intent === intent
+        ? (result.fieldErrors[field]?.[0] ?? result.message)
+        : null,
+    fieldError: (intent, field) =>
+      result && !result.ok && result.intent === intent
+        ? (result.fieldErrors[field]?.[0] ?? null)
+        : null,
+  };
+  const tagError = form.errorFor("addTag", "tag");
+  const notesError = form.errorFor("notes", "notes");
+  const label = titleCase;
   const toast = result
     ? {
         id: String(Date.now()),
@@ -147,29 +203,20 @@ export default function CustomerDetail() {
         </p>
       </div>
       <div className="grid gap-4 lg:grid-cols-3">
-        <Card title="Loyalty">
-          <div className="flex items-center justify-between">
-            <TierBadge tier={c.loyaltyTier} size="lg" />
-            <p className="font-bold text-3xl tabular-nums" data-testid="customer-points">
-              {formatNumber(c.loyaltyPoints)}
-            </p>
-          </div>
-          <p className="mt-2 text-sm text-stone-600">
-            Lifetime points: {formatNumber(c.lifetimePoints)}
-          </p>
-          {next ? (
-            <div className="mt-3 space-y-1">
-              <ProgressBar
-                label={`Progress to ${next.tier}`}
-                value={c.lifetimePoints - tierStart}
-                max={c.lifetimePoints - tierStart + next.pointsNeeded}
-              />
-              <p className="text-stone-600 text-xs">
-                {formatNumber(next.pointsNeeded)} points to {label(next.tier)}
-              </p>
-            </div>
-          ) : null}
-        </Card>
+        <ProfileCard
+          profile={c}
+          canEdit={canEdit}
+          form={form}
+          saved={result?.ok === true && result.intent === PROFILE_INTENT}
+        />
+        <LoyaltyCard
+          loyalty={c}
+          next={next}
+          canAdjust={canAdjust}
+          canVip={canVip}
+          adjustKey={adjustKey}
+          form={form}
+        />
         <Card title="Statistics">
           <dl className="grid grid-cols-2 gap-4">
             <Stat name="Bookings" value={String(c.totalBookings)} />
@@ -178,15 +225,7 @@ export default function CustomerDetail() {
             <Stat name="Last booking" value={formatDate(c.lastBookingAt)} />
           </dl>
         </Card>
-        <Card title="Preferences and tags">
-          <ul className="space-y-1 text-sm">
-            <li>Email marketing: {c.marketingOptIn ? "opted in" : "not opted in"}</li>
-            <li>SMS marketing: {c.smsOptIn ? "opted in" : "not opted in"}</li>
-            <li>Birthday: {c.birthDate ? formatDate(c.birthDate) : "—"}</li>
-            <li>
-              Referral code: <span className="font-mono">{c.referralCode}</span>
-            </li>
-          </ul>
+        <Card title="Tags">
           <ul aria-label="Tags" className="mt-3 flex flex-wrap gap-1">
             {c.tags.length === 0 ? <li className="text-sm text-stone-500">No tags</li> : null}
             {c.tags.map((t) => (
@@ -236,12 +275,18 @@ export default function CustomerDetail() {
                     <option key={t} value={t} />
                   ))}
               </datalist>
-              <Button variant="secondary" className="px-3 py-1.5" busy={pending("addTag")}>
+              <Button variant="secondary" className="px-3 py-1.5" busy={form.pending("addTag")}>
                 Add
               </Button>
             </Form>
           ) : null}
         </Card>
+        <ConsentPanel
+          consent={consent}
+          canEdit={canEdit}
+          error={form.errorFor(SET_CONSENT_INTENT, "channel")}
+          className="lg:col-span-2"
+        />
         <Card title="Booking history" className="lg:col-span-2">
           {recentBookings.length === 0 ? (
             <EmptyState title="No bookings yet" />
@@ -321,7 +366,7 @@ export default function CustomerDetail() {
                 className="block w-full rounded-lg border border-stone-300 px-3 py-2 text-sm"
               />
               {notesError ? <p className="text-red-600 text-sm">{notesError}</p> : null}
-              <Button variant="secondary" busy={pending("notes")}>
+              <Button variant="secondary" busy={form.pending("notes")}>
                 Save notes
               </Button>
             </Form>
@@ -329,11 +374,7 @@ export default function CustomerDetail() {
             <p className="whitespace-pre-wrap text-sm text-stone-700">{c.notes || "No notes."}</p>
           )}
         </Card>
-        <ConsentPanel
-          consent={consent}
-          canEdit={canEdit}
-          error={errorFor(SET_CONSENT_INTENT, "channel")}
-        />
+        <Timeline customerId={c.id} first={timeline} />
       </div>
     </>
   );
