@@ -58,6 +58,9 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "customers.upsert":            row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "customers.update":            row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "customers.timeline":          row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "customers.duplicates":        row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "customers.mergePreview":      row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
+  "customers.merge":             row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
   "loyalty.adjustPoints":        row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "loyalty.setVip":              row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
 };

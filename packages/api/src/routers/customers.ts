@@ -6,7 +6,12 @@ import {
   customerTimelineInput,
   customerUpdateInput,
   customerUpsertInput,
+  duplicateSuggestions,
   listCustomers,
+  mergeCustomers,
+  mergeCustomersInput,
+  mergePreview,
+  mergePreviewInput,
   setCustomerNotes,
   tagSchema,
   tagSuggestions,
@@ -72,4 +77,19 @@ export const customersRouter = createTRPCRouter({
   tagSuggestions: staffProcedure("read:customer")
     .input(z.object({ prefix: z.string().trim().toLowerCase().max(40).default("") }))
     .query(({ ctx, input }) => tagSuggestions(ctx.db, input.prefix)),
+
+  /** Possible duplicates of one customer (same phone, same name, look-alike email). */
+  duplicates: staffProcedure("read:customer")
+    .input(z.object({ customerId }))
+    .query(({ ctx, input }) => duplicateSuggestions(ctx.db, input.customerId)),
+
+  /** Two records side by side and the customer a merge would leave. */
+  mergePreview: staffProcedure("merge:customer")
+    .input(mergePreviewInput)
+    .query(({ ctx, input }) => mergePreview(ctx.db, input)),
+
+  /** Merges `mergedId` into `survivorId` in one transaction; the old email becomes an alias. */
+  merge: staffProcedure("merge:customer")
+    .input(mergeCustomersInput)
+    .mutation(({ ctx, input }) => mergeCustomers(ctx.db, ctx.actor, ctx.meta, input)),
 });
