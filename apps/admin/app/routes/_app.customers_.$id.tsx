@@ -17,6 +17,7 @@ import {
   TierBadge,
 } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
+import { MergedToast, PossibleDuplicates } from "~/components/possible-duplicates";
 import { describeActionError } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
 
@@ -32,7 +33,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       api.customers.tagSuggestions({ prefix: "" }),
     ]);
     const canEdit = ROLE_PERMISSIONS[staff.role].has("write:customer");
-    return data({ ...detail, suggestions, canEdit, currency: context.env.CURRENCY }, { headers });
+    // Possible duplicates: only for roles that may merge them.
+    const duplicates = ROLE_PERMISSIONS[staff.role].has("merge:customer")
+      ? await api.customers.duplicates({ customerId: detail.customer.id })
+      : null;
+    return data(
+      { ...detail, suggestions, canEdit, duplicates, currency: context.env.CURRENCY },
+      { headers },
+    );
   } catch (error) {
     const failure = describeActionError(error);
     if (failure.status === 404 || failure.status === 400) {
@@ -99,6 +107,7 @@ export default function CustomerDetail() {
     currency,
     suggestions,
     canEdit,
+    duplicates,
   } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
@@ -122,6 +131,7 @@ export default function CustomerDetail() {
   return (
     <>
       <Toast message={toast} />
+      <MergedToast />
       <Link to="/customers" className="text-brand-700 text-sm hover:underline">
         ← Back to customers
       </Link>
@@ -314,6 +324,7 @@ export default function CustomerDetail() {
             <p className="whitespace-pre-wrap text-sm text-stone-700">{c.notes || "No notes."}</p>
           )}
         </Card>
+        {duplicates ? <PossibleDuplicates customerId={c.id} duplicates={duplicates} /> : null}
       </div>
     </>
   );
