@@ -19,7 +19,7 @@ import {
   TextField,
   TierBadge,
 } from "@xplorium/ui";
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { z } from "zod";
 import { DUPLICATE_REASON_LABELS } from "~/components/possible-duplicates";
 import { describeActionError } from "~/lib/api.server";
@@ -28,6 +28,7 @@ import { requireStaff } from "~/lib/session.server";
 export const meta: MetaFunction = () => [{ title: "Merge customers · Xplorium CRM" }];
 
 type Side = "survivor" | "merged";
+type Customer = RouterOutputs["customers"]["mergePreview"]["survivor"]["customer"];
 
 const side = z.enum(["survivor", "merged"]).optional().catch(undefined);
 /** The page's state lives in the URL: which record, which way round, which values survive. */
@@ -259,6 +260,7 @@ function Row({
   merged,
   result,
   keep,
+  onPick,
 }: {
   name: string;
   field?: "name" | "phone" | "birthDate" | "preferredContactMethod" | "notes";
@@ -266,6 +268,7 @@ function Row({
   merged: ReactNode;
   result: ReactNode;
   keep?: string;
+  onPick?: (which: Side) => void;
 }) {
   const cell = (value: ReactNode, which: Side) =>
     field ? (
@@ -274,7 +277,8 @@ function Row({
           type="radio"
           name={field}
           value={which}
-          defaultChecked={keep === which}
+          checked={keep === which}
+          onChange={() => onPick?.(which)}
           className="mt-1"
           aria-label={`Keep ${which === "survivor" ? "the kept record's" : "the merged record's"} ${name.toLowerCase()}`}
         />
@@ -298,7 +302,21 @@ function Row({
 function CompareStep({ me, otherId, swapped, preview, currency }: ComparePage) {
   const { survivor: s, merged: m, result: r, keep } = preview;
   const money = (n: number) => formatMoney(n, currency);
-  const chosen = "Your choice";
+  // The choices update the "after" column as they are made; the confirm step shows the server's.
+  const [choice, setChoice] = useState(keep);
+  const picker = (field: keyof typeof keep) => ({
+    field,
+    keep: choice[field],
+    onPick: (which: Side) => setChoice((c) => ({ ...c, [field]: which })),
+  });
+  const chosen = <T,>(field: Exclude<keyof typeof keep, "notes">, of: (c: Customer) => T) =>
+    of(choice[field] === "survivor" ? s.customer : m.customer);
+  const notes =
+    choice.notes === "both"
+      ? [s.customer.notes?.trim(), m.customer.notes?.trim()]
+          .filter((n, i, all): n is string => Boolean(n) && all.indexOf(n) === i)
+          .join("\n\n")
+      : (choice.notes === "survivor" ? s.customer : m.customer).notes;
   return (
     <Form method="get" className="space-y-4">
       <input type="hidden" name="with" value={otherId} />
@@ -351,52 +369,51 @@ function CompareStep({ me, otherId, swapped, preview, currency }: ComparePage) {
               />
               <Row
                 name="Name"
-                field="name"
-                keep={keep.name}
+                {...picker("name")}
                 survivor={s.customer.name ?? "—"}
                 merged={m.customer.name ?? "—"}
-                result={chosen}
+                result={chosen("name", (c) => c.name) ?? "—"}
               />
               <Row
                 name="Phone"
-                field="phone"
-                keep={keep.phone}
+                {...picker("phone")}
                 survivor={s.customer.phone ?? "—"}
                 merged={m.customer.phone ?? "—"}
-                result={chosen}
+                result={chosen("phone", (c) => c.phone) ?? "—"}
               />
               <Row
                 name="Birth date"
-                field="birthDate"
-                keep={keep.birthDate}
+                {...picker("birthDate")}
                 survivor={formatDate(s.customer.birthDate)}
                 merged={formatDate(m.customer.birthDate)}
-                result={chosen}
+                result={formatDate(chosen("birthDate", (c) => c.birthDate))}
               />
               <Row
                 name="Preferred contact"
-                field="preferredContactMethod"
-                keep={keep.preferredContactMethod}
+                {...picker("preferredContactMethod")}
                 survivor={label(s.customer.preferredContactMethod)}
                 merged={label(m.customer.preferredContactMethod)}
-                result={chosen}
+                result={label(chosen("preferredContactMethod", (c) => c.preferredContactMethod))}
               />
               <Row
                 name="Notes"
-                field="notes"
-                keep={keep.notes}
+                {...picker("notes")}
                 survivor={<span className="whitespace-pre-wrap">{s.customer.notes || "—"}</span>}
                 merged={<span className="whitespace-pre-wrap">{m.customer.notes || "—"}</span>}
                 result={
-                  <label className="flex cursor-pointer items-center gap-2 font-normal">
-                    <input
-                      type="radio"
-                      name="notes"
-                      value="both"
-                      defaultChecked={keep.notes === "both"}
-                    />
-                    Keep both
-                  </label>
+                  <>
+                    <label className="flex cursor-pointer items-center gap-2 font-normal">
+                      <input
+                        type="radio"
+                        name="notes"
+                        value="both"
+                        checked={choice.notes === "both"}
+                        onChange={() => setChoice((c) => ({ ...c, notes: "both" }))}
+                      />
+                      Keep both
+                    </label>
+                    <span className="mt-1 block whitespace-pre-wrap">{notes || "—"}</span>
+                  </>
                 }
               />
               <Row
