@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   "write:customer",
   "export:customer",
   "erase:customer",
+  // Merging duplicates rewrites two customers' histories: managers and owners only.
+  "merge:customer",
   "read:booking",
   "write:booking",
   "sync:booking",

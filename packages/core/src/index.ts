@@ -68,6 +68,19 @@ export {
   listCustomers,
 } from "./customers/customer-list";
 export {
+  canonicalEmail,
+  DUPLICATE_REASONS,
+  type DuplicateReason,
+  duplicateSuggestions,
+  type MergeCustomersInput,
+  type MergeKeep,
+  mergeCustomers,
+  mergeCustomersInput,
+  mergeKeep,
+  mergePreview,
+  mergePreviewInput,
+} from "./customers/customer-merge";
+export {
   type CustomerUpdateInput,
   type CustomerUpsertInput,
   customerUpdateInput,

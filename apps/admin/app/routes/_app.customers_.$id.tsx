@@ -13,6 +13,7 @@ import { type ActionResult, type FormState, titleCase } from "~/components/custo
 import { ADJUST_INTENT, LoyaltyCard, VIP_INTENT } from "~/components/customer/loyalty-card";
 import { PROFILE_INTENT, ProfileCard } from "~/components/customer/profile-card";
 import { Timeline } from "~/components/customer/timeline";
+import { MergedToast, PossibleDuplicates } from "~/components/possible-duplicates";
 import { describeActionError } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
 
@@ -31,12 +32,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       api.customers.timeline({ customerId, limit: 20 }),
     ]);
     const can = ROLE_PERMISSIONS[staff.role];
+    // Possible duplicates: only for roles that may merge them.
+    const duplicates = can.has("merge:customer")
+      ? await api.customers.duplicates({ customerId: detail.customer.id })
+      : null;
     return data(
       {
         ...detail,
         suggestions,
         consent,
         timeline,
+        duplicates,
         canEdit: can.has("write:customer"),
         canAdjust: can.has("adjust:points"),
         canVip: can.has("write:vip"),
@@ -166,6 +172,7 @@ export default function CustomerDetail() {
     adjustKey,
     consent,
     timeline,
+    duplicates,
   } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const nav = useNavigation();
@@ -193,6 +200,7 @@ export default function CustomerDetail() {
   return (
     <>
       <Toast message={toast} />
+      <MergedToast />
       <Link to="/customers" className="text-brand-700 text-sm hover:underline">
         ← Back to customers
       </Link>
@@ -374,6 +382,7 @@ export default function CustomerDetail() {
             <p className="whitespace-pre-wrap text-sm text-stone-700">{c.notes || "No notes."}</p>
           )}
         </Card>
+        {duplicates ? <PossibleDuplicates customerId={c.id} duplicates={duplicates} /> : null}
         <Timeline customerId={c.id} first={timeline} />
       </div>
     </>

@@ -9,7 +9,12 @@ import {
   customerTimelineInput,
   customerUpdateInput,
   customerUpsertInput,
+  duplicateSuggestions,
   listCustomers,
+  mergeCustomers,
+  mergeCustomersInput,
+  mergePreview,
+  mergePreviewInput,
   setConsentByStaff,
   setCustomerNotes,
   startCustomerSync,
@@ -107,4 +112,18 @@ export const customersRouter = createTRPCRouter({
   syncStatus: staffProcedure("read:customer")
     .input(z.object({ id: z.uuid({ message: "Unknown sync run." }).optional() }).default({}))
     .query(({ ctx, input }) => customerSyncStatus(ctx.db, input)),
+  /** Possible duplicates of one customer (same phone, same name, look-alike email). */
+  duplicates: staffProcedure("read:customer")
+    .input(z.object({ customerId }))
+    .query(({ ctx, input }) => duplicateSuggestions(ctx.db, input.customerId)),
+
+  /** Two records side by side and the customer a merge would leave. */
+  mergePreview: staffProcedure("merge:customer")
+    .input(mergePreviewInput)
+    .query(({ ctx, input }) => mergePreview(ctx.db, input)),
+
+  /** Merges `mergedId` into `survivorId` in one transaction; the old email becomes an alias. */
+  merge: staffProcedure("merge:customer")
+    .input(mergeCustomersInput)
+    .mutation(({ ctx, input }) => mergeCustomers(ctx.db, ctx.actor, ctx.meta, input)),
 });

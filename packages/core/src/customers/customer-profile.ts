@@ -164,7 +164,11 @@ export async function upsertCustomerTx(
   opts: { fillOnly?: boolean } = {},
 ): Promise<{ customer: CustomerRow; created: boolean; changes: ReturnType<typeof diff> }> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const existing = await findCustomerByEmailForUpdate(tx, input.email);
+    // Twice when the first finds nothing: if that lookup waited on a customer being merged away,
+    // its snapshot predates the merge, and only a fresh statement sees the new alias.
+    const existing =
+      (await findCustomerByEmailForUpdate(tx, input.email)) ??
+      (await findCustomerByEmailForUpdate(tx, input.email));
     if (existing) {
       const patch: Partial<Pick<CustomerRow, ProfileKey>> = {};
       for (const key of PROFILE_KEYS) {
