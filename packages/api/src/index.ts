@@ -1,5 +1,5 @@
 /** Shared with the admin so `?sort=` in the URL is checked against the same list. */
-export { CUSTOMER_SORTS } from "@xplorium/core";
+export { CONSENT_WORDING, CUSTOMER_SORTS } from "@xplorium/core";
 export { type ActionFailure, describeActionError } from "./action-errors";
 export {
   type AppName,

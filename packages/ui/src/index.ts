@@ -4,5 +4,5 @@ export { Alert, Card, EmptyState, PageHeader } from "./card";
 export { cn } from "./cn";
 export { DataTable, type DataTableProps, type DataTableSort } from "./data-table";
 export { SelectField, TextField } from "./field";
-export { formatDate, formatMoney, formatNumber } from "./format";
+export { formatDate, formatMoney, formatNumber, setDisplayTimeZone } from "./format";
 export { ProgressBar, type Tier, TierBadge } from "./tier-badge";

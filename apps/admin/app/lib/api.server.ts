@@ -10,5 +10,5 @@ export const handleTrpc = (request: Request, context: AppLoadContext) =>
   handleTrpcRequest(contextInput(request, context));
 
 /** The customer list's sort keys, for validating `?sort=` in the URL. */
-export { CUSTOMER_SORTS } from "@xplorium/api";
+export { CONSENT_WORDING, CUSTOMER_SORTS } from "@xplorium/api";
 export { describeActionError };
