@@ -10,6 +10,7 @@ export { AUTH_LIMITS, enforceRateLimits } from "./auth/rate-limits";
 export { signInStaff } from "./auth/staff-sign-in";
 export { customerById } from "./customers/customer-detail";
 export { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "./customers/customer-edits";
+export { exportCustomersCsv } from "./customers/customer-export";
 export {
   CUSTOMER_SORTS,
   type CustomerListInput,
@@ -17,6 +18,7 @@ export {
   customerListInput,
   listCustomers,
 } from "./customers/customer-list";
+export { type CustomerFilterInput, customerFilterInput } from "./customers/customer-query";
 export { customerSummary } from "./customers/customer-summary";
 export { emailSchema, normalizeEmail, normalizePhone } from "./customers/identity";
 export { generateReferralCode, randomCode, UNAMBIGUOUS_ALPHABET } from "./customers/referral-code";
