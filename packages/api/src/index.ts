@@ -1,5 +1,5 @@
 /** Shared with the admin so `?sort=` in the URL is checked against the same list. */
-export { CONSENT_WORDING, CUSTOMER_SORTS } from "@xplorium/core";
+export { CONSENT_WORDING, CUSTOMER_SORTS, type CustomerFilterInput } from "@xplorium/core";
 export { type ActionFailure, describeActionError } from "./action-errors";
 export {
   type AppName,
@@ -9,6 +9,7 @@ export {
   type Principal,
   type RequestScope,
 } from "./context";
+export { handleCustomerExport } from "./customer-export";
 export { handleTrpcRequest, TRPC_ENDPOINT } from "./http";
 export {
   type AppRouter,

@@ -60,6 +60,7 @@ export {
 } from "./customers/booking-stats";
 export { customerById } from "./customers/customer-detail";
 export { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "./customers/customer-edits";
+export { exportCustomersCsv } from "./customers/customer-export";
 export {
   CUSTOMER_SORTS,
   type CustomerListInput,
@@ -92,6 +93,7 @@ export {
   upsertCustomer,
   upsertCustomerTx,
 } from "./customers/customer-profile";
+export { type CustomerFilterInput, customerFilterInput } from "./customers/customer-query";
 export { customerSummary } from "./customers/customer-summary";
 export {
   CUSTOMER_SYNC_KIND,

@@ -1,5 +1,12 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { contextInput, describeActionError, handleTrpcRequest, serverCaller } from "@xplorium/api";
+import {
+  type CustomerFilterInput,
+  contextInput,
+  describeActionError,
+  handleCustomerExport,
+  handleTrpcRequest,
+  serverCaller,
+} from "@xplorium/api";
 
 /** The tRPC router called in-process with this request's staff session. */
 export const adminApi = (request: Request, context: AppLoadContext) =>
@@ -8,6 +15,13 @@ export const adminApi = (request: Request, context: AppLoadContext) =>
 /** The shared router over HTTP (the /api/trpc resource route). */
 export const handleTrpc = (request: Request, context: AppLoadContext) =>
   handleTrpcRequest(contextInput(request, context));
+
+/** The filtered customer list as a streamed CSV download (authorised like a procedure). */
+export const exportCustomers = (
+  request: Request,
+  context: AppLoadContext,
+  filters: CustomerFilterInput,
+) => handleCustomerExport(contextInput(request, context), filters);
 
 /** The customer list's sort keys, for validating `?sort=` in the URL. */
 export { CONSENT_WORDING, CUSTOMER_SORTS } from "@xplorium/api";

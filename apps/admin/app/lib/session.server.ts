@@ -10,17 +10,20 @@ export async function requireStaff(
   permission?: Permission,
 ) {
   const { api, headers, principal } = await adminApi(request, context);
-  if (principal.type !== "staff") {
-    const url = new URL(request.url);
-    const next = url.pathname + url.search;
-    throw redirect(`/sign-in${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`, {
-      headers,
-    });
-  }
+  if (principal.type !== "staff") throw signInRedirect(request, headers);
   if (permission && !ROLE_PERMISSIONS[principal.staff.role].has(permission)) {
     throw new Response("Your role does not allow this page.", { status: 403 });
   }
   return { api, headers, staff: principal.staff };
+}
+
+/** To sign-in, coming back to this URL afterwards. */
+export function signInRedirect(request: Request, headers?: Headers) {
+  const url = new URL(request.url);
+  const next = url.pathname + url.search;
+  return redirect(`/sign-in${next !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`, {
+    ...(headers ? { headers } : {}),
+  });
 }
 
 /** Only same-site relative paths, so `?next=` cannot send anyone elsewhere. */

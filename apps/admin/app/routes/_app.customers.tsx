@@ -8,7 +8,7 @@ import {
   useSubmit,
 } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
-import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
+import { roleHasPermission } from "@xplorium/auth/permissions";
 import {
   type ColumnDef,
   DataTable,
@@ -23,9 +23,8 @@ import {
   TierBadge,
 } from "@xplorium/ui";
 import { useEffect, useRef } from "react";
-import { z } from "zod";
 import { SyncFromBookings } from "~/components/sync-from-bookings";
-import { CUSTOMER_SORTS } from "~/lib/api.server";
+import { customerQueryFromUrl } from "~/lib/customer-filters.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Customers · Xplorium CRM" }];
@@ -38,53 +37,24 @@ const OPT_IN_OPTIONS = [
   { value: "yes", label: "Opted in" },
   { value: "no", label: "Not opted in" },
 ];
-const yesNo = z.enum(["yes", "no"]).optional().catch(undefined);
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
-
-/** Filters and sort live in the URL, so a view can be bookmarked and shared. Bad values are dropped. */
-const urlQuery = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-  tier: z.enum(TIERS).optional().catch(undefined),
-  email: yesNo,
-  sms: yesNo,
-  tags: z.string().max(200).optional().catch(undefined),
-  min: z.coerce.number().int().min(0).max(100_000).optional().catch(undefined),
-  from: day,
-  to: day,
-  sort: z.enum(CUSTOMER_SORTS).optional().catch(undefined),
-  dir: z.enum(["asc", "desc"]).optional().catch(undefined),
-  cursor: z.string().max(500).optional().catch(undefined),
-});
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, headers, staff } = await requireStaff(request, context, "read:customer");
-  const canSync = ROLE_PERMISSIONS[staff.role].has("sync:booking");
   const url = new URL(request.url);
-  const p = urlQuery.parse(Object.fromEntries(url.searchParams));
-  const tags = p.tags
-    ?.split(",")
-    .map((t) => t.trim())
-    .filter(Boolean);
-  const input = {
-    ...(p.q ? { q: p.q } : {}),
-    ...(p.tier ? { tiers: [p.tier] } : {}),
-    ...(p.email ? { emailOptIn: p.email === "yes" } : {}),
-    ...(p.sms ? { smsOptIn: p.sms === "yes" } : {}),
-    ...(tags?.length ? { tags } : {}),
-    ...(p.min !== undefined ? { minBookings: p.min } : {}),
-    ...(p.from ? { lastBookingFrom: new Date(`${p.from}T00:00:00Z`) } : {}),
-    ...(p.to ? { lastBookingTo: new Date(`${p.to}T23:59:59.999Z`) } : {}),
-    ...(p.sort && (p.sort !== "relevance" || p.q) ? { sort: p.sort } : {}),
-    ...(p.dir ? { dir: p.dir } : {}),
-    limit: 50,
-  };
+  const { query: p, filters } = customerQueryFromUrl(url);
+  const input = { ...filters, limit: 50 };
   try {
     const page = await api.customers.list({ ...input, ...(p.cursor ? { cursor: p.cursor } : {}) });
-    return data({ page, filters: p, currency: context.env.CURRENCY, canSync }, { headers });
+    return data(
+      {
+        page,
+        filters: p,
+        currency: context.env.CURRENCY,
+        canExport: roleHasPermission(staff.role, "export:customer"),
+        canSync: roleHasPermission(staff.role, "sync:booking"),
+      },
+      { headers },
+    );
   } catch (error) {
     // A stale or foreign page link: show the first page of the same view.
     if (p.cursor) {
@@ -138,7 +108,7 @@ function columns(currency: string): ColumnDef<Row>[] {
 }
 
 export default function Customers() {
-  const { page, filters, currency, canSync } = useLoaderData<typeof loader>();
+  const { page, filters, currency, canExport, canSync } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -156,12 +126,27 @@ export default function Customers() {
     return qs ? `?${qs}` : "?";
   };
   const filtered = [...params.keys()].some((k) => !["sort", "dir", "cursor"].includes(k));
+  // The export is the whole filtered list in the same order: the same URL, without the page.
+  const exportParams = new URLSearchParams(params);
+  exportParams.delete("cursor");
+  const exportHref = `/customers/export${exportParams.size ? `?${exportParams}` : ""}`;
 
   return (
     <>
       <PageHeader
         title="Customers"
         description={`${formatNumber(page.total)} ${filtered ? "matching" : ""} customers`}
+        actions={
+          canExport ? (
+            <a
+              href={exportHref}
+              download
+              className="inline-flex items-center justify-center gap-2 rounded-lg bg-white px-4 py-2 font-semibold text-sm text-stone-800 ring-1 ring-stone-300 transition hover:bg-stone-100"
+            >
+              Export CSV
+            </a>
+          ) : null
+        }
       />
       {canSync ? <SyncFromBookings /> : null}
       <Form

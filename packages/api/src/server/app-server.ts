@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { createDb, type Database, resolveDatabase } from "@xplorium/db";
 import { type Env, env as loadEnv } from "@xplorium/db/env";
 import express from "express";
 import type { AppName } from "../context";
+import { createRequestHandler } from "./remix-handler";
 import { sameOriginGuard } from "./same-origin-guard";
 import { createNonce, securityHeaders } from "./security-headers";
 

@@ -1,77 +1,18 @@
 import { type Database, schema } from "@xplorium/db";
-import { and, arrayContains, eq, gte, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { and, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "../errors";
+import { customerFilterInput, customerQuery } from "./customer-query";
 
 const c = schema.customers;
 
-export const CUSTOMER_SORTS = [
-  "relevance",
-  "email",
-  "name",
-  "phone",
-  "tier",
-  "points",
-  "bookings",
-  "spent",
-  "lastBooking",
-  "createdAt",
-] as const;
-export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
+export { CUSTOMER_SORTS, type CustomerSort } from "./customer-query";
 
-const TIERS = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"] as const;
-
-export const customerListInput = z.object({
-  q: z.string().trim().max(100).optional(),
-  tiers: z.array(z.enum(TIERS)).max(5).optional(),
-  emailOptIn: z.boolean().optional(),
-  smsOptIn: z.boolean().optional(),
-  /** Customers carrying every one of these tags. */
-  tags: z.array(z.string().trim().min(1).max(40)).max(10).optional(),
-  minBookings: z.number().int().min(0).max(100_000).optional(),
-  lastBookingFrom: z.date().optional(),
-  lastBookingTo: z.date().optional(),
-  sort: z.enum(CUSTOMER_SORTS).optional(),
-  dir: z.enum(["asc", "desc"]).optional(),
+export const customerListInput = customerFilterInput.extend({
   cursor: z.string().max(500).optional(),
   limit: z.number().int().min(1).max(100).default(25),
 });
 export type CustomerListInput = z.input<typeof customerListInput>;
-
-/** The sort key of each column, null-free so that (key, id) orders every row exactly once. */
-function sortKey(sort: CustomerSort, q: string | undefined): { expr: SQL; type: string } {
-  switch (sort) {
-    case "relevance":
-      return {
-        expr: sql`greatest(similarity(coalesce(${c.name}, ''), ${q ?? ""}), similarity(coalesce(${c.email}, ''), ${q ?? ""}), word_similarity(${q ?? ""}, coalesce(${c.name}, '')))`,
-        type: "float8",
-      };
-    case "email":
-      return { expr: sql`coalesce(${c.email}, '')`, type: "text" };
-    case "name":
-      return { expr: sql`coalesce(lower(${c.name}), '')`, type: "text" };
-    case "phone":
-      return { expr: sql`coalesce(${c.phone}, '')`, type: "text" };
-    case "tier":
-      return {
-        expr: sql`array_position(array['BRONZE','SILVER','GOLD','PLATINUM','VIP']::loyalty_tier[], ${c.loyaltyTier})`,
-        type: "int4",
-      };
-    case "points":
-      return { expr: sql`${c.loyaltyPoints}`, type: "int4" };
-    case "bookings":
-      return { expr: sql`${c.totalBookings}`, type: "int4" };
-    case "spent":
-      return { expr: sql`${c.totalSpent}`, type: "int8" };
-    case "lastBooking":
-      return {
-        expr: sql`coalesce(${c.lastBookingAt}, '-infinity'::timestamptz)`,
-        type: "timestamptz",
-      };
-    case "createdAt":
-      return { expr: sql`${c.createdAt}`, type: "timestamptz" };
-  }
-}
 
 interface Cursor {
   /** The sort key of the last row, as PostgreSQL printed it. */
@@ -94,46 +35,13 @@ function decodeCursor(raw: string, sortId: string): Cursor {
   });
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
-
-function filters(input: z.output<typeof customerListInput>): SQL | undefined {
-  const q = input.q || undefined;
-  // Phones are stored as E.164: drop the national trunk/international zeros people type.
-  const digits = q?.replace(/\D/g, "").replace(/^0+/, "") ?? "";
-  return and(
-    isNull(c.erasedAt),
-    q
-      ? sql`(${c.email} ilike ${`%${escapeLike(q.toLowerCase())}%`}
-          or ${c.name} ilike ${`%${escapeLike(q)}%`}
-          ${digits.length >= 3 ? sql`or ${c.phone} like ${`%${digits}%`}` : sql``}
-          or ${c.name} % ${q}
-          or ${c.email} % ${q.toLowerCase()})`
-      : undefined,
-    input.tiers?.length ? inArray(c.loyaltyTier, input.tiers) : undefined,
-    input.emailOptIn !== undefined ? eq(c.marketingOptIn, input.emailOptIn) : undefined,
-    input.smsOptIn !== undefined ? eq(c.smsOptIn, input.smsOptIn) : undefined,
-    input.tags?.length ? arrayContains(c.tags, input.tags) : undefined,
-    input.minBookings !== undefined ? gte(c.totalBookings, input.minBookings) : undefined,
-    input.lastBookingFrom ? gte(c.lastBookingAt, input.lastBookingFrom) : undefined,
-    input.lastBookingTo ? lte(c.lastBookingAt, input.lastBookingTo) : undefined,
-  );
-}
-
 /**
  * The admin customer list (seed getCustomers): typo-tolerant trigram search, filters, any
  * column's sort, keyset pagination on (sort key, id) and the total count of the filtered list.
  */
 export async function listCustomers(db: Database, rawInput: CustomerListInput) {
   const input = customerListInput.parse(rawInput);
-  const q = input.q || undefined;
-  const sort: CustomerSort = input.sort ?? (q ? "relevance" : "lastBooking");
-  if (sort === "relevance" && !q) {
-    throw new AppError("BAD_REQUEST", "Sorting by relevance needs a search term.");
-  }
-  const dir = input.dir ?? (["email", "name", "phone"].includes(sort) ? "asc" : "desc");
-  const key = sortKey(sort, q);
-  const sortId = `${sort}:${dir}:${q ?? ""}`;
-  const where = filters(input);
+  const { where, order, key, sort, dir, sortId } = customerQuery(input);
 
   let after: SQL | undefined;
   if (input.cursor) {
@@ -144,9 +52,6 @@ export async function listCustomers(db: Database, rawInput: CustomerListInput) {
         ? sql`(${key.expr}, ${c.id}) > (${value}, ${cur.id}::uuid)`
         : sql`(${key.expr}, ${c.id}) < (${value}, ${cur.id}::uuid)`;
   }
-  const order =
-    dir === "asc" ? sql`${key.expr} asc, ${c.id} asc` : sql`${key.expr} desc, ${c.id} desc`;
-
   const [rows, [count]] = await Promise.all([
     db
       .select({

@@ -1,0 +1,87 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import {
+  type AppLoadContext,
+  createReadableStreamFromReadable,
+  createRequestHandler as createRemixHandler,
+  type ServerBuild,
+} from "@remix-run/node";
+import type express from "express";
+
+/**
+ * Remix behind Express, as `@remix-run/express` does it, except that response bodies are piped
+ * with back-pressure: its adapter writes each chunk without waiting for the socket, so a large
+ * streamed download (the customer CSV export) to a slow client would pile up in memory. Here a
+ * slow reader slows the source down, and a client that goes away cancels it.
+ */
+export function createRequestHandler(opts: {
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  mode: string;
+  getLoadContext: (req: express.Request, res: express.Response) => AppLoadContext;
+}): express.RequestHandler {
+  const handleRequest = createRemixHandler(opts.build, opts.mode);
+  return async (req, res, next) => {
+    try {
+      const request = remixRequest(req, res);
+      const response = await handleRequest(request, opts.getLoadContext(req, res));
+      await sendResponse(res, response);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function remixRequest(req: express.Request, res: express.Response): Request {
+  // req.hostname honours "trust proxy" but drops the port: take it from the host header.
+  const portOf = (host: string | undefined) => Number.parseInt(host?.split(":")[1] ?? "", 10);
+  const port = [portOf(req.get("X-Forwarded-Host")), portOf(req.get("host"))].find((p) =>
+    Number.isSafeInteger(p),
+  );
+  const url = new URL(
+    `${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`,
+  );
+
+  const headers = new Headers();
+  for (const [key, values] of Object.entries(req.headers)) {
+    if (Array.isArray(values)) for (const value of values) headers.append(key, value);
+    else if (values) headers.set(key, values);
+  }
+
+  // Abort loaders and actions once the response can no longer be written (close before finish).
+  let controller: AbortController | null = new AbortController();
+  res.on("finish", () => {
+    controller = null;
+  });
+  res.on("close", () => controller?.abort());
+
+  const init: RequestInit & { duplex?: "half" } = {
+    method: req.method,
+    headers,
+    signal: controller.signal,
+  };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    init.body = createReadableStreamFromReadable(req);
+    init.duplex = "half";
+  }
+  return new Request(url.href, init);
+}
+
+/** Writes a fetch Response to Express, piping its body with back-pressure. */
+export async function sendResponse(res: express.Response, response: Response): Promise<void> {
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [key, value] of response.headers.entries()) res.append(key, value);
+  if (response.headers.get("Content-Type")?.match(/text\/event-stream/i)) res.flushHeaders();
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res);
+  } catch (error) {
+    // The client went away: the body has been cancelled, and nobody is left to tell.
+    if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
+    throw error;
+  }
+}
