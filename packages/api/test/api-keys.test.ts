@@ -301,3 +301,72 @@ describe("API keys over HTTP", () => {
     expect(all[0]!.t).not.toContain(key.slice(12));
   });
 });
+
+describe("the booking site pushing bookings with an API key", () => {
+  const booking = (externalId: string, extra: Record<string, unknown> = {}) => ({
+    email: "  Site.Family@Example.com ",
+    name: "Site Family",
+    type: "PARTY",
+    scheduledAt: "2026-12-05T14:00:00+01:00",
+    guests: 12,
+    amount: 18000,
+    externalId,
+    ...extra,
+  });
+
+  it("creates the booking and its customer once per externalId, however often it is retried", async () => {
+    const { key } = await createKey("Booking site pushes");
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        call("bookings.create", { bearer: key, input: booking("site-1001") }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const ids = new Set(results.map((r) => data<{ booking: { id: string } }>(r.json).booking.id));
+    expect(ids.size).toBe(1);
+    const rows = await t.sql`select b.source, b.created_by_staff_id, c.email, c.total_bookings
+      from bookings b join customers c on c.id = b.customer_id where b.external_ref = 'site-1001'`;
+    expect(rows).toEqual([
+      {
+        source: "API",
+        created_by_staff_id: null,
+        email: "site.family@example.com",
+        total_bookings: 1,
+      },
+    ]);
+    const audit = await t.sql`select actor_type from audit_log where action = 'booking.created'
+      and details->'after'->>'externalRef' = 'site-1001'`;
+    expect(audit).toEqual([{ actor_type: "API_KEY" }]);
+  });
+
+  it("records the booking form's consent as pending with source BOOKING_FORM", async () => {
+    const { key } = await createKey("Booking site consent");
+    const r = await call("bookings.create", {
+      bearer: key,
+      input: booking("site-1002", { email: "consent.site@example.com", marketingConsent: true }),
+    });
+    expect(r.status).toBe(200);
+    const [event] = await t.sql`select e.source, e.state from consent_events e
+      join customers c on c.id = e.customer_id where c.email = 'consent.site@example.com'`;
+    expect(event).toEqual({ source: "BOOKING_FORM", state: "PENDING" });
+  });
+
+  it("answers bad input with field messages and no booking", async () => {
+    const { key } = await createKey("Booking site bad input");
+    const r = await call("bookings.create", {
+      bearer: key,
+      input: booking("site-1003", { email: "not-an-email", guests: 0 }),
+    });
+    expect(r.status).toBe(400);
+    expect(Object.keys(error(r.json).data.fieldErrors).sort()).toEqual(["email", "guests"]);
+    const rows = await t.sql`select 1 from bookings where external_ref = 'site-1003'`;
+    expect(rows).toHaveLength(0);
+  });
+
+  it("refuses a revoked key", async () => {
+    const { key, apiKey } = await createKey("Booking site revoked");
+    await call("apiKeys.revoke", { cookie: ownerCookie, input: { id: apiKey.id } });
+    const r = await call("bookings.create", { bearer: key, input: booking("site-1004") });
+    expect(r.status).toBe(401);
+  });
+});

@@ -75,19 +75,19 @@ export function PossibleDuplicates({
 }
 
 /** The confirmation after the merge page redirected here with `?merged=1`. */
+const NOTICES = {
+  merged: "Customers merged. The other email now finds this customer.",
+  created: "Customer created.",
+  existing: "That email already belonged to this customer; their details were updated.",
+} as const;
+
+/** The toast after arriving from a merge or the new-customer form (?merged=1, ?created=1, …). */
 export function MergedToast() {
   const [params] = useSearchParams();
-  const merged = params.get("merged") === "1";
+  const notice = (["merged", "created", "existing"] as const).find((k) => params.get(k) === "1");
   const message = useMemo<ToastMessage | null>(
-    () =>
-      merged
-        ? {
-            id: "merged",
-            tone: "success",
-            text: "Customers merged. The other email now finds this customer.",
-          }
-        : null,
-    [merged],
+    () => (notice ? { id: notice, tone: "success", text: NOTICES[notice] } : null),
+    [notice],
   );
   return <Toast message={message} />;
 }

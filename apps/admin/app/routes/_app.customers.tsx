@@ -52,6 +52,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         currency: context.env.CURRENCY,
         canExport: roleHasPermission(staff.role, "export:customer"),
         canSync: roleHasPermission(staff.role, "sync:booking"),
+        canCreate: roleHasPermission(staff.role, "write:customer"),
       },
       { headers },
     );
@@ -108,7 +109,7 @@ function columns(currency: string): ColumnDef<Row>[] {
 }
 
 export default function Customers() {
-  const { page, filters, currency, canExport, canSync } = useLoaderData<typeof loader>();
+  const { page, filters, currency, canExport, canSync, canCreate } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const submit = useSubmit();
   const navigation = useNavigation();
@@ -137,15 +138,25 @@ export default function Customers() {
         title="Customers"
         description={`${formatNumber(page.total)} ${filtered ? "matching" : ""} customers`}
         actions={
-          canExport ? (
-            <a
-              href={exportHref}
-              download
-              className="inline-flex items-center justify-center gap-2 rounded-lg bg-white px-4 py-2 font-semibold text-sm text-stone-800 ring-1 ring-stone-300 transition hover:bg-stone-100"
-            >
-              Export CSV
-            </a>
-          ) : null
+          <>
+            {canExport ? (
+              <a
+                href={exportHref}
+                download
+                className="inline-flex items-center justify-center gap-2 rounded-lg bg-white px-4 py-2 font-semibold text-sm text-stone-800 ring-1 ring-stone-300 transition hover:bg-stone-100"
+              >
+                Export CSV
+              </a>
+            ) : null}
+            {canCreate ? (
+              <Link
+                to="/customers/new"
+                className="inline-flex items-center justify-center rounded-lg bg-brand-700 px-4 py-2 font-semibold text-sm text-white hover:bg-brand-800"
+              >
+                New customer
+              </Link>
+            ) : null}
+          </>
         }
       />
       {canSync ? <SyncFromBookings /> : null}

@@ -1,5 +1,6 @@
 import { trpc } from "@xplorium/api/client";
 import { Button, Card, EmptyState, formatDate, formatMoney, formatNumber } from "@xplorium/ui";
+import { useEffect, useState } from "react";
 import { titleCase } from "./form-state";
 
 interface TimelineEvent {
@@ -77,17 +78,35 @@ function describe(e: TimelineEvent): { title: string; detail?: string } {
   }
 }
 
-/** The contact timeline: first page from the loader, older pages on demand. */
+/**
+ * The contact timeline: the newest page comes from the loader (so it is fresh after every action
+ * on the page), older pages are fetched on demand and dropped when the newest page changes.
+ */
 export function Timeline({ customerId, first }: { customerId: string; first: TimelinePage }) {
-  const query = trpc.customers.timeline.useInfiniteQuery(
-    { customerId, limit: 20 },
-    {
-      getNextPageParam: (last) => last.nextCursor,
-      initialData: { pages: [first], pageParams: [null] },
-      staleTime: 0,
-    },
-  );
-  const events = query.data?.pages.flatMap((p) => p.events) ?? first.events;
+  const utils = trpc.useUtils();
+  const [older, setOlder] = useState<TimelinePage[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [failed, setFailed] = useState(false);
+  // Reset whenever the loader's page changes (after any action on this page).
+  useEffect(() => {
+    setOlder([]);
+    setFailed(false);
+  }, [first]);
+  const events = [first, ...older].flatMap((p) => p.events);
+  const cursor = (older.at(-1) ?? first).nextCursor;
+  const loadOlder = async () => {
+    if (!cursor) return;
+    setLoading(true);
+    setFailed(false);
+    try {
+      const page = await utils.customers.timeline.fetch({ customerId, limit: 20, cursor });
+      setOlder((pages) => [...pages, page]);
+    } catch {
+      setFailed(true);
+    } finally {
+      setLoading(false);
+    }
+  };
   return (
     <Card title="Contact timeline" className="lg:col-span-3">
       {events.length === 0 ? (
@@ -119,13 +138,18 @@ export function Timeline({ customerId, first }: { customerId: string; first: Tim
           })}
         </ol>
       )}
-      {query.hasNextPage ? (
+      {failed ? (
+        <p role="alert" className="mt-3 text-red-600 text-sm">
+          Could not load older events. Please try again.
+        </p>
+      ) : null}
+      {cursor ? (
         <Button
           type="button"
           variant="secondary"
           className="mt-4"
-          busy={query.isFetchingNextPage}
-          onClick={() => query.fetchNextPage()}
+          busy={loading}
+          onClick={() => void loadOlder()}
         >
           Show older
         </Button>
