@@ -259,7 +259,7 @@ export default function CustomerDetail() {
             ))}
           </ul>
           {canEdit ? (
-            <Form method="post" className="mt-3 flex items-start gap-2">
+            <Form key={c.tags.join(",")} method="post" className="mt-3 flex items-start gap-2">
               <input type="hidden" name="intent" value="addTag" />
               <div className="flex-1">
                 <label htmlFor="new-tag" className="sr-only">
