@@ -74,6 +74,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions) {
     password: PASSWORD,
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
+    // UTF-8 with PostgreSQL's own builtin C.UTF-8 locale: lower()/upper() fold every Unicode
+    // letter ("Ćirić" = "ćirić") the same on every machine, whatever the OS locale (CI runs with
+    // none), and sorting stays fast byte order.
+    initdbFlags: ["--encoding=UTF8", "--locale-provider=builtin", "--builtin-locale=C.UTF-8"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", ...(opts.flags ?? [])],
     onLog: (m) => log(String(m)),
     onError: (m) => log(`[error] ${String(m)}`),
