@@ -370,3 +370,27 @@ describe("the booking site pushing bookings with an API key", () => {
     expect(r.status).toBe(401);
   });
 });
+
+describe("the audit log names the key that acted", () => {
+  it("shows an API key's name as the actor of its bookings", async () => {
+    const { key } = await createKey("Booking site audit");
+    await call("bookings.create", {
+      bearer: key,
+      input: {
+        email: "audit.name@example.com",
+        type: "CAFE",
+        scheduledAt: "2026-12-01T10:00:00Z",
+        guests: 1,
+        amount: 500,
+        externalId: "site-audit-1",
+      },
+    });
+    const r = await call("audit.list", {
+      method: "GET",
+      cookie: ownerCookie,
+      input: { action: "booking.created", actorType: "API_KEY" },
+    });
+    const items = data<{ items: { actorName: string | null }[] }>(r.json).items;
+    expect(items.map((i) => i.actorName)).toContain("Booking site audit");
+  });
+});

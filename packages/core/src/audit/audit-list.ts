@@ -2,7 +2,7 @@ import { type Database, schema } from "@xplorium/db";
 import { and, desc, eq, gte, ilike, lt, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 
-const { auditLog, staffUsers } = schema;
+const { apiKeys, auditLog, staffUsers } = schema;
 
 export const auditListInput = z.object({
   /** Matches the start of the action, e.g. "staff." or "auth.staff.sign_in". */
@@ -31,7 +31,8 @@ export async function listAudit(db: Database, raw: AuditListInput) {
       createdAt: auditLog.createdAt,
       actorType: auditLog.actorType,
       actorId: auditLog.actorId,
-      actorName: staffUsers.name,
+      // The staff member, or the API key ("Booking site") that acted.
+      actorName: sql<string | null>`coalesce(${staffUsers.name}, ${apiKeys.name})`,
       action: auditLog.action,
       entityType: auditLog.entityType,
       entityId: auditLog.entityId,
@@ -43,6 +44,10 @@ export async function listAudit(db: Database, raw: AuditListInput) {
     .leftJoin(
       staffUsers,
       and(eq(auditLog.actorType, "STAFF"), eq(auditLog.actorId, sql`${staffUsers.id}::text`)),
+    )
+    .leftJoin(
+      apiKeys,
+      and(eq(auditLog.actorType, "API_KEY"), eq(auditLog.actorId, sql`${apiKeys.id}::text`)),
     )
     .where(
       and(
