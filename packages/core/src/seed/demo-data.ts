@@ -185,9 +185,8 @@ export async function seedDemoData(
         at: b.completedAt,
         delta: birthday ? base * LOYALTY_POINTS.BIRTHDAY_BONUS_MULTIPLIER : base,
         reason: "BOOKING_COMPLETED",
-        note: birthday
-          ? `${b.type.toLowerCase()} booking, birthday month ×2`
-          : `${b.type.toLowerCase()} booking`,
+        // The same wording and key as the booking flow (bookings/booking-status.ts).
+        note: `${b.type.charAt(0)}${b.type.slice(1).toLowerCase()} booking${birthday ? " (birthday month ×2)" : ""}`,
         bookingId: b.id,
         lifetime: true,
       });
@@ -231,7 +230,7 @@ export async function seedDemoData(
       }
     };
     for (const [n, e] of events.entries()) {
-      addLedger(e, e.bookingId ? `booking-completed:${e.bookingId}` : `seed:${id}:${n}`);
+      addLedger(e, e.bookingId ? `booking:${e.bookingId}:award` : `seed:${id}:${n}`);
     }
 
     // Some customers spent points on a reward.
