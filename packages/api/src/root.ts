@@ -8,6 +8,7 @@ import { customersRouter } from "./routers/customers";
 import { loyaltyRouter } from "./routers/loyalty";
 import { outboxRouter } from "./routers/outbox";
 import { portalRouter } from "./routers/portal";
+import { referralsRouter } from "./routers/referrals";
 import { staffRouter } from "./routers/staff";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   outbox: outboxRouter,
   apiKeys: apiKeysRouter,
   consent: consentRouter,
+  referrals: referralsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -77,6 +77,11 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "consent.confirm":             row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
   "customers.syncFromBookings":  row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
   "customers.syncStatus":        row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "referrals.mine":              row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),
+  "referrals.applyCode":         row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),
+  "referrals.applyCodeFor":      row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "loyalty.rules":               row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "loyalty.tierHistory":         row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

@@ -138,8 +138,40 @@ export {
   setTierVip,
   type TierChange,
 } from "./loyalty/ledger";
+export {
+  checkLedger,
+  LEDGER_CHECK_KIND,
+  LEDGER_CHECK_TASK,
+  type LedgerCheckResult,
+  lastLedgerCheck,
+} from "./loyalty/ledger-check";
+export {
+  POINTS_EXPIRY_KIND,
+  POINTS_EXPIRY_TASK,
+  type PointsExpiryConfig,
+  type PointsExpiryResult,
+  type PointsExpirySettings,
+  pointsExpirySettings,
+  runPointsExpiry,
+} from "./loyalty/points-expiry";
 export { awardReferral, type ReferralOutcome } from "./loyalty/referral-awards";
+export {
+  type ReferralConflict,
+  type ReferralParty,
+  referralConflict,
+} from "./loyalty/referral-rules";
+export {
+  applyReferralCode,
+  friendDisplayName,
+  type ReferralConfig,
+  referralApplyForInput,
+  referralApplyInput,
+  referralCodeSchema,
+  referralShareUrl,
+  referralSummary,
+} from "./loyalty/referrals";
 export * from "./loyalty/rules";
+export { loyaltyRulesSummary } from "./loyalty/rules-summary";
 export {
   type AdjustPointsInput,
   adjustPoints,
@@ -147,6 +179,7 @@ export {
   setVip,
   setVipInput,
 } from "./loyalty/staff-adjustments";
+export { tierHistory, tierHistoryInput, tierScale } from "./loyalty/tier-history";
 export { emailSuppressionHash, sqlEmailSuppressionHash } from "./privacy/suppression-hash";
 export * from "./seed";
 export {

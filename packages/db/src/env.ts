@@ -52,6 +52,22 @@ const envSchema = z
       )
       .default("Europe/Belgrade"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    // Points expire after this many months without a completed booking; 0 (the default) is off.
+    POINTS_EXPIRY_MONTHS: z.coerce
+      .number({ message: "POINTS_EXPIRY_MONTHS must be a whole number of months (0 = off)" })
+      .int({ message: "POINTS_EXPIRY_MONTHS must be a whole number of months (0 = off)" })
+      .min(0, { message: "POINTS_EXPIRY_MONTHS cannot be negative (0 = off)" })
+      .max(120, { message: "POINTS_EXPIRY_MONTHS is at most 120" })
+      .default(0),
+    // How many days before points expire the customer is warned by email.
+    POINTS_EXPIRY_WARNING_DAYS: z.coerce
+      .number({ message: "POINTS_EXPIRY_WARNING_DAYS must be a whole number of days" })
+      .int({ message: "POINTS_EXPIRY_WARNING_DAYS must be a whole number of days" })
+      .min(1, {
+        message: "POINTS_EXPIRY_WARNING_DAYS must be at least 1: customers are warned first",
+      })
+      .max(365, { message: "POINTS_EXPIRY_WARNING_DAYS is at most 365" })
+      .default(14),
   })
   .transform((e, ctx) => {
     const production = e.NODE_ENV === "production";

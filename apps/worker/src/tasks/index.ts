@@ -3,6 +3,8 @@ import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { SEND_EMAIL_TASK } from "@xplorium/email";
 import type { TaskList } from "graphile-worker";
+import { checkLedgerTask, LEDGER_CHECK_TASK } from "./check-ledger";
+import { expirePointsTask, POINTS_EXPIRY_TASK } from "./expire-points";
 import { PURGE_EXPIRED_AUTH_TASK, purgeExpiredAuthTask } from "./purge-expired-auth";
 import { sendEmailTask } from "./send-email";
 import { syncCustomersTask } from "./sync-customers";
@@ -13,10 +15,23 @@ export function createTaskList(db: Database, env: Env): TaskList {
     [SEND_EMAIL_TASK]: sendEmailTask(db, env),
     [PURGE_EXPIRED_AUTH_TASK]: purgeExpiredAuthTask(db),
     [CUSTOMER_SYNC_TASK]: syncCustomersTask(db),
+    [POINTS_EXPIRY_TASK]: expirePointsTask(db, env),
+    [LEDGER_CHECK_TASK]: checkLedgerTask(db),
   };
 }
 
 /** Recurring jobs (graphile-worker crontab syntax). */
-export const CRONTAB = [`0 * * * * ${PURGE_EXPIRED_AUTH_TASK}`].join("\n");
+export const CRONTAB = [
+  `0 * * * * ${PURGE_EXPIRED_AUTH_TASK}`,
+  // Daily, in UTC (graphile-worker's crontab): the ledger check, then points expiry.
+  `30 2 * * * ${LEDGER_CHECK_TASK}`,
+  `0 3 * * * ${POINTS_EXPIRY_TASK}`,
+].join("\n");
 
-export { CUSTOMER_SYNC_TASK, PURGE_EXPIRED_AUTH_TASK, SEND_EMAIL_TASK };
+export {
+  CUSTOMER_SYNC_TASK,
+  LEDGER_CHECK_TASK,
+  POINTS_EXPIRY_TASK,
+  PURGE_EXPIRED_AUTH_TASK,
+  SEND_EMAIL_TASK,
+};

@@ -1,4 +1,12 @@
-import { adjustPoints, adjustPointsInput, setVip, setVipInput } from "@xplorium/core";
+import {
+  adjustPoints,
+  adjustPointsInput,
+  loyaltyRulesSummary,
+  setVip,
+  setVipInput,
+  tierHistory,
+  tierHistoryInput,
+} from "@xplorium/core";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 export const loyaltyRouter = createTRPCRouter({
@@ -10,4 +18,12 @@ export const loyaltyRouter = createTRPCRouter({
   setVip: staffProcedure("write:vip")
     .input(setVipInput)
     .mutation(({ ctx, input }) => setVip(ctx.db, ctx.actor, ctx.meta, input)),
+
+  /** Earning rules, tier scale, expiry setting and the last ledger check (points-rules page). */
+  rules: staffProcedure("read:customer").query(({ ctx }) => loyaltyRulesSummary(ctx.db, ctx.env)),
+
+  /** The tier scale and a customer's tier changes (customer page, tier progress). */
+  tierHistory: staffProcedure("read:customer")
+    .input(tierHistoryInput)
+    .query(({ ctx, input }) => tierHistory(ctx.db, input.customerId)),
 });

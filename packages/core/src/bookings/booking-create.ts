@@ -8,7 +8,7 @@ import { lockCustomerStats, refreshCustomerStats } from "../customers/booking-st
 import { phoneOrError, upsertCustomerTx } from "../customers/customer-profile";
 import { emailSchema } from "../customers/identity";
 import { AppError } from "../errors";
-import { emailLookalikeKey } from "../loyalty/rules";
+import { referralConflict } from "../loyalty/referral-rules";
 
 const { bookings, customers } = schema;
 
@@ -99,7 +99,7 @@ export async function createBooking(
       { fillOnly: true },
     );
     if (customerCreated && input.referralCode) {
-      await linkReferral(tx, customer.id, customer.email ?? "", input.referralCode);
+      await linkReferral(tx, customer, input.referralCode);
     }
     const [booking] = await tx
       .insert(bookings)
@@ -155,21 +155,24 @@ export async function createBooking(
   });
 }
 
-/** Links a just-created customer to the owner of a referral code (no self-referral look-alikes). */
+/**
+ * Links a just-created customer to the owner of a referral code. A code that looks like the
+ * customer's own (`referralConflict`: same phone, look-alike email) is ignored rather than
+ * refused, so the booking still goes through; it just earns no referral bonus.
+ */
 async function linkReferral(
   tx: Parameters<Parameters<Database["transaction"]>[0]>[0],
-  customerId: string,
-  email: string,
+  customer: { id: string; email: string | null; phone: string | null },
   code: string,
 ) {
   const [referrer] = await tx
-    .select({ id: customers.id, email: customers.email })
+    .select({ id: customers.id, email: customers.email, phone: customers.phone })
     .from(customers)
     .where(
       and(
         eq(customers.referralCode, code),
         isNull(customers.erasedAt),
-        ne(customers.id, customerId),
+        ne(customers.id, customer.id),
       ),
     );
   if (!referrer) {
@@ -177,6 +180,9 @@ async function linkReferral(
       fieldErrors: { referralCode: ["No customer has that referral code."] },
     });
   }
-  if (referrer.email && emailLookalikeKey(referrer.email) === emailLookalikeKey(email)) return;
-  await tx.update(customers).set({ referredById: referrer.id }).where(eq(customers.id, customerId));
+  if (referralConflict(customer, referrer)) return;
+  await tx
+    .update(customers)
+    .set({ referredById: referrer.id })
+    .where(eq(customers.id, customer.id));
 }

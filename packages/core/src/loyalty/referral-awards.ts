@@ -1,7 +1,8 @@
 import { schema, type Tx } from "@xplorium/db";
 import { and, eq, gte, sql } from "drizzle-orm";
 import { postPoints } from "./ledger";
-import { emailLookalikeKey, LOYALTY_LIMITS, LOYALTY_POINTS } from "./rules";
+import { referralConflict } from "./referral-rules";
+import { LOYALTY_LIMITS, LOYALTY_POINTS } from "./rules";
 
 const { customers, bookings, loyaltyLedger } = schema;
 
@@ -16,7 +17,7 @@ export type ReferralOutcome =
 /**
  * +50 to the new customer and +50 to their referrer when the new customer's first booking
  * completes (DESIGN.md "Earning rules"), exactly once, with the abuse rules: no reward when the
- * two look like one person (same phone, look-alike email), and at most
+ * two look like one person (`referralConflict`: same phone, look-alike email), and at most
  * REFERRALS_PER_REFERRER_PER_MONTH rewards for a referrer per month (the new customer still gets
  * theirs). Call inside the completion transaction, the referee already locked.
  */
@@ -26,6 +27,7 @@ export async function awardReferral(
 ): Promise<ReferralOutcome> {
   const [referee] = await tx
     .select({
+      id: customers.id,
       referredById: customers.referredById,
       email: customers.email,
       phone: customers.phone,
@@ -48,12 +50,7 @@ export async function awardReferral(
     .from(customers)
     .where(eq(customers.id, referee.referredById));
   if (!referrer || referrer.erasedAt) return "referrer-gone";
-  const samePhone = referee.phone !== null && referee.phone === referrer.phone;
-  const sameInbox =
-    referee.email !== null &&
-    referrer.email !== null &&
-    emailLookalikeKey(referee.email) === emailLookalikeKey(referrer.email);
-  if (samePhone || sameInbox) return "same-person";
+  if (referralConflict(referee, referrer)) return "same-person";
 
   const common = { bookingId: input.bookingId, note: "Referral bonus" };
   await postPoints(tx, {

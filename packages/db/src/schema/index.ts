@@ -6,6 +6,7 @@ export * from "./customers";
 export * from "./enums";
 export * from "./jobs";
 export * from "./loyalty";
+export * from "./loyalty-expiry";
 export * from "./marketing";
 export * from "./privacy";
 export * from "./staff";

@@ -4,6 +4,11 @@ import {
   type ConsentConfirmProps,
   consentConfirmSubject,
 } from "./consent-confirm";
+import {
+  PointsExpiryWarningEmail,
+  type PointsExpiryWarningProps,
+  pointsExpiryWarningSubject,
+} from "./points-expiry-warning";
 import { SignInCodeEmail, type SignInCodeProps, signInCodeSubject } from "./sign-in-code";
 
 export interface TemplateDef<P> {
@@ -41,6 +46,18 @@ export const templates = {
       wording: "Send me news, offers and birthday treats from Xplorium by email.",
       confirmUrl: "http://localhost:3001/consent/confirm/example",
       expiresInDays: 7,
+    },
+  }),
+  "points-expiry-warning": define<PointsExpiryWarningProps>({
+    kind: "TRANSACTIONAL",
+    subject: pointsExpiryWarningSubject,
+    component: PointsExpiryWarningEmail,
+    sample: {
+      name: "Ana Petrović",
+      points: 1250,
+      expiresOn: "2027-03-14",
+      months: 12,
+      portalUrl: "http://localhost:3001/",
     },
   }),
 };

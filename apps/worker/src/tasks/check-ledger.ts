@@ -1,0 +1,26 @@
+import { checkLedger, LEDGER_CHECK_TASK } from "@xplorium/core";
+import type { Database } from "@xplorium/db";
+import type { Task } from "graphile-worker";
+
+export { LEDGER_CHECK_TASK };
+
+/**
+ * Daily: proves every points balance equals its ledger sum and logs an error naming the
+ * customers when one does not (the result is kept in job_runs, kind `ledger-check`). Drift is
+ * reported, not retried: running again would find the same.
+ */
+export function checkLedgerTask(db: Database): Task {
+  return async (_payload, helpers) => {
+    const { drift, jobRunId } = await checkLedger(db);
+    if (drift.length === 0) {
+      helpers.logger.info(`${LEDGER_CHECK_TASK}: every balance matches its ledger`);
+      return;
+    }
+    helpers.logger.error(
+      `${LEDGER_CHECK_TASK}: points balance differs from the ledger for ${drift.length} customer(s): ${drift
+        .map((d) => `${d.customerId} (balance ${d.balance}, ledger ${d.ledgerSum})`)
+        .join(", ")} — job run ${jobRunId}`,
+      { drift },
+    );
+  };
+}

@@ -1,0 +1,22 @@
+import { POINTS_EXPIRY_TASK, runPointsExpiry } from "@xplorium/core";
+import type { Database } from "@xplorium/db";
+import type { Env } from "@xplorium/db/env";
+import type { Task } from "graphile-worker";
+
+export { POINTS_EXPIRY_TASK };
+
+/**
+ * Daily: warns customers whose points expire soon and expires the points of those past their
+ * date (POINTS_EXPIRY_MONTHS; off by default). Safe to run twice: warnings are once per
+ * customer per date and expiry postings are idempotent.
+ */
+export function expirePointsTask(db: Database, env: Env): Task {
+  return async (_payload, helpers) => {
+    const r = await runPointsExpiry(db, env);
+    helpers.logger.info(
+      r.enabled
+        ? `${POINTS_EXPIRY_TASK}: ${r.warned} warned, ${r.expired} expired (${r.pointsExpired} points)`
+        : `${POINTS_EXPIRY_TASK}: points expiry is off (POINTS_EXPIRY_MONTHS=0)`,
+    );
+  };
+}
