@@ -12,6 +12,7 @@ import { ConsentPanel, consentToast, SET_CONSENT_INTENT } from "~/components/con
 import { type ActionResult, type FormState, titleCase } from "~/components/customer/form-state";
 import { ADJUST_INTENT, LoyaltyCard, VIP_INTENT } from "~/components/customer/loyalty-card";
 import { PROFILE_INTENT, ProfileCard } from "~/components/customer/profile-card";
+import { TierProgress } from "~/components/customer/tier-progress";
 import { Timeline } from "~/components/customer/timeline";
 import { MergedToast, PossibleDuplicates } from "~/components/possible-duplicates";
 import { describeActionError } from "~/lib/api.server";
@@ -25,11 +26,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, headers, staff } = await requireStaff(request, context, "read:customer");
   try {
     const customerId = params.id ?? "";
-    const [detail, suggestions, consent, timeline] = await Promise.all([
+    const [detail, suggestions, consent, timeline, tierHistory] = await Promise.all([
       api.customers.byId({ id: customerId }),
       api.customers.tagSuggestions({ prefix: "" }),
       api.customers.consentHistory({ customerId }),
       api.customers.timeline({ customerId, limit: 20 }),
+      api.loyalty.tierHistory({ customerId }),
     ]);
     const can = ROLE_PERMISSIONS[staff.role];
     // Possible duplicates: only for roles that may merge them.
@@ -42,6 +44,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         suggestions,
         consent,
         timeline,
+        tierHistory,
         duplicates,
         canEdit: can.has("write:customer"),
         canAdjust: can.has("adjust:points"),
@@ -172,6 +175,7 @@ export default function CustomerDetail() {
     adjustKey,
     consent,
     timeline,
+    tierHistory,
     duplicates,
   } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
@@ -357,6 +361,12 @@ export default function CustomerDetail() {
             </ul>
           )}
         </Card>
+        <TierProgress
+          tier={c.loyaltyTier}
+          lifetimePoints={c.lifetimePoints}
+          history={tierHistory}
+          className="lg:col-span-3"
+        />
         <Card title="Admin notes" className="lg:col-span-3">
           {canEdit ? (
             <Form method="post" className="space-y-2">
