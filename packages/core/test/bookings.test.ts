@@ -11,15 +11,16 @@ import { schema } from "@xplorium/db";
 import {
   createTestDatabase,
   insertCustomer,
-  insertStaff,
+  insertStaffActor,
   type TestDatabase,
+  testMeta,
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 let t: TestDatabase;
-let actor: { type: "staff"; id: string; role: "FRONT_DESK" };
-const meta = { ip: "127.0.0.1", userAgent: null, requestId: "r" };
+let actor: Awaited<ReturnType<typeof insertStaffActor>>;
+const meta = testMeta;
 const OPTS = {
   currency: "EUR",
   phoneRegion: "RS",
@@ -35,8 +36,7 @@ const TZ = { timeZone: "Europe/Belgrade" };
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const staff = await insertStaff(t.db);
-  actor = { type: "staff", id: staff.id, role: "FRONT_DESK" };
+  actor = await insertStaffActor(t.db);
 });
 afterEach(async () => {
   expect(await ledgerDrift(t.db)).toEqual([]);

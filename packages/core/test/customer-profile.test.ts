@@ -8,18 +8,22 @@ import {
   upsertCustomer,
 } from "@xplorium/core";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import {
+  createTestDatabase,
+  insertStaffActor,
+  type TestDatabase,
+  testMeta,
+} from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let t: TestDatabase;
-let actor: { type: "staff"; id: string; role: "FRONT_DESK" };
-const meta = { ip: "127.0.0.1", userAgent: null, requestId: "r" };
+let actor: Awaited<ReturnType<typeof insertStaffActor>>;
+const meta = testMeta;
 const RS = { phoneRegion: "RS" };
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const staff = await insertStaff(t.db, { name: "Desk Dana" });
-  actor = { type: "staff", id: staff.id, role: "FRONT_DESK" };
+  actor = await insertStaffActor(t.db, { name: "Desk Dana" });
 });
 afterAll(async () => {
   await t.drop();

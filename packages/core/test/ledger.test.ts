@@ -3,20 +3,20 @@ import { schema } from "@xplorium/db";
 import {
   createTestDatabase,
   insertCustomer,
-  insertStaff,
+  insertStaffActor,
   type TestDatabase,
+  testMeta,
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 let t: TestDatabase;
-let actor: { type: "staff"; id: string; role: "FRONT_DESK" };
-const meta = { ip: "127.0.0.1", userAgent: null, requestId: "r" };
+let actor: Awaited<ReturnType<typeof insertStaffActor>>;
+const meta = testMeta;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const staff = await insertStaff(t.db);
-  actor = { type: "staff", id: staff.id, role: "FRONT_DESK" };
+  actor = await insertStaffActor(t.db);
 });
 afterEach(async () => {
   // The invariant holds after every test in this suite.

@@ -13,21 +13,21 @@ import {
 import {
   createTestDatabase,
   insertCustomer,
-  insertStaff,
+  insertStaffActor,
   type TestDatabase,
+  testMeta,
 } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let t: TestDatabase;
-let actor: { type: "staff"; id: string; role: "FRONT_DESK" };
-const meta = { ip: null, userAgent: null, requestId: null };
+let actor: Awaited<ReturnType<typeof insertStaffActor>>;
+const meta = testMeta;
 const TZ = "Europe/Belgrade";
 
 beforeAll(async () => {
   t = await createTestDatabase();
   await seedDemoData(t.db, { currency: "EUR", today: new Date("2026-11-24T12:00:00Z") });
-  const staff = await insertStaff(t.db);
-  actor = { type: "staff", id: staff.id, role: "FRONT_DESK" };
+  actor = await insertStaffActor(t.db);
 });
 afterAll(async () => {
   await t.drop();

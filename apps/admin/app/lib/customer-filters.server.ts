@@ -1,14 +1,10 @@
 import { z } from "zod";
 import { CUSTOMER_SORTS } from "./api.server";
+import { urlDay as day } from "./url-query";
 
 const TIERS = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"] as const;
 
 const yesNo = z.enum(["yes", "no"]).optional().catch(undefined);
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
 
 /** Filters and sort live in the URL, so a view can be bookmarked and shared. Bad values are dropped. */
 const urlQuery = z.object({

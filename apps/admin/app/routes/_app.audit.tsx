@@ -14,14 +14,10 @@ import {
 } from "@xplorium/ui";
 import { z } from "zod";
 import { requireStaff } from "~/lib/session.server";
+import { urlDay as day } from "~/lib/url-query";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Xplorium CRM" }];
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
 const urlQuery = z.object({
   action: z.string().trim().max(80).optional().catch(undefined),
   actor: z.enum(["STAFF", "CUSTOMER", "API_KEY", "SYSTEM"]).optional().catch(undefined),

@@ -12,7 +12,6 @@ import {
   useLoaderData,
   useNavigation,
   useSearchParams,
-  useSubmit,
 } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
 import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
@@ -29,11 +28,12 @@ import {
   TextField,
 } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
-import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { titleCase } from "~/components/customer/form-state";
+import { FilterForm, hrefWith, Pager } from "~/components/list/filter-form";
 import { describeActionError } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
+import { urlDay, urlEnum, urlText } from "~/lib/url-query";
 
 export const meta: MetaFunction = () => [{ title: "Bookings · Xplorium CRM" }];
 
@@ -41,22 +41,16 @@ type Row = RouterOutputs["bookings"]["list"]["items"][number];
 
 const TYPES = ["CAFE", "PLAYGROUND", "PARTY", "EVENT"] as const;
 const STATUSES = ["PENDING", "APPROVED", "COMPLETED", "CANCELLED"] as const;
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
-  .catch(undefined);
-
 /** Filters live in the URL so a view can be shared; bad values are dropped. */
 const urlQuery = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-  type: z.enum(TYPES).optional().catch(undefined),
-  status: z.enum(STATUSES).optional().catch(undefined),
-  from: day,
-  to: day,
+  q: urlText(100),
+  type: urlEnum(TYPES),
+  status: urlEnum(STATUSES),
+  from: urlDay,
+  to: urlDay,
   customer: z.uuid().optional().catch(undefined),
-  cursor: z.string().max(100).optional().catch(undefined),
-  created: z.string().max(200).optional().catch(undefined),
+  cursor: urlText(100),
+  created: urlText(200),
 });
 
 /** A page cursor in the URL: `<scheduled_at as PostgreSQL printed it>_<id>`. */
@@ -267,24 +261,13 @@ export default function Bookings() {
   const { page, filters, canWrite } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const submit = useSubmit();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/bookings";
   const busyId =
     navigation.state === "submitting" ? String(navigation.formData?.get("bookingId") ?? "") : null;
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
   const filtered = [...params.keys()].some((k) => !["cursor", "created"].includes(k));
-  const hrefWith = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === null) next.delete(k);
-      else next.set(k, v);
-    }
-    next.delete("created");
-    const qs = next.toString();
-    return qs ? `?${qs}` : "?";
-  };
+  const link = (changes: Record<string, string | null>) =>
+    hrefWith(params, { ...changes, created: null });
   const toast = result
     ? {
         id: String(Date.now()),
@@ -312,18 +295,17 @@ export default function Bookings() {
           ) : null
         }
       />
-      <Form
-        method="get"
-        role="search"
-        className="mb-4 grid gap-3 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-5"
-        onChange={(e) => {
-          const form = e.currentTarget;
-          clearTimeout(timer.current);
-          timer.current = setTimeout(
-            () => submit(form, { replace: true, preventScrollReset: true }),
-            250,
-          );
-        }}
+      <FilterForm
+        className="sm:grid-cols-2 lg:grid-cols-5"
+        clearHref="/bookings"
+        filtered={filtered}
+        busy={loading}
+        busyLabel="Loading bookings"
+        footer={
+          filters.customer ? (
+            <span className="text-sm text-stone-600">Showing one customer's bookings.</span>
+          ) : null
+        }
       >
         {filters.customer ? <input type="hidden" name="customer" value={filters.customer} /> : null}
         <TextField
@@ -354,26 +336,7 @@ export default function Bookings() {
         />
         <TextField label="From" name="from" type="date" defaultValue={filters.from ?? ""} />
         <TextField label="To" name="to" type="date" defaultValue={filters.to ?? ""} />
-        <div className="flex items-center gap-3 sm:col-span-2 lg:col-span-5">
-          <noscript>
-            <button
-              type="submit"
-              className="rounded-lg bg-brand-700 px-4 py-2 font-semibold text-sm text-white"
-            >
-              Apply
-            </button>
-          </noscript>
-          {filtered ? (
-            <Link to="/bookings" className="text-brand-700 text-sm hover:underline">
-              Clear filters
-            </Link>
-          ) : null}
-          {filters.customer ? (
-            <span className="text-sm text-stone-600">Showing one customer's bookings.</span>
-          ) : null}
-          {loading ? <Spinner label="Loading bookings" /> : null}
-        </div>
-      </Form>
+      </FilterForm>
       {page.items.length === 0 ? (
         <EmptyState title={filtered ? "No bookings match" : "No bookings yet"}>
           {filtered
@@ -389,24 +352,10 @@ export default function Bookings() {
           busy={loading}
         />
       )}
-      <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
-        {params.has("cursor") ? (
-          <Link
-            to={hrefWith({ cursor: null })}
-            className="font-medium text-brand-700 hover:underline"
-          >
-            ← First page
-          </Link>
-        ) : null}
-        {page.nextCursor ? (
-          <Link
-            to={hrefWith({ cursor: page.nextCursor })}
-            className="font-medium text-brand-700 hover:underline"
-          >
-            Next page →
-          </Link>
-        ) : null}
-      </nav>
+      <Pager
+        firstHref={params.has("cursor") ? link({ cursor: null }) : null}
+        nextHref={page.nextCursor ? link({ cursor: page.nextCursor }) : null}
+      />
     </>
   );
 }

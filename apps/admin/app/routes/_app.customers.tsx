@@ -1,12 +1,5 @@
 import { data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import {
-  Form,
-  Link,
-  useLoaderData,
-  useNavigation,
-  useSearchParams,
-  useSubmit,
-} from "@remix-run/react";
+import { Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
 import { roleHasPermission } from "@xplorium/auth/permissions";
 import {
@@ -18,11 +11,10 @@ import {
   formatNumber,
   PageHeader,
   SelectField,
-  Spinner,
   TextField,
   TierBadge,
 } from "@xplorium/ui";
-import { useEffect, useRef } from "react";
+import { FilterForm, hrefWith, Pager } from "~/components/list/filter-form";
 import { SyncFromBookings } from "~/components/sync-from-bookings";
 import { customerQueryFromUrl } from "~/lib/customer-filters.server";
 import { requireStaff } from "~/lib/session.server";
@@ -111,21 +103,10 @@ function columns(currency: string): ColumnDef<Row>[] {
 export default function Customers() {
   const { page, filters, currency, canExport, canSync, canCreate } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const submit = useSubmit();
   const navigation = useNavigation();
   const busy = navigation.state === "loading" && navigation.location?.pathname === "/customers";
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
 
-  const hrefWith = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === null) next.delete(k);
-      else next.set(k, v);
-    }
-    const qs = next.toString();
-    return qs ? `?${qs}` : "?";
-  };
+  const link = (changes: Record<string, string | null>) => hrefWith(params, changes);
   const filtered = [...params.keys()].some((k) => !["sort", "dir", "cursor"].includes(k));
   // The export is the whole filtered list in the same order: the same URL, without the page.
   const exportParams = new URLSearchParams(params);
@@ -160,19 +141,12 @@ export default function Customers() {
         }
       />
       {canSync ? <SyncFromBookings /> : null}
-      <Form
-        method="get"
-        role="search"
-        className="mb-4 grid gap-3 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-4"
-        onChange={(e) => {
-          const form = e.currentTarget;
-          clearTimeout(timer.current);
-          // Search as you type: one request after a short pause, replacing the history entry.
-          timer.current = setTimeout(
-            () => submit(form, { replace: true, preventScrollReset: true }),
-            250,
-          );
-        }}
+      <FilterForm
+        className="sm:grid-cols-2 lg:grid-cols-4"
+        clearHref="/customers"
+        filtered={filtered}
+        busy={busy}
+        busyLabel="Loading customers"
       >
         {filters.sort ? <input type="hidden" name="sort" value={filters.sort} /> : null}
         {filters.dir ? <input type="hidden" name="dir" value={filters.dir} /> : null}
@@ -228,23 +202,7 @@ export default function Customers() {
           />
           <TextField label="to" name="to" type="date" defaultValue={filters.to ?? ""} />
         </div>
-        <div className="flex items-center gap-3 sm:col-span-2 lg:col-span-4">
-          <noscript>
-            <button
-              type="submit"
-              className="rounded-lg bg-brand-700 px-4 py-2 font-semibold text-sm text-white"
-            >
-              Apply
-            </button>
-          </noscript>
-          {filtered ? (
-            <Link to="/customers" className="text-brand-700 text-sm hover:underline">
-              Clear filters
-            </Link>
-          ) : null}
-          {busy ? <Spinner label="Loading customers" /> : null}
-        </div>
-      </Form>
+      </FilterForm>
       {page.items.length === 0 ? (
         <EmptyState title={filtered ? "No customers match" : "No customers yet"}>
           {filtered
@@ -258,29 +216,15 @@ export default function Customers() {
           data={page.items}
           getRowId={(r) => r.id}
           sort={{ id: page.sort, dir: page.dir }}
-          sortHref={(id, dir) => hrefWith({ sort: id, dir, cursor: null })}
+          sortHref={(id, dir) => link({ sort: id, dir, cursor: null })}
           rowHref={(r) => `/customers/${r.id}`}
           busy={busy}
         />
       )}
-      <nav aria-label="Pages" className="mt-4 flex gap-4 text-sm">
-        {params.has("cursor") ? (
-          <Link
-            to={hrefWith({ cursor: null })}
-            className="font-medium text-brand-700 hover:underline"
-          >
-            ← First page
-          </Link>
-        ) : null}
-        {page.nextCursor ? (
-          <Link
-            to={hrefWith({ cursor: page.nextCursor })}
-            className="font-medium text-brand-700 hover:underline"
-          >
-            Next page →
-          </Link>
-        ) : null}
-      </nav>
+      <Pager
+        firstHref={params.has("cursor") ? link({ cursor: null }) : null}
+        nextHref={page.nextCursor ? link({ cursor: page.nextCursor }) : null}
+      />
     </>
   );
 }

@@ -44,3 +44,18 @@ export async function insertCustomer(db: Database, opts: { email?: string; name?
     .returning();
   return row!;
 }
+
+/** A staff member in the database and the actor that services take for them. */
+export async function insertStaffActor<R extends StaffRole = "FRONT_DESK">(
+  db: Database,
+  opts: { role?: R; name?: string } = {},
+) {
+  const row = await insertStaff(db, {
+    role: opts.role ?? "FRONT_DESK",
+    ...(opts.name ? { name: opts.name } : {}),
+  });
+  return { type: "staff" as const, id: row.id, role: (opts.role ?? "FRONT_DESK") as R };
+}
+
+/** Request metadata for service calls in tests. */
+export const testMeta = { ip: "127.0.0.1", userAgent: null, requestId: "test" };

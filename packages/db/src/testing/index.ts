@@ -51,5 +51,5 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-export { insertCustomer, insertStaff, unique } from "./factories";
+export { insertCustomer, insertStaff, insertStaffActor, testMeta, unique } from "./factories";
 export { withDatabase };
