@@ -8,7 +8,9 @@ import { customersRouter } from "./routers/customers";
 import { loyaltyRouter } from "./routers/loyalty";
 import { outboxRouter } from "./routers/outbox";
 import { portalRouter } from "./routers/portal";
+import { rewardsRouter } from "./routers/rewards";
 import { staffRouter } from "./routers/staff";
+import { vouchersRouter } from "./routers/vouchers";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -22,6 +24,8 @@ export const appRouter = createTRPCRouter({
   outbox: outboxRouter,
   apiKeys: apiKeysRouter,
   consent: consentRouter,
+  rewards: rewardsRouter,
+  vouchers: vouchersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -139,6 +139,15 @@ export {
   type TierChange,
 } from "./loyalty/ledger";
 export { awardReferral, type ReferralOutcome } from "./loyalty/referral-awards";
+export {
+  createReward,
+  listRewards,
+  type RewardCreateInput,
+  type RewardUpdateInput,
+  rewardCreateInput,
+  rewardUpdateInput,
+  updateReward,
+} from "./loyalty/rewards";
 export * from "./loyalty/rules";
 export {
   type AdjustPointsInput,
@@ -147,6 +156,26 @@ export {
   setVip,
   setVipInput,
 } from "./loyalty/staff-adjustments";
+export {
+  cancelVoucher,
+  cancelVoucherInput,
+  expireVouchers,
+  generateVoucherCode,
+  listRecentVouchers,
+  listVouchersForCustomer,
+  lookupVoucher,
+  markVoucherUsed,
+  type RedeemRewardInput,
+  redeemReward,
+  redeemRewardInput,
+  VOUCHER_CODE_PREFIX,
+  type VoucherState,
+  type VoucherView,
+  voucherCodeCandidates,
+  voucherCodeInput,
+  voucherIdInput,
+  voucherListInput,
+} from "./loyalty/vouchers";
 export { emailSuppressionHash, sqlEmailSuppressionHash } from "./privacy/suppression-hash";
 export * from "./seed";
 export {

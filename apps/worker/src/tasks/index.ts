@@ -3,6 +3,7 @@ import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { SEND_EMAIL_TASK } from "@xplorium/email";
 import type { TaskList } from "graphile-worker";
+import { EXPIRE_VOUCHERS_TASK, expireVouchersTask } from "./expire-vouchers";
 import { PURGE_EXPIRED_AUTH_TASK, purgeExpiredAuthTask } from "./purge-expired-auth";
 import { sendEmailTask } from "./send-email";
 import { syncCustomersTask } from "./sync-customers";
@@ -13,10 +14,14 @@ export function createTaskList(db: Database, env: Env): TaskList {
     [SEND_EMAIL_TASK]: sendEmailTask(db, env),
     [PURGE_EXPIRED_AUTH_TASK]: purgeExpiredAuthTask(db),
     [CUSTOMER_SYNC_TASK]: syncCustomersTask(db),
+    [EXPIRE_VOUCHERS_TASK]: expireVouchersTask(db),
   };
 }
 
 /** Recurring jobs (graphile-worker crontab syntax). */
-export const CRONTAB = [`0 * * * * ${PURGE_EXPIRED_AUTH_TASK}`].join("\n");
+export const CRONTAB = [
+  `0 * * * * ${PURGE_EXPIRED_AUTH_TASK}`,
+  `5 0 * * * ${EXPIRE_VOUCHERS_TASK}`,
+].join("\n");
 
-export { CUSTOMER_SYNC_TASK, PURGE_EXPIRED_AUTH_TASK, SEND_EMAIL_TASK };
+export { CUSTOMER_SYNC_TASK, EXPIRE_VOUCHERS_TASK, PURGE_EXPIRED_AUTH_TASK, SEND_EMAIL_TASK };
