@@ -9,7 +9,9 @@ import { loyaltyRouter } from "./routers/loyalty";
 import { outboxRouter } from "./routers/outbox";
 import { portalRouter } from "./routers/portal";
 import { referralsRouter } from "./routers/referrals";
+import { rewardsRouter } from "./routers/rewards";
 import { staffRouter } from "./routers/staff";
+import { vouchersRouter } from "./routers/vouchers";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
@@ -24,6 +26,8 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   consent: consentRouter,
   referrals: referralsRouter,
+  rewards: rewardsRouter,
+  vouchers: vouchersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -136,3 +136,20 @@ export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
   const principal = ctx.principal;
   return next({ ctx: { ...ctx, principal } });
 });
+
+/**
+ * A signed-in customer on the portal, acting for themselves, or staff on the admin with
+ * `permission`, acting on behalf of a customer. `ctx.self` is the customer's own id (taken from
+ * the session, never from the input) or null for staff; procedures use it in place of any
+ * customer id in the input.
+ */
+export const customerOrStaffProcedure = (permission: Permission) =>
+  publicProcedure.use(({ ctx, next }) => {
+    if (ctx.app === "portal" && ctx.principal.type === "customer") {
+      const self = ctx.principal.customer.id;
+      const actor: Actor = { type: "customer", id: self };
+      return next({ ctx: { ...ctx, actor, self: self as string | null } });
+    }
+    const { actor } = requireStaffPermission(ctx, permission, "Sign in first.");
+    return next({ ctx: { ...ctx, actor, self: null as string | null } });
+  });

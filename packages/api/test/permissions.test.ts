@@ -82,6 +82,15 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "referrals.applyCodeFor":      row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "loyalty.rules":               row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "loyalty.tierHistory":         row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "rewards.list":                row(U,      U,          ok,      ok,   ok,     ok,        ok,       U,           U,             U),
+  "rewards.create":              row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
+  "rewards.update":              row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
+  "rewards.redeem":              row(U,      U,          ok,      ok,   ok,     ok,        F,        U,           U,             U),
+  "vouchers.lookup":             row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "vouchers.recent":             row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "vouchers.markUsed":           row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "vouchers.cancel":             row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
+  "vouchers.listForCustomer":    row(U,      U,          ok,      ok,   ok,     ok,        F,        U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

@@ -170,6 +170,15 @@ export {
   referralShareUrl,
   referralSummary,
 } from "./loyalty/referrals";
+export {
+  createReward,
+  listRewards,
+  type RewardCreateInput,
+  type RewardUpdateInput,
+  rewardCreateInput,
+  rewardUpdateInput,
+  updateReward,
+} from "./loyalty/rewards";
 export * from "./loyalty/rules";
 export { loyaltyRulesSummary } from "./loyalty/rules-summary";
 export {
@@ -180,6 +189,26 @@ export {
   setVipInput,
 } from "./loyalty/staff-adjustments";
 export { tierHistory, tierHistoryInput, tierScale } from "./loyalty/tier-history";
+export {
+  cancelVoucher,
+  cancelVoucherInput,
+  expireVouchers,
+  generateVoucherCode,
+  listRecentVouchers,
+  listVouchersForCustomer,
+  lookupVoucher,
+  markVoucherUsed,
+  type RedeemRewardInput,
+  redeemReward,
+  redeemRewardInput,
+  VOUCHER_CODE_PREFIX,
+  type VoucherState,
+  type VoucherView,
+  voucherCodeCandidates,
+  voucherCodeInput,
+  voucherIdInput,
+  voucherListInput,
+} from "./loyalty/vouchers";
 export { emailSuppressionHash, sqlEmailSuppressionHash } from "./privacy/suppression-hash";
 export * from "./seed";
 export {

@@ -14,6 +14,8 @@ import { ADJUST_INTENT, LoyaltyCard, VIP_INTENT } from "~/components/customer/lo
 import { PROFILE_INTENT, ProfileCard } from "~/components/customer/profile-card";
 import { TierProgress } from "~/components/customer/tier-progress";
 import { Timeline } from "~/components/customer/timeline";
+import { VouchersCard } from "~/components/customer/vouchers-card";
+import { loadVouchersCard } from "~/components/customer/vouchers-card.server";
 import { MergedToast, PossibleDuplicates } from "~/components/possible-duplicates";
 import { describeActionError } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
@@ -26,12 +28,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, headers, staff } = await requireStaff(request, context, "read:customer");
   try {
     const customerId = params.id ?? "";
-    const [detail, suggestions, consent, timeline, tierHistory] = await Promise.all([
+    const [detail, suggestions, consent, timeline, tierHistory, vouchers] = await Promise.all([
       api.customers.byId({ id: customerId }),
       api.customers.tagSuggestions({ prefix: "" }),
       api.customers.consentHistory({ customerId }),
       api.customers.timeline({ customerId, limit: 20 }),
       api.loyalty.tierHistory({ customerId }),
+      loadVouchersCard(api, staff.role, customerId),
     ]);
     const can = ROLE_PERMISSIONS[staff.role];
     // Possible duplicates: only for roles that may merge them.
@@ -45,6 +48,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         consent,
         timeline,
         tierHistory,
+        vouchers,
         duplicates,
         canEdit: can.has("write:customer"),
         canAdjust: can.has("adjust:points"),
@@ -176,6 +180,7 @@ export default function CustomerDetail() {
     consent,
     timeline,
     tierHistory,
+    vouchers,
     duplicates,
   } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
@@ -367,6 +372,14 @@ export default function CustomerDetail() {
           history={tierHistory}
           className="lg:col-span-3"
         />
+        {vouchers ? (
+          <VouchersCard
+            customerId={c.id}
+            balance={c.loyaltyPoints}
+            className="lg:col-span-3"
+            {...vouchers}
+          />
+        ) : null}
         <Card title="Admin notes" className="lg:col-span-3">
           {canEdit ? (
             <Form method="post" className="space-y-2">

@@ -1,7 +1,8 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { Alert, Card, formatDate, formatNumber, PageHeader, TierBadge } from "@xplorium/ui";
 import type { ReactNode } from "react";
+import { LoyaltyNav } from "~/components/loyalty/loyalty-nav";
 import { TierScale } from "~/components/tier-scale";
 import { requireStaff } from "~/lib/session.server";
 
@@ -12,7 +13,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return data({ rules: await api.loyalty.rules() }, { headers });
 }
 
-const linkClass =
+const _linkClass =
   "inline-flex items-center rounded-lg bg-white px-4 py-2 font-semibold text-sm text-stone-800 ring-1 ring-stone-300 hover:bg-stone-100";
 
 function Rule({ what, points, children }: { what: string; points: string; children?: ReactNode }) {
@@ -37,17 +38,8 @@ export default function LoyaltyRules() {
       <PageHeader
         title="Loyalty"
         description="How customers earn points, the tiers they reach, and when points expire."
-        actions={
-          <>
-            <Link to="/loyalty/rewards" className={linkClass}>
-              Rewards catalogue
-            </Link>
-            <Link to="/loyalty/vouchers" className={linkClass}>
-              Vouchers
-            </Link>
-          </>
-        }
       />
+      <LoyaltyNav />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Earning rules">
           <dl className="divide-y divide-stone-100" aria-label="Earning rules">

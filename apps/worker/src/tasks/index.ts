@@ -5,6 +5,7 @@ import { SEND_EMAIL_TASK } from "@xplorium/email";
 import type { TaskList } from "graphile-worker";
 import { checkLedgerTask, LEDGER_CHECK_TASK } from "./check-ledger";
 import { expirePointsTask, POINTS_EXPIRY_TASK } from "./expire-points";
+import { EXPIRE_VOUCHERS_TASK, expireVouchersTask } from "./expire-vouchers";
 import { PURGE_EXPIRED_AUTH_TASK, purgeExpiredAuthTask } from "./purge-expired-auth";
 import { sendEmailTask } from "./send-email";
 import { syncCustomersTask } from "./sync-customers";
@@ -17,19 +18,22 @@ export function createTaskList(db: Database, env: Env): TaskList {
     [CUSTOMER_SYNC_TASK]: syncCustomersTask(db),
     [POINTS_EXPIRY_TASK]: expirePointsTask(db, env),
     [LEDGER_CHECK_TASK]: checkLedgerTask(db),
+    [EXPIRE_VOUCHERS_TASK]: expireVouchersTask(db),
   };
 }
 
 /** Recurring jobs (graphile-worker crontab syntax). */
 export const CRONTAB = [
   `0 * * * * ${PURGE_EXPIRED_AUTH_TASK}`,
-  // Daily, in UTC (graphile-worker's crontab): the ledger check, then points expiry.
+  // Daily, in UTC (graphile-worker's crontab): voucher expiry, the ledger check, points expiry.
+  `5 0 * * * ${EXPIRE_VOUCHERS_TASK}`,
   `30 2 * * * ${LEDGER_CHECK_TASK}`,
   `0 3 * * * ${POINTS_EXPIRY_TASK}`,
 ].join("\n");
 
 export {
   CUSTOMER_SYNC_TASK,
+  EXPIRE_VOUCHERS_TASK,
   LEDGER_CHECK_TASK,
   POINTS_EXPIRY_TASK,
   PURGE_EXPIRED_AUTH_TASK,

@@ -1,0 +1,17 @@
+import { expireVouchers } from "@xplorium/core";
+import type { Database } from "@xplorium/db";
+import type { Task } from "graphile-worker";
+
+export const EXPIRE_VOUCHERS_TASK = "loyalty:expire-vouchers";
+
+/**
+ * Daily: marks ISSUED vouchers past their expiry as EXPIRED, in one statement. No points are
+ * refunded (the expiry policy in packages/core/src/loyalty/vouchers.ts). Lookups already show
+ * such vouchers as expired, so the hour it runs at does not matter; running it twice is harmless.
+ */
+export function expireVouchersTask(db: Database): Task {
+  return async (_payload, helpers) => {
+    const count = await expireVouchers(db);
+    helpers.logger.info(`${EXPIRE_VOUCHERS_TASK}: ${count} vouchers expired`);
+  };
+}
