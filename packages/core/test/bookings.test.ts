@@ -185,6 +185,17 @@ describe("bookings.setStatus", () => {
     expect((await status(bday.booking.id, "COMPLETED")).points).toBe(400);
   });
 
+  it("gives no birthday bonus when the birth date was entered within 30 days of the birthday", async () => {
+    const { booking } = await book({
+      email: "late.bday@example.com",
+      scheduledAt: "2026-03-15T12:00:00Z",
+    });
+    // Entered on 1 March for a 20 March birthday: locked for this year.
+    await t.sql`update customers set birth_date = '2019-03-20', birth_date_set_at = '2026-03-01T10:00:00Z'
+      where id = ${booking.customerId}`;
+    expect((await status(booking.id, "COMPLETED")).points).toBe(100);
+  });
+
   it("reverses a completed booking's points when it is cancelled, and cancelled is final", async () => {
     const { booking } = await book({ email: "reverse@example.com", amount: 3000 });
     await status(booking.id, "COMPLETED");
