@@ -1,15 +1,14 @@
-import { data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
 import { formatNumber, ProgressBar, TierBadge } from "@xplorium/ui";
-import { portalApi } from "~/lib/api.server";
+import { requireCustomer } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "My Xplorium" }];
 
 const TIER_START = { BRONZE: 0, SILVER: 1000, GOLD: 3000, PLATINUM: 6000 } as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers, principal } = await portalApi(request, context);
-  if (principal.type !== "customer") throw redirect("/sign-in", { headers });
+  const { api, headers } = await requireCustomer(request, context);
   return data({ me: await api.portal.me() }, { headers });
 }
 
@@ -18,23 +17,7 @@ export default function Home() {
   const firstName = me.name?.split(" ")[0] ?? "there";
   const start = me.next ? (TIER_START[me.loyaltyTier as keyof typeof TIER_START] ?? 0) : 0;
   return (
-    <div className="mx-auto max-w-2xl px-4 py-6 sm:py-10">
-      <header className="mb-6 flex items-center justify-between">
-        <span className="flex items-center gap-2 font-bold text-brand-800">
-          <span
-            aria-hidden="true"
-            className="grid size-8 place-items-center rounded-lg bg-brand-700 text-sun-400"
-          >
-            X
-          </span>
-          Xplorium
-        </span>
-        <Form method="post" action="/sign-out">
-          <button type="submit" className="font-medium text-brand-700 text-sm hover:underline">
-            Sign out
-          </button>
-        </Form>
-      </header>
+    <div>
       <h1 className="font-bold text-2xl text-stone-900 sm:text-3xl" data-testid="greeting">
         Hi {firstName}!
       </h1>
