@@ -1,4 +1,4 @@
-import { type Database, schema } from "@xplorium/db";
+import { type Database, schema, type Tx } from "@xplorium/db";
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
@@ -161,7 +161,7 @@ export async function createBooking(
  * refused, so the booking still goes through; it just earns no referral bonus.
  */
 async function linkReferral(
-  tx: Parameters<Parameters<Database["transaction"]>[0]>[0],
+  tx: Tx,
   customer: { id: string; email: string | null; phone: string | null },
   code: string,
 ) {
