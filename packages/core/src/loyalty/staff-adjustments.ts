@@ -44,7 +44,8 @@ export async function adjustPoints(
       reason: "MANUAL_ADJUSTMENT",
       note: input.reason,
       staffUserId: staffId(actor),
-      idempotencyKey: `manual:${input.idempotencyKey ?? crypto.randomUUID()}`,
+      // Scoped to the customer: a key can never answer for someone else's adjustment.
+      idempotencyKey: `manual:${input.customerId}:${input.idempotencyKey ?? crypto.randomUUID()}`,
       requireNonNegative: input.delta < 0,
     });
     if (result.posted) {
