@@ -29,6 +29,14 @@ type CreateRequestHandler = (opts: {
   getLoadContext: (req: { ip?: string }) => unknown;
 }) => unknown;
 
+type AppEdge = {
+  applyAppEdge: (
+    server: unknown,
+    opts: { app: "admin" | "portal"; appOrigin: string; production: boolean },
+  ) => void;
+  createRequestHandler: CreateRequestHandler;
+};
+
 export interface RouteServer {
   url: string;
   close: () => Promise<void>;
@@ -40,6 +48,13 @@ export async function startRouteServer(opts: {
   entry: Record<string, unknown>;
   routes: TestRoute[];
   loadContext: (ip: string | null) => Record<string, unknown>;
+  /**
+   * Serve through the apps' real edge instead (`applyAppEdge`: request ids, security headers,
+   * trust proxy, the same-origin check with the app's exemptions) and the app server's own
+   * Remix handler. `appOrigin` stands for PORTAL_URL / ADMIN_URL; requests addressed to the
+   * test server's own host count as same-origin too.
+   */
+  edge?: { app: "admin" | "portal"; appOrigin: string };
 }): Promise<RouteServer> {
   const require = createRequire(opts.appPackageJson);
   const load = (name: string) => import(pathToFileURL(require.resolve(name)).href);
@@ -88,14 +103,29 @@ export async function startRouteServer(opts: {
   };
 
   const app = express();
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: "production",
-      getLoadContext: (req) => opts.loadContext(req.ip ?? null),
-    }),
-  );
+  if (opts.edge) {
+    // From the app too, and typed by hand: the root program stays free of Remix's and Vite's
+    // global type augmentations.
+    const edge = (await load("@xplorium/api/server")) as AppEdge;
+    edge.applyAppEdge(app, { ...opts.edge, production: false });
+    app.all(
+      "*",
+      edge.createRequestHandler({
+        build,
+        mode: "production",
+        getLoadContext: (req) => opts.loadContext(req.ip ?? null),
+      }),
+    );
+  } else {
+    app.all(
+      "*",
+      createRequestHandler({
+        build,
+        mode: "production",
+        getLoadContext: (req) => opts.loadContext(req.ip ?? null),
+      }),
+    );
+  }
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });

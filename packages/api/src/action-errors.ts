@@ -8,6 +8,8 @@ export interface ActionFailure {
   status: number;
   message: string;
   fieldErrors: Record<string, string[] | undefined>;
+  /** For 429: when to try again (send it as Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 /**
@@ -28,5 +30,8 @@ export function describeActionError(error: unknown): ActionFailure {
       : cause instanceof AppError
         ? (cause.fieldErrors ?? {})
         : {},
+    ...(cause instanceof AppError && cause.retryAfterSeconds !== undefined
+      ? { retryAfterSeconds: cause.retryAfterSeconds }
+      : {}),
   };
 }

@@ -75,6 +75,8 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "customers.consentHistory":    row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "consent.preview":             row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
   "consent.confirm":             row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
+  "consent.unsubscribePreview":  row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
+  "consent.unsubscribe":         row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
   "customers.syncFromBookings":  row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
   "customers.syncStatus":        row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "referrals.mine":              row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),

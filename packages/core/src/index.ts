@@ -54,6 +54,20 @@ export {
   setConsentByStaff,
 } from "./consent/consent";
 export {
+  listUnsubscribeHeaders,
+  maskEmail,
+  previewUnsubscribe,
+  readUnsubscribeToken,
+  UNSUBSCRIBE_INVALID_MESSAGE,
+  UNSUBSCRIBE_LIMITS,
+  type UnsubscribePreview,
+  type UnsubscribeResult,
+  type UnsubscribeTarget,
+  unsubscribe,
+  unsubscribeToken,
+  unsubscribeUrl,
+} from "./consent/unsubscribe";
+export {
   BOOKING_STATS_AGGREGATES,
   lockCustomerStats,
   refreshCustomerStats,

@@ -1,5 +1,11 @@
 export { type RenderedEmail, renderEmail } from "./render";
-export { type DeliverOutcome, deliverEmail, queueEmail, SEND_EMAIL_TASK } from "./send";
+export {
+  type DeliverOptions,
+  type DeliverOutcome,
+  deliverEmail,
+  queueEmail,
+  SEND_EMAIL_TASK,
+} from "./send";
 export type { TemplateName, TemplateProps } from "./templates";
 export { templates } from "./templates";
 export {

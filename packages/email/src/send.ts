@@ -4,7 +4,7 @@ import { renderEmail } from "./render";
 import { type TemplateName, type TemplateProps, templates } from "./templates";
 import type { EmailTransport } from "./transport";
 
-const { emailMessages } = schema;
+const { emailMessages, customers } = schema;
 
 export const SEND_EMAIL_TASK = "email:send";
 
@@ -45,16 +45,44 @@ export async function queueEmail<N extends TemplateName>(
   return row.id;
 }
 
-export type DeliverOutcome = "sent" | "already-sent" | "missing" | "failed";
+export type DeliverOutcome = "sent" | "already-sent" | "missing" | "failed" | "opted-out";
+
+export interface DeliverOptions {
+  /**
+   * The List-Unsubscribe and List-Unsubscribe-Post headers for a customer's marketing email
+   * (`listUnsubscribeHeaders` in @xplorium/core, which holds the signing key). Required for
+   * MARKETING mail, which is never sent without them (DESIGN.md "Consent").
+   */
+  marketingHeaders?: (customerId: string) => Record<string, string>;
+}
+
+/** Why a MARKETING email is not sent after all; null when it may go. */
+async function marketingBlock(db: DbOrTx, customerId: string | null): Promise<string | null> {
+  if (!customerId) return "Not sent: marketing email without a customer to unsubscribe";
+  const [customer] = await db
+    .select({ optedIn: customers.marketingOptIn, erasedAt: customers.erasedAt })
+    .from(customers)
+    .where(eq(customers.id, customerId))
+    .limit(1);
+  if (!customer || customer.erasedAt) return "Not sent: the customer was erased";
+  if (!customer.optedIn) return "Not sent: the customer has opted out of marketing email";
+  return null;
+}
 
 /**
  * Delivers one queued email. Safe to run again: a sent row is left alone, and the Resend
  * idempotency key covers a crash between the API call and the update.
+ *
+ * A MARKETING email is checked against the customer's consent at the moment of sending (they may
+ * have unsubscribed since it was queued) and carries the one-click unsubscribe headers.
+ * TRANSACTIONAL mail (sign-in codes, vouchers, consent confirmations) ignores marketing consent:
+ * an opt-out stops marketing only.
  */
 export async function deliverEmail(
   db: DbOrTx,
   emailMessageId: string,
   transport: EmailTransport,
+  options: DeliverOptions = {},
 ): Promise<DeliverOutcome> {
   const [msg] = await db
     .select()
@@ -70,6 +98,24 @@ export async function deliverEmail(
       .where(eq(emailMessages.id, msg.id));
     return "failed";
   }
+  let headers: Record<string, string> | undefined;
+  if (msg.kind === "MARKETING") {
+    const blocked = await marketingBlock(db, msg.customerId);
+    if (blocked) {
+      await db
+        .update(emailMessages)
+        .set({ status: "FAILED", error: blocked })
+        .where(and(eq(emailMessages.id, msg.id), eq(emailMessages.status, "QUEUED")));
+      return "opted-out";
+    }
+    // A wiring bug, not the message's fault: throw, so the job retries once it is fixed.
+    if (!options.marketingHeaders || !msg.customerId) {
+      throw new Error(
+        `Marketing email ${msg.id} needs List-Unsubscribe headers (marketingHeaders)`,
+      );
+    }
+    headers = options.marketingHeaders(msg.customerId);
+  }
   const result = await transport.send({
     id: msg.id,
     from: msg.fromEmail,
@@ -77,6 +123,7 @@ export async function deliverEmail(
     subject: msg.subject,
     html: msg.html,
     text: msg.text,
+    ...(headers ? { headers } : {}),
   });
   if (!result.ok) {
     if (result.retryable) throw new Error(`Email ${msg.id} not delivered: ${result.error}`);

@@ -1,3 +1,4 @@
+import { listUnsubscribeHeaders } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { deliverEmail, type EmailTransport, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
@@ -6,15 +7,20 @@ import { z } from "zod";
 
 const payload = z.object({ emailMessageId: z.uuid() });
 
-/** Delivers one queued email; a retryable failure throws so graphile-worker retries with backoff. */
+/**
+ * Delivers one queued email; a retryable failure throws so graphile-worker retries with backoff.
+ * Marketing mail gets its customer's one-click unsubscribe headers here.
+ */
 export function sendEmailTask(
   db: Database,
   env: Env,
   transport: EmailTransport = transportFor(env),
 ): Task {
+  const marketingHeaders = (customerId: string) =>
+    listUnsubscribeHeaders(env, { customerId, channel: "EMAIL" });
   return async (raw, helpers) => {
     const { emailMessageId } = payload.parse(raw);
-    const outcome = await deliverEmail(db, emailMessageId, transport);
+    const outcome = await deliverEmail(db, emailMessageId, transport, { marketingHeaders });
     helpers.logger.info(`${SEND_EMAIL_TASK} ${emailMessageId}: ${outcome}`);
   };
 }

@@ -1,4 +1,9 @@
-import { confirmConsent, previewConsentLink } from "@xplorium/core";
+import {
+  confirmConsent,
+  previewConsentLink,
+  previewUnsubscribe,
+  unsubscribe,
+} from "@xplorium/core";
 import { z } from "zod";
 import { appProcedure, createTRPCRouter } from "../trpc";
 
@@ -17,4 +22,14 @@ export const consentRouter = createTRPCRouter({
   confirm: appProcedure("portal")
     .input(tokenInput)
     .mutation(({ ctx, input }) => confirmConsent(ctx.db, ctx.env, input.token, ctx.meta)),
+
+  /** Whose subscription an unsubscribe link stops, masked; changes nothing (the link's GET). */
+  unsubscribePreview: appProcedure("portal")
+    .input(tokenInput)
+    .query(({ ctx, input }) => previewUnsubscribe(ctx.db, ctx.env, input.token, ctx.meta)),
+
+  /** Unsubscribes the link's customer from its channel (the link's POST, RFC 8058 one-click). */
+  unsubscribe: appProcedure("portal")
+    .input(tokenInput)
+    .mutation(({ ctx, input }) => unsubscribe(ctx.db, ctx.env, input.token, ctx.meta)),
 });

@@ -6,7 +6,7 @@ import { type Env, env as loadEnv } from "@xplorium/db/env";
 import express from "express";
 import type { AppName } from "../context";
 import { createRequestHandler } from "./remix-handler";
-import { sameOriginGuard } from "./same-origin-guard";
+import { SAME_ORIGIN_EXEMPTIONS, sameOriginGuard } from "./same-origin-guard";
 import { createNonce, securityHeaders } from "./security-headers";
 
 /** What every Remix loader and action receives as `context`. */
@@ -23,6 +23,32 @@ export interface AppServerOptions {
   app: AppName;
   /** The app's folder (holds vite.config.ts and build/). */
   root: string;
+}
+
+/**
+ * What every request passes before Remix: request id, security headers with a CSP nonce, and the
+ * same-origin check on every non-GET request with the app's few exemptions. Also used by the
+ * HTTP tests, so they exercise the edge the apps run.
+ */
+export function applyAppEdge(
+  server: express.Express,
+  opts: { app: AppName; appOrigin: string; production: boolean },
+) {
+  server.disable("x-powered-by");
+  server.set("trust proxy", "loopback");
+
+  server.use((_req, res, next) => {
+    const requestId = randomUUID();
+    const nonce = createNonce();
+    res.locals.requestId = requestId;
+    res.locals.nonce = nonce;
+    res.setHeader("X-Request-Id", requestId);
+    for (const [k, v] of Object.entries(securityHeaders(nonce, { production: opts.production })))
+      res.setHeader(k, v);
+    next();
+  });
+
+  server.use(sameOriginGuard(opts.appOrigin, SAME_ORIGIN_EXEMPTIONS[opts.app]));
 }
 
 /**
@@ -48,21 +74,7 @@ export async function startAppServer({ app, root }: AppServerOptions) {
       );
 
   const server = express();
-  server.disable("x-powered-by");
-  server.set("trust proxy", "loopback");
-
-  server.use((_req, res, next) => {
-    const requestId = randomUUID();
-    const nonce = createNonce();
-    res.locals.requestId = requestId;
-    res.locals.nonce = nonce;
-    res.setHeader("X-Request-Id", requestId);
-    for (const [k, v] of Object.entries(securityHeaders(nonce, { production: env.production })))
-      res.setHeader(k, v);
-    next();
-  });
-
-  server.use(sameOriginGuard(appOrigin));
+  applyAppEdge(server, { app, appOrigin, production: env.production });
 
   if (vite) {
     server.use(vite.middlewares);

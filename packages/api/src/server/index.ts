@@ -1,4 +1,14 @@
-export { type AppServerOptions, startAppServer, type XpLoadContext } from "./app-server";
+export {
+  type AppServerOptions,
+  applyAppEdge,
+  startAppServer,
+  type XpLoadContext,
+} from "./app-server";
 export { createRequestHandler, sendResponse } from "./remix-handler";
-export { sameOriginGuard } from "./same-origin-guard";
+export {
+  ONE_CLICK_UNSUBSCRIBE,
+  SAME_ORIGIN_EXEMPTIONS,
+  type SameOriginExemption,
+  sameOriginGuard,
+} from "./same-origin-guard";
 export { createNonce, securityHeaders } from "./security-headers";

@@ -1,14 +1,52 @@
 import { isAllowedOrigin } from "@xplorium/auth";
 import type { RequestHandler } from "express";
+import type { AppName } from "../context";
+
+/** A request the same-origin check lets through: one method on paths of one exact shape. */
+export interface SameOriginExemption {
+  method: string;
+  /** Tested against the raw path (no query), anchored at both ends. */
+  path: RegExp;
+}
+
+/**
+ * RFC 8058 one-click unsubscribe: a mailbox provider POSTs `List-Unsubscribe=One-Click` to the
+ * link from its own servers (or the mail client), with no cookies and an Origin that is not ours
+ * or none at all. That is safe to let through because the route's only authority is the signed
+ * token in the path, never a session, so a cross-site POST can do nothing the token's holder
+ * could not do anyway. Only POST to `/unsubscribe/<token>`: one segment of letters, digits,
+ * `_`, `-` and single dots between them, so no `..` or encoded path can reach another route.
+ */
+export const ONE_CLICK_UNSUBSCRIBE: SameOriginExemption = {
+  method: "POST",
+  path: /^\/unsubscribe\/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/,
+};
+
+/** Each app's exemptions from the same-origin check; keep this list as short as possible. */
+export const SAME_ORIGIN_EXEMPTIONS: Record<AppName, readonly SameOriginExemption[]> = {
+  admin: [],
+  portal: [ONE_CLICK_UNSUBSCRIBE],
+};
 
 /**
  * CSRF: a browser always labels a state-changing request with where it came from, so a non-GET
  * request must come from the app's own origin (or the host it was addressed to). A request with
  * neither `Origin` nor `Sec-Fetch-Site` passes only with an `Authorization` header: an API client
- * such as the booking site, which carries no ambient cookies to abuse.
+ * such as the booking site, which carries no ambient cookies to abuse. `exemptions` name the few
+ * requests that must work cross-site (SAME_ORIGIN_EXEMPTIONS).
  */
-export function sameOriginGuard(appOrigin: string): RequestHandler {
+export function sameOriginGuard(
+  appOrigin: string,
+  exemptions: readonly SameOriginExemption[] = [],
+): RequestHandler {
   return (req, res, next) => {
+    if (exemptions.some((e) => e.method === req.method && e.path.test(req.path))) {
+      // Remix refuses (with a 500) any action whose Origin is not its Host, its own CSRF check;
+      // for an exempted request that check is moot, so the header goes: a webmail page's POST
+      // from its own origin (or "null") then works like a provider's header-less one.
+      delete req.headers.origin;
+      return next();
+    }
     const headers = new Headers();
     for (const name of ["origin", "sec-fetch-site", "authorization"]) {
       const value = req.get(name);

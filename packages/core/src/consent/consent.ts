@@ -116,6 +116,19 @@ async function latestEvent(tx: Tx, customerId: string, channel: ConsentChannel) 
   return row;
 }
 
+/** Where one channel of a customer row stands now (the unsubscribe page reads it). */
+export async function channelConsent(
+  tx: Tx,
+  customer: { id: string; marketingOptIn: boolean; smsOptIn: boolean },
+  channel: ConsentChannel,
+  now = new Date(),
+): Promise<ChannelConsent> {
+  return {
+    optedIn: customer[FLAG[channel]],
+    awaitingSince: awaitingSince(await latestEvent(tx, customer.id, channel), now),
+  };
+}
+
 export function consentConfirmUrl(
   config: Pick<Env, "PORTAL_URL" | "SESSION_SECRET">,
   eventId: string,

@@ -65,4 +65,4 @@ export const templates = {
 export type TemplateName = keyof typeof templates;
 export type TemplateProps<N extends TemplateName> = (typeof templates)[N]["sample"];
 
-export { EmailLayout } from "./layout";
+export { EmailLayout, UnsubscribeFooter } from "./layout";

@@ -1,4 +1,14 @@
-import { Body, Container, Head, Hr, Html, Preview, Section, Text } from "@react-email/components";
+import {
+  Body,
+  Container,
+  Head,
+  Hr,
+  Html,
+  Link,
+  Preview,
+  Section,
+  Text,
+} from "@react-email/components";
 import type { ReactNode } from "react";
 
 export const brand = {
@@ -14,10 +24,28 @@ export interface LayoutProps {
   children: ReactNode;
   /** Marketing mail carries its unsubscribe link here (DESIGN.md "Consent"). */
   footer?: ReactNode;
+  /**
+   * Marketing mail: the recipient's one-click unsubscribe link (`unsubscribeUrl` in
+   * @xplorium/core), shown as the standard footer. Transactional mail leaves it out.
+   */
+  unsubscribeUrl?: string;
+}
+
+/** The footer every marketing email ends with: why they get it and the way out. */
+export function UnsubscribeFooter({ url }: { url: string }) {
+  return (
+    <Text style={{ fontSize: 12, color: brand.muted, margin: "8px 0 0" }}>
+      You get this email because you chose to hear from Xplorium.{" "}
+      <Link href={url} style={{ color: brand.color, textDecoration: "underline" }}>
+        Unsubscribe
+      </Link>{" "}
+      at any time; it takes one click.
+    </Text>
+  );
 }
 
 /** The branded frame every email is rendered inside. */
-export function EmailLayout({ preview, children, footer }: LayoutProps) {
+export function EmailLayout({ preview, children, footer, unsubscribeUrl }: LayoutProps) {
   return (
     <Html lang="en">
       <Head />
@@ -47,6 +75,7 @@ export function EmailLayout({ preview, children, footer }: LayoutProps) {
           <Text style={{ fontSize: 12, color: brand.muted, margin: 0 }}>
             Xplorium family entertainment · playground, café and parties
           </Text>
+          {unsubscribeUrl ? <UnsubscribeFooter url={unsubscribeUrl} /> : null}
           {footer}
         </Container>
       </Body>
