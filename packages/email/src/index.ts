@@ -1,5 +1,13 @@
 export { type RenderedEmail, renderEmail } from "./render";
-export { type DeliverOutcome, deliverEmail, queueEmail, SEND_EMAIL_TASK } from "./send";
+export {
+  type DeliverOutcome,
+  deliverEmail,
+  dropUndeliveredErasureEmails,
+  ERASURE_EMAIL_GRACE_HOURS,
+  queueEmail,
+  SEND_EMAIL_TASK,
+  suppressionOf,
+} from "./send";
 export type { TemplateName, TemplateProps } from "./templates";
 export { templates } from "./templates";
 export {
