@@ -93,6 +93,15 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "vouchers.markUsed":           row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "vouchers.cancel":             row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "vouchers.listForCustomer":    row(U,      U,          ok,      ok,   ok,     ok,        F,        U,           U,             U),
+  "portal.profile":              row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),
+  "portal.updateProfile":        row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),
+  "portal.privacy":              row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),
+  "portal.setConsent":           row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),
+  "portal.exportData":           row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),
+  "portal.deleteAccount":        row(U,      U,          ok,      U,    U,      U,         U,        U,           U,             U),
+  "customers.exportData":        row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
+  "customers.erase":             row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
+  "customers.privacyRequests":   row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

@@ -12,6 +12,8 @@ export const PERMISSIONS = [
   "write:customer",
   "export:customer",
   "erase:customer",
+  // A GDPR data export of one customer (everything held about them, staff notes included).
+  "export:personal-data",
   // Merging duplicates rewrites two customers' histories: managers and owners only.
   "merge:customer",
   "read:booking",

@@ -54,6 +54,12 @@ export {
   setConsentByStaff,
 } from "./consent/consent";
 export {
+  type PortalConsentInput,
+  portalConsentInput,
+  portalPrivacyOverview,
+  setConsentByCustomer,
+} from "./consent/customer-consent";
+export {
   listUnsubscribeHeaders,
   maskEmail,
   previewUnsubscribe,
@@ -67,6 +73,7 @@ export {
   unsubscribeToken,
   unsubscribeUrl,
 } from "./consent/unsubscribe";
+export { type CsvCell, csvField, formulaSafe, personText, toCsv } from "./csv/csv";
 export {
   BOOKING_STATS_AGGREGATES,
   lockCustomerStats,
@@ -128,6 +135,13 @@ export {
   type TimelineKind,
 } from "./customers/customer-timeline";
 export { emailSchema, normalizeEmail, normalizePhone } from "./customers/identity";
+export {
+  BIRTH_DATE_LOCKED_MESSAGE,
+  type PortalProfileInput,
+  portalProfile,
+  portalProfileInput,
+  updateOwnProfile,
+} from "./customers/portal-profile";
 export {
   generateReferralCode,
   REFERRAL_CODE_PREFIX,
@@ -223,6 +237,29 @@ export {
   voucherIdInput,
   voucherListInput,
 } from "./loyalty/vouchers";
+export { ERASED, type ErasedIdentity, scrubAuditDetails } from "./privacy/audit-scrub";
+export {
+  ERASE_CONFIRM_WORD,
+  type EraseCustomerInput,
+  type ErasureConfig,
+  type ErasureResult,
+  eraseConfirmation,
+  eraseCustomer,
+} from "./privacy/customer-erasure";
+export { listGdprRequests } from "./privacy/gdpr-requests";
+export {
+  collectPersonalData,
+  exportPersonalData,
+  type GdprSource,
+  PERSONAL_DATA_TABLES,
+  type PersonalData,
+} from "./privacy/personal-data-export";
+export {
+  bookingsCsv,
+  personalDataFileName,
+  personalDataZip,
+  pointsCsv,
+} from "./privacy/personal-data-zip";
 export { emailSuppressionHash, sqlEmailSuppressionHash } from "./privacy/suppression-hash";
 export * from "./seed";
 export {

@@ -3,8 +3,11 @@ export {
   type DeliverOptions,
   type DeliverOutcome,
   deliverEmail,
+  dropUndeliveredErasureEmails,
+  ERASURE_EMAIL_GRACE_HOURS,
   queueEmail,
   SEND_EMAIL_TASK,
+  suppressionOf,
 } from "./send";
 export type { TemplateName, TemplateProps } from "./templates";
 export { templates } from "./templates";

@@ -1,10 +1,45 @@
 import { type DbOrTx, enqueueJob, schema } from "@xplorium/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { renderEmail } from "./render";
-import { type TemplateName, type TemplateProps, templates } from "./templates";
+import { type TemplateDef, type TemplateName, type TemplateProps, templates } from "./templates";
 import type { EmailTransport } from "./transport";
 
-const { emailMessages, customers } = schema;
+const { emailMessages, customers, suppressions } = schema;
+
+type SuppressionReason = (typeof schema.suppressionReason.enumValues)[number];
+
+/**
+ * Why an address gets no mail at all (hard bounce, complaint, erasure, by hand), or null.
+ * `suppressions` keeps only SHA-256 of the normalised address (trimmed, lower-cased), the hash
+ * `emailSuppressionHash` in packages/core/src/privacy computes; the same expression as the sync.
+ */
+export async function suppressionOf(
+  db: DbOrTx,
+  address: string,
+): Promise<SuppressionReason | null> {
+  const [row] = await db
+    .select({ reason: suppressions.reason })
+    .from(suppressions)
+    .where(
+      eq(
+        suppressions.emailHash,
+        sql`encode(sha256(convert_to(lower(btrim(${address}::text)), 'UTF8')), 'hex')`,
+      ),
+    )
+    .limit(1);
+  return row?.reason ?? null;
+}
+
+const suppressedError = (reason: SuppressionReason) =>
+  `Not sent: the address is suppressed (${reason.toLowerCase().replace("_", " ")})`;
+
+const templateDef = (name: string): TemplateDef<unknown> | undefined =>
+  (templates as Record<string, TemplateDef<unknown>>)[name];
+
+/** The templates that still go to an address suppressed by its own erasure (see deliverEmail). */
+const AFTER_ERASURE_TEMPLATES = Object.entries(templates)
+  .filter(([, def]) => (def as TemplateDef<unknown>).deliverAfterErasure)
+  .map(([name]) => name);
 
 export const SEND_EMAIL_TASK = "email:send";
 
@@ -20,12 +55,35 @@ export interface QueueEmailInput<N extends TemplateName> {
 /**
  * Renders and stores the email, then enqueues its delivery, all on the caller's transaction:
  * if the caller rolls back, nothing is sent.
+ *
+ * A suppressed address (DESIGN.md "Consent": a hard bounce, a complaint or an erasure) is
+ * never mailed: the row is stored FAILED with the reason, without the address or the body (an
+ * erased person's address must not come back this way), and no delivery is enqueued.
  */
 export async function queueEmail<N extends TemplateName>(
   db: DbOrTx,
   input: QueueEmailInput<N>,
 ): Promise<string> {
   const rendered = await renderEmail(input.template, input.props);
+  const suppressed = await suppressionOf(db, input.to);
+  if (suppressed) {
+    const [row] = await db
+      .insert(emailMessages)
+      .values({
+        kind: templates[input.template].kind,
+        template: input.template,
+        customerId: input.customerId ?? null,
+        toEmail: null,
+        fromEmail: input.from,
+        subject: rendered.subject,
+        transport: input.transport,
+        status: "FAILED",
+        error: suppressedError(suppressed),
+      })
+      .returning({ id: emailMessages.id });
+    if (!row) throw new Error("email_messages insert returned nothing");
+    return row.id;
+  }
   const [row] = await db
     .insert(emailMessages)
     .values({
@@ -45,7 +103,13 @@ export async function queueEmail<N extends TemplateName>(
   return row.id;
 }
 
-export type DeliverOutcome = "sent" | "already-sent" | "missing" | "failed" | "opted-out";
+export type DeliverOutcome =
+  | "sent"
+  | "already-sent"
+  | "missing"
+  | "failed"
+  | "opted-out"
+  | "suppressed";
 
 export interface DeliverOptions {
   /**
@@ -69,6 +133,9 @@ async function marketingBlock(db: DbOrTx, customerId: string | null): Promise<st
   return null;
 }
 
+/** What an erasure confirmation keeps once it is delivered or given up on: nothing personal. */
+const ERASED_COPY = { toEmail: null, html: null, text: null } as const;
+
 /**
  * Delivers one queued email. Safe to run again: a sent row is left alone, and the Resend
  * idempotency key covers a crash between the API call and the update.
@@ -77,6 +144,12 @@ async function marketingBlock(db: DbOrTx, customerId: string | null): Promise<st
  * have unsubscribed since it was queued) and carries the one-click unsubscribe headers.
  * TRANSACTIONAL mail (sign-in codes, vouchers, consent confirmations) ignores marketing consent:
  * an opt-out stops marketing only.
+ * The address is checked against `suppressions` at send time too, since it may have bounced,
+ * complained or been erased after the email was queued: such a row turns FAILED unsent. The
+ * one exception is the erasure confirmation (`deliverAfterErasure`): it was queued in the
+ * erasure's transaction just before the address was suppressed for ERASURE, so that reason
+ * does not stop it (a bounce or complaint still does), and its copy of the address and body is
+ * dropped as soon as it is sent or fails for good: after that no row holds the address.
  */
 export async function deliverEmail(
   db: DbOrTx,
@@ -91,12 +164,22 @@ export async function deliverEmail(
     .limit(1);
   if (!msg) return "missing";
   if (msg.status !== "QUEUED") return "already-sent";
+  const afterErasure = templateDef(msg.template)?.deliverAfterErasure === true;
+  const scrub = afterErasure ? ERASED_COPY : {};
   if (!msg.toEmail || !msg.html || !msg.text) {
     await db
       .update(emailMessages)
       .set({ status: "FAILED", error: "Recipient erased before delivery" })
       .where(eq(emailMessages.id, msg.id));
     return "failed";
+  }
+  const suppressed = await suppressionOf(db, msg.toEmail);
+  if (suppressed && !(afterErasure && suppressed === "ERASURE")) {
+    await db
+      .update(emailMessages)
+      .set({ status: "FAILED", error: suppressedError(suppressed), ...scrub })
+      .where(eq(emailMessages.id, msg.id));
+    return "suppressed";
   }
   let headers: Record<string, string> | undefined;
   if (msg.kind === "MARKETING") {
@@ -129,13 +212,43 @@ export async function deliverEmail(
     if (result.retryable) throw new Error(`Email ${msg.id} not delivered: ${result.error}`);
     await db
       .update(emailMessages)
-      .set({ status: "FAILED", error: result.error })
+      .set({ status: "FAILED", error: result.error, ...scrub })
       .where(eq(emailMessages.id, msg.id));
     return "failed";
   }
   await db
     .update(emailMessages)
-    .set({ status: "SENT", sentAt: new Date(), providerMessageId: result.providerMessageId })
+    .set({
+      status: "SENT",
+      sentAt: new Date(),
+      providerMessageId: result.providerMessageId,
+      ...scrub,
+    })
     .where(and(eq(emailMessages.id, msg.id), eq(emailMessages.status, "QUEUED")));
   return "sent";
+}
+
+/** How long an erasure confirmation may keep trying before its address is dropped unsent. */
+export const ERASURE_EMAIL_GRACE_HOURS = 24;
+
+/**
+ * Erasure confirmations still not delivered a day later (the provider kept failing and the
+ * retries ran out) give up: FAILED, address and body dropped, so an erased person's address
+ * never lingers in `email_messages`. Run hourly with the auth purge. Returns how many.
+ */
+export async function dropUndeliveredErasureEmails(db: DbOrTx, now = new Date()): Promise<number> {
+  if (AFTER_ERASURE_TEMPLATES.length === 0) return 0;
+  const cutoff = new Date(now.getTime() - ERASURE_EMAIL_GRACE_HOURS * 60 * 60 * 1000);
+  const rows = await db
+    .update(emailMessages)
+    .set({ status: "FAILED", error: "Not delivered in time; address dropped", ...ERASED_COPY })
+    .where(
+      and(
+        inArray(emailMessages.template, AFTER_ERASURE_TEMPLATES),
+        eq(emailMessages.status, "QUEUED"),
+        lt(emailMessages.createdAt, cutoff),
+      ),
+    )
+    .returning({ id: emailMessages.id });
+  return rows.length;
 }

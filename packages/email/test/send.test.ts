@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import {
   deliverEmail,
+  dropUndeliveredErasureEmails,
   type EmailTransport,
   type OutgoingEmail,
   outboxTransport,
@@ -202,6 +204,122 @@ describe("deliverEmail", () => {
     });
     await expect(deliverEmail(t.db, transient, flaky.transport)).rejects.toThrow(/not delivered/);
     expect(await message(transient)).toMatchObject({ status: "QUEUED", error: null });
+  });
+});
+
+const suppress = (address: string, reason: "HARD_BOUNCE" | "COMPLAINT" | "ERASURE" | "MANUAL") =>
+  t.db.insert(schema.suppressions).values({
+    emailHash: createHash("sha256").update(address.trim().toLowerCase(), "utf8").digest("hex"),
+    reason,
+  });
+
+describe("suppressed addresses are never mailed", () => {
+  it("queueEmail stores a FAILED row without the address or body, and enqueues nothing", async () => {
+    await suppress("bounced@example.com", "HARD_BOUNCE");
+    const id = await queue("RESEND", " Bounced@Example.com ");
+    expect(await message(id)).toMatchObject({
+      status: "FAILED",
+      toEmail: null,
+      html: null,
+      text: null,
+      error: "Not sent: the address is suppressed (hard bounce)",
+      subject: "Your Xplorium sign-in code: 042913",
+    });
+    expect(await jobsFor(id)).toHaveLength(0);
+  });
+
+  it("deliverEmail refuses an address suppressed after it was queued", async () => {
+    const id = await queue("RESEND", "complains-later@example.com");
+    await suppress("complains-later@example.com", "COMPLAINT");
+    const { transport, sent } = recordingTransport({ ok: true, providerMessageId: "x" });
+    expect(await deliverEmail(t.db, id, transport)).toBe("suppressed");
+    expect(sent).toHaveLength(0);
+    expect(await message(id)).toMatchObject({
+      status: "FAILED",
+      error: "Not sent: the address is suppressed (complaint)",
+    });
+  });
+});
+
+describe("the erasure confirmation", () => {
+  const queueErased = (to: string, transport: "RESEND" | "OUTBOX" = "RESEND") =>
+    queueEmail(t.db, {
+      template: "account-erased",
+      props: { erasedOn: "24 November 2026", requestedBy: "CUSTOMER" },
+      to,
+      from: "Xplorium <hello@xplorium.example>",
+      transport,
+    });
+
+  it("renders without NUL characters (React 18 leaves some at this preview length)", async () => {
+    const r = await renderEmail("account-erased", {
+      erasedOn: "24 November 2026",
+      requestedBy: "STAFF",
+    });
+    expect(r.html).not.toContain("\u0000");
+    expect(r.text).not.toContain("\u0000");
+    expect(r.subject).toBe("Your Xplorium account has been deleted");
+  });
+
+  it("goes out although its address was then suppressed for ERASURE, and keeps no copy of it", async () => {
+    const id = await queueErased("leaving@example.com");
+    await suppress("leaving@example.com", "ERASURE");
+    const { transport, sent } = recordingTransport({ ok: true, providerMessageId: "gone-1" });
+    expect(await deliverEmail(t.db, id, transport)).toBe("sent");
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.to).toBe("leaving@example.com");
+    expect(await message(id)).toMatchObject({
+      status: "SENT",
+      toEmail: null,
+      html: null,
+      text: null,
+      providerMessageId: "gone-1",
+    });
+    // A retry of the job finds nothing to do.
+    expect(await deliverEmail(t.db, id, transport)).toBe("already-sent");
+  });
+
+  it("is still stopped by a bounce or complaint, and drops the address then too", async () => {
+    const id = await queueErased("bounced-leaver@example.com");
+    await suppress("bounced-leaver@example.com", "HARD_BOUNCE");
+    const { transport, sent } = recordingTransport({ ok: true, providerMessageId: "x" });
+    expect(await deliverEmail(t.db, id, transport)).toBe("suppressed");
+    expect(sent).toHaveLength(0);
+    expect(await message(id)).toMatchObject({ status: "FAILED", toEmail: null, html: null });
+  });
+
+  it("drops the address on a permanent failure; after a day of retries, the purge drops it", async () => {
+    const permanent = await queueErased("rejected-leaver@example.com");
+    const rejecting = recordingTransport({
+      ok: false,
+      error: "validation_error",
+      retryable: false,
+    });
+    expect(await deliverEmail(t.db, permanent, rejecting.transport)).toBe("failed");
+    expect(await message(permanent)).toMatchObject({ status: "FAILED", toEmail: null });
+
+    const stuck = await queueErased("stuck-leaver@example.com");
+    const fresh = await queueErased("fresh-leaver@example.com");
+    const other = await queue("RESEND", "not-a-leaver@example.com");
+    await t.sql`update email_messages set created_at = now() - interval '25 hours'
+                where id in (${stuck}, ${other})`;
+    expect(await dropUndeliveredErasureEmails(t.db)).toBe(1);
+    expect(await message(stuck)).toMatchObject({
+      status: "FAILED",
+      toEmail: null,
+      html: null,
+      text: null,
+      error: "Not delivered in time; address dropped",
+    });
+    expect(await message(fresh)).toMatchObject({
+      status: "QUEUED",
+      toEmail: "fresh-leaver@example.com",
+    });
+    // Other templates are none of its business.
+    expect(await message(other)).toMatchObject({
+      status: "QUEUED",
+      toEmail: "not-a-leaver@example.com",
+    });
   });
 });
 

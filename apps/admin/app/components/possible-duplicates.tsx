@@ -79,12 +79,15 @@ const NOTICES = {
   merged: "Customers merged. The other email now finds this customer.",
   created: "Customer created.",
   existing: "That email already belonged to this customer; their details were updated.",
+  erased: "The customer's personal data was erased.",
 } as const;
 
 /** The toast after arriving from a merge or the new-customer form (?merged=1, ?created=1, …). */
 export function MergedToast() {
   const [params] = useSearchParams();
-  const notice = (["merged", "created", "existing"] as const).find((k) => params.get(k) === "1");
+  const notice = (["merged", "created", "existing", "erased"] as const).find(
+    (k) => params.get(k) === "1",
+  );
   const message = useMemo<ToastMessage | null>(
     () => (notice ? { id: notice, tone: "success", text: NOTICES[notice] } : null),
     [notice],

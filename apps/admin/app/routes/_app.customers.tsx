@@ -15,6 +15,7 @@ import {
   TierBadge,
 } from "@xplorium/ui";
 import { FilterForm, hrefWith, Pager } from "~/components/list/filter-form";
+import { MergedToast } from "~/components/possible-duplicates";
 import { SyncFromBookings } from "~/components/sync-from-bookings";
 import { customerQueryFromUrl } from "~/lib/customer-filters.server";
 import { requireStaff } from "~/lib/session.server";
@@ -115,6 +116,7 @@ export default function Customers() {
 
   return (
     <>
+      <MergedToast />
       <PageHeader
         title="Customers"
         description={`${formatNumber(page.total)} ${filtered ? "matching" : ""} customers`}

@@ -11,6 +11,8 @@ import { Toast } from "@xplorium/ui/remix";
 import { ConsentPanel, consentToast, SET_CONSENT_INTENT } from "~/components/consent-panel";
 import { type ActionResult, type FormState, titleCase } from "~/components/customer/form-state";
 import { ADJUST_INTENT, LoyaltyCard, VIP_INTENT } from "~/components/customer/loyalty-card";
+import { PrivacyCard } from "~/components/customer/privacy-card";
+import { loadPrivacyCard } from "~/components/customer/privacy-card.server";
 import { PROFILE_INTENT, ProfileCard } from "~/components/customer/profile-card";
 import { TierProgress } from "~/components/customer/tier-progress";
 import { Timeline } from "~/components/customer/timeline";
@@ -28,14 +30,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, headers, staff } = await requireStaff(request, context, "read:customer");
   try {
     const customerId = params.id ?? "";
-    const [detail, suggestions, consent, timeline, tierHistory, vouchers] = await Promise.all([
-      api.customers.byId({ id: customerId }),
-      api.customers.tagSuggestions({ prefix: "" }),
-      api.customers.consentHistory({ customerId }),
-      api.customers.timeline({ customerId, limit: 20 }),
-      api.loyalty.tierHistory({ customerId }),
-      loadVouchersCard(api, staff.role, customerId),
-    ]);
+    const [detail, suggestions, consent, timeline, tierHistory, vouchers, privacy] =
+      await Promise.all([
+        api.customers.byId({ id: customerId }),
+        api.customers.tagSuggestions({ prefix: "" }),
+        api.customers.consentHistory({ customerId }),
+        api.customers.timeline({ customerId, limit: 20 }),
+        api.loyalty.tierHistory({ customerId }),
+        loadVouchersCard(api, staff.role, customerId),
+        loadPrivacyCard(api, staff.role, customerId),
+      ]);
     const can = ROLE_PERMISSIONS[staff.role];
     // Possible duplicates: only for roles that may merge them.
     const duplicates = can.has("merge:customer")
@@ -49,6 +53,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         timeline,
         tierHistory,
         vouchers,
+        privacy,
         duplicates,
         canEdit: can.has("write:customer"),
         canAdjust: can.has("adjust:points"),
@@ -181,6 +186,7 @@ export default function CustomerDetail() {
     timeline,
     tierHistory,
     vouchers,
+    privacy,
     duplicates,
   } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
@@ -406,6 +412,9 @@ export default function CustomerDetail() {
           )}
         </Card>
         {duplicates ? <PossibleDuplicates customerId={c.id} duplicates={duplicates} /> : null}
+        {privacy ? (
+          <PrivacyCard customerId={c.id} email={c.email} className="lg:col-span-3" {...privacy} />
+        ) : null}
         <Timeline customerId={c.id} first={timeline} />
       </div>
     </>

@@ -25,6 +25,7 @@ import {
 } from "@xplorium/core";
 import { z } from "zod";
 import { createTRPCRouter, staffProcedure } from "../trpc";
+import { customerPrivacyProcedures } from "./customer-privacy";
 
 const customerId = z.uuid({ message: "Unknown customer." });
 
@@ -126,4 +127,7 @@ export const customersRouter = createTRPCRouter({
   merge: staffProcedure("merge:customer")
     .input(mergeCustomersInput)
     .mutation(({ ctx, input }) => mergeCustomers(ctx.db, ctx.actor, ctx.meta, input)),
+
+  /** GDPR export and erasure by staff (export:personal-data, erase:customer). */
+  ...customerPrivacyProcedures,
 });

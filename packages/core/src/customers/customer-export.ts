@@ -3,19 +3,19 @@ import { type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { csvField, FORMULA_TRIGGER_CODES } from "../csv/csv";
 import { type CustomerFilterInput, customerFilterInput, customerQuery } from "./customer-query";
 
 const c = schema.customers;
 
 /**
- * A cell a spreadsheet would run as a formula gets a leading apostrophe, as OWASP's CSV
- * injection guidance says: text starting with =, +, -, @, tab or carriage return. Spreadsheets
- * then show it as text (which also keeps an E.164 phone's "+" instead of turning it into a
- * number). Only text from people is checked; numbers and dates are ours.
+ * `formulaSafe` (csv/csv.ts) in SQL: a cell a spreadsheet would run as a formula (text starting
+ * with =, +, -, @, tab or carriage return) gets a leading apostrophe. Only text from people is
+ * checked; numbers and dates are ours. ascii() is the code of the first character.
  */
+const triggerCodes = sql.raw(FORMULA_TRIGGER_CODES.join(", "));
 const safeText = (expr: SQL) =>
-  // ascii() is the code of the first character: tab, CR, +, -, =, @.
-  sql`case when ascii(${expr}) in (9, 13, 43, 45, 61, 64) then '''' || ${expr} else ${expr} end`;
+  sql`case when ascii(${expr}) in (${triggerCodes}) then '''' || ${expr} else ${expr} end`;
 
 /** `2026-11-24 18:30:05`, which spreadsheets read as a date and time (DateStyle ISO, below). */
 const utc = (expr: SQL) => sql`date_trunc('second', ${expr} at time zone 'UTC')`;
@@ -42,8 +42,6 @@ function columns(currency: string): [header: string, cell: SQL][] {
     ["Created (UTC)", utc(sql`${c.createdAt}`)],
   ];
 }
-
-const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
 /** The export's SQL (for COPY) and its header row, for validated filters. */
 export function customerCsvQuery(

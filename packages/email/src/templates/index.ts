@@ -1,5 +1,10 @@
 import type { ReactElement } from "react";
 import {
+  AccountErasedEmail,
+  type AccountErasedProps,
+  accountErasedSubject,
+} from "./account-erased";
+import {
   ConsentConfirmEmail,
   type ConsentConfirmProps,
   consentConfirmSubject,
@@ -17,6 +22,11 @@ export interface TemplateDef<P> {
   component: (props: P) => ReactElement;
   /** Sample props for `pnpm email:preview`. */
   sample: P;
+  /**
+   * Only the erasure confirmation: delivered although its address is suppressed for ERASURE
+   * (it was queued just before), and its address and body are dropped once it is delivered.
+   */
+  deliverAfterErasure?: boolean;
 }
 
 function define<P>(def: TemplateDef<P>): TemplateDef<P> {
@@ -59,6 +69,13 @@ export const templates = {
       months: 12,
       portalUrl: "http://localhost:3001/",
     },
+  }),
+  "account-erased": define<AccountErasedProps>({
+    kind: "TRANSACTIONAL",
+    subject: accountErasedSubject,
+    component: AccountErasedEmail,
+    sample: { erasedOn: "24 November 2026", requestedBy: "CUSTOMER" },
+    deliverAfterErasure: true,
   }),
 };
 

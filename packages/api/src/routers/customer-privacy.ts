@@ -1,0 +1,39 @@
+import {
+  eraseConfirmation,
+  eraseCustomer,
+  exportPersonalData,
+  listGdprRequests,
+} from "@xplorium/core";
+import { z } from "zod";
+import { staffProcedure } from "../trpc";
+
+const customerId = z.uuid({ message: "Unknown customer." });
+
+/**
+ * GDPR requests that staff run for a customer who asked in person or by letter (the same
+ * export and erasure as the portal's), recorded as `gdpr_requests` with the staff member.
+ * Spread into `customersRouter`.
+ */
+export const customerPrivacyProcedures = {
+  /** The customer's GDPR requests (exports and erasures), newest first. */
+  privacyRequests: staffProcedure("read:customer")
+    .input(z.object({ customerId }))
+    .query(({ ctx, input }) => listGdprRequests(ctx.db, input.customerId)),
+
+  /** Everything held about the customer, as JSON; /customers/:id/data-export zips it. */
+  exportData: staffProcedure("export:personal-data")
+    .input(z.object({ customerId }))
+    .mutation(({ ctx, input }) =>
+      exportPersonalData(ctx.db, ctx.actor, ctx.meta, {
+        customerId: input.customerId,
+        source: "STAFF",
+      }),
+    ),
+
+  /** Erases the customer, confirmed by typing their email address or DELETE. */
+  erase: staffProcedure("erase:customer")
+    .input(z.object({ customerId, confirmation: eraseConfirmation }))
+    .mutation(({ ctx, input }) =>
+      eraseCustomer(ctx.db, ctx.env, ctx.actor, ctx.meta, { ...input, source: "STAFF" }),
+    ),
+};

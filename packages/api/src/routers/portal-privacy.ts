@@ -1,0 +1,77 @@
+import { serializeBlankSessionCookie } from "@xplorium/auth";
+import {
+  eraseConfirmation,
+  eraseCustomer,
+  exportPersonalData,
+  portalConsentInput,
+  portalPrivacyOverview,
+  portalProfile,
+  portalProfileInput,
+  setConsentByCustomer,
+  updateOwnProfile,
+} from "@xplorium/core";
+import { z } from "zod";
+import { cookieSettings } from "../context";
+import { customerProcedure } from "../trpc";
+
+/**
+ * The portal's profile and privacy procedures (right to rectification, consent, access,
+ * erasure). Every one acts for the session's customer: no input names a customer, and any id a
+ * caller adds is stripped by the input schema. Spread into `portalRouter`.
+ */
+export const portalPrivacyProcedures = {
+  /** The profile form's current values; `birthDateLocked` once a birth date is on file. */
+  profile: customerProcedure.query(({ ctx }) => portalProfile(ctx.db, ctx.actor.id)),
+
+  updateProfile: customerProcedure.input(portalProfileInput).mutation(({ ctx, input }) =>
+    updateOwnProfile(ctx.db, { type: "customer", id: ctx.actor.id }, ctx.meta, input, {
+      phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
+    }),
+  ),
+
+  /** Consent state with the wording to agree to, the consent history, privacy requests. */
+  privacy: customerProcedure.query(({ ctx }) => portalPrivacyOverview(ctx.db, ctx.actor.id)),
+
+  /** Marketing email / SMS on or off, by the customer: a confirmed PORTAL consent event. */
+  setConsent: customerProcedure
+    .input(portalConsentInput)
+    .mutation(({ ctx, input }) =>
+      setConsentByCustomer(
+        ctx.db,
+        ctx.env,
+        { type: "customer", id: ctx.actor.id },
+        ctx.meta,
+        input,
+      ),
+    ),
+
+  /**
+   * Everything held about the customer, as JSON (a GDPR request, recorded and audited). The
+   * portal's /privacy/download packages it as the zip; tRPC cannot send a file.
+   */
+  exportData: customerProcedure.mutation(({ ctx }) =>
+    exportPersonalData(ctx.db, ctx.actor, ctx.meta, {
+      customerId: ctx.actor.id,
+      source: "PORTAL",
+    }),
+  ),
+
+  /**
+   * Deletes the account (erasure), confirmed by typing the account's email or DELETE. Every
+   * session ends with it, and this response clears the cookie.
+   */
+  deleteAccount: customerProcedure
+    .input(z.object({ confirmation: eraseConfirmation }))
+    .mutation(async ({ ctx, input }) => {
+      const result = await eraseCustomer(ctx.db, ctx.env, ctx.actor, ctx.meta, {
+        customerId: ctx.actor.id,
+        source: "PORTAL",
+        confirmation: input.confirmation,
+      });
+      ctx.resHeaders.append(
+        "Set-Cookie",
+        serializeBlankSessionCookie("CUSTOMER", cookieSettings(ctx.env)),
+      );
+      return { erasedAt: result.erasedAt, gdprRequestId: result.gdprRequestId };
+    }),
+};

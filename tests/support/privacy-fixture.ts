@@ -1,0 +1,243 @@
+import { createSession } from "@xplorium/auth";
+import {
+  adjustPoints,
+  changeTag,
+  confirmConsent,
+  createBooking,
+  exportPersonalData,
+  redeemReward,
+  requestCustomerCode,
+  setBookingStatus,
+  setConsentByCustomer,
+  setCustomerNotes,
+  setVip,
+  updateCustomer,
+} from "@xplorium/core";
+import { type Database, schema } from "@xplorium/db";
+import type { Env } from "@xplorium/db/env";
+import { unique } from "@xplorium/db/testing";
+import { and, eq } from "drizzle-orm";
+
+/**
+ * A family that has touched every table that refers to customers, through the real services
+ * wherever there is one: bookings (one completed, with notes), points (award, adjustment with
+ * a note naming them, redemption), a voucher, tier changes (a VIP reason naming them), consent
+ * (double opt-in confirmed from the emailed link, a portal grant), emails (confirmation,
+ * sign-in code) and a provider event repeating the address, a sign-in code and session, a rate
+ * limit bucket keyed by the address, an alias from a merge, a points-expiry notice, an export
+ * request, staff notes, a tag, an earlier name and phone in the audit log, and an imported
+ * booking not yet linked that carries their address.
+ */
+export interface Family {
+  id: string;
+  label: string;
+  email: string;
+  alias: string;
+  name: string;
+  oldName: string;
+  phone: string;
+  oldPhone: string;
+  /** Every string that identifies them, for the "no trace left" scan. */
+  needles: string[];
+  unlinkedBookingId: string;
+}
+
+export interface FixtureContext {
+  db: Database;
+  env: Env;
+  staff: { type: "staff"; id: string; role: "MANAGER" };
+  rewardId: string;
+}
+
+const at = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+
+export async function buildFamily(
+  ctx: FixtureContext,
+  opts: { label: string; firstName: string; phone: string; oldPhone: string },
+): Promise<Family> {
+  const { db, env, staff } = ctx;
+  const u = unique();
+  const email = `${opts.label}.${u}@example.com`;
+  const alias = `${opts.label}.old.${u}@example.com`;
+  const oldName = `${opts.firstName} Maiden${u.slice(-4)}`;
+  const name = `${opts.firstName} Family${u.slice(-4)}`;
+  const staffMeta = { ip: "10.50.0.1", userAgent: "staff browser", requestId: `fx-${u}` };
+  const theirMeta = {
+    ip: `10.60.${opts.label.length}.7`,
+    userAgent: `${opts.firstName}'s phone`,
+    requestId: `fx-c-${u}`,
+  };
+  const bookingOpts = {
+    currency: env.CURRENCY,
+    phoneRegion: env.DEFAULT_PHONE_REGION,
+    source: "ADMIN" as const,
+    consent: env,
+  };
+
+  // A booking at the desk: creates the customer with the old name and phone, marketing ticked.
+  const first = await createBooking(
+    db,
+    staff,
+    staffMeta,
+    {
+      email,
+      name: oldName,
+      phone: opts.oldPhone,
+      type: "PARTY",
+      scheduledAt: at(40),
+      guests: 8,
+      amount: 25_000,
+      notes: `Cake for ${opts.firstName}, call ${opts.oldPhone}`,
+      marketingConsent: true,
+    },
+    bookingOpts,
+  );
+  const id = first.booking.customerId!;
+  await setBookingStatus(
+    db,
+    staff,
+    staffMeta,
+    { bookingId: first.booking.id, status: "COMPLETED" },
+    {
+      timeZone: env.TIME_ZONE,
+    },
+  );
+  const second = await createBooking(
+    db,
+    staff,
+    staffMeta,
+    {
+      email,
+      type: "CAFE",
+      scheduledAt: at(10),
+      guests: 2,
+      amount: 1_250,
+      marketingConsent: false,
+    },
+    bookingOpts,
+  );
+  await setBookingStatus(
+    db,
+    staff,
+    staffMeta,
+    { bookingId: second.booking.id, status: "APPROVED" },
+    {
+      timeZone: env.TIME_ZONE,
+    },
+  );
+
+  // Double opt-in confirmed from the emailed link.
+  const [confirmEmail] = await db
+    .select({ html: schema.emailMessages.html })
+    .from(schema.emailMessages)
+    .where(
+      and(
+        eq(schema.emailMessages.customerId, id),
+        eq(schema.emailMessages.template, "consent-confirm"),
+      ),
+    );
+  const token = /\/consent\/confirm\/([^"]+)"/.exec(confirmEmail!.html!)![1]!;
+  await confirmConsent(db, env, token, theirMeta);
+  await setConsentByCustomer(db, env, { type: "customer", id }, theirMeta, {
+    channel: "SMS",
+    granted: true,
+  });
+
+  // Staff correct the profile (the old name and phone stay in the audit log), notes, a tag.
+  await updateCustomer(
+    db,
+    staff,
+    staffMeta,
+    {
+      customerId: id,
+      name,
+      phone: opts.phone,
+      birthDate: "2016-03-14",
+      clear: [],
+    },
+    { phoneRegion: env.DEFAULT_PHONE_REGION },
+  );
+  await setCustomerNotes(db, staff, staffMeta, {
+    customerId: id,
+    notes: `${name} prefers the quiet room; mobile ${opts.phone}`,
+  });
+  await changeTag(db, staff, staffMeta, { customerId: id, tag: `vip-${opts.label}`, op: "add" });
+  await db
+    .update(schema.customers)
+    .set({ userId: `site-user-${u}` })
+    .where(eq(schema.customers.id, id));
+
+  // Points: a manual adjustment naming them, VIP with a reason naming them, a redemption.
+  await adjustPoints(db, staff, staffMeta, {
+    customerId: id,
+    delta: 1_200,
+    reason: `Goodwill for ${name}`,
+  });
+  await setVip(db, staff, staffMeta, { customerId: id, vip: true, reason: `${name} is family` });
+  await redeemReward(db, { type: "customer", id }, theirMeta, {
+    customerId: id,
+    rewardId: ctx.rewardId,
+  });
+
+  // Signing in: a code by email (rate-limit bucket keyed by the address) and a session.
+  await requestCustomerCode(db, env, { email }, theirMeta);
+  await createSession(db, { kind: "CUSTOMER", customerId: id }, theirMeta);
+
+  // An alias from an earlier merge, an expiry notice, a provider event repeating the address.
+  await db.insert(schema.customerEmailAliases).values({ email: alias, customerId: id });
+  await db.insert(schema.pointsExpiryNotices).values({
+    customerId: id,
+    dueOn: "2027-01-01",
+    expiresOn: "2027-01-15",
+    points: 700,
+  });
+  const [anyEmail] = await db
+    .select({ id: schema.emailMessages.id })
+    .from(schema.emailMessages)
+    .where(eq(schema.emailMessages.customerId, id))
+    .limit(1);
+  await db.insert(schema.emailEvents).values({
+    emailMessageId: anyEmail!.id,
+    svixId: `msg_${u}`,
+    type: "email.delivered",
+    payload: { type: "email.delivered", data: { to: [email], subject: "Hello" } },
+    occurredAt: new Date(),
+  });
+
+  // They downloaded their data once.
+  await exportPersonalData(db, { type: "customer", id }, theirMeta, {
+    customerId: id,
+    source: "PORTAL",
+  });
+
+  // An imported booking, not linked yet, under the alias.
+  const [unlinked] = await db
+    .insert(schema.bookings)
+    .values({
+      customerId: null,
+      type: "PLAYGROUND",
+      status: "COMPLETED",
+      scheduledAt: at(90),
+      completedAt: at(90),
+      amount: 900,
+      currency: env.CURRENCY,
+      contactEmail: ` ${alias.toUpperCase()} `,
+      contactName: oldName,
+      contactPhone: opts.oldPhone,
+      source: "IMPORT",
+    })
+    .returning({ id: schema.bookings.id });
+
+  return {
+    id,
+    label: opts.label,
+    email,
+    alias,
+    name,
+    oldName,
+    phone: opts.phone,
+    oldPhone: opts.oldPhone,
+    needles: [email, alias, name, oldName, opts.phone, opts.oldPhone],
+    unlinkedBookingId: unlinked!.id,
+  };
+}
