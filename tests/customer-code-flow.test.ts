@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import { sessionCookieName } from "@xplorium/auth";
+import { emailSuppressionHash } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
@@ -256,24 +257,54 @@ describe("customer sign-in by emailed code", () => {
     );
   });
 
-  it("answers an unknown email identically and sends nothing", async () => {
+  it("answers an unknown email identically: it gets a code to create an account instead", async () => {
     const known = await seedCustomer();
     const emailsBefore = await t.db.$count(schema.emailMessages);
-    const jobsBefore = (await sendJobs()).length;
+    const stranger = `stranger-${Date.now()}@example.com`;
 
-    const unknownAnswer = await (await portal()).api.auth.customer.requestCode({
-      email: `stranger-${Date.now()}@example.com`,
-    });
-    expect(await t.db.$count(schema.emailMessages)).toBe(emailsBefore);
-    expect((await sendJobs()).length).toBe(jobsBefore);
-    await runJobs();
-    expect(fake.requests).toHaveLength(0);
-
+    const unknownAnswer = await (await portal()).api.auth.customer.requestCode({ email: stranger });
     const knownAnswer = await (await portal()).api.auth.customer.requestCode({
       email: known.email!,
     });
     expect(unknownAnswer).toEqual(knownAnswer);
-    expect(await t.db.$count(schema.emailMessages)).toBe(emailsBefore + 1);
+    expect(await t.db.$count(schema.emailMessages)).toBe(emailsBefore + 2);
+    await runJobs();
+    const sent = fake.delivered().map((r) => ({ r, body: emailBody(r) }));
+    expect(sent.map(({ body }) => [[body.to].flat(), body.subject.split(":")[0]])).toEqual(
+      expect.arrayContaining([
+        [[stranger], "Your code to create your Xplorium account"],
+        [[known.email], "Your Xplorium sign-in code"],
+      ]),
+    );
+
+    // The stranger's code creates the account (no session before the sign-up step).
+    const welcome = sent.find(({ body }) => [body.to].flat().includes(stranger))!;
+    const step = await portal();
+    const verified = await step.api.auth.customer.verifyCode({
+      email: stranger,
+      code: codeFrom(welcome.r),
+    });
+    expect(verified.customer).toBeNull();
+    expect(step.resHeaders.get("set-cookie")).toBeNull();
+    const signUp = await portal();
+    const created = await signUp.api.auth.customer.signUp({ ticket: verified.signUp!.ticket });
+    const me = await (await portal(customerCookieFrom(signUp.resHeaders))).api.portal.me();
+    expect(me).toMatchObject({ id: created.customer.id, email: stranger, loyaltyPoints: 0 });
+  });
+
+  it("sends nothing at all to a suppressed address, and answers the same", async () => {
+    const suppressed = `bounced-${Date.now()}@example.com`;
+    await t.db
+      .insert(schema.suppressions)
+      .values({ emailHash: emailSuppressionHash(suppressed), reason: "HARD_BOUNCE" });
+    const emailsBefore = await t.db.$count(schema.emailMessages);
+    const jobsBefore = (await sendJobs()).length;
+    const answer = await (await portal()).api.auth.customer.requestCode({ email: suppressed });
+    expect(answer).toEqual({ sent: true, expiresInMinutes: 10 });
+    expect(await t.db.$count(schema.emailMessages)).toBe(emailsBefore);
+    expect((await sendJobs()).length).toBe(jobsBefore);
+    await runJobs();
+    expect(fake.requests).toHaveLength(0);
   });
 
   it("treats a Resend 500 as retryable: the job fails, the retry sends exactly once", async () => {

@@ -15,6 +15,8 @@ export interface TestRoute {
   parentId?: string;
   /** As in the route config: "" for the root, "customers/:id", or none for a pathless layout. */
   path?: string;
+  /** An index route (`_account._index`): its parent's path, no path of its own. */
+  index?: boolean;
   module: Record<string, unknown>;
 }
 
@@ -76,6 +78,7 @@ export async function startRouteServer(opts: {
             id: r.id,
             parentId: r.parentId,
             path: r.path,
+            index: r.index,
             module: `/${r.id}.js`,
             hasAction: typeof r.module.action === "function",
             hasLoader: typeof r.module.loader === "function",

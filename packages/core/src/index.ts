@@ -12,8 +12,15 @@ export { type AuditEntry, recordAudit } from "./audit/record-audit";
 export {
   requestCustomerCode,
   verifyCustomerCode,
+  verifyCustomerCodeOrSignUp,
   verifyCustomerLink,
 } from "./auth/customer-sign-in";
+export {
+  openSignUpLink,
+  type SignUpInput,
+  signUpCustomer,
+  signUpInput,
+} from "./auth/customer-sign-up";
 export { AUTH_LIMITS, enforceRateLimits } from "./auth/rate-limits";
 export { signInStaff } from "./auth/staff-sign-in";
 export {
@@ -237,6 +244,22 @@ export {
   voucherIdInput,
   voucherListInput,
 } from "./loyalty/vouchers";
+export {
+  BOOKING_TYPE_LABELS,
+  describeLedgerRow,
+  type LedgerRowFacts,
+} from "./portal/ledger-labels";
+export {
+  activeVoucherCount,
+  type PortalCursor,
+  type PortalPageInput,
+  portalBookings,
+  portalPageInput,
+  portalPoints,
+  portalVoucherByCode,
+} from "./portal/portal-history";
+export { portalSummary, tierProgress } from "./portal/portal-summary";
+export { loyaltyProgramme, type WayToEarn, waysToEarn } from "./portal/ways-to-earn";
 export { ERASED, type ErasedIdentity, scrubAuditDetails } from "./privacy/audit-scrub";
 export {
   ERASE_CONFIRM_WORD,

@@ -1,5 +1,11 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { contextInput, describeActionError, handleTrpcRequest, serverCaller } from "@xplorium/api";
+import {
+  CONSENT_WORDING,
+  contextInput,
+  describeActionError,
+  handleTrpcRequest,
+  serverCaller,
+} from "@xplorium/api";
 
 /** The tRPC router called in-process with this request's customer session. */
 export const portalApi = (request: Request, context: AppLoadContext) =>
@@ -9,4 +15,4 @@ export const portalApi = (request: Request, context: AppLoadContext) =>
 export const handleTrpc = (request: Request, context: AppLoadContext) =>
   handleTrpcRequest(contextInput(request, context));
 
-export { describeActionError };
+export { CONSENT_WORDING, describeActionError };

@@ -11,10 +11,14 @@ import {
 import {
   type Actor,
   emailSchema,
+  openSignUpLink,
   recordAudit,
+  referralCodeSchema,
   requestCustomerCode,
   signInStaff,
-  verifyCustomerCode,
+  signUpCustomer,
+  signUpInput,
+  verifyCustomerCodeOrSignUp,
   verifyCustomerLink,
 } from "@xplorium/core";
 import { z } from "zod";
@@ -61,19 +65,51 @@ export const authRouter = createTRPCRouter({
   }),
 
   customer: createTRPCRouter({
+    /** Answers the same for every address: a sign-in code, a sign-up code, or (suppressed) nothing. */
     requestCode: appProcedure("portal")
-      .input(z.object({ email: emailSchema }))
+      .input(
+        z.object({
+          email: emailSchema,
+          // A friend's code from a `?ref=` link, carried into the sign-up link; never refused here.
+          referralCode: referralCodeSchema.optional().catch(undefined),
+        }),
+      )
       .mutation(({ ctx, input }) => requestCustomerCode(ctx.db, ctx.env, input, ctx.meta)),
 
+    /**
+     * A customer's code signs in (`customer`); the sign-up code of an address without an
+     * account returns `signUp` (a ticket for the sign-up step) and no session.
+     */
     verifyCode: appProcedure("portal")
       .input(codeInput)
       .mutation(async ({ ctx, input }) => {
-        const { token, customer } = await verifyCustomerCode(ctx.db, ctx.env, input, ctx.meta);
+        const result = await verifyCustomerCodeOrSignUp(ctx.db, ctx.env, input, ctx.meta);
+        if (result.status === "sign-up") {
+          const { email, ticket, expiresAt } = result;
+          return { customer: null, signUp: { email, ticket, expiresAt } };
+        }
+        ctx.resHeaders.append(
+          "Set-Cookie",
+          serializeSessionCookie("CUSTOMER", result.token, cookieSettings(ctx.env)),
+        );
+        return { customer: result.customer };
+      }),
+
+    /** The emailed sign-up link, opened (GET): a form ticket, or why it cannot be used. */
+    signUpLink: appProcedure("portal")
+      .input(z.object({ token: z.string().min(10).max(1000) }))
+      .query(({ ctx, input }) => openSignUpLink(ctx.db, ctx.env, input.token)),
+
+    /** Creates the account of a proven address and signs it in. */
+    signUp: appProcedure("portal")
+      .input(signUpInput)
+      .mutation(async ({ ctx, input }) => {
+        const { token, customer } = await signUpCustomer(ctx.db, ctx.env, input, ctx.meta);
         ctx.resHeaders.append(
           "Set-Cookie",
           serializeSessionCookie("CUSTOMER", token, cookieSettings(ctx.env)),
         );
-        return { customer: { id: customer.id, name: customer.name } };
+        return { customer };
       }),
 
     verifyLink: appProcedure("portal")

@@ -1,9 +1,48 @@
-import { customerSummary } from "@xplorium/core";
-import { createTRPCRouter, customerProcedure } from "../trpc";
+import {
+  customerSummary,
+  loyaltyProgramme,
+  notFound,
+  portalBookings,
+  portalPageInput,
+  portalPoints,
+  portalSummary,
+  portalVoucherByCode,
+} from "@xplorium/core";
+import { z } from "zod";
+import { appProcedure, createTRPCRouter, customerProcedure } from "../trpc";
 import { portalPrivacyProcedures } from "./portal-privacy";
 
+/*
+ * The customer portal. Every customer procedure acts for the session's customer only
+ * (`ctx.principal.customer.id`); an id in the input never chooses whose data is read.
+ */
 export const portalRouter = createTRPCRouter({
   /** The signed-in customer's own summary; the id comes from the session, never the input. */
   me: customerProcedure.query(({ ctx }) => customerSummary(ctx.db, ctx.principal.customer.id)),
   ...portalPrivacyProcedures,
+
+  /** Everything the home page shows, in one call (server-rendered, no client waterfall). */
+  summary: customerProcedure.query(({ ctx }) => portalSummary(ctx.db, ctx.principal.customer.id)),
+
+  /** My bookings, newest visit first, keyset-paginated. */
+  bookings: customerProcedure
+    .input(portalPageInput.optional())
+    .query(({ ctx, input }) => portalBookings(ctx.db, ctx.principal.customer.id, input ?? {})),
+
+  /** My points ledger with readable reasons, newest first, keyset-paginated. */
+  points: customerProcedure
+    .input(portalPageInput.optional())
+    .query(({ ctx, input }) => portalPoints(ctx.db, ctx.principal.customer.id, input ?? {})),
+
+  /** One of my vouchers by its code; someone else's code is simply not found. */
+  voucher: customerProcedure
+    .input(z.object({ code: z.string().trim().min(1).max(40) }))
+    .query(async ({ ctx, input }) => {
+      const voucher = await portalVoucherByCode(ctx.db, ctx.principal.customer.id, input.code);
+      if (!voucher) throw notFound("Voucher");
+      return voucher;
+    }),
+
+  /** The programme as the public pages tell it (join page): ways to earn, tiers, referral bonus. */
+  programme: appProcedure("portal").query(() => loyaltyProgramme()),
 });

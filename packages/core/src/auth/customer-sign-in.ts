@@ -6,7 +6,7 @@ import {
   verifyLoginCode,
   verifyLoginLink,
 } from "@xplorium/auth";
-import { type Database, schema } from "@xplorium/db";
+import { type Database, type DbOrTx, schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { queueEmail } from "@xplorium/email";
 import { and, eq, isNull } from "drizzle-orm";
@@ -14,6 +14,12 @@ import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
 import { AUTH_LIMITS, enforceRateLimits } from "./rate-limits";
+import {
+  checkSignUpCode,
+  mayCreateAccount,
+  queueSignUpCode,
+  signSignUpTicket,
+} from "./sign-up-codes";
 
 const { customers } = schema;
 
@@ -29,13 +35,16 @@ async function findActiveCustomer(db: Database, email: string) {
 }
 
 /**
- * Sends a sign-in code and magic link if the address belongs to a customer. Answers the same
- * either way, so nobody can learn who is a customer (no account enumeration).
+ * Sends a sign-in code and magic link if the address belongs to a customer, and otherwise a
+ * code and link to create an account (sign-up-codes.ts), unless the address may not have one
+ * (suppressed, or a merged family's old address). Answers the same in every case, so nobody
+ * can learn who is a customer (no account enumeration). `referralCode` (from a `?ref=` link)
+ * rides along in the sign-up link.
  */
 export async function requestCustomerCode(
   db: Database,
   config: CodeConfig,
-  input: { email: string },
+  input: { email: string; referralCode?: string | undefined },
   meta: RequestMeta,
   now = new Date(),
 ): Promise<{ sent: true; expiresInMinutes: number }> {
@@ -49,7 +58,17 @@ export async function requestCustomerCode(
   );
   const answer = { sent: true as const, expiresInMinutes: LOGIN_CODE_TTL_SECONDS / 60 };
   const customer = await findActiveCustomer(db, input.email);
-  if (!customer?.email) return answer;
+  if (!customer?.email) {
+    if (await mayCreateAccount(db, input.email)) {
+      await queueSignUpCode(
+        db,
+        config,
+        { email: input.email, referralCode: input.referralCode },
+        now,
+      );
+    }
+    return answer;
+  }
   const to = customer.email;
   await db.transaction(async (tx) => {
     const issued = await issueLoginCode(tx, customer.id, config.SESSION_SECRET, now);
@@ -86,7 +105,12 @@ function failure(result: Exclude<LoginCodeResult, { ok: true }>): AppError {
   );
 }
 
-async function openCustomerSession(db: Database, customerId: string, meta: RequestMeta, now: Date) {
+export async function openCustomerSession(
+  db: DbOrTx,
+  customerId: string,
+  meta: RequestMeta,
+  now: Date,
+) {
   const session = await createSession(db, { kind: "CUSTOMER", customerId }, meta, now);
   await recordAudit(db, { type: "customer", id: customerId }, meta, {
     action: "auth.customer.sign_in",
@@ -96,6 +120,7 @@ async function openCustomerSession(db: Database, customerId: string, meta: Reque
   return session;
 }
 
+/** Signs a customer in with their emailed code; an address without an account never signs in. */
 export async function verifyCustomerCode(
   db: Database,
   config: Pick<Env, "SESSION_SECRET">,
@@ -103,6 +128,27 @@ export async function verifyCustomerCode(
   meta: RequestMeta,
   now = new Date(),
 ) {
+  const result = await verifyCustomerCodeOrSignUp(db, config, input, meta, now);
+  if (result.status !== "signed-in") throw failure({ ok: false, reason: "invalid" });
+  return { token: result.token, customer: result.customer };
+}
+
+/**
+ * The sign-in page's code check: a customer's code signs them in (as verifyCustomerCode); for an
+ * address with no account, the right sign-up code returns a form ticket for the sign-up step
+ * instead (no session yet). A wrong code answers exactly as for a customer, and both count
+ * against the same code-check limits.
+ */
+export async function verifyCustomerCodeOrSignUp(
+  db: Database,
+  config: Pick<Env, "SESSION_SECRET">,
+  input: { email: string; code: string },
+  meta: RequestMeta,
+  now = new Date(),
+): Promise<
+  | { status: "signed-in"; token: string; customer: { id: string; name: string | null } }
+  | { status: "sign-up"; email: string; ticket: string; expiresAt: Date }
+> {
   await enforceRateLimits(
     db,
     [
@@ -112,11 +158,22 @@ export async function verifyCustomerCode(
     now,
   );
   const customer = await findActiveCustomer(db, input.email);
-  if (!customer) throw failure({ ok: false, reason: "invalid" });
-  const result = await verifyLoginCode(db, customer.id, input.code, config.SESSION_SECRET, now);
-  if (!result.ok) throw failure(result);
-  const session = await openCustomerSession(db, customer.id, meta, now);
-  return { token: session.token, customer };
+  if (customer) {
+    const result = await verifyLoginCode(db, customer.id, input.code, config.SESSION_SECRET, now);
+    if (!result.ok) throw failure(result);
+    const session = await openCustomerSession(db, customer.id, meta, now);
+    return {
+      status: "signed-in",
+      token: session.token,
+      customer: { id: customer.id, name: customer.name },
+    };
+  }
+  const right = checkSignUpCode(config.SESSION_SECRET, input.email, input.code, now);
+  if (!right || !(await mayCreateAccount(db, input.email))) {
+    throw failure({ ok: false, reason: "invalid" });
+  }
+  const { ticket, expiresAt } = signSignUpTicket(config.SESSION_SECRET, "form", input.email, now);
+  return { status: "sign-up", email: input.email, ticket, expiresAt };
 }
 
 export async function verifyCustomerLink(

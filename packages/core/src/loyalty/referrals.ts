@@ -1,4 +1,4 @@
-import { type Database, schema } from "@xplorium/db";
+import { type Database, type DbOrTx, schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -139,7 +139,7 @@ const refuse = (code: "BAD_REQUEST" | "CONFLICT", message: string) =>
  * Every refusal says why. Entering the code that already linked them changes nothing. Audited.
  */
 export async function applyReferralCode(
-  db: Database,
+  db: DbOrTx,
   actor: Actor,
   meta: RequestMeta,
   input: { customerId: string; code: string },

@@ -15,6 +15,7 @@ import {
   pointsExpiryWarningSubject,
 } from "./points-expiry-warning";
 import { SignInCodeEmail, type SignInCodeProps, signInCodeSubject } from "./sign-in-code";
+import { SignUpCodeEmail, type SignUpCodeProps, signUpCodeSubject } from "./sign-up-code";
 
 export interface TemplateDef<P> {
   kind: "TRANSACTIONAL" | "MARKETING";
@@ -43,6 +44,16 @@ export const templates = {
       name: "Ana Petrović",
       code: "482913",
       magicLink: "http://localhost:3001/auth/link?token=example",
+      expiresInMinutes: 10,
+    },
+  }),
+  "sign-up-code": define<SignUpCodeProps>({
+    kind: "TRANSACTIONAL",
+    subject: signUpCodeSubject,
+    component: SignUpCodeEmail,
+    sample: {
+      code: "482913",
+      signUpLink: "http://localhost:3001/sign-up?token=example",
       expiresInMinutes: 10,
     },
   }),

@@ -1,0 +1,154 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Alert, Button, formatDate, formatNumber, TextField } from "@xplorium/ui";
+import { CopyButton } from "~/components/copy-button";
+import { describeActionError } from "~/lib/api.server";
+import { requireCustomer } from "~/lib/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Invite friends · My Xplorium" }];
+
+/** `?code=` prefills the friend's-code form (the join page sends signed-in visitors here). */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { api, headers } = await requireCustomer(request, context);
+  const referrals = await api.referrals.mine();
+  const code = new URL(request.url).searchParams.get("code")?.slice(0, 20) ?? "";
+  return data({ referrals, prefill: code }, { headers });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { api, headers } = await requireCustomer(request, context);
+  const form = await request.formData();
+  const code = String(form.get("code") ?? "");
+  try {
+    const result = await api.referrals.applyCode({ code });
+    return data({ ok: true as const, referrer: result.referrer.displayName }, { headers });
+  } catch (error) {
+    const f = describeActionError(error);
+    return data(
+      { ok: false as const, code, message: f.fieldErrors.code?.[0] ?? f.message },
+      { status: f.status, headers },
+    );
+  }
+}
+
+const cardClass = "rounded-2xl bg-white p-5 shadow-sm ring-1 ring-stone-200";
+
+export default function Referrals() {
+  const { referrals: r, prefill } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="font-bold text-2xl text-stone-900">Invite friends</h1>
+        <p className="mt-1 text-stone-700">
+          Share your link. When a friend joins and completes their first visit, you both get{" "}
+          {formatNumber(r.pointsPerReferral)} points.
+        </p>
+      </div>
+
+      <section aria-labelledby="share-heading" className={cardClass}>
+        <h2 id="share-heading" className="font-semibold text-lg text-stone-900">
+          Your code and link
+        </h2>
+        <dl className="mt-2">
+          <dt className="text-sm text-stone-600">Your referral code</dt>
+          <dd
+            className="font-bold font-mono text-3xl text-brand-800 tracking-wider"
+            data-testid="my-referral-code"
+          >
+            {r.code}
+          </dd>
+        </dl>
+        <div className="mt-4 space-y-2">
+          <TextField
+            label="Your share link"
+            name="shareUrl"
+            value={r.shareUrl}
+            readOnly
+            onFocus={(e) => e.currentTarget.select()}
+            data-testid="share-url"
+          />
+          <CopyButton text={r.shareUrl} label="Copy link" />
+        </div>
+      </section>
+
+      <section aria-labelledby="friends-heading" className={cardClass}>
+        <h2 id="friends-heading" className="font-semibold text-lg text-stone-900">
+          Friends who joined
+        </h2>
+        <p className="mt-1 text-sm text-stone-600">
+          {r.friendsCount === 0
+            ? "Nobody has joined with your code yet."
+            : `${r.friendsCount} ${r.friendsCount === 1 ? "friend has" : "friends have"} joined. You earned ${formatNumber(r.pointsEarned)} points from referrals.`}
+        </p>
+        {r.friends.length > 0 ? (
+          <ul className="mt-3 divide-y divide-stone-100" aria-label="Friends who joined">
+            {r.friends.map((f, i) => (
+              <li
+                // Friends carry no id (first name and initial only); the order is stable.
+                key={i}
+                className="flex items-center justify-between gap-3 py-2"
+              >
+                <span>
+                  <span className="block font-medium text-stone-900">{f.displayName}</span>
+                  <span className="block text-stone-500 text-xs">
+                    Joined {formatDate(f.joinedAt)}
+                  </span>
+                </span>
+                <span className={f.earned ? "text-emerald-700 text-sm" : "text-sm text-stone-600"}>
+                  {f.earned
+                    ? `You earned ${formatNumber(r.pointsPerReferral)} points`
+                    : "Waiting for their first visit"}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <p className="mt-3 text-stone-500 text-xs">
+          Up to {r.monthlyCap} referral bonuses a month ({r.bonusesThisMonth} so far this month).
+        </p>
+      </section>
+
+      {r.canApplyCode && !result?.ok ? (
+        <section aria-labelledby="apply-heading" className={cardClass}>
+          <h2 id="apply-heading" className="font-semibold text-lg text-stone-900">
+            Did a friend invite you?
+          </h2>
+          <p className="mt-1 text-sm text-stone-600">
+            Enter their code before your first visit and you both get{" "}
+            {formatNumber(r.pointsPerReferral)} points when it is completed.
+          </p>
+          <Form method="post" className="mt-3 flex flex-wrap items-start gap-3" noValidate>
+            <TextField
+              label="Friend's referral code"
+              name="code"
+              autoComplete="off"
+              autoCapitalize="characters"
+              defaultValue={result?.ok === false ? result.code : prefill}
+              error={result?.ok === false ? result.message : null}
+              className="min-w-0 flex-1"
+              required
+            />
+            <Button busy={busy} className="mt-6">
+              Apply code
+            </Button>
+          </Form>
+        </section>
+      ) : null}
+      {result?.ok ? (
+        <Alert tone="success">
+          Thank you! You joined through {result.referrer}. You both get{" "}
+          {formatNumber(r.pointsPerReferral)} points when your first visit is completed.
+        </Alert>
+      ) : r.referred ? (
+        <p className="text-sm text-stone-600">You joined through a friend's invitation.</p>
+      ) : null}
+    </div>
+  );
+}
