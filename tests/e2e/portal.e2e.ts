@@ -1,0 +1,173 @@
+import { readFileSync } from "node:fs";
+import { nextTier, unsubscribeUrl } from "@xplorium/core";
+import type { Browser } from "playwright-core";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, portalUrl, screenshot, watchConsole } from "../../tooling/e2e/browser";
+
+let browser: Browser;
+let sql: postgres.Sql;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  // biome-ignore lint/style/noProcessEnv: set by the e2e global setup
+  sql = postgres(process.env.E2E_DATABASE_URL!, { max: 2, onnotice: () => {} });
+});
+afterAll(async () => {
+  await browser?.close();
+  await sql?.end({ timeout: 2 });
+});
+
+/** The same signing key and portal origin as the servers the global setup started. */
+const CONFIG = {
+  SESSION_SECRET: "e2e-session-secret-0123456789abcdefghijklmnop",
+  PORTAL_URL: "http://localhost:3201",
+};
+
+const tierName = (t: string) => t.charAt(0) + t.slice(1).toLowerCase();
+
+async function latestCode(email: string): Promise<string> {
+  for (let i = 0; i < 40; i++) {
+    const [row] = await sql`select text from email_messages where to_email = ${email}
+      and template = 'sign-in-code' order by created_at desc limit 1`;
+    const code = /\b(\d{6})\b/.exec(String(row?.text ?? ""))?.[1];
+    if (code) return code;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no sign-in code for ${email}`);
+}
+
+describe("a family's portal", () => {
+  it("signs in by code, sees tier and progress, redeems, downloads their data, unsubscribes from a mail link, deletes the account, and leaves no trace", async () => {
+    // A seeded, opted-in family with enough points, not used by other journeys.
+    const [family] = await sql<
+      {
+        id: string;
+        email: string;
+        name: string;
+        phone: string | null;
+        loyalty_points: number;
+        lifetime_points: number;
+        loyalty_tier: string;
+      }[]
+    >`select id, email, name, phone, loyalty_points, lifetime_points, loyalty_tier from customers
+      where erased_at is null and marketing_opt_in and loyalty_points >= 600 and loyalty_tier <> 'VIP'
+        and email not in ('parent@example.com', 'john.smith.1@example.com')
+      order by email limit 1`;
+    expect(family).toBeDefined();
+    const f = family!;
+
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    await page.goto(portalUrl("/sign-in"));
+    await page.getByLabel("Email").fill(f.email);
+    await page.getByRole("button", { name: "Email me a sign-in code" }).click();
+    await page.getByLabel("6-digit code").fill(await latestCode(f.email));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(portalUrl("/"));
+
+    // The right tier and progress.
+    await expect(page.getByTestId("points-balance").textContent()).resolves.toBe(
+      f.loyalty_points.toLocaleString("en-GB"),
+    );
+    const next = nextTier(f.lifetime_points);
+    const progress = await page.getByTestId("tier-progress").textContent();
+    if (next) {
+      expect(progress).toContain(
+        `${next.pointsNeeded.toLocaleString("en-GB")} points to ${tierName(next.tier)}`,
+      );
+    }
+
+    // Redeem a reward and see the voucher.
+    await page
+      .getByRole("navigation", { name: "My account" })
+      .getByRole("link", { name: "Rewards" })
+      .click();
+    await page.getByRole("link", { name: "Redeem Free beverage" }).click();
+    await page.getByRole("button", { name: "Yes, redeem Free beverage" }).click();
+    await page.getByTestId("voucher-code").waitFor();
+    const code = (await page.getByTestId("voucher-code").textContent())!.trim();
+    expect(code).toMatch(/^XP-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    await page.getByTestId("voucher-qr").waitFor();
+    await screenshot(page, "portal-voucher");
+
+    // Download my data: one zip.
+    await page
+      .getByRole("navigation", { name: "My account" })
+      .getByRole("link", { name: "Privacy" })
+      .click();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download my data" }).click(),
+    ]);
+    const zip = readFileSync((await download.path())!);
+    expect(zip.subarray(0, 2).toString()).toBe("PK");
+    // File names sit uncompressed in the zip's directory (the contents are unit-tested).
+    for (const name of ["data.json", "bookings.csv", "points.csv"]) {
+      expect(zip.includes(Buffer.from(name))).toBe(true);
+    }
+    await screenshot(page, "portal-privacy");
+
+    // The unsubscribe link a marketing email carries, opened by someone not signed in.
+    const stranger = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const mail = await stranger.newPage();
+    const mailErrors = watchConsole(mail);
+    await mail.goto(unsubscribeUrl(CONFIG, { customerId: f.id, channel: "EMAIL" }));
+    const [{ opted } = { opted: null }] =
+      await sql`select marketing_opt_in as opted from customers where id = ${f.id}`;
+    expect(opted).toBe(true); // opening the link changes nothing
+    await mail.getByRole("button", { name: "Unsubscribe" }).click();
+    await mail
+      .getByText(/unsubscribed/i)
+      .first()
+      .waitFor();
+    const [after] = await sql`select marketing_opt_in from customers where id = ${f.id}`;
+    expect(after!.marketing_opt_in).toBe(false);
+    expect(mailErrors).toEqual([]);
+    await stranger.close();
+
+    // Delete the account.
+    await page.reload();
+    await page.getByLabel(/To confirm, type your email address/).fill(f.email);
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await page.waitForURL(portalUrl("/account-deleted"));
+    await screenshot(page, "portal-account-deleted");
+    await page.goto(portalUrl("/"));
+    await page.waitForURL(/\/sign-in/);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // No trace of their identity in any text column of any table, once the worker has sent the
+    // goodbye email (whose copy of the address is then dropped).
+    const needles = [f.email, f.name, ...(f.phone ? [f.phone] : [])];
+    const columns = await sql<{ table_schema: string; table_name: string; column_name: string }[]>`
+      select c.table_schema, c.table_name, c.column_name from information_schema.columns c
+      join information_schema.tables t using (table_schema, table_name)
+      where c.table_schema in ('public', 'graphile_worker') and t.table_type = 'BASE TABLE'
+        and c.data_type in ('text', 'character varying', 'jsonb', 'json', 'ARRAY')`;
+    let found: string[] = [];
+    for (let attempt = 0; attempt < 40; attempt++) {
+      found = [];
+      for (const col of columns) {
+        const rows = await sql.unsafe(
+          `select count(*)::int as n from "${col.table_schema}"."${col.table_name}"
+           where position(lower($1) in lower("${col.column_name}"::text)) > 0
+              or position(lower($2) in lower("${col.column_name}"::text)) > 0
+              or ($3::text is not null and position($3 in "${col.column_name}"::text) > 0)`,
+          [needles[0]!, needles[1]!, needles[2] ?? null],
+        );
+        if (rows[0]!.n > 0) found.push(`${col.table_schema}.${col.table_name}.${col.column_name}`);
+      }
+      if (found.length === 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(found).toEqual([]);
+    const [erased] =
+      await sql`select email, name, phone, erased_at from customers where id = ${f.id}`;
+    expect(erased).toMatchObject({ email: null, name: null, phone: null });
+    expect(erased!.erased_at).not.toBeNull();
+  });
+});
