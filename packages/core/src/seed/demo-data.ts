@@ -5,6 +5,7 @@ import { addDays, addMinutes, max, min, subDays } from "date-fns";
 import { sql } from "drizzle-orm";
 import { generateReferralCode } from "../customers/referral-code";
 import { calculateTier, LOYALTY_POINTS, LOYALTY_REWARDS, type LoyaltyTier } from "../loyalty/rules";
+import { generateVoucherCode } from "../loyalty/vouchers";
 import { DEMO_CUSTOMER_EMAIL, DEMO_STAFF } from "./demo-staff";
 
 type BookingType = "CAFE" | "PLAYGROUND" | "PARTY" | "EVENT";
@@ -243,7 +244,8 @@ export async function seedDemoData(
       const used = faker.datatype.boolean({ probability: 0.6 });
       const voucher = {
         id: faker.string.uuid(),
-        code: `V${generateReferralCode(rand).slice(2)}${i.toString(36).toUpperCase()}`,
+        // The real format (XP-XXXX-XXXX, no 0/O/1/I/L), so demo codes read like real ones.
+        code: generateVoucherCode(rand),
         customerId: id,
         rewardId: reward.id,
         pointsSpent: reward.pointsCost,

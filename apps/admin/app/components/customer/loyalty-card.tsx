@@ -92,6 +92,7 @@ export function LoyaltyCard({
               minLength={3}
               maxLength={200}
               placeholder="e.g. Compensation for a cancelled party"
+              hint="The family sees this reason in their points history."
               error={form.fieldError(ADJUST_INTENT, "reason")}
             />
           </div>
