@@ -6,3 +6,4 @@ export { DataTable, type DataTableProps, type DataTableSort } from "./data-table
 export { SelectField, TextField } from "./field";
 export { formatDate, formatMoney, formatNumber, setDisplayTimeZone } from "./format";
 export { ProgressBar, type Tier, TierBadge } from "./tier-badge";
+export { type VoucherState, VoucherStateBadge } from "./voucher-state";

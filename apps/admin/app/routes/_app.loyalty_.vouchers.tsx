@@ -16,12 +16,12 @@ import {
   formatNumber,
   PageHeader,
   TierBadge,
+  VoucherStateBadge,
 } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
 import type { ReactNode } from "react";
 import { LoyaltyNav } from "~/components/loyalty/loyalty-nav";
 import { VOUCHER_INTENTS } from "~/components/loyalty/voucher-intents";
-import { VoucherStateBadge } from "~/components/loyalty/voucher-state";
 import { describeActionError } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
 

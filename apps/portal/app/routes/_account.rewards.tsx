@@ -6,8 +6,15 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Alert, Button, cn, EmptyState, formatDate, formatNumber } from "@xplorium/ui";
-import { VoucherStateBadge } from "~/components/voucher-state";
+import {
+  Alert,
+  Button,
+  cn,
+  EmptyState,
+  formatDate,
+  formatNumber,
+  VoucherStateBadge,
+} from "@xplorium/ui";
 import { describeActionError } from "~/lib/api.server";
 import { requireCustomer } from "~/lib/session.server";
 

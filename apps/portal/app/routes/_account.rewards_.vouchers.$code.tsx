@@ -1,8 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Alert, formatDate, formatNumber } from "@xplorium/ui";
+import { Alert, formatDate, formatNumber, VoucherStateBadge } from "@xplorium/ui";
 import { ErrorPage } from "@xplorium/ui/remix";
-import { VoucherStateBadge } from "~/components/voucher-state";
 import { describeActionError } from "~/lib/api.server";
 import { qrCodeSvg } from "~/lib/qr-code.server";
 import { requireCustomer } from "~/lib/session.server";

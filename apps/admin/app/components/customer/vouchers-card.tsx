@@ -1,9 +1,15 @@
 import { Link, useFetcher } from "@remix-run/react";
-import { Button, Card, EmptyState, formatDate, formatNumber } from "@xplorium/ui";
+import {
+  Button,
+  Card,
+  EmptyState,
+  formatDate,
+  formatNumber,
+  VoucherStateBadge,
+} from "@xplorium/ui";
 import { Toast, type ToastMessage } from "@xplorium/ui/remix";
 import { useEffect, useMemo, useState } from "react";
 import { VOUCHER_ACTION_PATH, VOUCHER_INTENTS } from "~/components/loyalty/voucher-intents";
-import { VoucherStateBadge } from "~/components/loyalty/voucher-state";
 import type { action } from "~/routes/_app.loyalty_.vouchers";
 import type { VouchersCardData } from "./vouchers-card.server";
 

@@ -1,4 +1,4 @@
-import { cn } from "@xplorium/ui";
+import { cn } from "./cn";
 
 export type VoucherState = "ISSUED" | "USED" | "CANCELLED" | "EXPIRED";
 
@@ -9,7 +9,7 @@ const STYLE: Record<VoucherState, { label: string; className: string }> = {
   CANCELLED: { label: "Cancelled", className: "bg-red-50 text-red-800 ring-red-200" },
 };
 
-/** A voucher's state as of now (an ISSUED voucher past its expiry already reads Expired). */
+/** A voucher's state as of now (an unused voucher past its expiry reads Expired). */
 export function VoucherStateBadge({
   state,
   size = "sm",
@@ -22,7 +22,7 @@ export function VoucherStateBadge({
     <span
       data-testid="voucher-state"
       className={cn(
-        "inline-flex items-center rounded-full font-semibold ring-1",
+        "inline-flex items-center whitespace-nowrap rounded-full font-semibold ring-1",
         size === "lg" ? "px-3 py-1 text-sm" : "px-2 py-0.5 text-xs",
         s.className,
       )}
