@@ -1,76 +1,40 @@
-import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { type AppName, handleTrpcRequest } from "@xplorium/api";
 import { createSession, sessionCookieName } from "@xplorium/auth";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { customerCookie, insertCustomer, insertStaff, testEnv, unique } from "./support";
+import {
+  customerCookie,
+  insertCustomer,
+  insertStaff,
+  startTrpcServer,
+  testEnv,
+  unique,
+} from "./support";
 
 let t: TestDatabase;
 let env: Env;
-const servers: Server[] = [];
+const servers: { close: () => Promise<void> }[] = [];
 let adminUrl: string;
 let portalUrl: string;
 
 const OWNER_PASSWORD = "owner-http-test-password";
 let owner: { id: string; email: string };
 
-/** A real HTTP server in front of the tRPC fetch handler, as the apps mount it. */
-async function startServer(app: AppName): Promise<string> {
-  const server = createServer(async (req, res) => {
-    try {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(req.headers)) {
-        if (Array.isArray(v)) for (const item of v) headers.append(k, item);
-        else if (v !== undefined) headers.set(k, v);
-      }
-      const method = req.method ?? "GET";
-      const request = new Request(`http://${req.headers.host}${req.url}`, {
-        method,
-        headers,
-        ...(method === "GET" || method === "HEAD" ? {} : { body: Buffer.concat(chunks) }),
-      });
-      // Tests choose the client IP so rate limits of one test do not touch another.
-      const ip =
-        (req.headers["x-test-ip"] as string | undefined) ?? req.socket.remoteAddress ?? null;
-      const response = await handleTrpcRequest({
-        db: t.db,
-        env,
-        app,
-        request,
-        ip,
-        requestId: randomUUID(),
-      });
-      const out: Record<string, string | string[]> = {};
-      response.headers.forEach((value, key) => {
-        if (key !== "set-cookie") out[key] = value;
-      });
-      const cookies = response.headers.getSetCookie();
-      if (cookies.length > 0) out["set-cookie"] = cookies;
-      res.writeHead(response.status, out);
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (e) {
-      res.writeHead(599).end(String(e));
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 beforeAll(async () => {
   t = await createTestDatabase();
   env = testEnv(t.url);
   const o = await insertStaff(t.db, { role: "OWNER", password: OWNER_PASSWORD });
   owner = { id: o.id, email: o.email };
-  [adminUrl, portalUrl] = await Promise.all([startServer("admin"), startServer("portal")]);
+  // A real HTTP server in front of the tRPC fetch handler, as the apps mount it.
+  const started = await Promise.all([
+    startTrpcServer(t.db, env, "admin"),
+    startTrpcServer(t.db, env, "portal"),
+  ]);
+  servers.push(...started);
+  [adminUrl, portalUrl] = started.map((s) => s.url) as [string, string];
 });
 afterAll(async () => {
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await Promise.all(servers.map((s) => s.close()));
   await t.drop();
 });
 
