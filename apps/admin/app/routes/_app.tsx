@@ -27,7 +27,7 @@ export default function AppLayout() {
   const allowed = new Set<string>(permissions);
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
-      <aside className="border-stone-200 border-b bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-r md:border-b-0">
+      <aside className="border-stone-200 border-b bg-white md:sticky md:top-0 md:flex md:h-screen md:w-60 md:shrink-0 md:flex-col md:border-r md:border-b-0">
         <div className="flex items-center gap-2 px-5 py-4">
           <span
             aria-hidden="true"
@@ -59,7 +59,7 @@ export default function AppLayout() {
             </NavLink>
           ))}
         </nav>
-        <div className="border-stone-200 border-t px-5 py-4 text-sm md:absolute md:bottom-0 md:w-60">
+        <div className="border-stone-200 border-t px-5 py-4 text-sm md:mt-auto">
           <p className="font-semibold text-stone-900" data-testid="signed-in-as">
             {staff.name}
           </p>
