@@ -6,6 +6,7 @@ import { bookingsRouter } from "./routers/bookings";
 import { consentRouter } from "./routers/consent";
 import { customersRouter } from "./routers/customers";
 import { loyaltyRouter } from "./routers/loyalty";
+import { marketingRouter, segmentsRouter } from "./routers/marketing";
 import { outboxRouter } from "./routers/outbox";
 import { portalRouter } from "./routers/portal";
 import { referralsRouter } from "./routers/referrals";
@@ -28,6 +29,8 @@ export const appRouter = createTRPCRouter({
   referrals: referralsRouter,
   rewards: rewardsRouter,
   vouchers: vouchersRouter,
+  marketing: marketingRouter,
+  segments: segmentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

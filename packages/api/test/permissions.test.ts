@@ -109,6 +109,15 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "customers.exportData":        row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
   "customers.erase":             row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
   "customers.privacyRequests":   row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "marketing.list":              row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "segments.list":               row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "segments.get":                row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "segments.create":             row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "segments.update":             row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "segments.duplicate":          row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "segments.delete":             row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "segments.count":              row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "segments.preview":            row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

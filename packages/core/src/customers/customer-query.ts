@@ -74,7 +74,11 @@ function sortKey(sort: CustomerSort, q: string | undefined): { expr: SQL; type: 
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
-function filters(input: z.output<typeof customerFilterInput>): SQL | undefined {
+/**
+ * The WHERE of the customer list's filters (erased customers never match). Also the base of a
+ * marketing segment's filter (marketing/segments.ts), so both mean the same thing.
+ */
+export function customerFilterWhere(input: z.output<typeof customerFilterInput>): SQL | undefined {
   const q = input.q || undefined;
   // Phones are stored as E.164: drop the national trunk/international zeros people type.
   const digits = q?.replace(/\D/g, "").replace(/^0+/, "") ?? "";
@@ -113,7 +117,7 @@ export function customerQuery(input: z.output<typeof customerFilterInput>) {
   const order =
     dir === "asc" ? sql`${key.expr} asc, ${c.id} asc` : sql`${key.expr} desc, ${c.id} desc`;
   return {
-    where: filters(input),
+    where: customerFilterWhere(input),
     order,
     key,
     sort,
