@@ -318,6 +318,19 @@ describe("saved segments", () => {
     ]);
   });
 
+  it("never widens a stored filter that no longer reads to everyone", async () => {
+    const [bad] = await t.db
+      .insert(schema.segments)
+      .values({ name: "Old shape", filter: { tiers: ["COPPER"] } })
+      .returning({ id: schema.segments.id });
+    await expect(marketingList(t.db, { segmentId: bad!.id }, UTC)).rejects.toBeInstanceOf(AppError);
+    await expect(
+      exportMarketingListCsv(t.db, { type: "system" }, testMeta, { segmentId: bad!.id }, UTC),
+    ).rejects.toBeInstanceOf(AppError);
+    expect((await listSegments(t.db)).find((s) => s.id === bad!.id)?.filter).toEqual({});
+    await t.db.delete(schema.segments).where(eq(schema.segments.id, bad!.id));
+  });
+
   it("rejects invalid filters", async () => {
     const actor = await insertStaffActor(t.db, { role: "MARKETING" });
     await expect(
