@@ -11,6 +11,7 @@ export {
 } from "./context";
 export { handleCustomerExport } from "./customer-export";
 export { handleTrpcRequest, TRPC_ENDPOINT } from "./http";
+export { handleMarketingListExport } from "./marketing-export";
 export { personalDataResponse } from "./personal-data-download";
 export {
   type AppRouter,

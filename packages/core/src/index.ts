@@ -245,6 +245,11 @@ export {
   voucherListInput,
 } from "./loyalty/vouchers";
 export {
+  exportMarketingListCsv,
+  type MarketingExportInput,
+  marketingExportInput,
+} from "./marketing/marketing-export";
+export {
   createSegment,
   deleteSegment,
   duplicateSegment,

@@ -4,6 +4,7 @@ import {
   deleteSegment,
   duplicateSegment,
   emailSuppressionHash,
+  exportMarketingListCsv,
   getSegment,
   listSegments,
   marketingList,
@@ -105,6 +106,9 @@ beforeAll(async () => {
     .insert(schema.suppressions)
     .values({ emailHash: emailSuppressionHash(" F@Example.org "), reason: "HARD_BOUNCE" });
 });
+/** The body as text, keeping the byte order mark that Response.text() drops. */
+const withBom = (bytes: ArrayBuffer) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+
 afterAll(async () => {
   await t.drop();
 });
@@ -314,6 +318,19 @@ describe("saved segments", () => {
     ]);
   });
 
+  it("never widens a stored filter that no longer reads to everyone", async () => {
+    const [bad] = await t.db
+      .insert(schema.segments)
+      .values({ name: "Old shape", filter: { tiers: ["COPPER"] } })
+      .returning({ id: schema.segments.id });
+    await expect(marketingList(t.db, { segmentId: bad!.id }, UTC)).rejects.toBeInstanceOf(AppError);
+    await expect(
+      exportMarketingListCsv(t.db, { type: "system" }, testMeta, { segmentId: bad!.id }, UTC),
+    ).rejects.toBeInstanceOf(AppError);
+    expect((await listSegments(t.db)).find((s) => s.id === bad!.id)?.filter).toEqual({});
+    await t.db.delete(schema.segments).where(eq(schema.segments.id, bad!.id));
+  });
+
   it("rejects invalid filters", async () => {
     const actor = await insertStaffActor(t.db, { role: "MARKETING" });
     await expect(
@@ -325,5 +342,52 @@ describe("saved segments", () => {
         filter: { lastBookingAfter: "2026-05-02", lastBookingBefore: "2026-05-01" },
       }),
     ).rejects.toBeInstanceOf(AppError);
+  });
+});
+
+describe("marketing list CSV", () => {
+  it("streams the opted-in, non-erased, non-suppressed customers, audited", async () => {
+    const actor = await insertStaffActor(t.db, { role: "MARKETING" });
+    await t.db
+      .update(schema.customers)
+      .set({ name: "=HYPERLINK(1)" })
+      .where(eq(schema.customers.id, ids.D));
+    const seg = await createSegment(t.db, actor, testMeta, {
+      name: "Not bulk",
+      filter: { minBookings: 0, tagsAny: ["party", "school"] },
+    });
+    const { rowCount, stream } = await exportMarketingListCsv(
+      t.db,
+      actor,
+      testMeta,
+      { segmentId: seg.id },
+      UTC,
+    );
+    const text = withBom(await new Response(stream).arrayBuffer());
+    expect(rowCount).toBe(2);
+    expect(text).toBe(
+      "\uFEFFEmail,Name,Tier\na@example.org,Ana,GOLD\nc@example.org,Cveta,PLATINUM\n",
+    );
+
+    const everyone = await exportMarketingListCsv(
+      t.db,
+      actor,
+      testMeta,
+      { filter: { birthdayMonth: 3 } },
+      UTC,
+    );
+    expect(await new Response(everyone.stream).text()).toContain(
+      "d@example.org,'=HYPERLINK(1),BRONZE",
+    );
+    const audit = await t.db
+      .select({ action: schema.auditLog.action, entityId: schema.auditLog.entityId })
+      .from(schema.auditLog)
+      .where(eq(schema.auditLog.actorId, actor.id));
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        { action: "marketing_list.exported", entityId: seg.id },
+        { action: "marketing_list.exported", entityId: null },
+      ]),
+    );
   });
 });

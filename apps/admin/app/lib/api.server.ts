@@ -4,6 +4,7 @@ import {
   contextInput,
   describeActionError,
   handleCustomerExport,
+  handleMarketingListExport,
   handleTrpcRequest,
   serverCaller,
 } from "@xplorium/api";
@@ -22,6 +23,10 @@ export const exportCustomers = (
   context: AppLoadContext,
   filters: CustomerFilterInput,
 ) => handleCustomerExport(contextInput(request, context), filters);
+
+/** A saved segment's marketing list as a streamed CSV download (authorised like a procedure). */
+export const exportMarketingList = (request: Request, context: AppLoadContext, segmentId: string) =>
+  handleMarketingListExport(contextInput(request, context), segmentId);
 
 /** The customer list's sort keys, for validating `?sort=` in the URL. */
 export { CONSENT_WORDING, CUSTOMER_SORTS } from "@xplorium/api";

@@ -27,10 +27,20 @@ export default function Marketing() {
             Open the outbox →
           </Link>
         </Card>
-        <Card title="Segments and campaigns">
+        <Card title="Segments">
           <p className="text-sm text-stone-600">
-            The segment builder and campaign sending arrive with email marketing.
+            Saved filters over customers (tier, tags, bookings, spend, last visit, birthday month,
+            consent) with a live count and a preview of who is in them.
           </p>
+          <Link
+            to="/marketing/segments"
+            className="mt-3 inline-block font-medium text-brand-700 text-sm hover:underline"
+          >
+            Open segments →
+          </Link>
+        </Card>
+        <Card title="Campaigns">
+          <p className="text-sm text-stone-600">Campaign sending arrives with email marketing.</p>
         </Card>
       </div>
     </>

@@ -15,7 +15,6 @@ import {
   segmentUpdateInput,
   updateSegment,
 } from "@xplorium/core";
-import { z } from "zod";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 /** Saved segments (Marketing → Segments): filters over customers, counted and previewed live. */
@@ -42,11 +41,14 @@ export const segmentsRouter = createTRPCRouter({
     .input(segmentIdInput)
     .mutation(({ ctx, input }) => deleteSegment(ctx.db, ctx.actor, ctx.meta, input)),
 
-  /** How many customers an (unsaved) filter matches, for the builder's live count. */
+  /**
+   * How many customers an (unsaved) filter matches, for the builder's live count. The input is
+   * the filter itself, so validation errors name its fields.
+   */
   count: staffProcedure("read:marketing")
-    .input(z.object({ filter: segmentFilter.default({}) }))
+    .input(segmentFilter)
     .query(async ({ ctx, input }) => ({
-      count: await segmentCount(ctx.db, input.filter, { timeZone: ctx.env.TIME_ZONE }),
+      count: await segmentCount(ctx.db, input, { timeZone: ctx.env.TIME_ZONE }),
     })),
 
   preview: staffProcedure("read:marketing")

@@ -14,7 +14,7 @@ const c = schema.customers;
  * checked; numbers and dates are ours. ascii() is the code of the first character.
  */
 const triggerCodes = sql.raw(FORMULA_TRIGGER_CODES.join(", "));
-const safeText = (expr: SQL) =>
+export const safeText = (expr: SQL) =>
   sql`case when ascii(${expr}) in (${triggerCodes}) then '''' || ${expr} else ${expr} end`;
 
 /** `2026-11-24 18:30:05`, which spreadsheets read as a date and time (DateStyle ISO, below). */
@@ -100,9 +100,21 @@ export async function exportCustomersCsv(
     throw error;
   }
 
+  const stream = csvStream(header, body);
+  return { rowCount, stream };
+}
+
+/**
+ * A CSV download from a COPY stream: a UTF-8 byte order mark and the header row first, then
+ * the rows as PostgreSQL sends them, pulled only as fast as the reader reads.
+ */
+export function csvStream(
+  header: string,
+  body: ReadableStream<Uint8Array>,
+): ReadableStream<Uint8Array> {
   const head = new TextEncoder().encode(`\uFEFF${header}\n`);
   const rows = body.getReader();
-  const stream = new ReadableStream<Uint8Array>(
+  return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         controller.enqueue(head);
@@ -118,5 +130,4 @@ export async function exportCustomersCsv(
     },
     { highWaterMark: 0 },
   );
-  return { rowCount, stream };
 }

@@ -275,10 +275,19 @@ const segmentColumns = {
 };
 
 type SegmentRow = { filter: unknown } & Record<string, unknown>;
-/** A stored filter is valid when saved; an unreadable one (older shape) reads as empty-safe. */
-function withFilter<T extends SegmentRow>(row: T): Omit<T, "filter"> & { filter: SegmentFilter } {
+/**
+ * The row with its stored filter read back. Filters are validated when saved; one that no
+ * longer reads (an older shape) must never widen to "everyone": the list shows it as empty,
+ * anything that selects recipients from it refuses.
+ */
+function withFilter<T extends SegmentRow>(
+  row: T,
+  opts: { lenient?: boolean } = {},
+): Omit<T, "filter"> & { filter: SegmentFilter } {
   const parsed = segmentFilter.safeParse(row.filter);
-  return { ...row, filter: parsed.success ? parsed.data : {} };
+  if (parsed.success) return { ...row, filter: parsed.data };
+  if (opts.lenient) return { ...row, filter: {} };
+  throw new AppError("CONFLICT", "This segment's saved filter is no longer valid; build it again.");
 }
 
 export async function listSegments(db: Database) {
@@ -287,7 +296,7 @@ export async function listSegments(db: Database) {
     .from(segments)
     .leftJoin(staffUsers, eq(staffUsers.id, segments.createdByStaffId))
     .orderBy(desc(segments.updatedAt), segments.id);
-  return rows.map(withFilter);
+  return rows.map((row) => withFilter(row, { lenient: true }));
 }
 
 export async function getSegment(db: Database, id: string) {
@@ -357,7 +366,9 @@ export async function updateSegment(
         was[k] = old;
       }
     }
-    if (Object.keys(changes).length === 0) return { segment: withFilter(before), changed: false };
+    if (Object.keys(changes).length === 0) {
+      return { segment: withFilter(before, { lenient: true }), changed: false };
+    }
     const [after] = await tx
       .update(segments)
       .set(changes)

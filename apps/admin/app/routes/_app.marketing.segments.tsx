@@ -1,0 +1,136 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
+import { Button, Card, EmptyState, formatDate, PageHeader } from "@xplorium/ui";
+import { Toast } from "@xplorium/ui/remix";
+import { describeFilter } from "~/components/marketing/segment-filter";
+import { describeActionError } from "~/lib/api.server";
+import { requireStaff } from "~/lib/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Segments · Marketing · Xplorium CRM" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { api, headers, staff } = await requireStaff(request, context, "read:marketing");
+  return data(
+    {
+      segments: await api.segments.list(),
+      canEdit: ROLE_PERMISSIONS[staff.role].has("write:marketing"),
+      currency: context.env.CURRENCY,
+    },
+    { headers },
+  );
+}
+
+/** Duplicate a segment from the list, then open the copy. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { api, headers } = await requireStaff(request, context, "write:marketing");
+  const form = await request.formData();
+  try {
+    const copy = await api.segments.duplicate({ id: String(form.get("id") ?? "") });
+    return redirect(`/marketing/segments/${copy.id}?duplicated=1`, { headers });
+  } catch (error) {
+    const f = describeActionError(error);
+    return data({ message: f.message, at: Date.now() }, { status: f.status, headers });
+  }
+}
+
+export default function SegmentsPage() {
+  const { segments, canEdit, currency } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  return (
+    <>
+      <PageHeader
+        title="Segments"
+        description="Saved filters over customers. A segment's marketing list is its customers who opted in to email and whose address is not suppressed."
+        actions={
+          canEdit ? (
+            <Link
+              to="/marketing/segments/new"
+              className="rounded-md bg-brand-700 px-3 py-2 font-medium text-sm text-white hover:bg-brand-800"
+            >
+              New segment
+            </Link>
+          ) : null
+        }
+      />
+      <Toast
+        message={failed ? { id: String(failed.at), tone: "error", text: failed.message } : null}
+      />
+      <Card title={`Segments (${segments.length})`}>
+        {segments.length === 0 ? (
+          <EmptyState title="No segments yet">
+            Build one, such as “GOLD and up, party regulars with 5+ bookings”.
+          </EmptyState>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">Saved segments, most recently changed first</caption>
+              <thead className="text-stone-500 text-xs uppercase">
+                <tr>
+                  <th scope="col" className="py-2 pr-3">
+                    Segment
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    Filter
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    Changed
+                  </th>
+                  <th scope="col" className="py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-stone-100">
+                {segments.map((s) => (
+                  <tr key={s.id}>
+                    <td className="py-3 pr-3">
+                      <Link
+                        to={`/marketing/segments/${s.id}`}
+                        className="font-medium text-brand-700 hover:underline"
+                      >
+                        {s.name}
+                      </Link>
+                      {s.description ? (
+                        <p className="text-stone-500 text-xs">{s.description}</p>
+                      ) : null}
+                    </td>
+                    <td className="py-3 pr-3 text-stone-600">
+                      {describeFilter(s.filter, currency)}
+                    </td>
+                    <td className="py-3 pr-3 text-stone-600">
+                      {formatDate(s.updatedAt)}
+                      {s.createdByName ? (
+                        <p className="text-stone-500 text-xs">by {s.createdByName}</p>
+                      ) : null}
+                    </td>
+                    <td className="py-3">
+                      {canEdit ? (
+                        <Form method="post">
+                          <input type="hidden" name="id" value={s.id} />
+                          <Button
+                            variant="ghost"
+                            className="px-2 py-1"
+                            aria-label={`Duplicate ${s.name}`}
+                          >
+                            Duplicate
+                          </Button>
+                        </Form>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { exportMarketingList } from "../lib/api.server";
+import { signInRedirect } from "../lib/session.server";
+
+/**
+ * GET /marketing/segments/:id/export: the segment's marketing list (opted in, not erased, not
+ * suppressed) as a CSV download streamed from the database. Needs `read:marketing` and
+ * `export:customer` (403 otherwise); without a session, sign in and come back. A resource
+ * route outside the `_app` layout.
+ */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const response = await exportMarketingList(request, context, params.id ?? "");
+  if (response.status === 401) throw signInRedirect(request);
+  return response;
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/db/env";
+import { createTestDatabase, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type RouteServer,
+  startRouteServer,
+  visibleText,
+} from "../../../tests/support/remix-route-server";
+import * as entry from "../app/entry.server";
+import * as root from "../app/root";
+import * as appLayout from "../app/routes/_app";
+import * as segmentsPage from "../app/routes/_app.marketing.segments";
+import * as editorPage from "../app/routes/_app.marketing_.segments.$id";
+import * as exportRoute from "../app/routes/marketing.segments.$id.export";
+
+/** /marketing/segments and its editor over real HTTP (Remix + tRPC in-process + PostgreSQL). */
+
+let t: TestDatabase;
+let env: Env;
+let server: RouteServer;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url });
+  server = await startRouteServer({
+    appPackageJson: new URL("../package.json", import.meta.url),
+    entry,
+    routes: [
+      { id: "root", path: "", module: root },
+      { id: "routes/_app", parentId: "root", module: appLayout },
+      {
+        id: "routes/_app.marketing.segments",
+        parentId: "routes/_app",
+        path: "marketing/segments",
+        module: segmentsPage,
+      },
+      {
+        id: "routes/_app.marketing_.segments.$id",
+        parentId: "routes/_app",
+        path: "marketing/segments/:id",
+        module: editorPage,
+      },
+      {
+        id: "routes/marketing.segments.$id.export",
+        parentId: "root",
+        path: "marketing/segments/:id/export",
+        module: exportRoute,
+      },
+    ],
+    loadContext: (ip) => ({ db: t.db, env, app: "admin", nonce: "", requestId: randomUUID(), ip }),
+  });
+});
+/** The body as text, keeping the byte order mark that Response.text() drops. */
+const withBom = (bytes: ArrayBuffer) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+
+afterAll(async () => {
+  await server?.close();
+  await t?.drop();
+});
+
+async function cookieFor(role: StaffRole) {
+  const staff = await insertStaff(t.db, { role });
+  const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff.id });
+  return `${sessionCookieName("STAFF", { secure: false })}=${token}`;
+}
+
+const get = (path: string, cookie: string) =>
+  fetch(`${server.url}${path}`, { headers: { cookie }, redirect: "manual" });
+const post = (path: string, cookie: string, fields: Record<string, string>) =>
+  fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+    redirect: "manual",
+  });
+
+describe("/marketing/segments", () => {
+  it("marketing saves a segment, edits it, lists it and duplicates it", async () => {
+    const cookie = await cookieFor("MARKETING");
+    const name = `Party regulars ${unique()}`;
+    const filter = { tiers: ["GOLD", "PLATINUM", "VIP"], tagsAny: ["party"], minBookings: 5 };
+
+    const bad = await post("/marketing/segments/new", cookie, {
+      intent: "save",
+      name: "",
+      description: "",
+      filter: JSON.stringify(filter),
+    });
+    expect(bad.status).toBe(400);
+    expect(visibleText(await bad.text())).toContain("Give the segment a name");
+
+    const created = await post("/marketing/segments/new", cookie, {
+      intent: "save",
+      name,
+      description: "GOLD+ with 5+ bookings",
+      filter: JSON.stringify(filter),
+    });
+    expect(created.status).toBe(302);
+    const location = created.headers.get("location") ?? "";
+    const id = /\/marketing\/segments\/([0-9a-f-]{36})\?saved=1$/.exec(location)?.[1];
+    expect(id).toBeDefined();
+    const [row] = await t.sql`select name, filter from segments where id = ${id!}`;
+    expect(row).toEqual({ name, filter });
+
+    const editor = visibleText(await (await get(`/marketing/segments/${id}`, cookie)).text());
+    expect(editor).toContain(name);
+    expect(editor).toContain("GOLD or PLATINUM or VIP · tagged party · 5+ bookings");
+
+    const saved = await post(`/marketing/segments/${id}`, cookie, {
+      intent: "save",
+      name,
+      description: "",
+      filter: JSON.stringify({ ...filter, birthdayMonth: 3 }),
+    });
+    expect(saved.status).toBe(200);
+    const [edited] = await t.sql`select filter from segments where id = ${id!}`;
+    expect(edited!.filter).toEqual({ ...filter, birthdayMonth: 3 });
+
+    const list = visibleText(await (await get("/marketing/segments", cookie)).text());
+    expect(list).toContain(name);
+    expect(list).toContain("birthday in March");
+
+    const dup = await post("/marketing/segments", cookie, { id: id! });
+    expect(dup.status).toBe(302);
+    expect(dup.headers.get("location")).toMatch(/\?duplicated=1$/);
+    const copies = await t.sql`select filter from segments where name = ${`${name} (copy)`}`;
+    expect(copies).toHaveLength(1);
+  });
+
+  it("exports a segment's marketing list as CSV", async () => {
+    const cookie = await cookieFor("MARKETING");
+    await t.sql`insert into customers (email, name, referral_code, tags, marketing_opt_in)
+      values ('csv-in@example.org', 'In', ${`CSV${unique()}`}, '{csvtest}', true),
+             ('csv-out@example.org', 'Out', ${`CSV${unique()}`}, '{csvtest}', false)`;
+    const created = await post("/marketing/segments/new", cookie, {
+      intent: "save",
+      name: `CSV ${unique()}`,
+      description: "",
+      filter: JSON.stringify({ tagsAll: ["csvtest"] }),
+    });
+    const id = (created.headers.get("location") ?? "").split("/").pop()?.split("?")[0];
+    const res = await get(`/marketing/segments/${id}/export`, cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    expect(withBom(await res.arrayBuffer())).toBe(
+      "\uFEFFEmail,Name,Tier\ncsv-in@example.org,In,BRONZE\n",
+    );
+
+    const frontDesk = await cookieFor("FRONT_DESK");
+    expect((await get(`/marketing/segments/${id}/export`, frontDesk)).status).toBe(403);
+  });
+
+  it("front desk cannot open segments", async () => {
+    const cookie = await cookieFor("FRONT_DESK");
+    expect((await get("/marketing/segments", cookie)).status).toBe(403);
+    expect((await post("/marketing/segments/new", cookie, { name: "x" })).status).toBe(403);
+  });
+});
