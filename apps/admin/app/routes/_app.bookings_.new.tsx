@@ -8,7 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Button, Card, PageHeader, SelectField, TextField } from "@xplorium/ui";
 import { titleCase } from "~/components/customer/form-state";
-import { CONSENT_WORDING, describeActionError } from "~/lib/api.server";
+import { CONSENT_WORDING, formFailure, formValues } from "~/lib/api.server";
 import { parseAmount, parseVenueTime } from "~/lib/form-values";
 import { requireStaff } from "~/lib/session.server";
 
@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (amount === null) fieldErrors.amount = ["Enter an amount like 25.50."];
   const scheduledAt = parseVenueTime(text("scheduledAt"), context.env.TIME_ZONE);
   if (!scheduledAt) fieldErrors.scheduledAt = ["Enter the date and time of the visit."];
-  const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
+  const values = formValues(form);
   if (Object.keys(fieldErrors).length > 0) {
     return data(
       { message: "Please check the highlighted fields.", fieldErrors, values },
@@ -58,11 +58,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const message = `Booking recorded for ${who} (${r.booking.contactEmail}).`;
     return redirect(`/bookings?created=${encodeURIComponent(message)}`, { headers });
   } catch (error) {
-    const f = describeActionError(error);
-    return data(
-      { message: f.message, fieldErrors: f.fieldErrors as Record<string, string[]>, values },
-      { status: f.status, headers },
-    );
+    return formFailure(error, values, headers);
   }
 }
 

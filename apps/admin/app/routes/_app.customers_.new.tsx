@@ -1,6 +1,5 @@
 import {
   type ActionFunctionArgs,
-  data,
   type LoaderFunctionArgs,
   type MetaFunction,
   redirect,
@@ -8,7 +7,7 @@ import {
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Button, Card, PageHeader, SelectField, TextField } from "@xplorium/ui";
 import { titleCase } from "~/components/customer/form-state";
-import { describeActionError } from "~/lib/api.server";
+import { formFailure, formValues } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "New customer · Xplorium CRM" }];
@@ -24,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context, "write:customer");
   const form = await request.formData();
-  const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
+  const values = formValues(form);
   try {
     const r = await api.customers.upsert({
       email: values.email ?? "",
@@ -37,11 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       headers,
     });
   } catch (error) {
-    const f = describeActionError(error);
-    return data(
-      { message: f.message, fieldErrors: f.fieldErrors as Record<string, string[]>, values },
-      { status: f.status, headers },
-    );
+    return formFailure(error, values, headers);
   }
 }
 
