@@ -249,6 +249,7 @@ export {
   type MarketingExportInput,
   marketingExportInput,
 } from "./marketing/marketing-export";
+export { type MergeSource, mergeValuesFor } from "./marketing/merge-values";
 export {
   createSegment,
   deleteSegment,

@@ -1,3 +1,16 @@
+export {
+  type MarketingMessage,
+  type MarketingTemplate,
+  MERGE_TAGS,
+  type MergeTag,
+  type MergeValues,
+  markdownToEmailHtml,
+  type PersonalizedEmail,
+  personalize,
+  renderMarketingTemplate,
+  SAMPLE_MERGE_VALUES,
+  unknownMergeTags,
+} from "./marketing";
 export { type RenderedEmail, renderEmail } from "./render";
 export {
   type DeliverOptions,
@@ -5,7 +18,9 @@ export {
   deliverEmail,
   dropUndeliveredErasureEmails,
   ERASURE_EMAIL_GRACE_HOURS,
+  type QueueRenderedEmailInput,
   queueEmail,
+  queueRenderedEmail,
   SEND_EMAIL_TASK,
   suppressionOf,
 } from "./send";

@@ -1,6 +1,6 @@
 import { type DbOrTx, enqueueJob, schema } from "@xplorium/db";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
-import { renderEmail } from "./render";
+import { type RenderedEmail, renderEmail } from "./render";
 import { type TemplateDef, type TemplateName, type TemplateProps, templates } from "./templates";
 import type { EmailTransport } from "./transport";
 
@@ -55,51 +55,67 @@ export interface QueueEmailInput<N extends TemplateName> {
 /**
  * Renders and stores the email, then enqueues its delivery, all on the caller's transaction:
  * if the caller rolls back, nothing is sent.
- *
- * A suppressed address (DESIGN.md "Consent": a hard bounce, a complaint or an erasure) is
- * never mailed: the row is stored FAILED with the reason, without the address or the body (an
- * erased person's address must not come back this way), and no delivery is enqueued.
  */
 export async function queueEmail<N extends TemplateName>(
   db: DbOrTx,
   input: QueueEmailInput<N>,
 ): Promise<string> {
   const rendered = await renderEmail(input.template, input.props);
+  return queueRenderedEmail(db, {
+    kind: templates[input.template].kind,
+    template: input.template,
+    rendered,
+    to: input.to,
+    from: input.from,
+    customerId: input.customerId ?? null,
+    transport: input.transport,
+  });
+}
+
+export interface QueueRenderedEmailInput {
+  kind: "TRANSACTIONAL" | "MARKETING";
+  /** What it is, for the outbox and the logs: a template name or e.g. "automation:birthday". */
+  template: string;
+  rendered: RenderedEmail;
+  to: string;
+  from: string;
+  customerId?: string | null;
+  transport: EmailTransport["name"];
+}
+
+/**
+ * Stores an already rendered email and enqueues its delivery on the caller's transaction (used
+ * by `queueEmail`, and by marketing mail personalised with `personalize`). MARKETING mail is
+ * checked against consent again when it is delivered, and carries the unsubscribe headers.
+ *
+ * A suppressed address (DESIGN.md "Consent": a hard bounce, a complaint or an erasure) is
+ * never mailed: the row is stored FAILED with the reason, without the address or the body (an
+ * erased person's address must not come back this way), and no delivery is enqueued.
+ */
+export async function queueRenderedEmail(
+  db: DbOrTx,
+  input: QueueRenderedEmailInput,
+): Promise<string> {
+  const { rendered } = input;
   const suppressed = await suppressionOf(db, input.to);
-  if (suppressed) {
-    const [row] = await db
-      .insert(emailMessages)
-      .values({
-        kind: templates[input.template].kind,
-        template: input.template,
-        customerId: input.customerId ?? null,
-        toEmail: null,
-        fromEmail: input.from,
-        subject: rendered.subject,
-        transport: input.transport,
-        status: "FAILED",
-        error: suppressedError(suppressed),
-      })
-      .returning({ id: emailMessages.id });
-    if (!row) throw new Error("email_messages insert returned nothing");
-    return row.id;
-  }
   const [row] = await db
     .insert(emailMessages)
     .values({
-      kind: templates[input.template].kind,
+      kind: input.kind,
       template: input.template,
       customerId: input.customerId ?? null,
-      toEmail: input.to,
       fromEmail: input.from,
       subject: rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
       transport: input.transport,
+      ...(suppressed
+        ? { toEmail: null, status: "FAILED" as const, error: suppressedError(suppressed) }
+        : { toEmail: input.to, html: rendered.html, text: rendered.text }),
     })
     .returning({ id: emailMessages.id });
   if (!row) throw new Error("email_messages insert returned nothing");
-  await enqueueJob(db, SEND_EMAIL_TASK, { emailMessageId: row.id }, { maxAttempts: 8 });
+  if (!suppressed) {
+    await enqueueJob(db, SEND_EMAIL_TASK, { emailMessageId: row.id }, { maxAttempts: 8 });
+  }
   return row.id;
 }
 
