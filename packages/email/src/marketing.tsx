@@ -98,12 +98,26 @@ function MarketingEmail({ message }: { message: MarketingMessage }) {
 /** NUL is not legal in HTML and PostgreSQL refuses it (see render.ts). */
 const withoutNul = (s: string) => s.replaceAll("\u0000", "");
 
+/**
+ * html-to-text upper-cases headings by default, which would turn `{{firstName}}` in a heading
+ * into `{{FIRSTNAME}}` (and shout at the reader): keep the author's case.
+ */
+const PLAIN_TEXT = {
+  selectors: ["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({
+    selector,
+    options: { uppercase: false },
+  })),
+};
+
 /** Renders the message once; fill it in per recipient with `personalize`. */
 export async function renderMarketingTemplate(
   message: MarketingMessage,
 ): Promise<MarketingTemplate> {
   const element = <MarketingEmail message={message} />;
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  const [html, text] = await Promise.all([
+    render(element),
+    render(element, { plainText: true, htmlToTextOptions: PLAIN_TEXT }),
+  ]);
   return { subject: message.subject, html: withoutNul(html), text: withoutNul(text) };
 }
 
