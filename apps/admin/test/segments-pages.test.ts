@@ -129,6 +129,35 @@ describe("/marketing/segments", () => {
     expect(copies).toHaveLength(1);
   });
 
+  it("deletes a segment after asking once more, unless a draft or scheduled campaign uses it", async () => {
+    const cookie = await cookieFor("MARKETING");
+    const [seg] = await t.sql`insert into segments (name, filter)
+      values (${`Delete me ${unique()}`}, '{"minBookings": 2}') returning id`;
+    const [campaign] = await t.sql`insert into campaigns (name, subject, segment_id, status)
+      values ('Spring party', 'Hi', ${seg!.id}, 'SCHEDULED') returning id`;
+
+    const list = await (await get("/marketing/segments", cookie)).text();
+    expect(list).toContain(`aria-label="Delete Delete me`);
+
+    const refused = await post("/marketing/segments", cookie, { id: seg!.id, intent: "delete" });
+    expect(refused.status).toBe(409);
+    // The toast's text travels in the action data (it shows once the page hydrates).
+    expect(await refused.text()).toContain("“Spring party” still uses this segment");
+    expect(await t.sql`select 1 from segments where id = ${seg!.id}`).toHaveLength(1);
+
+    await t.sql`update campaigns set status = 'SENT' where id = ${campaign!.id}`;
+    const deleted = await post("/marketing/segments", cookie, { id: seg!.id, intent: "delete" });
+    expect(deleted.status).toBe(200);
+    expect(await deleted.text()).toContain("Segment deleted");
+    expect(await t.sql`select 1 from segments where id = ${seg!.id}`).toHaveLength(0);
+    const [audit] = await t.sql`select action from audit_log where entity_id = ${seg!.id}
+      order by created_at desc limit 1`;
+    expect(audit?.action).toBe("segment.deleted");
+
+    const gone = await post("/marketing/segments", cookie, { id: seg!.id, intent: "delete" });
+    expect(gone.status).toBe(404);
+  });
+
   it("exports a segment's marketing list as CSV", async () => {
     const cookie = await cookieFor("MARKETING");
     await t.sql`insert into customers (email, name, referral_code, tags, marketing_opt_in)

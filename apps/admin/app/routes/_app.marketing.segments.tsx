@@ -9,6 +9,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
 import { Button, Card, EmptyState, formatDate, PageHeader } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
+import { useState } from "react";
 import { describeFilter } from "~/components/marketing/segment-filter";
 import { describeActionError } from "~/lib/api.server";
 import { requireStaff } from "~/lib/session.server";
@@ -27,17 +28,58 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   );
 }
 
-/** Duplicate a segment from the list, then open the copy. */
+/** Duplicate a segment from the list (then open the copy), or delete one. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context, "write:marketing");
   const form = await request.formData();
+  const id = String(form.get("id") ?? "");
   try {
-    const copy = await api.segments.duplicate({ id: String(form.get("id") ?? "") });
+    if (form.get("intent") === "delete") {
+      await api.segments.delete({ id });
+      return data(
+        { tone: "success" as const, message: "Segment deleted", at: Date.now() },
+        { headers },
+      );
+    }
+    const copy = await api.segments.duplicate({ id });
     return redirect(`/marketing/segments/${copy.id}?duplicated=1`, { headers });
   } catch (error) {
     const f = describeActionError(error);
-    return data({ message: f.message, at: Date.now() }, { status: f.status, headers });
+    return data(
+      { tone: "error" as const, message: f.message, at: Date.now() },
+      { status: f.status, headers },
+    );
   }
+}
+
+/** Delete asks once more in place (no browser dialog), so a stray click deletes nothing. */
+function DeleteSegment({ id, name }: { id: string; name: string }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <Button
+        type="button"
+        variant="ghost"
+        className="px-2 py-1 text-red-700"
+        aria-label={`Delete ${name}`}
+        onClick={() => setAsking(true)}
+      >
+        Delete
+      </Button>
+    );
+  }
+  return (
+    <Form method="post" className="flex items-center gap-1">
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="intent" value="delete" />
+      <Button variant="danger" className="px-2 py-1" aria-label={`Confirm deleting ${name}`}>
+        Confirm delete
+      </Button>
+      <Button type="button" variant="ghost" className="px-2 py-1" onClick={() => setAsking(false)}>
+        Keep
+      </Button>
+    </Form>
+  );
 }
 
 export default function SegmentsPage() {
@@ -60,7 +102,7 @@ export default function SegmentsPage() {
         }
       />
       <Toast
-        message={failed ? { id: String(failed.at), tone: "error", text: failed.message } : null}
+        message={failed ? { id: String(failed.at), tone: failed.tone, text: failed.message } : null}
       />
       <Card title={`Segments (${segments.length})`}>
         {segments.length === 0 ? (
@@ -112,16 +154,19 @@ export default function SegmentsPage() {
                     </td>
                     <td className="py-3">
                       {canEdit ? (
-                        <Form method="post">
-                          <input type="hidden" name="id" value={s.id} />
-                          <Button
-                            variant="ghost"
-                            className="px-2 py-1"
-                            aria-label={`Duplicate ${s.name}`}
-                          >
-                            Duplicate
-                          </Button>
-                        </Form>
+                        <div className="flex items-center gap-1">
+                          <Form method="post">
+                            <input type="hidden" name="id" value={s.id} />
+                            <Button
+                              variant="ghost"
+                              className="px-2 py-1"
+                              aria-label={`Duplicate ${s.name}`}
+                            >
+                              Duplicate
+                            </Button>
+                          </Form>
+                          <DeleteSegment id={s.id} name={s.name} />
+                        </div>
                       ) : null}
                     </td>
                   </tr>

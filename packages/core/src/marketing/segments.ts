@@ -1,5 +1,5 @@
 import { type Database, schema } from "@xplorium/db";
-import { and, arrayOverlaps, desc, eq, gt, gte, type SQL, sql } from "drizzle-orm";
+import { and, arrayOverlaps, desc, eq, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
@@ -8,7 +8,7 @@ import { AppError, notFound } from "../errors";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 
 const c = schema.customers;
-const { segments, suppressions, staffUsers } = schema;
+const { segments, suppressions, staffUsers, campaigns } = schema;
 
 const TIERS = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"] as const;
 
@@ -415,7 +415,11 @@ export async function duplicateSegment(
   });
 }
 
-/** Deletes a saved segment; campaigns that used it keep their own recipient snapshot. */
+/**
+ * Deletes a saved segment. Campaigns that already started keep their own recipient snapshot; a
+ * draft or scheduled campaign still aiming at it stops the delete (with the segment gone it
+ * would go to the whole marketing list instead).
+ */
 export async function deleteSegment(
   db: Database,
   actor: Actor,
@@ -424,6 +428,25 @@ export async function deleteSegment(
 ) {
   const { id } = segmentIdInput.parse(raw);
   return db.transaction(async (tx) => {
+    // Locks the segment first, so a campaign cannot be scheduled on it while it is deleted.
+    const [target] = await tx
+      .select({ id: segments.id })
+      .from(segments)
+      .where(eq(segments.id, id))
+      .for("update");
+    if (!target) throw notFound("Segment");
+    const users = await tx
+      .select({ name: campaigns.name })
+      .from(campaigns)
+      .where(and(eq(campaigns.segmentId, id), inArray(campaigns.status, ["DRAFT", "SCHEDULED"])))
+      .orderBy(campaigns.name)
+      .limit(3);
+    if (users.length > 0) {
+      throw new AppError(
+        "CONFLICT",
+        `Campaign${users.length > 1 ? "s" : ""} ${users.map((u) => `“${u.name}”`).join(", ")} still use${users.length > 1 ? "" : "s"} this segment; choose another segment there first.`,
+      );
+    }
     const [gone] = await tx.delete(segments).where(eq(segments.id, id)).returning(segmentColumns);
     if (!gone) throw notFound("Segment");
     await recordAudit(tx, actor, meta, {
