@@ -43,17 +43,67 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Turns the domain's AppError into the matching tRPC error, keeping it as the cause. */
+/** The PostgreSQL error somewhere in a cause chain (drizzle wraps postgres.js's), if any. */
+function postgresErrorIn(error: unknown): { code: string } | null {
+  for (let e = error, depth = 0; e && depth < 5; depth++) {
+    const candidate = e as { name?: unknown; code?: unknown; cause?: unknown };
+    if (candidate.name === "PostgresError" && typeof candidate.code === "string") {
+      return { code: candidate.code };
+    }
+    e = candidate.cause;
+  }
+  return null;
+}
+
+/**
+ * Turns the domain's AppError into the matching tRPC error, keeping it as the cause. A value
+ * PostgreSQL refuses as data (SQLSTATE class 22: out of range, overflowing dates, text it
+ * cannot store) is the caller's bad input, not our failure: 400, not 500.
+ */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
+  if (!result.ok) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    if (cause instanceof AppError) {
+      throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    }
+    if (
+      result.error.code === "INTERNAL_SERVER_ERROR" &&
+      postgresErrorIn(cause)?.code.startsWith("22")
+    ) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "Some of the values are out of range or cannot be stored. Please check them.",
+        cause,
+      });
+    }
   }
   return result;
 });
 
-export const publicProcedure = t.procedure.use(appErrors);
+/** Whether a value holds text PostgreSQL cannot store: a NUL character or broken UTF-16. */
+function hasUnstorableText(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000") || !value.isWellFormed();
+  if (depth > 20 || value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some((v) => hasUnstorableText(v, depth + 1));
+  if (value instanceof Date) return false;
+  return Object.entries(value).some(
+    ([k, v]) => hasUnstorableText(k, depth + 1) || hasUnstorableText(v, depth + 1),
+  );
+}
+
+/** Refuses text no column can hold before any procedure sees it, with a message that says why. */
+const storableText = t.middleware(async ({ getRawInput, next }) => {
+  if (hasUnstorableText(await getRawInput())) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: "Some text contains characters that cannot be saved (a NUL or broken Unicode).",
+    });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(appErrors).use(storableText);
 
 /** Anonymous-friendly procedures that exist in only one app (sign-in forms). */
 export const appProcedure = (app: AppName) =>
