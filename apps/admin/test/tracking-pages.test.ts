@@ -93,7 +93,7 @@ async function sentCampaign() {
     })
     .returning();
   const statuses = ["DELIVERED", "DELIVERED", "DELIVERED", "BOUNCED"] as const;
-  const messages = [];
+  const messages: (typeof schema.emailMessages.$inferSelect)[] = [];
   for (const status of statuses) {
     const customer = await insertCustomer(t.db);
     const [m] = await t.db
