@@ -198,7 +198,12 @@ export function CampaignReport({
                       timeLabel(new Date(Number(v)), series.bucket, timeZone, true)
                     }
                   />
-                  <Legend />
+                  <Legend
+                    verticalAlign="top"
+                    height={32}
+                    itemSorter={null}
+                    wrapperStyle={{ fontSize: 13 }}
+                  />
                   {lines.map((s) => (
                     <Line
                       key={s.key}
