@@ -12,6 +12,7 @@ import { portalRouter } from "./routers/portal";
 import { referralsRouter } from "./routers/referrals";
 import { rewardsRouter } from "./routers/rewards";
 import { staffRouter } from "./routers/staff";
+import { trackingRouter } from "./routers/tracking";
 import { vouchersRouter } from "./routers/vouchers";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   vouchers: vouchersRouter,
   marketing: marketingRouter,
   segments: segmentsRouter,
+  tracking: trackingRouter,
 });
 
 export type AppRouter = typeof appRouter;

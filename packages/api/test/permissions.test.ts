@@ -118,6 +118,9 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "segments.delete":             row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "segments.count":              row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "segments.preview":            row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "tracking.report":             row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "tracking.settings":           row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "tracking.updateSettings":     row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { AppName } from "@xplorium/api";
 import {
   ONE_CLICK_UNSUBSCRIBE,
+  RESEND_WEBHOOK,
   SAME_ORIGIN_EXEMPTIONS,
   sameOriginGuard,
 } from "@xplorium/api/server";
@@ -95,7 +96,7 @@ describe("same-origin exemptions", () => {
     for (const p of yes) expect(ONE_CLICK_UNSUBSCRIBE.path.test(p), p).toBe(true);
     for (const p of no) expect(ONE_CLICK_UNSUBSCRIBE.path.test(p), p).toBe(false);
     expect(ONE_CLICK_UNSUBSCRIBE.method).toBe("POST");
-    expect(SAME_ORIGIN_EXEMPTIONS.admin).toEqual([]);
+    expect(SAME_ORIGIN_EXEMPTIONS.admin).toEqual([RESEND_WEBHOOK]);
   });
 
   it("the portal lets a header-less or cross-site POST reach /unsubscribe/<token>, Origin dropped", async () => {
@@ -135,11 +136,28 @@ describe("same-origin exemptions", () => {
     expect(JSON.parse(own.body).origin).toBe(APP_ORIGIN);
   });
 
-  it("the admin has no exemption", async () => {
+  it("the admin's only exemption is POST /api/webhooks/resend exactly", async () => {
     expect((await send("admin", "POST", `/unsubscribe/${TOKEN}`)).status).toBe(403);
     expect(
       (await send("admin", "POST", `/unsubscribe/${TOKEN}`, { origin: "https://evil.example" }))
         .status,
     ).toBe(403);
+    const hook = await send("admin", "POST", "/api/webhooks/resend");
+    expect(hook.status).toBe(200);
+    expect(JSON.parse(hook.body).reached).toBe("/api/webhooks/resend");
+    for (const path of [
+      "/api/webhooks/resend/",
+      "/api/webhooks/resend/x",
+      "/API/webhooks/resend",
+      "/api/webhooks/resend/..",
+      "/api/webhooks",
+      "/api/trpc/tracking.updateSettings",
+    ]) {
+      expect((await send("admin", "POST", path)).status, path).toBe(403);
+    }
+    for (const method of ["PUT", "PATCH", "DELETE"]) {
+      expect((await send("admin", method, "/api/webhooks/resend")).status, method).toBe(403);
+    }
+    expect((await send("portal", "POST", "/api/webhooks/resend")).status).toBe(403);
   });
 });

@@ -325,3 +325,39 @@ export {
   type StaffUpdate,
   updateStaff,
 } from "./staff/staff-admin";
+export {
+  type CampaignReport,
+  type CampaignReportPoint,
+  type CampaignReportRates,
+  type CampaignReportTotals,
+  campaignReport,
+  campaignReportInput,
+} from "./tracking/campaign-report";
+export {
+  type EmailEventOutcome,
+  isHardBounce,
+  type RecordEmailEventResult,
+  recordEmailEvent,
+} from "./tracking/record-email-event";
+export {
+  type ParsedResendWebhook,
+  parseResendWebhook,
+  type ResendEmailEvent,
+  TRACKED_EVENT_TYPES,
+  type TrackedEventType,
+} from "./tracking/resend-event";
+export {
+  opensAndClicksTracked,
+  type TrackingSettings,
+  type TrackingSettingsInput,
+  trackingSettings,
+  trackingSettingsInput,
+  updateTrackingSettings,
+} from "./tracking/tracking-settings";
+export {
+  signWebhook,
+  verifyWebhookSignature,
+  WEBHOOK_TOLERANCE_SECONDS,
+  type WebhookSignatureHeaders,
+  type WebhookSignatureVerdict,
+} from "./tracking/webhook-signature";

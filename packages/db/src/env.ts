@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** A Svix signing secret as Resend shows it: `whsec_` and the base64 of the key. */
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+
 /**
  * The one place that reads process.env (lint forbids it elsewhere). Parsed once, with messages
  * that name the variable and what it should be.
@@ -13,7 +16,16 @@ const envSchema = z
       .optional(),
     RESEND_API_KEY: z.string().min(1).optional(),
     RESEND_BASE_URL: z.url({ message: "RESEND_BASE_URL must be a URL" }).optional(),
-    RESEND_WEBHOOK_SECRET: z.string().min(1).optional(),
+    // The signing secret of the Resend webhook (POST /api/webhooks/resend on the admin). Unset,
+    // the endpoint answers 503.
+    RESEND_WEBHOOK_SECRET: z
+      .string()
+      .trim()
+      .refine((v) => WEBHOOK_SECRET.test(v) && Buffer.from(v.slice(6), "base64").length >= 16, {
+        message:
+          "RESEND_WEBHOOK_SECRET must be the signing secret Resend shows for the webhook: whsec_ followed by base64 (at least 16 bytes)",
+      })
+      .optional(),
     EMAIL_FROM: z.string().min(3).default("Xplorium <hello@xplorium.example>"),
     ADMIN_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3001),

@@ -27,6 +27,14 @@ export {
 export type { TemplateName, TemplateProps } from "./templates";
 export { templates } from "./templates";
 export {
+  type EmailTag,
+  type ReadTrackingTags,
+  readTrackingTags,
+  TRACKING_TAGS,
+  type TrackingIds,
+  trackingTags,
+} from "./tracking-tags";
+export {
   type DeliveryResult,
   type EmailTransport,
   type OutgoingEmail,

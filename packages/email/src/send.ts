@@ -1,7 +1,8 @@
 import { type DbOrTx, enqueueJob, schema } from "@xplorium/db";
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { type RenderedEmail, renderEmail } from "./render";
 import { type TemplateDef, type TemplateName, type TemplateProps, templates } from "./templates";
+import { trackingTags } from "./tracking-tags";
 import type { EmailTransport } from "./transport";
 
 const { emailMessages, customers, suppressions } = schema;
@@ -223,6 +224,12 @@ export async function deliverEmail(
     html: msg.html,
     text: msg.text,
     ...(headers ? { headers } : {}),
+    // Resend's webhooks carry these back, so events find this row (the tracking webhook).
+    tags: trackingTags({
+      emailId: msg.id,
+      customerId: msg.customerId,
+      campaignId: msg.campaignId,
+    }),
   });
   if (!result.ok) {
     if (result.retryable) throw new Error(`Email ${msg.id} not delivered: ${result.error}`);
@@ -232,15 +239,17 @@ export async function deliverEmail(
       .where(eq(emailMessages.id, msg.id));
     return "failed";
   }
+  // Resend's webhook (email.sent, email.delivered …, matched by the email_id tag) may have moved
+  // the row on already: its status stays, but the send time and provider id are still written.
   await db
     .update(emailMessages)
     .set({
-      status: "SENT",
+      status: sql`case when ${emailMessages.status} = 'QUEUED' then 'SENT'::email_status else ${emailMessages.status} end`,
       sentAt: new Date(),
       providerMessageId: result.providerMessageId,
       ...scrub,
     })
-    .where(and(eq(emailMessages.id, msg.id), eq(emailMessages.status, "QUEUED")));
+    .where(and(eq(emailMessages.id, msg.id), isNull(emailMessages.sentAt)));
   return "sent";
 }
 

@@ -1,4 +1,5 @@
 import { Resend } from "resend";
+import type { EmailTag } from "./tracking-tags";
 
 export interface OutgoingEmail {
   id: string;
@@ -8,7 +9,8 @@ export interface OutgoingEmail {
   html: string;
   text: string;
   headers?: Record<string, string>;
-  tags?: { name: string; value: string }[];
+  /** Resend tags; `deliverEmail` puts the tracking ids here (`trackingTags`). */
+  tags?: EmailTag[];
 }
 
 export type DeliveryResult =

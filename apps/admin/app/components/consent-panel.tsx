@@ -21,6 +21,7 @@ const SOURCE_LABEL: Record<ConsentData["events"][number]["source"], string> = {
   UNSUBSCRIBE_LINK: "Unsubscribe link",
   IMPORT: "Import",
   API: "API",
+  COMPLAINT: "Spam complaint (reported by their mail provider)",
 };
 
 const STATUS_LABEL: Record<ConsentData["events"][number]["status"], string | null> = {

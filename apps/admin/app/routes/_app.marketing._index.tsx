@@ -42,6 +42,17 @@ export default function Marketing() {
         <Card title="Campaigns">
           <p className="text-sm text-stone-600">Campaign sending arrives with email marketing.</p>
         </Card>
+        <Card title="Settings">
+          <p className="text-sm text-stone-600">
+            Open and click tracking: whether campaign reports count opens and clicks per recipient.
+          </p>
+          <Link
+            to="/marketing/settings"
+            className="mt-3 inline-block font-medium text-brand-700 text-sm hover:underline"
+          >
+            Open settings →
+          </Link>
+        </Card>
       </div>
     </>
   );

@@ -78,6 +78,7 @@ const SOURCE: Record<Overview["events"][number]["source"], string> = {
   UNSUBSCRIBE_LINK: "from an unsubscribe link",
   IMPORT: "by an import",
   API: "by the booking site",
+  COMPLAINT: "when you marked our email as spam",
 };
 
 const STATUS: Record<Overview["events"][number]["status"], string | null> = {

@@ -6,6 +6,7 @@ import { type Env, env as loadEnv } from "@xplorium/db/env";
 import express from "express";
 import type { AppName } from "../context";
 import { createRequestHandler } from "./remix-handler";
+import { resendWebhookRouter, resendWebhookStartupNotice } from "./resend-webhook";
 import { SAME_ORIGIN_EXEMPTIONS, sameOriginGuard } from "./same-origin-guard";
 import { createNonce, securityHeaders } from "./security-headers";
 
@@ -52,6 +53,22 @@ export function applyAppEdge(
 }
 
 /**
+ * Endpoints the server answers itself, after the edge and before Remix (and before anything that
+ * parses bodies): the admin's Resend webhook, which reads its raw body. Also used by the HTTP
+ * tests.
+ */
+export function applyAppEndpoints(
+  server: express.Express,
+  opts: { app: AppName; db: Database; env: Env; log?: (message: string) => void },
+) {
+  if (opts.app === "admin") {
+    server.use(
+      resendWebhookRouter({ db: opts.db, env: opts.env, ...(opts.log ? { log: opts.log } : {}) }),
+    );
+  }
+}
+
+/**
  * The HTTP edge shared by both apps: request ids, security headers with a CSP nonce, the
  * same-origin check on every non-GET request (Remix actions and /api/trpc alike), then Remix —
  * through Vite's middleware in development, the built server bundle in production.
@@ -75,6 +92,9 @@ export async function startAppServer({ app, root }: AppServerOptions) {
 
   const server = express();
   applyAppEdge(server, { app, appOrigin, production: env.production });
+  applyAppEndpoints(server, { app, db, env });
+  const notice = app === "admin" ? resendWebhookStartupNotice(env) : null;
+  if (notice) console.warn(`[admin] ${notice}`);
 
   if (vite) {
     server.use(vite.middlewares);

@@ -22,9 +22,19 @@ export const ONE_CLICK_UNSUBSCRIBE: SameOriginExemption = {
   path: /^\/unsubscribe\/[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/,
 };
 
+/**
+ * Resend's webhook (`resend-webhook.ts`): Resend's servers POST events with no Origin and no
+ * cookies. Its authority is the Svix signature over the raw body, checked before anything is
+ * recorded, never a session. Only POST to exactly `/api/webhooks/resend`.
+ */
+export const RESEND_WEBHOOK: SameOriginExemption = {
+  method: "POST",
+  path: /^\/api\/webhooks\/resend$/,
+};
+
 /** Each app's exemptions from the same-origin check; keep this list as short as possible. */
 export const SAME_ORIGIN_EXEMPTIONS: Record<AppName, readonly SameOriginExemption[]> = {
-  admin: [],
+  admin: [RESEND_WEBHOOK],
   portal: [ONE_CLICK_UNSUBSCRIBE],
 };
 

@@ -35,6 +35,8 @@ export const consentSource = pgEnum("consent_source", [
   "UNSUBSCRIBE_LINK",
   "IMPORT",
   "API",
+  // A spam complaint reported by the mail provider (Resend's email.complained webhook).
+  "COMPLAINT",
 ]);
 export const campaignStatus = pgEnum("campaign_status", [
   "DRAFT",

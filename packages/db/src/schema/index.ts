@@ -8,5 +8,6 @@ export * from "./jobs";
 export * from "./loyalty";
 export * from "./loyalty-expiry";
 export * from "./marketing";
+export * from "./marketing-settings";
 export * from "./privacy";
 export * from "./staff";

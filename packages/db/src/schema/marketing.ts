@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { timestamps, tstz } from "./columns";
 import { customers } from "./customers";
 import { campaignStatus, emailKind, emailStatus, emailTransport, suppressionReason } from "./enums";
@@ -71,6 +80,14 @@ export const emailMessages = pgTable(
     uniqueIndex("email_messages_provider_id_key").on(t.providerMessageId),
     index("email_messages_customer_idx").on(t.customerId, t.createdAt.desc()),
     index("email_messages_transport_created_idx").on(t.transport, t.createdAt.desc()),
+    // The campaign report counts a campaign's messages by status (migration 0004).
+    index("email_messages_campaign_status_idx")
+      .on(t.campaignId, t.status)
+      .where(sql`${t.campaignId} is not null`),
+    // A customer's next marketing email after this one (the report's unsubscribe window).
+    index("email_messages_customer_marketing_sent_idx")
+      .on(t.customerId, t.sentAt)
+      .where(sql`${t.kind} = 'MARKETING' and ${t.sentAt} is not null`),
   ],
 );
 
@@ -87,10 +104,23 @@ export const emailEvents = pgTable(
     payload: jsonb("payload").notNull(),
     occurredAt: tstz("occurred_at").notNull(),
     createdAt: tstz("created_at").notNull().defaultNow(),
+    // The message's campaign, copied so the campaign report reads one index (migration 0004).
+    campaignId: uuid("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
+    // email.bounced: HARD (Resend's "Permanent") or SOFT (anything else).
+    bounceType: text("bounce_type"),
+    // email.clicked: the link, with a personal unsubscribe token cut off.
+    link: text("link"),
   },
   (t) => [
     uniqueIndex("email_events_svix_id_key").on(t.svixId),
     index("email_events_message_idx").on(t.emailMessageId),
+    index("email_events_campaign_type_idx")
+      .on(t.campaignId, t.type, t.occurredAt)
+      .where(sql`${t.campaignId} is not null`),
+    check(
+      "email_events_bounce_type_check",
+      sql`${t.bounceType} is null or ${t.bounceType} in ('HARD', 'SOFT')`,
+    ),
   ],
 );
 
