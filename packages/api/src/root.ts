@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { automationsRouter } from "./routers/automations";
 import { bookingsRouter } from "./routers/bookings";
 import { consentRouter } from "./routers/consent";
 import { customersRouter } from "./routers/customers";
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   vouchers: vouchersRouter,
   marketing: marketingRouter,
   segments: segmentsRouter,
+  automations: automationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
