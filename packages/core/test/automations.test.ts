@@ -1,9 +1,14 @@
 import {
+  AppError,
   type AutomationKind,
+  automationLog,
   emailSuppressionHash,
   ledgerDrift,
+  listAutomations,
   mergeCustomers,
   postPoints,
+  previewAutomationMessage,
+  requestAutomationRun,
   runAutomations,
   setAutomationEnabled,
   TIER_UPGRADE_LOOKBACK_DAYS,
@@ -487,7 +492,7 @@ describe("every automation", () => {
 
   it("sends once when run twice, and when two workers run at the same time", async () => {
     await enable("BIRTHDAY", "2026-01-01T00:00:00Z");
-    const customers = [];
+    const customers: { id: string }[] = [];
     for (let i = 0; i < 25; i++) customers.push(await member({ birthDate: "2018-03-17" }));
     const other: DbHandle = createDb(t.url, { max: 3 });
     try {
@@ -543,5 +548,138 @@ describe("every automation", () => {
     expect(await periodsOf("BIRTHDAY", survivor.id)).toEqual(["2026"]);
     expect(await periodsOf("WIN_BACK", survivor.id)).toEqual(["first"]);
     expect(await sentOf("2026-03-13T10:00:00Z", "BIRTHDAY")).toBe(0);
+  });
+});
+
+describe("administration", () => {
+  it("lists the three automations off, with previews and the merge tags", async () => {
+    const { automations, mergeTags } = await listAutomations(t.db);
+    expect(automations.map((a) => [a.kind, a.label, a.enabled, a.settings])).toEqual([
+      ["BIRTHDAY", "Birthday", false, ["daysBefore"]],
+      ["WIN_BACK", "Win-back", false, ["inactivityDays", "cooldownDays"]],
+      ["TIER_UPGRADE", "Tier upgrade", false, []],
+    ]);
+    expect(automations[0]).toMatchObject({ daysBefore: 7, sentLast30Days: 0 });
+    expect(automations[1]).toMatchObject({ inactivityDays: 90, cooldownDays: 180 });
+    expect(automations[2]!.preview.subject).toBe("Congratulations, you are now Silver!");
+    expect(automations[0]!.preview.html).toContain("Ana");
+    expect(mergeTags).toEqual(["firstName", "points", "tier", "pointsToNextTier"]);
+    const draft = await previewAutomationMessage({
+      subject: "Hi {{firstName}} {{nope}}",
+      preheader: "",
+      bodyMarkdown: "**{{points}}**",
+    });
+    expect(draft.subject).toBe("Hi Ana ");
+    expect(draft.html).toContain("<strong>1,250</strong>");
+    expect(draft.unknownTags).toEqual(["{{nope}}"]);
+  });
+
+  it("refuses unknown merge tags on the field that has them, and ignores other kinds' settings", async () => {
+    const actor = await staff();
+    const message = { subject: "Hi {{firstname}}", preheader: "{{tier}}", bodyMarkdown: "x" };
+    const refused = await updateAutomation(t.db, actor, testMeta, {
+      kind: "WIN_BACK",
+      ...message,
+    }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).fieldErrors).toEqual({
+      subject: [
+        "Unknown merge tag {{firstname}}. Use {{firstName}}, {{points}}, {{tier}}, {{pointsToNextTier}}.",
+      ],
+    });
+    const r = await updateAutomation(t.db, actor, testMeta, {
+      kind: "WIN_BACK",
+      ...message,
+      subject: "Hi {{firstName}}",
+      daysBefore: 3,
+      cooldownDays: 30,
+    });
+    expect(r.changed).toBe(true);
+    expect(r.automation).toMatchObject({ daysBefore: 7, cooldownDays: 30, inactivityDays: 90 });
+    const again = await updateAutomation(t.db, actor, testMeta, {
+      kind: "WIN_BACK",
+      ...message,
+      subject: "Hi {{firstName}}",
+      cooldownDays: 30,
+    });
+    expect(again.changed).toBe(false);
+    const audit = await t.sql`select action, actor_id, details from audit_log
+      where entity_type = 'automation' order by created_at`;
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      action: "automation.updated",
+      actor_id: actor.id,
+      details: {
+        before: { cooldownDays: 180 },
+        after: { cooldownDays: 30, preheader: "{{tier}}" },
+      },
+    });
+  });
+
+  it("records when it was switched on; runNow queues one job while switched on", async () => {
+    const actor = await insertStaffActor(t.db, { role: "MANAGER" });
+    await expect(
+      requestAutomationRun(t.db, actor, testMeta, { kind: "BIRTHDAY" }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await enable("BIRTHDAY", "2026-02-01T10:00:00Z");
+    await enable("BIRTHDAY", "2026-02-02T10:00:00Z");
+    const [row] = await t.db
+      .select()
+      .from(schema.marketingAutomations)
+      .where(eq(schema.marketingAutomations.kind, "BIRTHDAY"));
+    expect(row).toMatchObject({ enabled: true, enabledAt: at("2026-02-01T10:00:00Z") });
+    await requestAutomationRun(t.db, actor, testMeta, { kind: "BIRTHDAY" });
+    await requestAutomationRun(t.db, actor, testMeta, { kind: "BIRTHDAY" });
+    const jobs = await t.sql`select p.payload from graphile_worker.jobs j
+      join graphile_worker._private_jobs p on p.id = j.id
+      where j.task_identifier = 'marketing:run-automations'`;
+    expect(jobs).toEqual([{ payload: { kind: "BIRTHDAY" } }]);
+    const actions = await t.sql`select action from audit_log where entity_type = 'automation'
+      order by created_at`;
+    expect(actions.map((a) => a.action)).toEqual([
+      "automation.enabled",
+      "automation.run_requested",
+      "automation.run_requested",
+    ]);
+  });
+
+  it("pages the send log newest first, hiding erased customers", async () => {
+    await enable("BIRTHDAY", "2026-01-01T00:00:00Z");
+    const early = await member({ name: "Early Bird", birthDate: "2018-03-10" });
+    const others: { id: string }[] = [];
+    for (let i = 0; i < 4; i++) others.push(await member({ birthDate: "2018-03-17" }));
+    await run("2026-03-05T10:00:00Z", "BIRTHDAY");
+    await run("2026-03-12T10:00:00Z", "BIRTHDAY");
+    await t.db
+      .update(schema.customers)
+      .set({ email: null, name: null, erasedAt: at("2026-03-13T10:00:00Z") })
+      .where(eq(schema.customers.id, others[0]!.id));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const p = await automationLog(t.db, {
+        kind: "BIRTHDAY",
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(p.total).toBe(5);
+      seen.push(...p.items.map((i) => i.customerId));
+      if (!p.nextCursor) break;
+      cursor = p.nextCursor;
+    }
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen).size).toBe(5);
+    expect(seen.at(-1)).toBe(early.id);
+    const all = await automationLog(t.db, { kind: "BIRTHDAY", limit: 10 });
+    expect(all.items.find((i) => i.customerId === others[0]!.id)).toMatchObject({
+      erased: true,
+      name: null,
+      email: null,
+      emailStatus: "QUEUED",
+    });
+    expect(all.items.at(-1)).toMatchObject({ name: "Early Bird", periodKey: "2026" });
+    await expect(
+      automationLog(t.db, { kind: "BIRTHDAY", cursor: "bm90LWEtY3Vyc29y" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
