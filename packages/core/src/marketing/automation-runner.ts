@@ -43,6 +43,8 @@ const DEFAULT_BATCH = 500;
 // pg_advisory_xact_lock(RUN_LOCK, n): runs of the same automation take turns, batch by batch.
 const RUN_LOCK = 7_370_005;
 const LOCK_OF: Record<AutomationKind, number> = { BIRTHDAY: 1, WIN_BACK: 2, TIER_UPGRADE: 3 };
+/** Below every customer id: where a run's keyset starts. */
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 
 type AutomationRow = typeof marketingAutomations.$inferSelect;
 
@@ -82,7 +84,7 @@ const birthdayIn = (birth: SQL, year: SQL) => sql`make_date(${year},
  * comes late (the worker was down, the automation was just switched on) still greets before the
  * birthday instead of never.
  */
-function birthdayCandidates(a: AutomationRow, c: Clock): SQL {
+function birthdayCandidates(a: AutomationRow, c: Clock, after: SQL): SQL {
   const today = todaySql(c);
   const year = sql`extract(year from ${today})::int`;
   return sql`
@@ -92,7 +94,7 @@ function birthdayCandidates(a: AutomationRow, c: Clock): SQL {
           then ${birthdayIn(sql`c.birth_date`, year)}
           else ${birthdayIn(sql`c.birth_date`, sql`${year} + 1`)} end as birthday
       from customers c
-      where c.birth_date is not null and ${reachable}
+      where c.birth_date is not null and c.id > ${after} and ${reachable}
     )
     select c.id as customer_id, extract(year from n.birthday)::int::text as period_key
     from next n join customers c on c.id = n.id
@@ -106,13 +108,13 @@ function birthdayCandidates(a: AutomationRow, c: Clock): SQL {
  * at least `cooldown_days` old. Period: "first", then "after:<date of the previous one>", a chain
  * two concurrent runs always compute alike.
  */
-function winBackCandidates(a: AutomationRow, c: Clock): SQL {
+function winBackCandidates(a: AutomationRow, c: Clock, after: SQL): SQL {
   const today = todaySql(c);
   return sql`
     with lapsed as (
       select b.customer_id as id
       from bookings b
-      where b.status = 'COMPLETED' and b.customer_id is not null
+      where b.status = 'COMPLETED' and b.customer_id > ${after}
       group by b.customer_id
       having ${localDate(sql`max(b.completed_at)`, c)} <= ${today} - ${a.inactivityDays}::int
     ),
@@ -142,7 +144,7 @@ function winBackCandidates(a: AutomationRow, c: Clock): SQL {
  * customer still holds that tier. Period: the tier change's id, so once per upgrade; upgrades
  * from before switching on, downgrades, and an upgrade already undone are never mailed.
  */
-function tierUpgradeCandidates(a: AutomationRow, c: Clock): SQL {
+function tierUpgradeCandidates(a: AutomationRow, c: Clock, after: SQL): SQL {
   const since = a.enabledAt ?? c.now;
   return sql`
     with latest as (
@@ -151,6 +153,7 @@ function tierUpgradeCandidates(a: AutomationRow, c: Clock): SQL {
       where t.created_at >= ${since.toISOString()}::timestamptz
         and t.created_at >= ${nowSql(c)} - make_interval(days => ${TIER_UPGRADE_LOOKBACK_DAYS})
         and t.created_at <= ${nowSql(c)}
+        and t.customer_id > ${after}
       order by t.customer_id, t.created_at desc, t.id desc
     )
     select c.id as customer_id, l.id::text as period_key
@@ -160,7 +163,12 @@ function tierUpgradeCandidates(a: AutomationRow, c: Clock): SQL {
       and ${notClaimed("TIER_UPGRADE", sql`l.id::text`)}`;
 }
 
-const CANDIDATES: Record<AutomationKind, (a: AutomationRow, c: Clock) => SQL> = {
+/**
+ * Each automation's eligible customers and their period keys (`customer_id`, `period_key`),
+ * only customers after `after` in id order: a run keysets through them batch by batch, so a
+ * large first run (switching win-back on) reads each customer once, not once per batch.
+ */
+const CANDIDATES: Record<AutomationKind, (a: AutomationRow, c: Clock, after: SQL) => SQL> = {
   BIRTHDAY: birthdayCandidates,
   WIN_BACK: winBackCandidates,
   TIER_UPGRADE: tierUpgradeCandidates,
@@ -176,7 +184,10 @@ type ClaimedRow = {
   loyalty_tier: string;
 };
 /** How many were picked, with each claimed customer (one row of nulls when none was). */
-type BatchRow = { picked: number } & (ClaimedRow | { [K in keyof ClaimedRow]: null });
+type BatchRow = { picked: number; last_picked: string | null } & (
+  | ClaimedRow
+  | { [K in keyof ClaimedRow]: null }
+);
 
 /**
  * One batch, one transaction: claim up to `batch` customers' periods in ONE
@@ -191,9 +202,10 @@ async function runBatch(
   template: MarketingTemplate,
   clock: Clock,
   batch: number,
-): Promise<{ picked: number; claimed: number }> {
+  after: string | null,
+): Promise<{ picked: number; lastPicked: string | null; claimed: number }> {
   const rows = await tx.execute<BatchRow>(sql`
-    with candidates as (${CANDIDATES[automation.kind](automation, clock)}),
+    with candidates as (${CANDIDATES[automation.kind](automation, clock, sql`${after ?? NIL_UUID}::uuid`)}),
     picked as (select customer_id, period_key from candidates order by customer_id limit ${batch}),
     claimed as (
       insert into automation_sends (automation, customer_id, period_key, sent_at)
@@ -201,16 +213,18 @@ async function runBatch(
       on conflict (automation, customer_id, period_key) do nothing
       returning id, customer_id
     )
-    select (select count(*)::int from picked) as picked, x.*
+    select (select count(*)::int from picked) as picked,
+      (select customer_id from picked order by customer_id desc limit 1) as last_picked, x.*
     from (select 1) as one left join (
       select cl.id as send_id, c.id as customer_id, c.email, c.name,
         c.loyalty_points, c.lifetime_points, c.loyalty_tier
       from claimed cl join customers c on c.id = cl.customer_id
     ) x on true`);
   const picked = rows[0]?.picked ?? 0;
+  const lastPicked = rows[0]?.last_picked ?? null;
   // Without the run lock a concurrent run may have claimed some of the picked: they conflict.
   const claimed = rows.filter((r): r is BatchRow & ClaimedRow => r.send_id !== null);
-  if (claimed.length === 0) return { picked, claimed: 0 };
+  if (claimed.length === 0) return { picked, lastPicked, claimed: 0 };
 
   const transport = config.RESEND_API_KEY ? ("RESEND" as const) : ("OUTBOX" as const);
   const emailIds = await queueRenderedEmails(
@@ -238,7 +252,7 @@ async function runBatch(
     update automation_sends s set email_message_id = v.email_id
     from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as v(send_id uuid, email_id uuid)
     where s.id = v.send_id`);
-  return { picked, claimed: claimed.length };
+  return { picked, lastPicked, claimed: claimed.length };
 }
 
 export interface AutomationRunResult {
@@ -259,6 +273,7 @@ async function runAutomation(
   let sent = 0;
   let enabled = false;
   let rendered: { key: string; template: MarketingTemplate } | null = null;
+  let after: string | null = null;
   for (;;) {
     const n = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${RUN_LOCK}::int, ${LOCK_OF[kind]}::int)`);
@@ -280,13 +295,14 @@ async function runAutomation(
           }),
         };
       }
-      return runBatch(tx, config, automation, rendered.template, clock, batch);
+      return runBatch(tx, config, automation, rendered.template, clock, batch, after);
     });
     if (n === null) break;
     sent += n.claimed;
-    // Fewer picked than a batch: nobody else is due. (Claimed can be fewer when a concurrent
-    // run got there first; the next batch then skips those.)
-    if (n.picked < batch) break;
+    // Fewer picked than a batch: nobody further in id order is due. (Claimed can be fewer than
+    // picked when a concurrent run got there first; the keyset moves past them either way.)
+    if (n.picked < batch || !n.lastPicked) break;
+    after = n.lastPicked;
   }
   if (enabled) {
     // Plain SQL: a run is not an edit, so updated_at (the template's version) stays.
