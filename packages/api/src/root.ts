@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { automationsRouter } from "./routers/automations";
 import { bookingsRouter } from "./routers/bookings";
 import { consentRouter } from "./routers/consent";
 import { customersRouter } from "./routers/customers";
@@ -33,6 +34,7 @@ export const appRouter = createTRPCRouter({
   marketing: marketingRouter,
   segments: segmentsRouter,
   tracking: trackingRouter,
+  automations: automationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -121,6 +121,12 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "tracking.report":             row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "tracking.settings":           row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "tracking.updateSettings":     row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "automations.list":            row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "automations.preview":         row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "automations.update":          row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "automations.setEnabled":      row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "automations.runNow":          row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
+  "automations.log":             row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

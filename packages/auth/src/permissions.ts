@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   "read:marketing",
   "write:marketing",
   "send:campaign",
+  // "Run now" on a marketing automation (it also runs hourly on its own): managers and owners.
+  "run:automation",
   "read:outbox",
   "read:audit",
   "manage:staff",

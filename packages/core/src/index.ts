@@ -245,6 +245,34 @@ export {
   voucherListInput,
 } from "./loyalty/vouchers";
 export {
+  AUTOMATION_KINDS,
+  AUTOMATION_TEMPLATE,
+  AUTOMATIONS_TASK,
+  type AutomationKind,
+  type AutomationRunResult,
+  type AutomationsConfig,
+  runAutomations,
+  TIER_UPGRADE_LOOKBACK_DAYS,
+} from "./marketing/automation-runner";
+export {
+  AUTOMATION_INFO,
+  type AutomationLogInput,
+  type AutomationPreviewInput,
+  type AutomationSetEnabledInput,
+  type AutomationUpdateInput,
+  automationKindInput,
+  automationLog,
+  automationLogInput,
+  automationPreviewInput,
+  automationSetEnabledInput,
+  automationUpdateInput,
+  listAutomations,
+  previewAutomationMessage,
+  requestAutomationRun,
+  setAutomationEnabled,
+  updateAutomation,
+} from "./marketing/automations";
+export {
   exportMarketingListCsv,
   type MarketingExportInput,
   marketingExportInput,

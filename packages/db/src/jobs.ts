@@ -27,3 +27,22 @@ export async function enqueueJob(
     max_attempts => ${opts.maxAttempts ?? 10}
   )`);
 }
+
+/**
+ * Adds many jobs of one task with a single `graphile_worker.add_jobs` call (one statement, not a
+ * loop of `add_job`), on the caller's transaction like `enqueueJob`.
+ */
+export async function enqueueJobs(
+  db: DbOrTx,
+  task: string,
+  payloads: Record<string, unknown>[],
+  opts: Pick<EnqueueOptions, "maxAttempts"> = {},
+): Promise<void> {
+  if (payloads.length === 0) return;
+  await db.execute(sql`select count(*) from graphile_worker.add_jobs(array(
+    select row(${task}::text, p.value, null::text, null::timestamptz,
+               ${opts.maxAttempts ?? 10}::smallint, null::text, null::smallint, null::text[]
+           )::graphile_worker.job_spec
+    from json_array_elements(${JSON.stringify(payloads)}::json) p
+  ))`);
+}

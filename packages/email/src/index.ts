@@ -21,6 +21,7 @@ export {
   type QueueRenderedEmailInput,
   queueEmail,
   queueRenderedEmail,
+  queueRenderedEmails,
   SEND_EMAIL_TASK,
   suppressionOf,
 } from "./send";

@@ -1,4 +1,5 @@
-import { type DbOrTx, enqueueJob, schema } from "@xplorium/db";
+import { randomUUID } from "node:crypto";
+import { type DbOrTx, enqueueJob, enqueueJobs, schema } from "@xplorium/db";
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { type RenderedEmail, renderEmail } from "./render";
 import { type TemplateDef, type TemplateName, type TemplateProps, templates } from "./templates";
@@ -118,6 +119,66 @@ export async function queueRenderedEmail(
     await enqueueJob(db, SEND_EMAIL_TASK, { emailMessageId: row.id }, { maxAttempts: 8 });
   }
   return row.id;
+}
+
+/** Rows per INSERT in `queueRenderedEmails`, well under PostgreSQL's 65,535 bind parameters. */
+const INSERT_CHUNK = 1000;
+
+/**
+ * The set-based `queueRenderedEmail`, for mail that goes to many people at once (automations):
+ * one multi-row INSERT of `email_messages` and one `graphile_worker.add_jobs` for their
+ * deliveries, on the caller's transaction. Suppressed addresses are found in one query and
+ * stored FAILED, unsent, exactly as `queueRenderedEmail` does. Returns the ids in input order.
+ */
+export async function queueRenderedEmails(
+  db: DbOrTx,
+  inputs: QueueRenderedEmailInput[],
+): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const suppressedRows = await db.execute<{ i: number; reason: SuppressionReason }>(sql`
+    select a.i::int as i, s.reason
+    from json_array_elements_text(${JSON.stringify(inputs.map((m) => m.to))}::json)
+      with ordinality as a(address, i)
+    join ${suppressions} s
+      on s.email_hash = encode(sha256(convert_to(lower(btrim(a.address)), 'UTF8')), 'hex')`);
+  const suppressedAt = new Map(suppressedRows.map((r) => [Number(r.i) - 1, r.reason]));
+  const rows = inputs.map((input, i) => {
+    const suppressed = suppressedAt.get(i);
+    return {
+      id: randomUUID(),
+      kind: input.kind,
+      template: input.template,
+      customerId: input.customerId ?? null,
+      fromEmail: input.from,
+      subject: input.rendered.subject,
+      transport: input.transport,
+      ...(suppressed
+        ? {
+            toEmail: null,
+            html: null,
+            text: null,
+            status: "FAILED" as const,
+            error: suppressedError(suppressed),
+          }
+        : {
+            toEmail: input.to,
+            html: input.rendered.html,
+            text: input.rendered.text,
+            status: "QUEUED" as const,
+            error: null,
+          }),
+    };
+  });
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await db.insert(emailMessages).values(rows.slice(i, i + INSERT_CHUNK));
+  }
+  await enqueueJobs(
+    db,
+    SEND_EMAIL_TASK,
+    rows.filter((r) => r.status === "QUEUED").map((r) => ({ emailMessageId: r.id })),
+    { maxAttempts: 8 },
+  );
+  return rows.map((r) => r.id);
 }
 
 export type DeliverOutcome =

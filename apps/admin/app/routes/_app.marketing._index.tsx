@@ -39,6 +39,18 @@ export default function Marketing() {
             Open segments →
           </Link>
         </Card>
+        <Card title="Automations">
+          <p className="text-sm text-stone-600">
+            Birthday, win-back and tier-upgrade emails that go out on their own, each to a customer
+            at most once per period, with their own template and send log.
+          </p>
+          <Link
+            to="/marketing/automations"
+            className="mt-3 inline-block font-medium text-brand-700 text-sm hover:underline"
+          >
+            Open automations →
+          </Link>
+        </Card>
         <Card title="Campaigns">
           <p className="text-sm text-stone-600">Campaign sending arrives with email marketing.</p>
         </Card>

@@ -18,6 +18,7 @@ const {
   gdprRequests,
   sessions,
   loginCodes,
+  automationSends,
 } = schema;
 
 type CustomerRow = typeof c.$inferSelect;
@@ -464,6 +465,21 @@ export async function mergeCustomers(
       ),
       gdprRequests: await affected(
         tx.update(gdprRequests).set({ customerId: S }).where(eq(gdprRequests.customerId, M)),
+      ),
+      // Automation periods already mailed stay mailed (no second birthday email this year); where
+      // both had the same period, the merged record's row goes with it (ON DELETE CASCADE).
+      automationSends: await affected(
+        tx
+          .update(automationSends)
+          .set({ customerId: S })
+          .where(
+            and(
+              eq(automationSends.customerId, M),
+              sql`not exists (select 1 from automation_sends a where a.customer_id = ${S}
+                and a.automation = ${automationSends.automation}
+                and a.period_key = ${automationSends.periodKey})`,
+            ),
+          ),
       ),
       referrals: await affected(
         tx

@@ -16,6 +16,7 @@ const {
   emailMessages,
   emailEvents,
   pointsExpiryNotices: notices,
+  automationSends,
   sessions,
   loginCodes,
   gdprRequests,
@@ -40,6 +41,7 @@ export const PERSONAL_DATA_TABLES = {
   consent_events: "consent",
   email_messages: "emails",
   points_expiry_notices: "pointsExpiryNotices",
+  automation_sends: "automationEmails",
   sessions: "signIns.sessions",
   login_codes: "signIns.codes",
   gdpr_requests: "privacyRequests",
@@ -98,6 +100,7 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
     emailRows,
     emailEventRows,
     noticeRows,
+    automationRows,
     sessionRows,
     codeRows,
     requestRows,
@@ -193,6 +196,16 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
       .from(notices)
       .where(eq(notices.customerId, customerId))
       .orderBy(asc(notices.dueOn)),
+    db
+      .select({
+        automation: automationSends.automation,
+        period: automationSends.periodKey,
+        emailId: automationSends.emailMessageId,
+        at: automationSends.sentAt,
+      })
+      .from(automationSends)
+      .where(eq(automationSends.customerId, customerId))
+      .orderBy(asc(automationSends.sentAt), asc(automationSends.id)),
     db
       .select({
         signedInAt: sessions.createdAt,
@@ -352,6 +365,8 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
         .map((e) => ({ type: e.type, at: e.at })),
     })),
     pointsExpiryNotices: noticeRows,
+    // Birthday, win-back and tier-upgrade emails: which one, for which period, when.
+    automationEmails: automationRows,
     signIns: { sessions: sessionRows, codes: codeRows },
     privacyRequests: requestRows,
     activity: auditRows.map((a) => ({

@@ -1,5 +1,6 @@
 export * from "./audit";
 export * from "./auth";
+export * from "./automations";
 export * from "./bookings";
 export * from "./consent";
 export * from "./customers";

@@ -80,7 +80,7 @@ export const emailMessages = pgTable(
     uniqueIndex("email_messages_provider_id_key").on(t.providerMessageId),
     index("email_messages_customer_idx").on(t.customerId, t.createdAt.desc()),
     index("email_messages_transport_created_idx").on(t.transport, t.createdAt.desc()),
-    // The campaign report counts a campaign's messages by status (migration 0004).
+    // The campaign report counts a campaign's messages by status (migration 0003).
     index("email_messages_campaign_status_idx")
       .on(t.campaignId, t.status)
       .where(sql`${t.campaignId} is not null`),
@@ -104,7 +104,7 @@ export const emailEvents = pgTable(
     payload: jsonb("payload").notNull(),
     occurredAt: tstz("occurred_at").notNull(),
     createdAt: tstz("created_at").notNull().defaultNow(),
-    // The message's campaign, copied so the campaign report reads one index (migration 0004).
+    // The message's campaign, copied so the campaign report reads one index (migration 0003).
     campaignId: uuid("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
     // email.bounced: HARD (Resend's "Permanent") or SOFT (anything else).
     bounceType: text("bounce_type"),

@@ -1,0 +1,26 @@
+import { AUTOMATION_KINDS, AUTOMATIONS_TASK, runAutomations } from "@xplorium/core";
+import type { Database } from "@xplorium/db";
+import type { Env } from "@xplorium/db/env";
+import type { Task } from "graphile-worker";
+import { z } from "zod";
+
+export { AUTOMATIONS_TASK };
+
+/** From the crontab: no payload (every automation); from "Run now": `{ kind }`. */
+const payload = z.object({ kind: z.enum(AUTOMATION_KINDS).optional() }).nullish();
+
+/**
+ * Hourly, and on "Run now": the marketing automations that are on (birthday, win-back, tier
+ * upgrade). Safe to run any number of times and from two workers at once: each customer's
+ * period is claimed once.
+ */
+export function runAutomationsTask(db: Database, env: Env): Task {
+  return async (raw, helpers) => {
+    const kind = payload.parse(raw)?.kind;
+    const results = await runAutomations(db, env, kind ? { only: kind } : {});
+    const summary = results
+      .map((r) => `${r.kind} ${r.enabled ? `${r.sent} sent` : "off"}`)
+      .join(", ");
+    helpers.logger.info(`${AUTOMATIONS_TASK}: ${summary}`);
+  };
+}

@@ -1,0 +1,139 @@
+import {
+  AUTOMATIONS_TASK,
+  postPoints,
+  readUnsubscribeToken,
+  requestAutomationRun,
+  setAutomationEnabled,
+} from "@xplorium/core";
+import { schema } from "@xplorium/db";
+import { type Env, loadEnv } from "@xplorium/db/env";
+import {
+  createTestDatabase,
+  insertStaffActor,
+  type TestDatabase,
+  testMeta,
+  unique,
+} from "@xplorium/db/testing";
+import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
+import { graphileWorker } from "./support/graphile-worker";
+
+/**
+ * The automations job as the worker runs it: "Run now" enqueues `marketing:run-automations`,
+ * the worker's real task list claims and queues the emails, and its `email:send` delivers them
+ * through the real `resend` SDK to a local fake of the Resend API, with the one-click
+ * unsubscribe headers; an opt-out between queueing and delivery still stops the email.
+ */
+
+const API_KEY = "re_test_automations";
+let t: TestDatabase;
+let fake: FakeResend;
+let env: Env;
+let previousBaseUrl: string | undefined;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  fake = await startFakeResend();
+  previousBaseUrl = process.env.RESEND_BASE_URL;
+  process.env.RESEND_BASE_URL = fake.url;
+  env = loadEnv({
+    NODE_ENV: "test",
+    DATABASE_URL: t.url,
+    RESEND_API_KEY: API_KEY,
+    RESEND_BASE_URL: fake.url,
+    EMAIL_FROM: "Xplorium <hello@xplorium.example>",
+    PORTAL_URL: "https://my.xplorium.example",
+  });
+});
+afterAll(async () => {
+  if (previousBaseUrl === undefined) delete process.env.RESEND_BASE_URL;
+  else process.env.RESEND_BASE_URL = previousBaseUrl;
+  await fake?.close();
+  await t?.drop();
+});
+
+const quietLogger = new graphileWorker.Logger(() => () => {});
+const runJobs = () =>
+  graphileWorker.runOnce({
+    connectionString: t.url,
+    logger: quietLogger,
+    noHandleSignals: true,
+    taskList: createTaskList(t.db, env),
+  });
+
+async function upgradedCustomer(name: string) {
+  const [c] = await t.db
+    .insert(schema.customers)
+    .values({
+      email: `job-${unique()}@example.org`,
+      name,
+      referralCode: `JB${unique().toUpperCase()}`,
+      marketingOptIn: true,
+    })
+    .returning();
+  await t.db.transaction((tx) =>
+    postPoints(tx, {
+      customerId: c!.id,
+      delta: 3100,
+      reason: "BOOKING_COMPLETED",
+      idempotencyKey: `job:${unique()}`,
+    }),
+  );
+  return c!;
+}
+
+describe("marketing:run-automations in the worker", () => {
+  it("runs hourly", () => {
+    expect(CRONTAB).toContain(`15 * * * * ${AUTOMATIONS_TASK}`);
+  });
+
+  it("Run now sends the due emails once, with unsubscribe headers, and never after an opt-out", async () => {
+    const marketing = await insertStaffActor(t.db, { role: "MARKETING" });
+    await setAutomationEnabled(t.db, marketing, testMeta, { kind: "TIER_UPGRADE", enabled: true });
+    const ana = await upgradedCustomer("Ana Jovanović");
+    const bojan = await upgradedCustomer("Bojan Ilić");
+
+    const manager = await insertStaffActor(t.db, { role: "MANAGER" });
+    await requestAutomationRun(t.db, manager, testMeta, { kind: "TIER_UPGRADE" });
+    // Queued for Bojan too; he opts out before the worker delivers it.
+    await graphileWorker.runOnce({
+      connectionString: t.url,
+      logger: quietLogger,
+      noHandleSignals: true,
+      taskList: { [AUTOMATIONS_TASK]: createTaskList(t.db, env)[AUTOMATIONS_TASK]! },
+    });
+    await t.db
+      .update(schema.customers)
+      .set({ marketingOptIn: false })
+      .where(eq(schema.customers.id, bojan.id));
+    await runJobs();
+
+    const delivered = fake.delivered().map((r) => r.body as ResendEmailBody);
+    expect(delivered).toHaveLength(1);
+    const [mail] = delivered;
+    expect(mail!.to).toEqual([ana.email]);
+    expect(mail!.subject).toBe("Congratulations, you are now Gold!");
+    expect(mail!.html).toContain("Ana");
+    const listUnsubscribe = mail!.headers?.["List-Unsubscribe"] ?? "";
+    expect(mail!.headers?.["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    const token = /<https:\/\/my\.xplorium\.example\/unsubscribe\/([^>]+)>/.exec(listUnsubscribe);
+    expect(readUnsubscribeToken(env, token![1]!)).toEqual({
+      customerId: ana.id,
+      channel: "EMAIL",
+    });
+    const log = await t.sql`
+      select s.customer_id, m.status from automation_sends s
+      join email_messages m on m.id = s.email_message_id order by m.status::text`;
+    expect(log).toEqual([
+      { customer_id: bojan.id, status: "FAILED" },
+      { customer_id: ana.id, status: "SENT" },
+    ]);
+
+    // Running it again sends nothing new.
+    await requestAutomationRun(t.db, manager, testMeta, { kind: "TIER_UPGRADE" });
+    await runJobs();
+    expect(fake.delivered()).toHaveLength(1);
+  });
+});
