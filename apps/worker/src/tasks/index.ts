@@ -7,6 +7,12 @@ import { checkLedgerTask, LEDGER_CHECK_TASK } from "./check-ledger";
 import { expirePointsTask, POINTS_EXPIRY_TASK } from "./expire-points";
 import { EXPIRE_VOUCHERS_TASK, expireVouchersTask } from "./expire-vouchers";
 import { PURGE_EXPIRED_AUTH_TASK, purgeExpiredAuthTask } from "./purge-expired-auth";
+import {
+  CAMPAIGN_RESUME_TASK,
+  CAMPAIGN_SEND_TASK,
+  resumeCampaignsTask,
+  sendCampaignTask,
+} from "./send-campaign";
 import { sendEmailTask } from "./send-email";
 import { syncCustomersTask } from "./sync-customers";
 
@@ -19,19 +25,26 @@ export function createTaskList(db: Database, env: Env): TaskList {
     [POINTS_EXPIRY_TASK]: expirePointsTask(db, env),
     [LEDGER_CHECK_TASK]: checkLedgerTask(db),
     [EXPIRE_VOUCHERS_TASK]: expireVouchersTask(db),
+    [CAMPAIGN_SEND_TASK]: sendCampaignTask(db, env),
+    [CAMPAIGN_RESUME_TASK]: resumeCampaignsTask(db),
   };
 }
 
 /** Recurring jobs (graphile-worker crontab syntax). */
 export const CRONTAB = [
   `0 * * * * ${PURGE_EXPIRED_AUTH_TASK}`,
+  // A campaign whose worker died mid-send continues within a few minutes, not hours.
+  `* * * * * ${CAMPAIGN_RESUME_TASK}`,
   // Daily, in UTC (graphile-worker's crontab): voucher expiry, the ledger check, points expiry.
   `5 0 * * * ${EXPIRE_VOUCHERS_TASK}`,
   `30 2 * * * ${LEDGER_CHECK_TASK}`,
   `0 3 * * * ${POINTS_EXPIRY_TASK}`,
 ].join("\n");
 
+export { resumeCampaignsTask, sendCampaignTask } from "./send-campaign";
 export {
+  CAMPAIGN_RESUME_TASK,
+  CAMPAIGN_SEND_TASK,
   CUSTOMER_SYNC_TASK,
   EXPIRE_VOUCHERS_TASK,
   LEDGER_CHECK_TASK,
