@@ -3,6 +3,7 @@ import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { bookingsRouter } from "./routers/bookings";
+import { campaignsRouter } from "./routers/campaigns";
 import { consentRouter } from "./routers/consent";
 import { customersRouter } from "./routers/customers";
 import { loyaltyRouter } from "./routers/loyalty";
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   vouchers: vouchersRouter,
   marketing: marketingRouter,
   segments: segmentsRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;
