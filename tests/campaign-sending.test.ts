@@ -612,7 +612,7 @@ describe("the sender's claim", () => {
         hooks: {
           afterSend: async (n) => {
             if (n === 0) {
-              [dropped] = await lastBatchEmails(campaign.id, 1);
+              dropped = (await lastBatchEmails(campaign.id, 1))[0]!;
               await t.sql`update customers set marketing_opt_in = false where email = ${dropped}`;
             }
             if (n === 1) throw new Error("crash");

@@ -17,6 +17,7 @@ const NAV: { to: string; label: string; permission?: Permission }[] = [
   { to: "/bookings", label: "Bookings", permission: "read:booking" },
   { to: "/loyalty", label: "Loyalty", permission: "read:voucher" },
   { to: "/marketing", label: "Marketing", permission: "read:marketing" },
+  { to: "/marketing/campaigns", label: "Campaigns", permission: "read:marketing" },
   { to: "/staff", label: "Staff", permission: "manage:staff" },
   { to: "/settings/api-keys", label: "API keys", permission: "manage:apikey" },
   { to: "/audit", label: "Audit log", permission: "read:audit" },
