@@ -448,6 +448,11 @@ describe("sending a campaign", () => {
     await runWorkerOnce();
     expect(receivedCounts(campaign.id).size).toBe(0);
     expect((await campaignRow(campaign.id)).status).toBe("SCHEDULED");
+    // A job that runs before its time (the campaign was moved later) leaves it alone.
+    expect(await runCampaignSend(t.db, env, campaign.id, sender())).toEqual({
+      outcome: "not-due",
+    });
+    expect((await campaignRow(campaign.id)).status).toBe("SCHEDULED");
 
     // Ten minutes pass.
     await t.sql`update graphile_worker._private_jobs set run_at = now() - interval '1 second'
@@ -599,6 +604,36 @@ async function lastBatchEmails(campaignId: string, n: number): Promise<string[]>
 }
 
 describe("the sender's claim", () => {
+  it("never resends a batch first tried more than 23 hours ago (Resend forgets keys after 24)", async () => {
+    const a = await audience(150);
+    const campaign = await newCampaign(a.segmentId);
+    await start(campaign.id);
+    await runCampaignSend(
+      t.db,
+      env,
+      campaign.id,
+      sender({
+        hooks: {
+          afterSend: (n) => {
+            if (n === 1) throw new Error("crash");
+          },
+        },
+      }),
+    ).catch(() => {});
+    // The job only came back a day later.
+    await t.sql`update email_messages set attempted_at = now() - interval '24 hours'
+      where campaign_id = ${campaign.id} and status = 'QUEUED' and attempted_at is not null`;
+    fake.reset();
+    expect(await runCampaignSend(t.db, env, campaign.id, sender())).toMatchObject({
+      outcome: "sent",
+      sent: 100,
+      failed: 50,
+    });
+    expect(fake.requests).toHaveLength(0);
+    const stale = (await messages(campaign.id)).filter((r) => r.error === NOT_SENT.stale);
+    expect(stale).toHaveLength(50);
+  });
+
   it("counts a recipient dropped at send time once, however often their batch is claimed", async () => {
     const a = await audience(150);
     const campaign = await newCampaign(a.segmentId);

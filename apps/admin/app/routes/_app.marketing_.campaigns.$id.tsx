@@ -247,6 +247,18 @@ function ProgressPanel({ id, initialStatus }: { id: string; initialStatus: strin
   }, [status, revalidator]);
   const p = progress.data;
   if (!p) return <p className="text-sm text-stone-500">Loading…</p>;
+  // Nothing to count before the recipients are taken.
+  if (!p.startedAt) {
+    if (p.status === "SCHEDULED") return null;
+    return (
+      <div className="space-y-2" data-testid="campaign-progress">
+        <p className="text-sm text-stone-600">
+          {p.status === "CANCELLED" ? "Cancelled before sending: nobody was mailed." : null}
+        </p>
+        {p.error ? <Alert tone="error">{p.error}</Alert> : null}
+      </div>
+    );
+  }
   const done = p.sentCount + p.failedCount;
   return (
     <div className="space-y-3" data-testid="campaign-progress">

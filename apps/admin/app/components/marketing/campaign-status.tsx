@@ -51,6 +51,13 @@ export function CampaignProgressLine({
 }) {
   if (status === "DRAFT" || status === "SCHEDULED")
     return <span className="text-stone-400">—</span>;
+  if (recipientCount === 0) {
+    return (
+      <span className="text-stone-500 text-xs">
+        {status === "SENT" ? "Nobody in the audience" : "Nobody mailed"}
+      </span>
+    );
+  }
   return (
     <div className="min-w-40 space-y-1">
       <ProgressBar
