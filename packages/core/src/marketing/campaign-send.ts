@@ -384,7 +384,8 @@ async function deliverBatch(
   const policy = { ...DEFAULT_RETRY, ...sender.retry };
   const sleep = sender.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
-    await sender.pacer.take(sender.signal);
+    // The outbox is our own table: no provider limit to respect.
+    if (sender.transport.name !== "OUTBOX") await sender.pacer.take(sender.signal);
     const r = await sender.transport.sendBatch(emails, { idempotencyKey });
     if (r.ok) return { kind: "accepted", ids: r.ids };
     const what = `${idempotencyKey}: ${r.status ?? "no answer"} ${r.code} (${r.message})`;
