@@ -10,6 +10,11 @@ export interface RecordedRequest {
   /** What the fake answered. */
   status: number;
   responseId: string | null;
+  /**
+   * Answered from the record of an earlier request with the same Idempotency-Key (as Resend
+   * does for 24 hours): nothing was sent again.
+   */
+  replayed: boolean;
 }
 
 /** One email as the Resend API receives it (snake_case JSON). */
@@ -27,10 +32,15 @@ export interface FakeResend {
   /** Pass as RESEND_BASE_URL (no trailing slash). */
   url: string;
   requests: RecordedRequest[];
-  /** Requests the fake accepted, i.e. emails "sent". */
+  /** Requests the fake accepted and acted on, i.e. emails "sent" (idempotent replays excluded). */
   delivered(): RecordedRequest[];
-  /** The next `count` requests fail with `status` (Resend's JSON error shape). */
-  failNext(count: number, status: number): void;
+  /** Every email of the delivered requests, batches flattened, in the order received. */
+  deliveredEmails(): ResendEmailBody[];
+  /**
+   * The next `count` requests fail with `status` (Resend's JSON error shape). A 429 carries
+   * `Retry-After: 1` unless `retryAfter` says otherwise (null: no header).
+   */
+  failNext(count: number, status: number, opts?: { retryAfter?: string | null }): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -45,13 +55,48 @@ const ERROR_NAMES: Record<number, string> = {
   503: "internal_server_error",
 };
 
+const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/;
+
+/** What Resend's validation would refuse in one email, or null. */
+function emailProblem(body: unknown): string | null {
+  if (!body || typeof body !== "object") return "The request body must be an email object.";
+  const e = body as Partial<ResendEmailBody>;
+  if (!e.from) return "The `from` field is required.";
+  if (!e.to || (Array.isArray(e.to) && (e.to.length === 0 || e.to.length > 50))) {
+    return "The `to` field needs 1 to 50 addresses.";
+  }
+  if (!e.subject) return "The `subject` field is required.";
+  if (!e.html && !e.text) return "Either `html` or `text` is required.";
+  for (const tag of e.tags ?? []) {
+    if (!TAG_PART.test(tag.name) || !TAG_PART.test(tag.value)) {
+      return "Tags may only contain ASCII letters, numbers, underscores and dashes.";
+    }
+  }
+  return null;
+}
+
+/** A batch is an array of 1 to 100 emails, validated strictly (all or nothing). */
+function batchProblem(body: unknown): string | null {
+  if (!Array.isArray(body) || body.length === 0) return "The batch must be a non-empty array.";
+  if (body.length > 100) return "A batch holds at most 100 emails.";
+  for (const [i, email] of body.entries()) {
+    const problem = emailProblem(email);
+    if (problem) return `Email ${i}: ${problem}`;
+  }
+  return null;
+}
+
 /**
  * A local stand-in for api.resend.com: accepts POST /emails and /emails/batch, records every
- * request (headers included) and answers like Resend does.
+ * request (headers included) and answers like Resend does: validation (422), Idempotency-Key
+ * (a repeat with the same body gets the first answer and sends nothing; another body with the
+ * same key gets 409 invalid_idempotent_request), and injected failures (429 with Retry-After).
  */
 export async function startFakeResend(): Promise<FakeResend> {
   const requests: RecordedRequest[] = [];
-  const failures: number[] = [];
+  const failures: { status: number; retryAfter: string | null }[] = [];
+  // Idempotency-Key → the first successful request's path, raw body and answer.
+  const idempotent = new Map<string, { path: string; raw: string; payload: unknown }>();
 
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -71,6 +116,7 @@ export async function startFakeResend(): Promise<FakeResend> {
       body,
       status: 0,
       responseId: null,
+      replayed: false,
     };
     requests.push(record);
 
@@ -97,24 +143,48 @@ export async function startFakeResend(): Promise<FakeResend> {
     const failure = failures.shift();
     if (failure !== undefined) {
       return reply(
-        failure,
+        failure.status,
         {
-          statusCode: failure,
-          name: ERROR_NAMES[failure] ?? "application_error",
-          message: `Fake failure ${failure}`,
+          statusCode: failure.status,
+          name: ERROR_NAMES[failure.status] ?? "application_error",
+          message: `Fake failure ${failure.status}`,
         },
-        failure === 429 ? { "retry-after": "1" } : {},
+        failure.retryAfter !== null ? { "retry-after": failure.retryAfter } : {},
       );
     }
+    const key = req.headers["idempotency-key"];
+    const idempotencyKey = typeof key === "string" ? key : null;
+    const earlier = idempotencyKey ? idempotent.get(idempotencyKey) : undefined;
+    if (earlier) {
+      if (earlier.path !== path || earlier.raw !== raw) {
+        return reply(409, {
+          statusCode: 409,
+          name: "invalid_idempotent_request",
+          message: "Same idempotency key used with a different request payload.",
+        });
+      }
+      record.replayed = true;
+      return reply(200, earlier.payload);
+    }
+    const invalid = path === "/emails/batch" ? batchProblem(body) : emailProblem(body);
+    if (invalid) {
+      return reply(422, { statusCode: 422, name: "validation_error", message: invalid });
+    }
+    const accept = (payload: unknown) => {
+      if (idempotencyKey) idempotent.set(idempotencyKey, { path, raw, payload });
+      return reply(200, payload);
+    };
     if (path === "/emails/batch") {
-      const items = Array.isArray(body) ? body : [];
+      const items = body as unknown[];
       const data = items.map(() => ({ id: randomUUID() }));
-      return reply(200, { data });
+      return accept({ data });
     }
     const id = randomUUID();
     record.responseId = id;
-    return reply(200, { id });
+    return accept({ id });
   });
+
+  const delivered = () => requests.filter((r) => r.status === 200 && !r.replayed);
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -122,13 +192,20 @@ export async function startFakeResend(): Promise<FakeResend> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    delivered: () => requests.filter((r) => r.status === 200),
-    failNext(count, status) {
-      for (let i = 0; i < count; i++) failures.push(status);
+    delivered,
+    deliveredEmails: () =>
+      delivered().flatMap((r) =>
+        r.path === "/emails/batch" ? (r.body as ResendEmailBody[]) : [r.body as ResendEmailBody],
+      ),
+    failNext(count, status, opts = {}) {
+      const retryAfter =
+        opts.retryAfter === undefined ? (status === 429 ? "1" : null) : opts.retryAfter;
+      for (let i = 0; i < count; i++) failures.push({ status, retryAfter });
     },
     reset() {
       requests.length = 0;
       failures.length = 0;
+      idempotent.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -8,7 +8,8 @@ export async function startWorker() {
   const env = loadEnv();
   const database = await resolveDatabase((l) => console.log(`[worker] ${l}`));
   await migrateDatabase(database.url);
-  const { db, close } = createDb(database.url, { max: 5 });
+  // Each campaign being sent holds one connection for its sender lock (campaign-send.ts).
+  const { db, close } = createDb(database.url, { max: 10 });
   const runner = await run({
     connectionString: database.url,
     concurrency: 4,

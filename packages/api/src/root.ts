@@ -4,6 +4,7 @@ import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { automationsRouter } from "./routers/automations";
 import { bookingsRouter } from "./routers/bookings";
+import { campaignsRouter } from "./routers/campaigns";
 import { consentRouter } from "./routers/consent";
 import { customersRouter } from "./routers/customers";
 import { loyaltyRouter } from "./routers/loyalty";
@@ -35,6 +36,7 @@ export const appRouter = createTRPCRouter({
   segments: segmentsRouter,
   tracking: trackingRouter,
   automations: automationsRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;

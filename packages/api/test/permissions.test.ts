@@ -127,6 +127,16 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "automations.setEnabled":      row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "automations.runNow":          row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
   "automations.log":             row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "campaigns.list":              row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "campaigns.byId":              row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "campaigns.create":            row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "campaigns.update":            row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "campaigns.preview":           row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "campaigns.sendTest":          row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "campaigns.schedule":          row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "campaigns.sendNow":           row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "campaigns.cancel":            row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "campaigns.progress":          row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

@@ -2,7 +2,8 @@ import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
 
-export type Database = PostgresJsDatabase<typeof schema>;
+/** `$client` is the postgres.js pool, for what drizzle has no API for (a reserved connection). */
+export type Database = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
 /** A transaction handle; services accept either so callers can compose them atomically. */
 export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export type DbOrTx = Database | Tx;

@@ -26,6 +26,13 @@ const envSchema = z
           "RESEND_WEBHOOK_SECRET must be the signing secret Resend shows for the webhook: whsec_ followed by base64 (at least 16 bytes)",
       })
       .optional(),
+    // Requests a second the worker makes to Resend for campaigns (a batch of up to 100 emails is
+    // one request). Resend's default limit is 2 per team; 0 turns pacing off (a local fake only).
+    RESEND_MAX_REQUESTS_PER_SECOND: z.coerce
+      .number({ message: "RESEND_MAX_REQUESTS_PER_SECOND must be a number of requests a second" })
+      .min(0, { message: "RESEND_MAX_REQUESTS_PER_SECOND cannot be negative (0 = no pacing)" })
+      .max(1000, { message: "RESEND_MAX_REQUESTS_PER_SECOND is at most 1000" })
+      .default(2),
     EMAIL_FROM: z.string().min(3).default("Xplorium <hello@xplorium.example>"),
     ADMIN_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3001),

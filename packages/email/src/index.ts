@@ -1,4 +1,14 @@
 export {
+  type BatchEmail,
+  type BatchResult,
+  type BatchTransport,
+  batchTransportFor,
+  MAX_BATCH_SIZE,
+  outboxBatchTransport,
+  parseRetryAfter,
+  resendBatchTransport,
+} from "./batch-transport";
+export {
   type MarketingMessage,
   type MarketingTemplate,
   MERGE_TAGS,
@@ -12,6 +22,7 @@ export {
   unknownMergeTags,
 } from "./marketing";
 export { type RenderedEmail, renderEmail } from "./render";
+export { createRequestPacer, type PacerOptions, type RequestPacer, sleep } from "./request-pacer";
 export {
   type DeliverOptions,
   type DeliverOutcome,

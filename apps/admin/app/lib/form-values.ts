@@ -16,3 +16,10 @@ export function parseVenueTime(raw: string, timeZone: string): Date | null {
   const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
   return new Date(new TZDate(y, mo - 1, d, h, mi, 0, timeZone).getTime());
 }
+
+/** A moment as a datetime-local value ("2026-12-01T15:00") in the venue's time zone. */
+export function venueTimeValue(at: Date, timeZone: string): string {
+  const d = new TZDate(at.getTime(), timeZone);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+}

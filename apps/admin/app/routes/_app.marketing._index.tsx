@@ -52,7 +52,16 @@ export default function Marketing() {
           </Link>
         </Card>
         <Card title="Campaigns">
-          <p className="text-sm text-stone-600">Campaign sending arrives with email marketing.</p>
+          <p className="text-sm text-stone-600">
+            Emails to a segment's marketing list with merge tags: live preview as a real customer,
+            test sends, scheduled or sent now, with progress while they go out.
+          </p>
+          <Link
+            to="/marketing/campaigns"
+            className="mt-3 inline-block font-medium text-brand-700 text-sm hover:underline"
+          >
+            Open campaigns →
+          </Link>
         </Card>
         <Card title="Settings">
           <p className="text-sm text-stone-600">

@@ -54,8 +54,8 @@ export default function CampaignReportPage() {
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link to="/marketing" className="text-brand-700 hover:underline">
-          ← Marketing
+        <Link to={`/marketing/campaigns/${campaign.id}`} className="text-brand-700 hover:underline">
+          ← {campaign.name}
         </Link>
       </p>
       <PageHeader

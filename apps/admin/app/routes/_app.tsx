@@ -1,5 +1,5 @@
 import { data, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Form, Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import type { Permission } from "@xplorium/auth/permissions";
 import { cn } from "@xplorium/ui";
 import { requireStaff } from "~/lib/session.server";
@@ -17,14 +17,27 @@ const NAV: { to: string; label: string; permission?: Permission }[] = [
   { to: "/bookings", label: "Bookings", permission: "read:booking" },
   { to: "/loyalty", label: "Loyalty", permission: "read:voucher" },
   { to: "/marketing", label: "Marketing", permission: "read:marketing" },
+  { to: "/marketing/campaigns", label: "Campaigns", permission: "read:marketing" },
   { to: "/staff", label: "Staff", permission: "manage:staff" },
   { to: "/settings/api-keys", label: "API keys", permission: "manage:apikey" },
   { to: "/audit", label: "Audit log", permission: "read:audit" },
 ];
 
+/**
+ * The one entry the page belongs to: the longest that prefixes the path, so a campaign page
+ * lights "Campaigns" and not "Marketing" as well.
+ */
+function activeEntry(pathname: string): string | undefined {
+  const matches = NAV.filter((n) =>
+    n.to === "/" ? pathname === "/" : pathname === n.to || pathname.startsWith(`${n.to}/`),
+  );
+  return matches.sort((a, b) => b.to.length - a.to.length)[0]?.to;
+}
+
 export default function AppLayout() {
   const { staff, permissions } = useLoaderData<typeof loader>();
   const allowed = new Set<string>(permissions);
+  const active = activeEntry(useLocation().pathname);
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <aside className="border-stone-200 border-b bg-white md:sticky md:top-0 md:flex md:h-screen md:w-60 md:shrink-0 md:flex-col md:border-r md:border-b-0">
@@ -42,21 +55,21 @@ export default function AppLayout() {
           className="flex gap-1 overflow-x-auto px-3 pb-3 md:flex-col md:overflow-visible"
         >
           {NAV.filter((n) => !n.permission || allowed.has(n.permission)).map((n) => (
-            <NavLink
+            <Link
               key={n.to}
               to={n.to}
-              end={n.to === "/"}
               prefetch="intent"
-              className={({ isActive }) =>
-                cn(
-                  "flex items-center gap-3 whitespace-nowrap rounded-lg px-3 py-2 text-sm font-medium",
-                  isActive ? "bg-brand-50 text-brand-800" : "text-stone-700 hover:bg-stone-100",
-                )
-              }
+              aria-current={n.to === active ? "page" : undefined}
+              className={cn(
+                "flex items-center gap-3 whitespace-nowrap rounded-lg px-3 py-2 text-sm font-medium",
+                n.to === active
+                  ? "bg-brand-50 text-brand-800"
+                  : "text-stone-700 hover:bg-stone-100",
+              )}
             >
               <span aria-hidden="true" className="size-2 rounded-full bg-current opacity-40" />
               {n.label}
-            </NavLink>
+            </Link>
           ))}
         </nav>
         <div className="border-stone-200 border-t px-5 py-4 text-sm md:mt-auto">

@@ -8,6 +8,12 @@ import { expirePointsTask, POINTS_EXPIRY_TASK } from "./expire-points";
 import { EXPIRE_VOUCHERS_TASK, expireVouchersTask } from "./expire-vouchers";
 import { PURGE_EXPIRED_AUTH_TASK, purgeExpiredAuthTask } from "./purge-expired-auth";
 import { AUTOMATIONS_TASK, runAutomationsTask } from "./run-automations";
+import {
+  CAMPAIGN_RESUME_TASK,
+  CAMPAIGN_SEND_TASK,
+  resumeCampaignsTask,
+  sendCampaignTask,
+} from "./send-campaign";
 import { sendEmailTask } from "./send-email";
 import { syncCustomersTask } from "./sync-customers";
 
@@ -21,12 +27,16 @@ export function createTaskList(db: Database, env: Env): TaskList {
     [LEDGER_CHECK_TASK]: checkLedgerTask(db),
     [EXPIRE_VOUCHERS_TASK]: expireVouchersTask(db),
     [AUTOMATIONS_TASK]: runAutomationsTask(db, env),
+    [CAMPAIGN_SEND_TASK]: sendCampaignTask(db, env),
+    [CAMPAIGN_RESUME_TASK]: resumeCampaignsTask(db),
   };
 }
 
 /** Recurring jobs (graphile-worker crontab syntax). */
 export const CRONTAB = [
   `0 * * * * ${PURGE_EXPIRED_AUTH_TASK}`,
+  // A campaign whose worker died mid-send continues within a few minutes, not hours.
+  `* * * * * ${CAMPAIGN_RESUME_TASK}`,
   // Daily, in UTC (graphile-worker's crontab): voucher expiry, the ledger check, points expiry.
   `5 0 * * * ${EXPIRE_VOUCHERS_TASK}`,
   `30 2 * * * ${LEDGER_CHECK_TASK}`,
@@ -35,8 +45,11 @@ export const CRONTAB = [
   `15 * * * * ${AUTOMATIONS_TASK}`,
 ].join("\n");
 
+export { resumeCampaignsTask, sendCampaignTask } from "./send-campaign";
 export {
   AUTOMATIONS_TASK,
+  CAMPAIGN_RESUME_TASK,
+  CAMPAIGN_SEND_TASK,
   CUSTOMER_SYNC_TASK,
   EXPIRE_VOUCHERS_TASK,
   LEDGER_CHECK_TASK,

@@ -12,5 +12,5 @@ export const outboxRouter = createTRPCRouter({
         to: z.string().trim().toLowerCase().optional(),
       }),
     )
-    .query(({ ctx, input }) => listOutbox(ctx.db, input)),
+    .query(({ ctx, input }) => listOutbox(ctx.db, input, ctx.env)),
 });

@@ -1,13 +1,81 @@
 import { type Database, schema } from "@xplorium/db";
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type { Env } from "@xplorium/db/env";
+import { personalize, renderMarketingTemplate } from "@xplorium/email";
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { unsubscribeUrl } from "../consent/unsubscribe";
+import { mergeValuesFor } from "../marketing/merge-values";
 
-const { emailMessages } = schema;
+const { emailMessages, campaigns, customers } = schema;
+
+interface OutboxRow {
+  id: string;
+  campaignId: string | null;
+  customerId: string | null;
+  toEmail: string | null;
+  subject: string;
+  html: string | null;
+  text: string | null;
+}
+
+/**
+ * Campaign emails keep no body (a campaign to 100,000 people would store 100,000 copies): the
+ * outbox renders the page's ones on demand, each campaign once, personalised with the customer
+ * as they are now (so the points shown may have moved since it was sent).
+ */
+async function withCampaignBodies<R extends OutboxRow>(
+  db: Database,
+  config: Pick<Env, "SESSION_SECRET" | "PORTAL_URL">,
+  rows: R[],
+): Promise<R[]> {
+  const bodiless = rows.filter((r) => !r.html && r.campaignId && r.customerId && r.toEmail);
+  if (bodiless.length === 0) return rows;
+  const campaignIds = [...new Set(bodiless.map((r) => r.campaignId!))];
+  const customerIds = [...new Set(bodiless.map((r) => r.customerId!))];
+  const [messages, people] = await Promise.all([
+    db
+      .select({
+        id: campaigns.id,
+        subject: campaigns.subject,
+        preheader: campaigns.preheader,
+        bodyMarkdown: campaigns.bodyMarkdown,
+      })
+      .from(campaigns)
+      .where(inArray(campaigns.id, campaignIds)),
+    db
+      .select({
+        id: customers.id,
+        name: customers.name,
+        loyaltyPoints: customers.loyaltyPoints,
+        lifetimePoints: customers.lifetimePoints,
+        loyaltyTier: customers.loyaltyTier,
+      })
+      .from(customers)
+      .where(inArray(customers.id, customerIds)),
+  ]);
+  const templates = new Map(
+    await Promise.all(messages.map(async (m) => [m.id, await renderMarketingTemplate(m)] as const)),
+  );
+  const personById = new Map(people.map((p) => [p.id, p]));
+  return rows.map((row) => {
+    const template = row.campaignId ? templates.get(row.campaignId) : undefined;
+    const person = row.customerId ? personById.get(row.customerId) : undefined;
+    if (row.html || !template || !person) return row;
+    const email = personalize(template, {
+      ...mergeValuesFor(person),
+      unsubscribeUrl: unsubscribeUrl(config, { customerId: person.id, channel: "EMAIL" }),
+    });
+    return { ...row, subject: email.subject, html: email.html, text: email.text };
+  });
+}
 
 // Cursors carry a JavaScript Date (milliseconds); PostgreSQL keeps microseconds. Ordering and
 // comparing on the millisecond-truncated time keeps pages exact.
 const createdMs = sql`date_trunc('milliseconds', ${emailMessages.createdAt})`;
 
-/** The development outbox, newest first, keyset-paginated on (created_at, id). */
+/**
+ * The development outbox, newest first, keyset-paginated on (created_at, id). With `config`
+ * (the unsubscribe links' key and origin), campaign emails come with their body rendered.
+ */
 export async function listOutbox(
   db: Database,
   input: {
@@ -15,10 +83,13 @@ export async function listOutbox(
     cursor?: { createdAt: Date; id: string } | undefined;
     to?: string | undefined;
   },
+  config?: Pick<Env, "SESSION_SECRET" | "PORTAL_URL">,
 ) {
   const rows = await db
     .select({
       id: emailMessages.id,
+      campaignId: emailMessages.campaignId,
+      customerId: emailMessages.customerId,
       toEmail: emailMessages.toEmail,
       subject: emailMessages.subject,
       template: emailMessages.template,
@@ -48,7 +119,7 @@ export async function listOutbox(
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
-    items: page,
+    items: config ? await withCampaignBodies(db, config, page) : page,
     nextCursor:
       rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
   };

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   index,
   integer,
@@ -34,12 +35,24 @@ export const campaigns = pgTable(
     preheader: text("preheader").notNull().default(""),
     bodyMarkdown: text("body_markdown").notNull().default(""),
     segmentId: uuid("segment_id").references(() => segments.id, { onDelete: "set null" }),
+    // No segment means the whole marketing list only when chosen so: a campaign whose segment
+    // was deleted (segment_id set null) must not widen to everyone.
+    toWholeList: boolean("to_whole_list").notNull().default(false),
     status: campaignStatus("status").notNull().default("DRAFT"),
     scheduledAt: tstz("scheduled_at"),
     startedAt: tstz("started_at"),
     finishedAt: tstz("finished_at"),
     recipientCount: integer("recipient_count").notNull().default(0),
     sentCount: integer("sent_count").notNull().default(0),
+    // Recipients dropped at send time (opted out, erased, suppressed since the snapshot) or
+    // refused by the provider; sent + failed = recipients once a campaign is SENT.
+    failedCount: integer("failed_count").notNull().default(0),
+    // The sender's heartbeat: written with every batch, so a stalled send can be told apart
+    // from a slow one (see campaign-send.ts, resumeStalledCampaigns).
+    lastProgressAt: tstz("last_progress_at"),
+    cancelledAt: tstz("cancelled_at"),
+    // Why a campaign is FAILED (the worker gave up), for staff.
+    error: text("error"),
     createdByStaffId: uuid("created_by_staff_id").references(() => staffUsers.id, {
       onDelete: "set null",
     }),
@@ -71,9 +84,17 @@ export const emailMessages = pgTable(
     providerMessageId: text("provider_message_id"),
     error: text("error"),
     sentAt: tstz("sent_at"),
+    // Campaign emails only: the batch (at most 100 rows) the snapshot put the row in, for good,
+    // so a retried batch has the same members and the same Idempotency-Key.
+    batchNo: integer("batch_no"),
+    // When a batch holding this row was first handed to the provider (campaign emails).
+    attemptedAt: tstz("attempted_at"),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
   (t) => [
+    index("email_messages_campaign_batch_idx")
+      .on(t.campaignId, t.status, t.batchNo)
+      .where(sql`${t.campaignId} is not null`),
     uniqueIndex("email_messages_campaign_customer_key")
       .on(t.campaignId, t.customerId)
       .where(sql`${t.campaignId} is not null`),

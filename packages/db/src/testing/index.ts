@@ -43,6 +43,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await handle.close();
       const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
       try {
+        // Clients a test started (graphile-worker's pg pool) may still be closing their
+        // connections: forcing those would hand them an error nobody listens for any more.
+        // Give them a moment to go; then force whatever is left.
+        for (let i = 0; i < 20; i++) {
+          const [row] =
+            await a`select count(*)::int as n from pg_stat_activity where datname = ${name}`;
+          if (!row || row.n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await a.unsafe(`drop database if exists "${name}" with (force)`);
       } finally {
         await a.end({ timeout: 1 });

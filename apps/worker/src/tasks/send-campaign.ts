@@ -1,0 +1,67 @@
+import {
+  CAMPAIGN_RESUME_TASK,
+  CAMPAIGN_SEND_TASK,
+  type CampaignSender,
+  failCampaign,
+  resumeStalledCampaigns,
+  runCampaignSend,
+} from "@xplorium/core";
+import type { Database } from "@xplorium/db";
+import type { Env } from "@xplorium/db/env";
+import { batchTransportFor, createRequestPacer, type RequestPacer } from "@xplorium/email";
+import type { Task } from "graphile-worker";
+import { z } from "zod";
+
+export { CAMPAIGN_RESUME_TASK, CAMPAIGN_SEND_TASK };
+
+const payload = z.object({ campaignId: z.uuid() });
+
+/** One pacer per process: Resend's request limit is per account, whatever sends. */
+export function campaignPacer(env: Pick<Env, "RESEND_MAX_REQUESTS_PER_SECOND">): RequestPacer {
+  return createRequestPacer({ requestsPerSecond: env.RESEND_MAX_REQUESTS_PER_SECOND });
+}
+
+/**
+ * Sends a campaign (snapshot, then batches through `resend.batch.send`; see
+ * packages/core/src/marketing/campaign-send.ts). Throws on what may pass (the provider down, the
+ * worker stopping), so graphile-worker retries and the next run continues where this one
+ * stopped; on the last attempt the campaign is marked FAILED for staff to see.
+ */
+export function sendCampaignTask(
+  db: Database,
+  env: Env,
+  deps: Partial<Pick<CampaignSender, "transport" | "pacer" | "retry" | "hooks">> = {},
+): Task {
+  const transport = deps.transport ?? batchTransportFor(env);
+  const pacer = deps.pacer ?? campaignPacer(env);
+  return async (raw, helpers) => {
+    const { campaignId } = payload.parse(raw);
+    try {
+      const result = await runCampaignSend(db, env, campaignId, {
+        transport,
+        pacer,
+        signal: helpers.abortSignal,
+        log: (m) => helpers.logger.info(`${CAMPAIGN_SEND_TASK} ${campaignId}: ${m}`),
+        ...(deps.retry ? { retry: deps.retry } : {}),
+        ...(deps.hooks ? { hooks: deps.hooks } : {}),
+      });
+      helpers.logger.info(`${CAMPAIGN_SEND_TASK} ${campaignId}: ${JSON.stringify(result)}`);
+    } catch (error) {
+      if (helpers.job.attempts >= helpers.job.max_attempts) {
+        const message = error instanceof Error ? error.message : String(error);
+        await failCampaign(db, campaignId, `Sending stopped after repeated errors: ${message}`);
+      }
+      throw error;
+    }
+  };
+}
+
+/** Every minute: restarts campaigns whose worker died mid-send (see resumeStalledCampaigns). */
+export function resumeCampaignsTask(db: Database): Task {
+  return async (_payload, helpers) => {
+    const restarted = await resumeStalledCampaigns(db);
+    if (restarted.length > 0) {
+      helpers.logger.warn(`${CAMPAIGN_RESUME_TASK}: restarted ${restarted.join(", ")}`);
+    }
+  };
+}
