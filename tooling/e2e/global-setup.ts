@@ -11,6 +11,8 @@ const root = path.resolve(import.meta.dirname, "../..");
 export const E2E_ADMIN_PORT = 3200;
 export const E2E_PORTAL_PORT = 3201;
 const PG_PORT = 54349;
+/** The Resend webhook signing secret of the e2e servers; the campaign journey signs with it. */
+export const E2E_WEBHOOK_SECRET = `whsec_${Buffer.from("e2e-webhook-secret-0123456789").toString("base64")}`;
 
 async function waitFor(url: string, timeoutMs = 90_000) {
   const until = Date.now() + timeoutMs;
@@ -73,6 +75,7 @@ export default async function setup() {
     ADMIN_URL: `http://localhost:${E2E_ADMIN_PORT}`,
     PORTAL_URL: `http://localhost:${E2E_PORTAL_PORT}`,
     RESEND_API_KEY: "",
+    RESEND_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
   };
   delete (env as Record<string, string | undefined>).RESEND_API_KEY;
   // Each in its own process group, so teardown stops pnpm, tsx and node together.
