@@ -43,11 +43,18 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Turns the domain's AppError into the matching tRPC error, keeping it as the cause. */
-const appErrors = t.middleware(async ({ next }) => {
+/**
+ * Turns the domain's AppError into the matching tRPC error, keeping it as the cause. A rate limit
+ * (TOO_MANY_REQUESTS) also puts `Retry-After` on the response headers, which reach the client both
+ * over HTTP and through Remix actions that return the caller's `headers`.
+ */
+const appErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
+    if (cause.code === "TOO_MANY_REQUESTS" && cause.retryAfterSeconds !== undefined) {
+      ctx.resHeaders.set("Retry-After", String(Math.max(1, Math.ceil(cause.retryAfterSeconds))));
+    }
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }
   return result;

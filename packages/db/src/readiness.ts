@@ -61,8 +61,10 @@ export async function checkReadiness(
       checks: { database: "ok", migrations: migrated ? "ok" : "pending" },
     };
   } catch (error) {
-    // 42P01: the bookkeeping table itself is missing, a database never migrated.
-    if ((error as { code?: string }).code === "42P01") {
+    // 42P01: the bookkeeping table itself is missing, a database never migrated. (drizzle
+    // wraps the driver's error; its code is on the cause.)
+    const e = error as { code?: string; cause?: { code?: string } };
+    if ((e.code ?? e.cause?.code) === "42P01") {
       return { ready: false, checks: { database: "ok", migrations: "pending" } };
     }
     return { ready: false, checks: { database: "unreachable", migrations: "unknown" }, error };
