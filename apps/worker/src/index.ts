@@ -33,6 +33,13 @@ export interface StartedWorker {
   stop: (reason?: string) => Promise<void>;
 }
 
+/**
+ * Completions and failures go through graphile-worker's batcher, which a pool flushes before it
+ * closes. Unbatched (the default), a job's completion is not awaited: a job finished during a
+ * graceful stop, or just before `runOnce` returns, could be left locked and run again later.
+ */
+export const QUEUE_PRESET = { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } };
+
 /** graphile-worker's own log lines, as JSON lines of ours with the job's scope. */
 function queueLogger(log: AppLogger): Logger {
   return new Logger((scope) => (level, message, meta) => {
@@ -78,10 +85,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<StartedWork
     // would skip closing the pool.
     noHandleSignals: true,
     pollInterval: 2000,
-    // Completions and failures go through graphile-worker's batcher, which the pool flushes
-    // before it closes: unbatched, a job finished during a graceful stop was left locked (its
-    // completion was not awaited before the connection pool ended) and would run again later.
-    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    preset: QUEUE_PRESET,
     logger: queueLogger(log),
     taskList: (opts.taskList ?? createTaskList)(db, env),
     ...(crontab ? { crontab } : { parsedCronItems: [] }),
