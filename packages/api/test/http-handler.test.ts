@@ -237,6 +237,25 @@ describe("tRPC over HTTP", () => {
     expect((dup.json as TrpcErrorBody).error.json.data.fieldErrors?.email).toHaveLength(1);
   });
 
+  it("an owner changing their own password stays signed in here and is signed out everywhere else", async () => {
+    const password = "owner-two-original-password";
+    const o2 = await insertStaff(t.db, { role: "OWNER", password });
+    const here = await createSession(t.db, { kind: "STAFF", staffUserId: o2.id });
+    const elsewhere = await createSession(t.db, { kind: "STAFF", staffUserId: o2.id });
+    const cookie = (token: string) => `${staffCookieName}=${token}`;
+    const changed = await call(adminUrl, "staff.update", {
+      cookie: cookie(here.token),
+      input: { id: o2.id, password: "owner-two-fresh-passphrase" },
+    });
+    expect(changed.res.status).toBe(200);
+    const me = (token: string) =>
+      call(adminUrl, "auth.me", { method: "GET", cookie: cookie(token) }).then(
+        (r) => (r.json as { result: { data: { json: { type: string } } } }).result.data.json.type,
+      );
+    expect(await me(here.token)).toBe("staff");
+    expect(await me(elsewhere.token)).toBe("anonymous");
+  });
+
   it("answers too many sign-ins with 429 and Retry-After, even for the right password", async () => {
     const password = "rate-limited-member-password";
     const member = await insertStaff(t.db, { role: "MANAGER", password });
