@@ -17,7 +17,7 @@ async function waitFor(url: string, timeoutMs = 90_000) {
   while (Date.now() < until) {
     try {
       const res = await fetch(url, { redirect: "manual" });
-      if (res.status < 500) return;
+      if (res.status < 300) return;
     } catch {}
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -90,9 +90,10 @@ export default async function setup() {
     start("portal", "server.ts"),
     start("worker", "src/main.ts"),
   ];
+  // /readyz answers 503 until the app can serve (database reachable, migrations applied).
   await Promise.all([
-    waitFor(`http://localhost:${E2E_ADMIN_PORT}/sign-in`),
-    waitFor(`http://localhost:${E2E_PORTAL_PORT}/sign-in`),
+    waitFor(`http://localhost:${E2E_ADMIN_PORT}/readyz`),
+    waitFor(`http://localhost:${E2E_PORTAL_PORT}/readyz`),
   ]);
   process.env.E2E_ADMIN_URL = env.ADMIN_URL;
   process.env.E2E_PORTAL_URL = env.PORTAL_URL;
