@@ -75,10 +75,12 @@ export default async function setup() {
     RESEND_API_KEY: "",
   };
   delete (env as Record<string, string | undefined>).RESEND_API_KEY;
-  // Each in its own process group, so teardown stops pnpm, tsx and node together.
+  // Each in its own process group, so teardown stops it and anything it started. Node itself
+  // with tsx as a loader (as the apps' start scripts), not the tsx CLI: the CLI relays SIGTERM
+  // and SIGKILLs a child that does not acknowledge it within 30 ms, cutting the graceful stop.
   const start = (app: string, entry: string) => {
     const cwd = path.join(root, "apps", app);
-    return spawn(path.join(cwd, "node_modules/.bin/tsx"), [entry], {
+    return spawn(process.execPath, ["--import", "tsx", entry], {
       cwd,
       env,
       stdio: "inherit",

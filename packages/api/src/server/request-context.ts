@@ -21,7 +21,8 @@ export function loggablePath(path: string): string {
 }
 
 // Health probes and asset fetches would drown the requests people make.
-const QUIET = /^\/(?:healthz|readyz|assets\/|favicon|@|node_modules\/|app\/|__manifest)/;
+const QUIET =
+  /^\/(?:healthz|readyz|assets\/|favicon|@|node_modules\/|app\/|__manifest)|\.(?:js|mjs|css|map|svg|png|jpe?g|ico|woff2?)$/;
 
 /**
  * Gives every request an id (sent back as X-Request-Id, shown on error pages, and on every log
