@@ -2,10 +2,16 @@ import { EventEmitter } from "node:events";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AppName } from "@xplorium/api";
 import { createAppServer, type ServedApp, serveApp } from "@xplorium/api/server";
+import { hashPassword } from "@xplorium/auth";
 import { createDb, ensureDatabaseExists } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { memoryLogger } from "@xplorium/db/logger";
-import { createTestDatabase, type TestDatabase, testClusterUrl } from "@xplorium/db/testing";
+import {
+  createTestDatabase,
+  insertStaff,
+  type TestDatabase,
+  testClusterUrl,
+} from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestRoute, testServerBuild } from "../../../tests/support/remix-route-server";
 
@@ -326,6 +332,29 @@ export function appServerSuite(app: AppName, appModules: AppModules) {
       });
       expect(fetchSite.status).toBe(401);
     });
+
+    it.runIf(app === "admin")(
+      "signs in with a __Host-, Secure, HttpOnly, SameSite=Lax cookie in production",
+      async () => {
+        const email = `cookie-${Date.now()}@example.com`;
+        await insertStaff(t.db, {
+          email,
+          passwordHash: await hashPassword("cookie-test-passphrase"),
+        });
+        const res = await postForm(
+          r,
+          app,
+          "/sign-in",
+          { email, password: "cookie-test-passphrase" },
+          "10.45.0.1",
+        );
+        expect(res.status).toBe(302);
+        const [cookie] = res.headers["set-cookie"] ?? [];
+        expect(cookie).toMatch(
+          /^__Host-xp_staff_session=[a-z2-9]{24}\.[a-z2-9]{24}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/,
+        );
+      },
+    );
 
     it("answers /healthz and /readyz", async () => {
       const health = await send(r, "GET", "/healthz");
