@@ -14,6 +14,7 @@ import {
   testMeta,
   unique,
 } from "@xplorium/db/testing";
+import { QUEUE_PRESET } from "@xplorium/worker";
 import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,6 +59,7 @@ const quietLogger = new graphileWorker.Logger(() => () => {});
 const runJobs = () =>
   graphileWorker.runOnce({
     connectionString: t.url,
+    preset: QUEUE_PRESET,
     logger: quietLogger,
     noHandleSignals: true,
     taskList: createTaskList(t.db, env),
@@ -100,6 +102,7 @@ describe("marketing:run-automations in the worker", () => {
     // Queued for Bojan too; he opts out before the worker delivers it.
     await graphileWorker.runOnce({
       connectionString: t.url,
+      preset: QUEUE_PRESET,
       logger: quietLogger,
       noHandleSignals: true,
       taskList: { [AUTOMATIONS_TASK]: createTaskList(t.db, env)[AUTOMATIONS_TASK]! },

@@ -25,6 +25,7 @@ import {
   testMeta,
 } from "@xplorium/db/testing";
 import { createRequestPacer, outboxBatchTransport, resendBatchTransport } from "@xplorium/email";
+import { QUEUE_PRESET } from "@xplorium/worker";
 import { sendCampaignTask } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -167,6 +168,7 @@ const quietLogger = new graphileWorker.Logger(() => () => {});
 async function runWorkerOnce(deps: Parameters<typeof sendCampaignTask>[2] = {}) {
   await graphileWorker.runOnce({
     connectionString: t.url,
+    preset: QUEUE_PRESET,
     logger: quietLogger,
     noHandleSignals: true,
     taskList: {

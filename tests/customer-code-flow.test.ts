@@ -6,6 +6,7 @@ import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { deliverEmail, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
+import { QUEUE_PRESET } from "@xplorium/worker";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -57,6 +58,7 @@ const quietLogger = new graphileWorker.Logger(() => () => {});
 async function runJobs() {
   await graphileWorker.runOnce({
     connectionString: t.url,
+    preset: QUEUE_PRESET,
     logger: quietLogger,
     noHandleSignals: true,
     taskList: {

@@ -5,6 +5,7 @@ import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { QUEUE_PRESET } from "@xplorium/worker";
 import { createTaskList } from "@xplorium/worker/tasks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { graphileWorker } from "./support/graphile-worker";
@@ -57,6 +58,7 @@ const quietLogger = new graphileWorker.Logger(() => () => {});
 async function runWorker() {
   await graphileWorker.runOnce({
     connectionString: t.url,
+    preset: QUEUE_PRESET,
     logger: quietLogger,
     noHandleSignals: true,
     taskList: createTaskList(t.db, env),

@@ -2,6 +2,7 @@ import { LEDGER_CHECK_TASK, ledgerDrift, POINTS_EXPIRY_TASK, postPoints } from "
 import { enqueueJob } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { QUEUE_PRESET } from "@xplorium/worker";
 import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { graphileWorker } from "./support/graphile-worker";
@@ -35,6 +36,7 @@ async function runTask(task: string) {
   await enqueueJob(t.db, task, {});
   await graphileWorker.runOnce({
     connectionString: t.url,
+    preset: QUEUE_PRESET,
     logger,
     noHandleSignals: true,
     taskList: createTaskList(t.db, env),

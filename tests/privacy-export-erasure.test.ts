@@ -12,6 +12,7 @@ import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
 import { deliverEmail, queueEmail, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
+import { QUEUE_PRESET } from "@xplorium/worker";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
@@ -111,6 +112,7 @@ const quietLogger = new graphileWorker.Logger(() => () => {});
 async function runJobs() {
   await graphileWorker.runOnce({
     connectionString: t.url,
+    preset: QUEUE_PRESET,
     logger: quietLogger,
     noHandleSignals: true,
     taskList: {

@@ -9,6 +9,7 @@ import { enqueueJob, schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { SEND_EMAIL_TASK } from "@xplorium/email";
+import { QUEUE_PRESET } from "@xplorium/worker";
 import { createTaskList } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -56,6 +57,7 @@ const quietLogger = new graphileWorker.Logger(() => () => {});
 async function runJobs() {
   await graphileWorker.runOnce({
     connectionString: t.url,
+    preset: QUEUE_PRESET,
     logger: quietLogger,
     noHandleSignals: true,
     taskList: { [SEND_EMAIL_TASK]: createTaskList(t.db, env)[SEND_EMAIL_TASK]! },

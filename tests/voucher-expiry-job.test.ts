@@ -1,6 +1,7 @@
 import { createReward, ledgerDrift, postPoints, redeemReward, systemActor } from "@xplorium/core";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { QUEUE_PRESET } from "@xplorium/worker";
 import { CRONTAB, createTaskList, EXPIRE_VOUCHERS_TASK } from "@xplorium/worker/tasks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphileWorker } from "./support/graphile-worker";
@@ -46,6 +47,7 @@ describe("loyalty:expire-vouchers", () => {
     await t.sql`select graphile_worker.add_job(${EXPIRE_VOUCHERS_TASK})`;
     await graphileWorker.runOnce({
       connectionString: t.url,
+      preset: QUEUE_PRESET,
       logger: new graphileWorker.Logger(() => () => {}),
       noHandleSignals: true,
       taskList: createTaskList(t.db, env),

@@ -140,7 +140,7 @@ describe("a marketing campaign", () => {
     await expect
       .poll(() => page.getByTestId("campaign-status").textContent(), {
         timeout: 240_000,
-        intervals: [2_000],
+        interval: 2_000,
       })
       .toBe("Sent");
     const rows = await sql<{ id: string; status: string }[]>`select id, status from email_messages

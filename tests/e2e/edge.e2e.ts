@@ -73,4 +73,17 @@ describe("HTTP edge", () => {
     expect(html).toContain("We could not find that page.");
     expect(html).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
   });
+
+  it("answers /healthz and /readyz on both apps", async () => {
+    for (const url of [adminUrl, portalUrl]) {
+      const health = await fetch(url("/healthz"));
+      expect(health.status).toBe(200);
+      const ready = await fetch(url("/readyz"));
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        status: "ready",
+        checks: { database: "ok", migrations: "ok" },
+      });
+    }
+  });
 });

@@ -65,45 +65,7 @@ export async function startRouteServer(opts: {
     createRequestHandler: CreateRequestHandler;
   };
 
-  const build = {
-    mode: "production",
-    entry: { module: opts.entry },
-    routes: Object.fromEntries(opts.routes.map((r) => [r.id, r])),
-    assets: {
-      entry: { imports: [], module: "/entry.client.js" },
-      routes: Object.fromEntries(
-        opts.routes.map((r) => [
-          r.id,
-          {
-            id: r.id,
-            parentId: r.parentId,
-            path: r.path,
-            index: r.index,
-            module: `/${r.id}.js`,
-            hasAction: typeof r.module.action === "function",
-            hasLoader: typeof r.module.loader === "function",
-            hasClientAction: false,
-            hasClientLoader: false,
-            hasErrorBoundary: "ErrorBoundary" in r.module,
-          },
-        ]),
-      ),
-      url: "/manifest.js",
-      version: "test",
-    },
-    publicPath: "/",
-    assetsBuildDirectory: "build/client",
-    // As in tooling/vite/remix-app.ts.
-    future: {
-      v3_fetcherPersist: true,
-      v3_relativeSplatPath: true,
-      v3_throwAbortReason: true,
-      v3_singleFetch: true,
-      v3_lazyRouteDiscovery: true,
-      v3_routeConfig: true,
-    },
-    isSpaMode: false,
-  };
+  const build = testServerBuild(opts);
 
   const app = express();
   if (opts.edge) {
@@ -147,4 +109,50 @@ export function visibleText(html: string): string {
     .replaceAll("&quot;", '"')
     .replaceAll("&amp;", "&")
     .replace(/\s+/g, " ");
+}
+
+/**
+ * The ServerBuild a Vite build would write, made from the route list: the real entry and route
+ * modules, a manifest pointing at assets that do not exist (pages render; nothing hydrates).
+ */
+export function testServerBuild(opts: { entry: Record<string, unknown>; routes: TestRoute[] }) {
+  return {
+    mode: "production",
+    entry: { module: opts.entry },
+    routes: Object.fromEntries(opts.routes.map((r) => [r.id, r])),
+    assets: {
+      entry: { imports: [], module: "/entry.client.js" },
+      routes: Object.fromEntries(
+        opts.routes.map((r) => [
+          r.id,
+          {
+            id: r.id,
+            parentId: r.parentId,
+            path: r.path,
+            index: r.index,
+            module: `/${r.id}.js`,
+            hasAction: typeof r.module.action === "function",
+            hasLoader: typeof r.module.loader === "function",
+            hasClientAction: false,
+            hasClientLoader: false,
+            hasErrorBoundary: "ErrorBoundary" in r.module,
+          },
+        ]),
+      ),
+      url: "/manifest.js",
+      version: "test",
+    },
+    publicPath: "/",
+    assetsBuildDirectory: "build/client",
+    // As in tooling/vite/remix-app.ts.
+    future: {
+      v3_fetcherPersist: true,
+      v3_relativeSplatPath: true,
+      v3_throwAbortReason: true,
+      v3_singleFetch: true,
+      v3_lazyRouteDiscovery: true,
+      v3_routeConfig: true,
+    },
+    isSpaMode: false,
+  };
 }

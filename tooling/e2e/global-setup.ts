@@ -19,7 +19,7 @@ async function waitFor(url: string, timeoutMs = 90_000) {
   while (Date.now() < until) {
     try {
       const res = await fetch(url, { redirect: "manual" });
-      if (res.status < 500) return;
+      if (res.status < 300) return;
     } catch {}
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -78,10 +78,12 @@ export default async function setup() {
     RESEND_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
   };
   delete (env as Record<string, string | undefined>).RESEND_API_KEY;
-  // Each in its own process group, so teardown stops pnpm, tsx and node together.
+  // Each in its own process group, so teardown stops it and anything it started. Node itself
+  // with tsx as a loader (as the apps' start scripts), not the tsx CLI: the CLI relays SIGTERM
+  // and SIGKILLs a child that does not acknowledge it within 30 ms, cutting the graceful stop.
   const start = (app: string, entry: string) => {
     const cwd = path.join(root, "apps", app);
-    return spawn(path.join(cwd, "node_modules/.bin/tsx"), [entry], {
+    return spawn(process.execPath, ["--import", "tsx", entry], {
       cwd,
       env,
       stdio: "inherit",
@@ -93,9 +95,10 @@ export default async function setup() {
     start("portal", "server.ts"),
     start("worker", "src/main.ts"),
   ];
+  // /readyz answers 503 until the app can serve (database reachable, migrations applied).
   await Promise.all([
-    waitFor(`http://localhost:${E2E_ADMIN_PORT}/sign-in`),
-    waitFor(`http://localhost:${E2E_PORTAL_PORT}/sign-in`),
+    waitFor(`http://localhost:${E2E_ADMIN_PORT}/readyz`),
+    waitFor(`http://localhost:${E2E_PORTAL_PORT}/readyz`),
   ]);
   process.env.E2E_ADMIN_URL = env.ADMIN_URL;
   process.env.E2E_PORTAL_URL = env.PORTAL_URL;

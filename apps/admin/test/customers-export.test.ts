@@ -6,6 +6,7 @@ import { sendResponse, type XpLoadContext } from "@xplorium/api/server";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
 import { listCustomers, seedDemoData } from "@xplorium/core";
 import { type Env, loadEnv } from "@xplorium/db/env";
+import { silentLogger } from "@xplorium/db/logger";
 import {
   createTestDatabase,
   insertCustomer,
@@ -41,6 +42,7 @@ async function start() {
       nonce: "test",
       requestId: randomUUID(),
       ip: "127.0.0.1",
+      log: silentLogger,
     };
     let response: Response;
     try {

@@ -1,1 +1,1 @@
-export { handleRequest as default } from "@xplorium/ui/entry-server";
+export { handleError, handleRequest as default } from "@xplorium/ui/entry-server";

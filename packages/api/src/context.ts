@@ -12,6 +12,7 @@ import {
 import type { RequestMeta } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
+import type { Logger } from "@xplorium/db/logger";
 
 /** Which app a request came through; each reads only its own kind of session. */
 export type AppName = "admin" | "portal";
@@ -40,6 +41,8 @@ export interface CreateContextInput {
   resHeaders: Headers;
   ip?: string | null;
   requestId?: string | null;
+  /** The request's logger (carries the request id). */
+  log?: Logger;
 }
 
 export function cookieSettings(env: Env) {
@@ -88,6 +91,7 @@ export async function createContext(input: CreateContextInput): Promise<Context>
 export type RequestScope = Pick<CreateContextInput, "db" | "env" | "app"> & {
   ip: string | null;
   requestId: string;
+  log?: Logger;
 };
 
 /** The context input for one request, from the Remix load context the app server built. */
@@ -95,6 +99,6 @@ export function contextInput(
   request: Request,
   scope: RequestScope,
 ): Omit<CreateContextInput, "resHeaders"> {
-  const { db, env, app, ip, requestId } = scope;
-  return { db, env, app, request, ip, requestId };
+  const { db, env, app, ip, requestId, log } = scope;
+  return { db, env, app, request, ip, requestId, ...(log ? { log } : {}) };
 }

@@ -1,4 +1,6 @@
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { createLogger } from "@xplorium/db/logger";
 import { type CreateContextInput, createContext } from "./context";
 import { appRouter } from "./root";
 
@@ -12,20 +14,22 @@ export function handleTrpcRequest(
     endpoint: TRPC_ENDPOINT,
     req: input.request,
     router: appRouter,
+    // Retry-After for a 429 is set on resHeaders by the procedure builders (trpc.ts).
     createContext: ({ resHeaders }) => createContext({ ...input, resHeaders }),
-    responseMeta({ errors }) {
-      const limited = errors.find((e) => e.code === "TOO_MANY_REQUESTS");
-      const retry = (limited?.cause as { retryAfterSeconds?: number } | undefined)
-        ?.retryAfterSeconds;
-      return retry ? { headers: new Headers({ "Retry-After": String(retry) }) } : {};
-    },
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") {
-        console.error(
-          `[${input.requestId ?? "-"}] tRPC ${path ?? "?"} failed:`,
-          error.cause ?? error,
-        );
-      }
+      if (error.code === "INTERNAL_SERVER_ERROR") logInternalError(input, path, error);
     },
   });
+}
+
+const fallbackLog = createLogger({ base: { component: "trpc" } });
+
+/** An unexpected failure: logged in full with the request id; the client sees a generic message. */
+export function logInternalError(
+  input: Pick<CreateContextInput, "log" | "requestId">,
+  path: string | undefined,
+  error: TRPCError,
+) {
+  const log = input.log ?? fallbackLog.child({ requestId: input.requestId ?? null });
+  log.error("tRPC procedure failed", { procedure: path ?? null, err: error.cause ?? error });
 }

@@ -56,15 +56,20 @@ function postgresErrorIn(error: unknown): { code: string } | null {
 }
 
 /**
- * Turns the domain's AppError into the matching tRPC error, keeping it as the cause. A value
- * PostgreSQL refuses as data (SQLSTATE class 22: out of range, overflowing dates, text it
- * cannot store) is the caller's bad input, not our failure: 400, not 500.
+ * Turns the domain's AppError into the matching tRPC error, keeping it as the cause. A rate limit
+ * (TOO_MANY_REQUESTS) also puts `Retry-After` on the response headers, which reach the client both
+ * over HTTP and through Remix actions that return the caller's `headers`. A value PostgreSQL
+ * refuses as data (SQLSTATE class 22: out of range, overflowing dates, text it cannot store) is
+ * the caller's bad input, not our failure: 400, not 500.
  */
-const appErrors = t.middleware(async ({ next }) => {
+const appErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof AppError) {
+      if (cause.code === "TOO_MANY_REQUESTS" && cause.retryAfterSeconds !== undefined) {
+        ctx.resHeaders.set("Retry-After", String(Math.max(1, Math.ceil(cause.retryAfterSeconds))));
+      }
       throw new TRPCError({ code: cause.code, message: cause.message, cause });
     }
     if (

@@ -1,7 +1,8 @@
 import { createSession, sessionCookieName } from "@xplorium/auth";
 import type { Env } from "@xplorium/db/env";
+import { memoryLogger } from "@xplorium/db/logger";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   customerCookie,
   insertCustomer,
@@ -18,6 +19,7 @@ let adminUrl: string;
 let portalUrl: string;
 
 const OWNER_PASSWORD = "owner-http-test-password";
+const logs = memoryLogger();
 let owner: { id: string; email: string };
 
 beforeAll(async () => {
@@ -27,7 +29,7 @@ beforeAll(async () => {
   owner = { id: o.id, email: o.email };
   // A real HTTP server in front of the tRPC fetch handler, as the apps mount it.
   const started = await Promise.all([
-    startTrpcServer(t.db, env, "admin"),
+    startTrpcServer(t.db, env, "admin", { log: logs.logger }),
     startTrpcServer(t.db, env, "portal"),
   ]);
   servers.push(...started);
@@ -235,6 +237,25 @@ describe("tRPC over HTTP", () => {
     expect((dup.json as TrpcErrorBody).error.json.data.fieldErrors?.email).toHaveLength(1);
   });
 
+  it("an owner changing their own password stays signed in here and is signed out everywhere else", async () => {
+    const password = "owner-two-original-password";
+    const o2 = await insertStaff(t.db, { role: "OWNER", password });
+    const here = await createSession(t.db, { kind: "STAFF", staffUserId: o2.id });
+    const elsewhere = await createSession(t.db, { kind: "STAFF", staffUserId: o2.id });
+    const cookie = (token: string) => `${staffCookieName}=${token}`;
+    const changed = await call(adminUrl, "staff.update", {
+      cookie: cookie(here.token),
+      input: { id: o2.id, password: "owner-two-fresh-passphrase" },
+    });
+    expect(changed.res.status).toBe(200);
+    const me = (token: string) =>
+      call(adminUrl, "auth.me", { method: "GET", cookie: cookie(token) }).then(
+        (r) => (r.json as { result: { data: { json: { type: string } } } }).result.data.json.type,
+      );
+    expect(await me(here.token)).toBe("staff");
+    expect(await me(elsewhere.token)).toBe("anonymous");
+  });
+
   it("answers too many sign-ins with 429 and Retry-After, even for the right password", async () => {
     const password = "rate-limited-member-password";
     const member = await insertStaff(t.db, { role: "MANAGER", password });
@@ -264,7 +285,6 @@ describe("tRPC over HTTP", () => {
 
   it("never leaks an internal error's message or stack, and logs it with the request id", async () => {
     const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: owner.id });
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
     await t.sql`alter table email_messages rename to email_messages_hidden`;
     try {
       const { res, json, text } = await call(adminUrl, "outbox.list", {
@@ -278,12 +298,26 @@ describe("tRPC over HTTP", () => {
       expect(err.data.code).toBe("INTERNAL_SERVER_ERROR");
       expect(text).not.toMatch(/email_messages|relation|does not exist|select/i);
       expectNoInternals(text);
-      expect(log).toHaveBeenCalled();
-      expect(String(log.mock.calls[0]?.[0])).toMatch(/^\[[0-9a-f-]{36}\] tRPC outbox\.list failed/);
+      // One structured line, with the id the client got, the procedure and the whole cause.
+      const requestId = res.headers.get("x-request-id");
+      const line = logs.lines.find((l) => l.requestId === requestId);
+      expect(line).toMatchObject({
+        level: "error",
+        msg: "tRPC procedure failed",
+        procedure: "outbox.list",
+        err: { cause: { code: "42P01", message: expect.stringContaining("does not exist") } },
+      });
+      expect((line?.err as { stack?: string } | undefined)?.stack).toMatch(/\bat /);
     } finally {
       await t.sql`alter table email_messages_hidden rename to email_messages`;
-      log.mockRestore();
     }
+  });
+
+  it("does not log an expected refusal as an error", async () => {
+    const before = logs.lines.length;
+    const { res } = await call(adminUrl, "staff.list", { method: "GET" });
+    expect(res.status).toBe(401);
+    expect(logs.lines.slice(before).filter((l) => l.level === "error")).toEqual([]);
   });
 
   it("re-sends the cookie when the session slides, and not otherwise", async () => {

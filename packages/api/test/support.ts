@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AppName, handleTrpcRequest } from "@xplorium/api";
-import { sameOriginGuard } from "@xplorium/api/server";
+import { SAME_ORIGIN_EXEMPTIONS, sameOriginGuard } from "@xplorium/api/server";
 import { createSession, hashPassword, type StaffRole, sessionCookieName } from "@xplorium/auth";
 import type { Database } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
+import type { Logger } from "@xplorium/db/logger";
 import { insertCustomer, insertStaff as insertStaffRow, unique } from "@xplorium/db/testing";
 import express from "express";
 
@@ -53,11 +54,17 @@ export async function startTrpcServer(
   db: Database,
   env: Env,
   app: AppName,
-  opts: { edge?: boolean } = {},
+  opts: { edge?: boolean; log?: Logger } = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server = express();
   if (opts.edge) {
-    server.use(sameOriginGuard(new URL(app === "admin" ? env.ADMIN_URL : env.PORTAL_URL).origin));
+    server.use(
+      sameOriginGuard(
+        new URL(app === "admin" ? env.ADMIN_URL : env.PORTAL_URL).origin,
+        SAME_ORIGIN_EXEMPTIONS[app],
+        { allowAuthorizationHeader: app === "admin" },
+      ),
+    );
   }
   server.use(async (req, res) => {
     try {
@@ -76,15 +83,17 @@ export async function startTrpcServer(
       });
       const ip =
         (req.headers["x-test-ip"] as string | undefined) ?? req.socket.remoteAddress ?? null;
+      const requestId = randomUUID();
       const response = await handleTrpcRequest({
         db,
         env,
         app,
         request,
         ip,
-        requestId: randomUUID(),
+        requestId,
+        ...(opts.log ? { log: opts.log.child({ requestId }) } : {}),
       });
-      const out: Record<string, string | string[]> = {};
+      const out: Record<string, string | string[]> = { "x-request-id": requestId };
       response.headers.forEach((value, key) => {
         if (key !== "set-cookie") out[key] = value;
       });

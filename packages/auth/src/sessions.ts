@@ -1,5 +1,5 @@
 import { type DbOrTx, schema } from "@xplorium/db";
-import { and, eq, lt, or } from "drizzle-orm";
+import { and, eq, lt, ne, or } from "drizzle-orm";
 import { constantTimeEqual, generateSecureRandomString, sha256 } from "./crypto";
 import type { StaffRole } from "./permissions";
 
@@ -158,14 +158,24 @@ export async function invalidateSession(db: DbOrTx, sessionId: string): Promise<
   await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-/** "Sign out everywhere", and what a password, role or disable change does. */
-export async function invalidateAllSessions(db: DbOrTx, subject: SessionSubject): Promise<number> {
+/**
+ * "Sign out everywhere", and what a password, role or disable change does. `exceptSessionId`
+ * keeps one session: the one a member used to change their own password.
+ */
+export async function invalidateAllSessions(
+  db: DbOrTx,
+  subject: SessionSubject,
+  opts: { exceptSessionId?: string } = {},
+): Promise<number> {
   const deleted = await db
     .delete(sessions)
     .where(
-      subject.kind === "STAFF"
-        ? eq(sessions.staffUserId, subject.staffUserId)
-        : eq(sessions.customerId, subject.customerId),
+      and(
+        subject.kind === "STAFF"
+          ? eq(sessions.staffUserId, subject.staffUserId)
+          : eq(sessions.customerId, subject.customerId),
+        opts.exceptSessionId ? ne(sessions.id, opts.exceptSessionId) : undefined,
+      ),
     )
     .returning({ id: sessions.id });
   return deleted.length;

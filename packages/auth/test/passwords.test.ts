@@ -1,6 +1,7 @@
 import {
   burnPasswordCheck,
   hashPassword,
+  isCommonPassword,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   passwordProblem,
@@ -102,23 +103,57 @@ describe("passwordProblem", () => {
   });
 
   it.each([
+    // On the list as they are (case ignored).
+    "qazwsxedcrfv",
+    "1qaz2wsx3edc",
+    "Q1W2E3R4T5Y6",
+    "sonyericsson",
+    "qaz123wsx456",
+    // A listed password stretched to the length rule with digits or symbols around it.
+    "iloveyou1234",
     "password1234",
     "Password1234",
     "PASSWORD12345",
-    "123456789012",
-    "qwertyuiop12",
+    "dragon12345678",
+    "Sunshine!!2024",
+    "2024-football-!",
+    "monkey_1234567",
     "xplorium1234",
+    "Xplorium-2026!",
+    // Repeated.
+    "qwertyqwerty",
+    "passwordpassword",
     "aaaaaaaaaaaa",
-    "111111111111111",
+    "abcabcabcabc",
+    "ababababab12",
   ])("rejects the common password %s", (pw) => {
     expect(passwordProblem(pw)).toMatch(/too common/);
+  });
+
+  it.each(["123456789012", "111111111111111", "8301-5521-9966", "!!!!????####"])(
+    "asks for letters in %s",
+    (pw) => {
+      expect(passwordProblem(pw)).toMatch(/letters/);
+    },
+  );
+
+  it("loads the committed list once: tens of thousands of entries, the most common first", () => {
+    expect(isCommonPassword("123456")).toBe(true);
+    expect(isCommonPassword("trustno1")).toBe(true);
+    // Deep in the list (rank in the tens of thousands), not just its head.
+    expect(isCommonPassword("qaz123wsx456")).toBe(true);
+    const started = performance.now();
+    for (let i = 0; i < 1_000; i++) isCommonPassword(`not-on-any-list-${i}-zz`);
+    expect(performance.now() - started).toBeLessThan(200);
   });
 
   it.each([
     "a1b2c3d4e5f6",
     "correct horse battery staple",
     "Tr0ub4dor&3-extended",
-    `${"ab".repeat(128)}`,
+    "Ćevapi u lepinji, molim",
+    "monkey-business-at-noon",
+    Array.from({ length: 256 }, (_, i) => "abcdefghijklmnopqrstuvwxyz"[(i * 7) % 26]).join(""),
   ])("accepts %s", (pw) => {
     expect(passwordProblem(pw)).toBeNull();
   });

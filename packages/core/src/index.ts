@@ -10,6 +10,7 @@ export {
 export { type AuditListInput, auditListInput, listAudit } from "./audit/audit-list";
 export { type AuditEntry, recordAudit } from "./audit/record-audit";
 export {
+  CODE_REQUEST_ANSWER_MS,
   requestCustomerCode,
   verifyCustomerCode,
   verifyCustomerCodeOrSignUp,

@@ -194,6 +194,49 @@ describe("updateStaff", () => {
     expect(ok.staff.id).toBe(m.id);
   });
 
+  it("changing your own password keeps the session you did it from and ends the others", async () => {
+    const m = await member("OWNER");
+    const self: Actor = { type: "staff", id: m.id, role: "OWNER" };
+    const [current, other] = await openSessions(m.id, 2);
+    await updateStaff(
+      t.db,
+      self,
+      meta,
+      { id: m.id, password: "my-own-new-passphrase-77" },
+      { sessionId: current!.id },
+    );
+    expect(await validateStaffSession(t.db, current!.token)).not.toBeNull();
+    expect(await validateStaffSession(t.db, other!.token)).toBeNull();
+    expect((await lastAudit()).details).toEqual({ passwordChanged: true, sessionsEnded: 1 });
+
+    // Someone else's session id is never spared: an owner resetting a member's password ends
+    // every session of that member.
+    const target = await member("MANAGER");
+    const [targetSession] = await openSessions(target.id, 1);
+    await updateStaff(
+      t.db,
+      owner,
+      meta,
+      { id: target.id, password: "reset-by-the-owner-2026" },
+      { sessionId: targetSession!.id },
+    );
+    expect(await sessionsOf(target.id)).toBe(0);
+  });
+
+  it("changing your own role ends every session of yours, the current one too", async () => {
+    const m = await member("OWNER");
+    const self: Actor = { type: "staff", id: m.id, role: "OWNER" };
+    const [current] = await openSessions(m.id, 2);
+    await updateStaff(
+      t.db,
+      self,
+      meta,
+      { id: m.id, role: "MANAGER", password: "and-a-new-passphrase-88" },
+      { sessionId: current!.id },
+    );
+    expect(await sessionsOf(m.id)).toBe(0);
+  });
+
   it("refuses a weak new password and keeps the old one and the sessions", async () => {
     const m = await member();
     await openSessions(m.id, 1);

@@ -71,6 +71,9 @@ const envSchema = z
       )
       .default("Europe/Belgrade"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    // The folder of pg_dump / pg_restore for `pnpm db:backup` / `db:restore`, when the ones
+    // found by default are older than the server.
+    PG_BIN_DIR: z.string().min(1).optional(),
     // Points expire after this many months without a completed booking; 0 (the default) is off.
     POINTS_EXPIRY_MONTHS: z.coerce
       .number({ message: "POINTS_EXPIRY_MONTHS must be a whole number of months (0 = off)" })

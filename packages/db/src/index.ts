@@ -3,4 +3,5 @@ export { ensureDatabaseExists, type ResolvedDatabase, resolveDatabase } from "./
 export { type CompiledQuery, copyOut, inlineParams, quoteLiteral } from "./copy-out";
 export { type EnqueueOptions, enqueueJob, enqueueJobs } from "./jobs";
 export { migrateDatabase, migrationsFolder } from "./migrate";
+export { checkReadiness, type ReadinessReport } from "./readiness";
 export * as schema from "./schema";

@@ -8,6 +8,7 @@ import {
   handleTrpcRequest,
   serverCaller,
 } from "@xplorium/api";
+import { forwardDataHeaders } from "@xplorium/ui/remix";
 
 /** The tRPC router called in-process with this request's staff session. */
 export const adminApi = (request: Request, context: AppLoadContext) =>
@@ -30,7 +31,7 @@ export const exportMarketingList = (request: Request, context: AppLoadContext, s
 
 /** The customer list's sort keys, for validating `?sort=` in the URL. */
 export { CONSENT_WORDING, CUSTOMER_SORTS } from "@xplorium/api";
-export { describeActionError };
+export { describeActionError, forwardDataHeaders };
 
 /** A form's submitted fields as strings, to refill the form after a refusal. */
 export const formValues = (form: FormData): Record<string, string> =>

@@ -8,10 +8,13 @@ import {
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { Alert, Button, TextField } from "@xplorium/ui";
-import { adminApi, describeActionError } from "~/lib/api.server";
+import { adminApi, describeActionError, forwardDataHeaders } from "~/lib/api.server";
 import { safeNext } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Xplorium CRM" }];
+
+/** Retry-After on a rate-limited attempt (429), Set-Cookie on success. */
+export const headers = forwardDataHeaders;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal } = await adminApi(request, context);

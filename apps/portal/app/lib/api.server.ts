@@ -6,6 +6,7 @@ import {
   handleTrpcRequest,
   serverCaller,
 } from "@xplorium/api";
+import { forwardDataHeaders } from "@xplorium/ui/remix";
 
 /** The tRPC router called in-process with this request's customer session. */
 export const portalApi = (request: Request, context: AppLoadContext) =>
@@ -15,4 +16,4 @@ export const portalApi = (request: Request, context: AppLoadContext) =>
 export const handleTrpc = (request: Request, context: AppLoadContext) =>
   handleTrpcRequest(contextInput(request, context));
 
-export { CONSENT_WORDING, describeActionError };
+export { CONSENT_WORDING, describeActionError, forwardDataHeaders };

@@ -8,9 +8,12 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { Alert, Button } from "@xplorium/ui";
-import { describeActionError, portalApi } from "~/lib/api.server";
+import { describeActionError, forwardDataHeaders, portalApi } from "~/lib/api.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · My Xplorium" }];
+
+/** Retry-After on a rate-limited attempt (429), Set-Cookie on success. */
+export const headers = forwardDataHeaders;
 
 /**
  * The magic link lands here. GET only shows a button: mail scanners that open links must not

@@ -9,12 +9,20 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 
 import { Alert, Button, TextField } from "@xplorium/ui";
 import { SignUpForm } from "~/components/sign-up-form";
-import { CONSENT_WORDING, describeActionError, portalApi } from "~/lib/api.server";
+import {
+  CONSENT_WORDING,
+  describeActionError,
+  forwardDataHeaders,
+  portalApi,
+} from "~/lib/api.server";
 import { referralParam } from "~/lib/referral-param";
 import { safeNext } from "~/lib/safe-next";
 import { handleSignUp, type SignUpStep } from "~/lib/sign-up.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · My Xplorium" }];
+
+/** Retry-After on a rate-limited attempt (429), Set-Cookie on success. */
+export const headers = forwardDataHeaders;
 
 /** The first step again, keeping `next` and `ref`. */
 function startOver(next: string | null, ref: string): string {

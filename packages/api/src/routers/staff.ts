@@ -24,5 +24,7 @@ export const staffRouter = createTRPCRouter({
         password: password.optional(),
       }),
     )
-    .mutation(({ ctx, input }) => updateStaff(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) =>
+      updateStaff(ctx.db, ctx.actor, ctx.meta, input, { sessionId: ctx.principal.sessionId }),
+    ),
 });

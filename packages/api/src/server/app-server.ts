@@ -1,14 +1,17 @@
-import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { ServerBuild } from "@remix-run/node";
-import { createDb, type Database, resolveDatabase } from "@xplorium/db";
+import { checkReadiness, createDb, type Database, resolveDatabase } from "@xplorium/db";
 import { type Env, env as loadEnv } from "@xplorium/db/env";
+import { createLogger, type Logger } from "@xplorium/db/logger";
 import express from "express";
 import type { AppName } from "../context";
+import { healthRoutes, type Lifecycle } from "./health";
 import { createRequestHandler } from "./remix-handler";
+import { requestContext } from "./request-context";
 import { resendWebhookRouter, resendWebhookStartupNotice } from "./resend-webhook";
 import { SAME_ORIGIN_EXEMPTIONS, sameOriginGuard } from "./same-origin-guard";
-import { createNonce, securityHeaders } from "./security-headers";
+import { securityHeaders } from "./security-headers";
+import { type ServeOptions, serveApp } from "./serve";
 
 /** What every Remix loader and action receives as `context`. */
 export type XpLoadContext = {
@@ -18,6 +21,8 @@ export type XpLoadContext = {
   nonce: string;
   requestId: string;
   ip: string | null;
+  /** This request's logger: every line carries the app and the request id. */
+  log: Logger;
 };
 
 export interface AppServerOptions {
@@ -26,30 +31,12 @@ export interface AppServerOptions {
   root: string;
 }
 
-/**
- * What every request passes before Remix: request id, security headers with a CSP nonce, and the
- * same-origin check on every non-GET request with the app's few exemptions. Also used by the
- * HTTP tests, so they exercise the edge the apps run.
- */
-export function applyAppEdge(
-  server: express.Express,
-  opts: { app: AppName; appOrigin: string; production: boolean },
-) {
-  server.disable("x-powered-by");
-  server.set("trust proxy", "loopback");
-
-  server.use((_req, res, next) => {
-    const requestId = randomUUID();
-    const nonce = createNonce();
-    res.locals.requestId = requestId;
-    res.locals.nonce = nonce;
-    res.setHeader("X-Request-Id", requestId);
-    for (const [k, v] of Object.entries(securityHeaders(nonce, { production: opts.production })))
-      res.setHeader(k, v);
-    next();
-  });
-
-  server.use(sameOriginGuard(opts.appOrigin, SAME_ORIGIN_EXEMPTIONS[opts.app]));
+export interface AppEdgeOptions {
+  app: AppName;
+  appOrigin: string;
+  production: boolean;
+  /** The app's logger (request lines and errors get the request id added). */
+  log?: Logger;
 }
 
 /**
@@ -69,15 +56,126 @@ export function applyAppEndpoints(
 }
 
 /**
- * The HTTP edge shared by both apps: request ids, security headers with a CSP nonce, the
- * same-origin check on every non-GET request (Remix actions and /api/trpc alike), then Remix —
- * through Vite's middleware in development, the built server bundle in production.
+ * What every request passes before Remix: a request id (X-Request-Id) and a logger carrying it,
+ * security headers with a CSP nonce, and the same-origin check on every non-GET request with the
+ * app's few exemptions. Also used by the HTTP tests, so they exercise the edge the apps run.
  */
-export async function startAppServer({ app, root }: AppServerOptions) {
+export function applyAppEdge(server: express.Express, opts: AppEdgeOptions) {
+  server.disable("x-powered-by");
+  server.set("trust proxy", "loopback");
+  server.use(requestContext(opts.log ?? createLogger({ base: { app: opts.app } })));
+  server.use((_req, res, next) => {
+    const headers = securityHeaders(res.locals.nonce as string, { production: opts.production });
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    next();
+  });
+  server.use(
+    sameOriginGuard(opts.appOrigin, SAME_ORIGIN_EXEMPTIONS[opts.app], {
+      // Only the admin takes API keys (the booking site); a portal request never needs to
+      // come without a browser's origin headers.
+      allowAuthorizationHeader: opts.app === "admin",
+      // In development the app may be reached on another name than its configured URL
+      // (127.0.0.1 for localhost); in production only the configured origin counts.
+      allowHostOrigin: !opts.production,
+    }),
+  );
+}
+
+export interface CreateAppServerOptions {
+  app: AppName;
+  env: Env;
+  db: Database;
+  log: Logger;
+  appOrigin: string;
+  /** The Remix server build, or a loader of it (Vite's, in development). */
+  build: ServerBuild | (() => Promise<ServerBuild>);
+  /** Serves assets before Remix: Vite's middleware, or the built client files. */
+  assets?: (server: express.Express) => void;
+  /** Draining flag shared with `serveApp` (readiness answers 503 once it is set). */
+  lifecycle?: Lifecycle;
+  readiness?: () => ReturnType<typeof checkReadiness>;
+}
+
+/**
+ * The Express app both apps run: health endpoints, the edge (applyAppEdge), assets, Remix, and a
+ * last error handler that logs with the request id and answers without internals.
+ */
+export function createAppServer(opts: CreateAppServerOptions) {
+  const lifecycle = opts.lifecycle ?? { draining: false };
+  const server = express();
+  applyAppEdge(server, {
+    app: opts.app,
+    appOrigin: opts.appOrigin,
+    production: opts.env.production,
+    log: opts.log,
+  });
+  server.use((_req, res, next) => {
+    // While draining, tell keep-alive clients not to send another request on this connection.
+    if (lifecycle.draining) res.setHeader("Connection", "close");
+    next();
+  });
+  server.use(
+    healthRoutes({ lifecycle, readiness: opts.readiness ?? (() => checkReadiness(opts.db)) }),
+  );
+  applyAppEndpoints(server, {
+    app: opts.app,
+    db: opts.db,
+    env: opts.env,
+    log: (message) => opts.log.warn(message),
+  });
+  opts.assets?.(server);
+
+  server.all(
+    "*",
+    createRequestHandler({
+      build: opts.build,
+      mode: opts.env.production ? "production" : "development",
+      getLoadContext: (req, res): XpLoadContext => ({
+        db: opts.db,
+        env: opts.env,
+        app: opts.app,
+        nonce: res.locals.nonce as string,
+        requestId: res.locals.requestId as string,
+        ip: req.ip ?? null,
+        log: res.locals.log as Logger,
+      }),
+    }),
+  );
+
+  // Errors Remix did not handle: log with the request id, show nothing internal.
+  server.use(
+    (err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      (res.locals.log as Logger | undefined)?.error("request failed", {
+        err,
+        method: req.method,
+      });
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res
+        .status(500)
+        .type("text/plain")
+        .send(`Something went wrong (request ${res.locals.requestId}).`);
+    },
+  );
+  return { server, lifecycle };
+}
+
+/**
+ * Starts one app: the database (DATABASE_URL or the embedded cluster), Remix through Vite's
+ * middleware in development or the built server bundle in production, on the app's port; stops
+ * gracefully on SIGTERM / SIGINT (serve.ts).
+ */
+export async function startAppServer(
+  { app, root }: AppServerOptions,
+  serveOptions: Partial<ServeOptions> = {},
+) {
   const env = loadEnv();
+  const log = createLogger({ level: env.LOG_LEVEL, base: { app } });
   const port = app === "admin" ? env.ADMIN_PORT : env.PORTAL_PORT;
   const appOrigin = new URL(app === "admin" ? env.ADMIN_URL : env.PORTAL_URL).origin;
-  const database = await resolveDatabase((l) => console.log(`[${app}] ${l}`));
+  const database = await resolveDatabase((line) => log.info(line));
   const { db, close } = createDb(database.url);
 
   const vite = env.production
@@ -90,70 +188,51 @@ export async function startAppServer({ app, root }: AppServerOptions) {
         }),
       );
 
-  const server = express();
-  applyAppEdge(server, { app, appOrigin, production: env.production });
-  applyAppEndpoints(server, { app, db, env });
-  const notice = app === "admin" ? resendWebhookStartupNotice(env) : null;
-  if (notice) console.warn(`[admin] ${notice}`);
-
-  if (vite) {
-    server.use(vite.middlewares);
-  } else {
-    server.use(
-      "/assets",
-      express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }),
-    );
-    server.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
-  }
-
   const build = vite
     ? () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
     : ((await import(path.join(root, "build/server/index.js"))) as ServerBuild);
 
-  server.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: env.production ? "production" : "development",
-      getLoadContext: (req, res): XpLoadContext => ({
-        db,
-        env,
-        app,
-        nonce: res.locals.nonce as string,
-        requestId: res.locals.requestId as string,
-        ip: req.ip ?? null,
-      }),
-    }),
-  );
+  const notice = app === "admin" ? resendWebhookStartupNotice(env) : null;
+  if (notice) log.warn(notice);
 
-  // Errors Remix did not handle: log with the request id, show nothing internal.
-  server.use(
-    (err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      console.error(`[${app}] [${res.locals.requestId}]`, err);
-      if (!res.headersSent)
-        res
-          .status(500)
-          .type("text/plain")
-          .send(`Something went wrong (request ${res.locals.requestId}).`);
+  const { server, lifecycle } = createAppServer({
+    app,
+    env,
+    db,
+    log,
+    appOrigin,
+    build,
+    assets: (s) => {
+      if (vite) {
+        s.use(vite.middlewares);
+        return;
+      }
+      s.use(
+        "/assets",
+        express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }),
+      );
+      s.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
     },
-  );
-
-  const listener = server.listen(port, () => {
-    console.log(
-      `[${app}] ${env.production ? "production" : "development"} server on ${appOrigin} (port ${port})`,
-    );
   });
 
-  const shutdown = async () => {
-    listener.close();
-    await vite?.close();
-    await close();
-    await database.stop?.();
-    process.exit(0);
-  };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
-  return listener;
+  return serveApp(server, {
+    port,
+    log,
+    lifecycle,
+    closers: [
+      async () => vite?.close(),
+      close,
+      async () => {
+        await database.stop?.();
+      },
+    ],
+    onListening: () =>
+      log.info(`${env.production ? "production" : "development"} server listening`, {
+        url: appOrigin,
+        port,
+      }),
+    ...serveOptions,
+  });
 }
 
 declare module "@remix-run/node" {

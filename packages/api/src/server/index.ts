@@ -1,11 +1,16 @@
 export {
+  type AppEdgeOptions,
   type AppServerOptions,
   applyAppEdge,
   applyAppEndpoints,
+  type CreateAppServerOptions,
+  createAppServer,
   startAppServer,
   type XpLoadContext,
 } from "./app-server";
+export { healthRoutes, type Lifecycle } from "./health";
 export { createRequestHandler, sendResponse } from "./remix-handler";
+export { loggablePath, requestContext } from "./request-context";
 export {
   RESEND_WEBHOOK_LIMITS,
   RESEND_WEBHOOK_PATH,
@@ -18,6 +23,8 @@ export {
   RESEND_WEBHOOK,
   SAME_ORIGIN_EXEMPTIONS,
   type SameOriginExemption,
+  type SameOriginGuardOptions,
   sameOriginGuard,
 } from "./same-origin-guard";
-export { createNonce, securityHeaders } from "./security-headers";
+export { contentSecurityPolicy, createNonce, securityHeaders } from "./security-headers";
+export { type ServedApp, type ServeOptions, serveApp } from "./serve";

@@ -38,16 +38,33 @@ export const SAME_ORIGIN_EXEMPTIONS: Record<AppName, readonly SameOriginExemptio
   portal: [ONE_CLICK_UNSUBSCRIBE],
 };
 
+export interface SameOriginGuardOptions {
+  /**
+   * Let a request with neither `Origin` nor `Sec-Fetch-Site` through when it carries an
+   * `Authorization` header: an API client such as the booking site (admin only), which has no
+   * ambient cookies to abuse. Browsers label every cross-site write, so this opens nothing to a
+   * page on another site.
+   */
+  allowAuthorizationHeader?: boolean;
+  /**
+   * Count the origin the request was addressed to (its Host) as the app's own too. Development
+   * only: the app is reached on names other than its configured URL (127.0.0.1, a LAN address).
+   * In production only the configured origin counts, so a DNS-rebinding page on another name
+   * cannot pass as same-origin.
+   */
+  allowHostOrigin?: boolean;
+}
+
 /**
  * CSRF: a browser always labels a state-changing request with where it came from, so a non-GET
- * request must come from the app's own origin (or the host it was addressed to). A request with
- * neither `Origin` nor `Sec-Fetch-Site` passes only with an `Authorization` header: an API client
- * such as the booking site, which carries no ambient cookies to abuse. `exemptions` name the few
+ * request must come from the app's own origin (`Origin`, or without it `Sec-Fetch-Site:
+ * same-origin`); everything else gets 403 before Remix or tRPC see it. `exemptions` name the few
  * requests that must work cross-site (SAME_ORIGIN_EXEMPTIONS).
  */
 export function sameOriginGuard(
   appOrigin: string,
   exemptions: readonly SameOriginExemption[] = [],
+  opts: SameOriginGuardOptions = {},
 ): RequestHandler {
   return (req, res, next) => {
     if (exemptions.some((e) => e.method === req.method && e.path.test(req.path))) {
@@ -62,11 +79,12 @@ export function sameOriginGuard(
       const value = req.get(name);
       if (value) headers.set(name, value);
     }
-    const hostOrigin = `${req.protocol}://${req.get("host")}`;
     const ok =
       isAllowedOrigin(req.method, headers, appOrigin, {
-        allowHeaderless: headers.has("authorization"),
-      }) || isAllowedOrigin(req.method, headers, hostOrigin);
+        allowHeaderless: (opts.allowAuthorizationHeader ?? false) && headers.has("authorization"),
+      }) ||
+      (opts.allowHostOrigin === true &&
+        isAllowedOrigin(req.method, headers, `${req.protocol}://${req.get("host")}`));
     if (ok) return next();
     res.status(403).type("text/plain").send("Cross-site request refused.");
   };

@@ -5,28 +5,38 @@ export function createNonce(): string {
 }
 
 /**
- * Content-Security-Policy with a per-request nonce (passed to <Scripts>, <ScrollRestoration>
- * and <RemixServer>), plus the usual hardening headers.
+ * Content-Security-Policy with a per-request nonce (passed to <Scripts>, <ScrollRestoration>,
+ * <RemixServer> and React's renderToPipeableStream), plus the usual hardening headers.
+ *
+ * Production: scripts run only with this response's nonce (and what they load: 'strict-dynamic';
+ * 'self' for browsers without CSP 3). Development keeps every other directive but lets scripts
+ * run as Vite's dev server needs (its client and HMR runtime are injected without a nonce, and
+ * React Refresh uses eval), and allows Vite's HMR websocket.
  */
-export function securityHeaders(
-  nonce: string,
-  opts: { production: boolean },
-): Record<string, string> {
-  const csp = [
+export function contentSecurityPolicy(nonce: string, opts: { production: boolean }): string {
+  return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    opts.production
+      ? `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`
+      : "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
-    "connect-src 'self'",
+    opts.production ? "connect-src 'self'" : "connect-src 'self' ws: wss:",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
+}
+
+export function securityHeaders(
+  nonce: string,
+  opts: { production: boolean },
+): Record<string, string> {
   return {
-    // Vite's dev server injects scripts of its own; the policy applies to built apps.
-    ...(opts.production ? { "Content-Security-Policy": csp } : {}),
+    "Content-Security-Policy": contentSecurityPolicy(nonce, opts),
+    // Only over HTTPS, i.e. production: HSTS on a development localhost would pin it to HTTPS.
     ...(opts.production
       ? { "Strict-Transport-Security": "max-age=31536000; includeSubDomains" }
       : {}),

@@ -35,6 +35,15 @@ async function findActiveCustomer(db: Database, email: string) {
 }
 
 /**
+ * The least time a code request takes to answer. The three paths (a customer: a sign-in code;
+ * a new address: a sign-up code; a suppressed or merged-away address: nothing) do different
+ * amounts of work, so answering as soon as it is done would tell, by its timing, which one an
+ * address took. Every path takes well under this, so all answer after it (test:
+ * code-request-enumeration).
+ */
+export const CODE_REQUEST_ANSWER_MS = 350;
+
+/**
  * Sends a sign-in code and magic link if the address belongs to a customer, and otherwise a
  * code and link to create an account (sign-up-codes.ts), unless the address may not have one
  * (suppressed, or a merged family's old address). Answers the same in every case, so nobody
@@ -48,6 +57,7 @@ export async function requestCustomerCode(
   meta: RequestMeta,
   now = new Date(),
 ): Promise<{ sent: true; expiresInMinutes: number }> {
+  const started = performance.now();
   await enforceRateLimits(
     db,
     [
@@ -56,7 +66,18 @@ export async function requestCustomerCode(
     ],
     now,
   );
-  const answer = { sent: true as const, expiresInMinutes: LOGIN_CODE_TTL_SECONDS / 60 };
+  await sendCodeOrNothing(db, config, input, now);
+  const wait = CODE_REQUEST_ANSWER_MS - (performance.now() - started);
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  return { sent: true, expiresInMinutes: LOGIN_CODE_TTL_SECONDS / 60 };
+}
+
+async function sendCodeOrNothing(
+  db: Database,
+  config: CodeConfig,
+  input: { email: string; referralCode?: string | undefined },
+  now: Date,
+): Promise<void> {
   const customer = await findActiveCustomer(db, input.email);
   if (!customer?.email) {
     if (await mayCreateAccount(db, input.email)) {
@@ -67,7 +88,7 @@ export async function requestCustomerCode(
         now,
       );
     }
-    return answer;
+    return;
   }
   const to = customer.email;
   await db.transaction(async (tx) => {
@@ -88,7 +109,6 @@ export async function requestCustomerCode(
       transport: config.RESEND_API_KEY ? "RESEND" : "OUTBOX",
     });
   });
-  return answer;
 }
 
 const FAILURE_MESSAGES: Record<Exclude<LoginCodeResult, { ok: true }>["reason"], string> = {

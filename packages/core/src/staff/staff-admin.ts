@@ -78,12 +78,17 @@ export interface StaffUpdate {
   password?: string;
 }
 
-/** Role, password and disable changes end the member's sessions at once. */
+/**
+ * Role, password and disable changes end the member's sessions at once. A member who changes
+ * their own password (and nothing that ends access) keeps the session they did it from
+ * (`opts.sessionId`); every other session of theirs ends.
+ */
 export async function updateStaff(
   db: Database,
   actor: Actor,
   meta: RequestMeta,
   input: StaffUpdate,
+  opts: { sessionId?: string } = {},
 ): Promise<StaffMember> {
   if (input.password !== undefined) checkPassword(input.password);
   const passwordHash =
@@ -155,7 +160,13 @@ export async function updateStaff(
 
     let sessionsEnded = 0;
     if (roleChanged || passwordHash || (disabledChanged && input.disabled)) {
-      sessionsEnded = await invalidateAllSessions(tx, { kind: "STAFF", staffUserId: current.id });
+      const ownPasswordOnly =
+        actor.type === "staff" && actor.id === current.id && !roleChanged && !input.disabled;
+      sessionsEnded = await invalidateAllSessions(
+        tx,
+        { kind: "STAFF", staffUserId: current.id },
+        ownPasswordOnly && opts.sessionId ? { exceptSessionId: opts.sessionId } : {},
+      );
     }
     await recordAudit(tx, actor, meta, {
       action: "staff.update",

@@ -3,13 +3,21 @@ import {
   type AppLoadContext,
   createReadableStreamFromReadable,
   type EntryContext,
+  type LoaderFunctionArgs,
 } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./nonce";
 
 const ABORT_DELAY = 5_000;
+
+/** The request's logger from the app server's load context (structural: ui needs no db). */
+type ErrorLog = { error: (msg: string, fields?: Record<string, unknown>) => void };
+function logOf(context: AppLoadContext | undefined): ErrorLog {
+  const log = (context as { log?: ErrorLog } | undefined)?.log;
+  return log ?? { error: (msg, fields) => console.error(msg, fields) };
+}
 
 /**
  * Both apps' entry.server: streams the page, waits for everything for bots, and passes the
@@ -55,10 +63,30 @@ export function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500;
           // Errors after the shell are logged here; the error boundary shows a safe message.
-          if (shellRendered) console.error(error);
+          if (shellRendered) logOf(loadContext).error("render failed", { err: error });
         },
       },
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/**
+ * Every error Remix catches on the server (loaders, actions, rendering), logged once with the
+ * request id; the browser gets the error boundary, which in production shows no message or
+ * stack. A request the browser abandoned is not an error, nor is a 4xx route response (a 404 for
+ * an unknown URL).
+ */
+export function handleError(
+  error: unknown,
+  { request, context }: Pick<LoaderFunctionArgs, "request" | "context">,
+): void {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  const cause =
+    isRouteErrorResponse(error) && (error as { error?: unknown }).error
+      ? (error as { error?: unknown }).error
+      : error;
+  // No path here: it may hold a link token; the request's access log line has it, redacted.
+  logOf(context).error("request error", { err: cause, method: request.method });
 }
