@@ -2,6 +2,7 @@ import { createDb, migrateDatabase, resolveDatabase } from "@xplorium/db";
 import { env as loadEnv } from "@xplorium/db/env";
 import { run } from "graphile-worker";
 import { CRONTAB, createTaskList } from "./tasks";
+import { ANALYTICS_REFRESH_JOB_KEY, ANALYTICS_REFRESH_TASK } from "./tasks/refresh-analytics";
 
 /** Starts the job queue worker; resolves when it stops. */
 export async function startWorker() {
@@ -17,6 +18,8 @@ export async function startWorker() {
     taskList: createTaskList(db, env),
     crontab: CRONTAB,
   });
+  // The dashboard reads a snapshot: make one now rather than at the next half hour.
+  await runner.addJob(ANALYTICS_REFRESH_TASK, {}, { jobKey: ANALYTICS_REFRESH_JOB_KEY });
   console.log(`[worker] running; email transport: ${env.RESEND_API_KEY ? "Resend" : "dev outbox"}`);
   await runner.promise;
   await close();

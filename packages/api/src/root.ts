@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { analyticsRouter } from "./routers/analytics";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   vouchers: vouchersRouter,
   marketing: marketingRouter,
   segments: segmentsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

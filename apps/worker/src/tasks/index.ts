@@ -7,6 +7,7 @@ import { checkLedgerTask, LEDGER_CHECK_TASK } from "./check-ledger";
 import { expirePointsTask, POINTS_EXPIRY_TASK } from "./expire-points";
 import { EXPIRE_VOUCHERS_TASK, expireVouchersTask } from "./expire-vouchers";
 import { PURGE_EXPIRED_AUTH_TASK, purgeExpiredAuthTask } from "./purge-expired-auth";
+import { ANALYTICS_REFRESH_TASK, refreshAnalyticsTask } from "./refresh-analytics";
 import { sendEmailTask } from "./send-email";
 import { syncCustomersTask } from "./sync-customers";
 
@@ -19,6 +20,7 @@ export function createTaskList(db: Database, env: Env): TaskList {
     [POINTS_EXPIRY_TASK]: expirePointsTask(db, env),
     [LEDGER_CHECK_TASK]: checkLedgerTask(db),
     [EXPIRE_VOUCHERS_TASK]: expireVouchersTask(db),
+    [ANALYTICS_REFRESH_TASK]: refreshAnalyticsTask(db, env),
   };
 }
 
@@ -29,9 +31,12 @@ export const CRONTAB = [
   `5 0 * * * ${EXPIRE_VOUCHERS_TASK}`,
   `30 2 * * * ${LEDGER_CHECK_TASK}`,
   `0 3 * * * ${POINTS_EXPIRY_TASK}`,
+  // The dashboard's snapshot; also queued after each sync and when the worker starts.
+  `*/30 * * * * ${ANALYTICS_REFRESH_TASK} ?jobKey=${ANALYTICS_REFRESH_TASK}`,
 ].join("\n");
 
 export {
+  ANALYTICS_REFRESH_TASK,
   CUSTOMER_SYNC_TASK,
   EXPIRE_VOUCHERS_TASK,
   LEDGER_CHECK_TASK,

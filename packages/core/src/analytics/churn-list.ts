@@ -1,0 +1,113 @@
+import type { Database } from "@xplorium/db";
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { AppError } from "../errors";
+import {
+  churnScoreSql,
+  daysSinceLastVisitSql,
+  likelyToChurnSql,
+  ownRhythmSql,
+  rhythmDaysSql,
+} from "./churn";
+import type { RfmSegment } from "./rfm";
+import type { Tier } from "./summary";
+
+export const churnListInput = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+export type ChurnListInput = z.input<typeof churnListInput>;
+
+const encodeCursor = (score: string, id: string) =>
+  Buffer.from(`${score}|${id}`, "utf8").toString("base64url");
+function decodeCursor(raw: string): { score: string; id: string } {
+  const [score, id] = Buffer.from(raw, "base64url").toString("utf8").split("|");
+  if (
+    !score ||
+    !id ||
+    !/^\d+(\.\d+)?$/.test(score) ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)
+  ) {
+    throw new AppError("BAD_REQUEST", "That page link has expired; start from the first page.", {
+      fieldErrors: { cursor: ["Invalid cursor"] },
+    });
+  }
+  return { score, id };
+}
+
+export interface ChurnListItem {
+  id: string;
+  name: string | null;
+  email: string;
+  tier: Tier;
+  rfmSegment: RfmSegment | null;
+  visits: number;
+  lastVisitOn: string;
+  daysSinceLastVisit: number;
+  rhythmDays: number;
+  ownRhythm: boolean;
+  score: number;
+}
+
+/**
+ * The "likely to churn" list (churn.ts: 2 ≤ score < 4, nothing booked ahead), most overdue
+ * first, keyset-paginated on (score, customer id): the score is rounded to two decimals in SQL,
+ * so the cursor carries it exactly as PostgreSQL printed it. Live customers only; the count is
+ * of the whole list.
+ */
+export async function churnList(db: Database, raw: ChurnListInput) {
+  const input = churnListInput.parse(raw);
+  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  const from = sql`customer_analytics
+    cross join analytics_state
+    join customers c on c.id = customer_analytics.customer_id and c.erased_at is null`;
+  const [rows, [count]] = await Promise.all([
+    db.execute<{
+      id: string;
+      name: string | null;
+      email: string;
+      tier: Tier;
+      rfm_segment: RfmSegment | null;
+      visits: number;
+      last_visit_on: string;
+      days_since: number;
+      rhythm: string;
+      own: boolean;
+      score: string;
+    }>(sql`
+      select c.id, c.name, c.email, customer_analytics.loyalty_tier as tier,
+             customer_analytics.rfm_segment, customer_analytics.visits,
+             customer_analytics.last_visit_on::text as last_visit_on,
+             ${daysSinceLastVisitSql} as days_since, ${rhythmDaysSql}::text as rhythm,
+             ${ownRhythmSql} as own, ${churnScoreSql}::text as score
+      from ${from}
+      where ${likelyToChurnSql}
+        ${after ? sql`and (${churnScoreSql}, customer_analytics.customer_id) < (${after.score}::numeric, ${after.id}::uuid)` : sql``}
+      order by ${churnScoreSql} desc, customer_analytics.customer_id desc
+      limit ${input.limit + 1}`),
+    db.execute<{ total: number }>(
+      sql`select count(*)::int as total from ${from} where ${likelyToChurnSql}`,
+    ),
+  ]);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(
+      (r): ChurnListItem => ({
+        id: r.id,
+        name: r.name,
+        email: r.email,
+        tier: r.tier,
+        rfmSegment: r.rfm_segment,
+        visits: r.visits,
+        lastVisitOn: r.last_visit_on,
+        daysSinceLastVisit: r.days_since,
+        rhythmDays: Number(r.rhythm),
+        ownRhythm: r.own,
+        score: Number(r.score),
+      }),
+    ),
+    nextCursor: rows.length > input.limit && last ? encodeCursor(last.score, last.id) : null,
+    total: count?.total ?? 0,
+  };
+}
