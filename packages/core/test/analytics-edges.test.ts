@@ -8,7 +8,7 @@ import {
 } from "@xplorium/core";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertFamily } from "./support/analytics-fixture";
+import { insertFamily } from "../../../tests/support/analytics-fixture";
 
 const AS_OF = new Date("2026-06-30T12:00:00Z");
 const JUNE = { range: { from: "2026-06-01", to: "2026-06-30" } };

@@ -13,12 +13,13 @@ import {
 } from "@xplorium/core";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertFamily } from "./support/analytics-fixture";
+import { insertJuneFixture, type JuneFixture } from "../../../tests/support/analytics-fixture";
 
 /**
  * Every figure against a hand computation on a small fixture (UTC days, as of 30 June 2026
  * 12:00). The range is June (1–30), so the previous period is 2–31 May and the one before it
- * 2 April – 1 May. Each family's comment holds what the numbers below are computed from.
+ * 2 April – 1 May. Each family's comment (tests/support/analytics-fixture.ts) holds what the
+ * numbers below are computed from.
  */
 const AS_OF = new Date("2026-06-30T12:00:00Z");
 const UTC = { timeZone: "UTC" };
@@ -26,118 +27,11 @@ const JUNE = { from: "2026-06-01", to: "2026-06-30" };
 const FULL = { timeZone: "UTC", includeRevenue: true };
 
 let t: TestDatabase;
-const id = {} as Record<"A" | "B" | "C" | "D" | "E" | "F" | "G" | "H" | "I", string>;
+let id: JuneFixture;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  // A: monthly since January (gaps 31,28,31,30,31 → rhythm 31), 2,000 each; GOLD since 10 June;
-  // email and SMS opted in long ago; 2,500 points.
-  id.A = await insertFamily(t, {
-    createdAt: "2026-01-10",
-    tier: "GOLD",
-    points: 2500,
-    email: true,
-    sms: true,
-    bookings: [
-      ...["01-10", "02-10", "03-10", "04-10", "05-10"].map((d) => ({
-        day: `2026-${d}`,
-        amount: 2000,
-      })),
-      { day: "2026-06-10", type: "PLAYGROUND" as const, amount: 2000 },
-    ],
-    tierChanges: [
-      { day: "2026-03-10", from: "BRONZE", to: "SILVER" },
-      { day: "2026-06-10", from: "SILVER", to: "GOLD" },
-    ],
-    consent: [
-      { channel: "EMAIL", action: "GRANTED", at: "2026-01-10", confirmed: "2026-01-10" },
-      { channel: "SMS", action: "GRANTED", at: "2026-02-01", confirmed: "2026-02-01" },
-    ],
-  });
-  // B: 1 Feb, 15 Feb, 5 Mar (gaps 14, 18 → rhythm 16), 1,500 each; made VIP in May; 800 points.
-  id.B = await insertFamily(t, {
-    createdAt: "2026-02-01",
-    tier: "VIP",
-    points: 800,
-    bookings: ["02-01", "02-15", "03-05"].map((d) => ({
-      day: `2026-${d}`,
-      type: "PLAYGROUND" as const,
-      amount: 1500,
-    })),
-    tierChanges: [{ day: "2026-05-15", from: "BRONZE", to: "VIP" }],
-  });
-  // C: one party on 20 May (30,000); a pending email grant that was withdrawn (no change).
-  id.C = await insertFamily(t, {
-    createdAt: "2026-05-20",
-    bookings: [{ day: "2026-05-20", type: "PARTY", amount: 30_000 }],
-    consent: [
-      { channel: "EMAIL", action: "GRANTED", at: "2026-05-20", confirmed: null },
-      { channel: "EMAIL", action: "WITHDRAWN", at: "2026-05-25" },
-    ],
-  });
-  // D: signed up on 15 June in the portal with email consent; no bookings.
-  id.D = await insertFamily(t, {
-    createdAt: "2026-06-15",
-    email: true,
-    consent: [{ channel: "EMAIL", action: "GRANTED", at: "2026-06-15", confirmed: "2026-06-15" }],
-  });
-  // E: 20 Apr and 5 May (1,000 each), 25 May approved but not completed (a visit, no money),
-  // 5 July ahead (upcoming); staff asked for email consent on 1 May, confirmed 5 June; 150 points.
-  id.E = await insertFamily(t, {
-    createdAt: "2026-03-01",
-    points: 150,
-    email: true,
-    bookings: [
-      { day: "2026-04-20", amount: 1000 },
-      { day: "2026-05-05", amount: 1000 },
-      { day: "2026-05-25", type: "EVENT", status: "APPROVED", amount: 4000 },
-      { day: "2026-07-05", status: "PENDING", amount: 1000 },
-    ],
-    consent: [{ channel: "EMAIL", action: "GRANTED", at: "2026-05-01", confirmed: "2026-06-05" }],
-  });
-  // F: erased; nothing of theirs counts anywhere.
-  id.F = await insertFamily(t, {
-    createdAt: "2026-06-01",
-    erased: true,
-    bookings: [{ day: "2026-06-02", amount: 99_999 }],
-  });
-  // G: signed up 20 June, cancelled their only booking.
-  id.G = await insertFamily(t, {
-    createdAt: "2026-06-20",
-    bookings: [{ day: "2026-06-21", status: "CANCELLED", amount: 5000 }],
-  });
-  // H: created by a sync on 25 June from visits on 19 Feb, 21 Mar, 20 Apr (gaps 30, 30; 5,000
-  // each); SILVER since 20 April; opted in to email in March, out on 12 June; 1,200 points.
-  id.H = await insertFamily(t, {
-    createdAt: "2026-06-25",
-    tier: "SILVER",
-    points: 1200,
-    bookings: ["02-19", "03-21", "04-20"].map((d) => ({
-      day: `2026-${d}`,
-      type: "EVENT" as const,
-      amount: 5000,
-    })),
-    tierChanges: [{ day: "2026-04-20", from: "BRONZE", to: "SILVER" }],
-    consent: [
-      { channel: "EMAIL", action: "GRANTED", at: "2026-03-01", confirmed: "2026-03-01" },
-      { channel: "EMAIL", action: "WITHDRAWN", at: "2026-06-12" },
-    ],
-  });
-  // I: 1 and 8 May (one gap of 7: too few for their own rhythm), 800 each; email confirmed on
-  // 2 June and again on 10 June (the second grant changes nothing); 100 points.
-  id.I = await insertFamily(t, {
-    createdAt: "2026-05-01",
-    points: 100,
-    email: true,
-    bookings: [
-      { day: "2026-05-01", amount: 800 },
-      { day: "2026-05-08", amount: 800 },
-    ],
-    consent: [
-      { channel: "EMAIL", action: "GRANTED", at: "2026-06-02", confirmed: "2026-06-02" },
-      { channel: "EMAIL", action: "GRANTED", at: "2026-06-10", confirmed: "2026-06-10" },
-    ],
-  });
+  id = await insertJuneFixture(t);
   await refreshAnalytics(t.db, { ...UTC, asOf: AS_OF });
 });
 afterAll(async () => {
@@ -406,7 +300,7 @@ describe("churn, by hand", () => {
     const expected = {
       A: {
         level: "ON_RHYTHM",
-        score: 0.65,
+        score: 0.64,
         daysSinceLastVisit: 20,
         rhythmDays: 31,
         ownRhythm: true,
@@ -421,8 +315,8 @@ describe("churn, by hand", () => {
         ownRhythm: false,
       },
       E: { level: "UPCOMING", score: 0, daysSinceLastVisit: 36, rhythmDays: 17.5, ownRhythm: true },
-      H: { level: "LIKELY", score: 2.37, daysSinceLastVisit: 71, rhythmDays: 30, ownRhythm: true },
-      I: { level: "DUE", score: 1.83, daysSinceLastVisit: 53, rhythmDays: 29, ownRhythm: false },
+      H: { level: "LIKELY", score: 2.36, daysSinceLastVisit: 71, rhythmDays: 30, ownRhythm: true },
+      I: { level: "DUE", score: 1.82, daysSinceLastVisit: 53, rhythmDays: 29, ownRhythm: false },
     } as const;
     for (const [key, want] of Object.entries(expected)) {
       const a = await customerAnalytics(t.db, { customerId: id[key as keyof typeof id] });
@@ -446,7 +340,7 @@ describe("churn, by hand", () => {
     expect(page.items).toEqual([
       expect.objectContaining({
         id: id.H,
-        score: 2.37,
+        score: 2.36,
         visits: 3,
         lastVisitOn: "2026-04-20",
         rhythmDays: 30,

@@ -10,7 +10,7 @@ import {
   rhythmDaysSql,
 } from "./churn";
 import type { RfmSegment } from "./rfm";
-import type { Tier } from "./summary";
+import { readSnapshot, type Tier } from "./summary";
 
 export const churnListInput = z.object({
   cursor: z.string().max(200).optional(),
@@ -51,63 +51,69 @@ export interface ChurnListItem {
 
 /**
  * The "likely to churn" list (churn.ts: 2 ≤ score < 4, nothing booked ahead), most overdue
- * first, keyset-paginated on (score, customer id): the score is rounded to two decimals in SQL,
- * so the cursor carries it exactly as PostgreSQL printed it. Live customers only; the count is
- * of the whole list.
+ * first, keyset-paginated on (score, customer id): the score is cut to two decimals in SQL, so
+ * the cursor carries it exactly as PostgreSQL printed it. The page is taken from the snapshot
+ * alone and only then joined to customers (a customer erased since the snapshot drops out of
+ * their page until the next refresh removes them); the total is the snapshot's own count.
  */
 export async function churnList(db: Database, raw: ChurnListInput) {
   const input = churnListInput.parse(raw);
   const after = input.cursor ? decodeCursor(input.cursor) : null;
-  const from = sql`customer_analytics
-    cross join analytics_state
-    join customers c on c.id = customer_analytics.customer_id and c.erased_at is null`;
-  const [rows, [count]] = await Promise.all([
-    db.execute<{
-      id: string;
-      name: string | null;
-      email: string;
-      tier: Tier;
-      rfm_segment: RfmSegment | null;
-      visits: number;
-      last_visit_on: string;
-      days_since: number;
-      rhythm: string;
-      own: boolean;
-      score: string;
-    }>(sql`
-      select c.id, c.name, c.email, customer_analytics.loyalty_tier as tier,
+  const snapshot = await readSnapshot(db);
+  if (!snapshot) return { items: [], nextCursor: null, total: 0 };
+  const rows = await db.execute<{
+    customer_id: string;
+    id: string | null;
+    name: string | null;
+    email: string | null;
+    tier: Tier;
+    rfm_segment: RfmSegment | null;
+    visits: number;
+    last_visit_on: string;
+    days_since: number;
+    rhythm: string;
+    own: boolean;
+    score: string;
+  }>(sql`
+    select c.id, c.name, c.email, page.*
+    from (
+      select customer_analytics.customer_id, customer_analytics.loyalty_tier as tier,
              customer_analytics.rfm_segment, customer_analytics.visits,
              customer_analytics.last_visit_on::text as last_visit_on,
              ${daysSinceLastVisitSql} as days_since, ${rhythmDaysSql}::text as rhythm,
-             ${ownRhythmSql} as own, ${churnScoreSql}::text as score
-      from ${from}
+             ${ownRhythmSql} as own, ${churnScoreSql} as score
+      from customer_analytics cross join analytics_state
       where ${likelyToChurnSql}
         ${after ? sql`and (${churnScoreSql}, customer_analytics.customer_id) < (${after.score}::numeric, ${after.id}::uuid)` : sql``}
       order by ${churnScoreSql} desc, customer_analytics.customer_id desc
-      limit ${input.limit + 1}`),
-    db.execute<{ total: number }>(
-      sql`select count(*)::int as total from ${from} where ${likelyToChurnSql}`,
-    ),
-  ]);
+      limit ${input.limit + 1}
+    ) page
+    left join customers c on c.id = page.customer_id and c.erased_at is null
+    order by page.score desc, page.customer_id desc`);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
-    items: page.map(
-      (r): ChurnListItem => ({
-        id: r.id,
-        name: r.name,
-        email: r.email,
-        tier: r.tier,
-        rfmSegment: r.rfm_segment,
-        visits: r.visits,
-        lastVisitOn: r.last_visit_on,
-        daysSinceLastVisit: r.days_since,
-        rhythmDays: Number(r.rhythm),
-        ownRhythm: r.own,
-        score: Number(r.score),
-      }),
+    items: page.flatMap((r): ChurnListItem[] =>
+      r.id === null || r.email === null
+        ? []
+        : [
+            {
+              id: r.id,
+              name: r.name,
+              email: r.email,
+              tier: r.tier,
+              rfmSegment: r.rfm_segment,
+              visits: r.visits,
+              lastVisitOn: r.last_visit_on,
+              daysSinceLastVisit: r.days_since,
+              rhythmDays: Number(r.rhythm),
+              ownRhythm: r.own,
+              score: Number(r.score),
+            },
+          ],
     ),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(last.score, last.id) : null,
-    total: count?.total ?? 0,
+    nextCursor:
+      rows.length > input.limit && last ? encodeCursor(last.score, last.customer_id) : null,
+    total: snapshot.summary.churn.LIKELY,
   };
 }

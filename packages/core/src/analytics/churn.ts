@@ -14,8 +14,8 @@ const st = schema.analyticsState;
  * at least `minGapsForOwnRhythm` such gaps; before that, the venue's typical gap (the median of
  * every customer's gaps). A rhythm is never shorter than `minRhythmDays`. A customer with a
  * booking still ahead of them scores 0. Days count in the venue's time zone, up to the
- * snapshot's day (`analytics_state.as_of_day`). Scores are rounded to two decimals, and the
- * rounded score is what the levels compare.
+ * snapshot's day (`analytics_state.as_of_day`). Scores are cut (not rounded) to two decimals, so
+ * the score shown is on the same side of every threshold as the exact one.
  */
 export const CHURN_RULES = {
   minGapsForOwnRhythm: 2,
@@ -48,11 +48,11 @@ end)`;
 
 export const daysSinceLastVisitSql = sql<number | null>`(${st.asOfDay} - ${ca.lastVisitOn})`;
 
-/** The churn score (numeric, two decimals) of a `customer_analytics` row against `analytics_state`. */
+/** The churn score (numeric, cut to two decimals) of a `customer_analytics` row against `analytics_state`. */
 export const churnScoreSql = sql<string | null>`(case
   when ${ca.nextBookingAt} is not null then 0::numeric
   when ${ca.lastVisitOn} is null then null
-  else round(${daysSinceLastVisitSql}::numeric / ${rhythmDaysSql}, 2)
+  else trunc(${daysSinceLastVisitSql}::numeric / ${rhythmDaysSql}, 2)
 end)`;
 
 export const churnLevelSql = sql<ChurnLevel>`(case
