@@ -395,6 +395,27 @@ describe("RFM and churn as segment filters", () => {
 });
 
 describe("the refresh", () => {
+  it("counts the presets' ranges ahead, and keeps any other once counted", async () => {
+    const ranges = async () =>
+      (
+        await t.sql`select range_from::text || '..' || range_to::text as r from analytics_range_counts
+          where as_of = (select as_of from analytics_state) order by 1`
+      ).map((x) => x.r);
+    // Ending on 30 June: 7, 30, 90 and 365 days, this month, last month, year to date.
+    expect(await ranges()).toEqual([
+      "2025-07-01..2026-06-30",
+      "2026-01-01..2026-06-30",
+      "2026-04-02..2026-06-30",
+      "2026-05-01..2026-05-31",
+      "2026-06-01..2026-06-30",
+      "2026-06-24..2026-06-30",
+    ]);
+    const custom = { from: "2026-03-01", to: "2026-04-15" };
+    const first = await analyticsDashboard(t.db, { range: custom }, FULL);
+    expect(await ranges()).toContain("2026-03-01..2026-04-15");
+    expect(await analyticsDashboard(t.db, { range: custom }, FULL)).toEqual(first);
+  });
+
   it("rewrites nothing when nothing changed, and one row when one customer did", async () => {
     const again = await refreshAnalytics(t.db, { ...UTC, asOf: AS_OF });
     expect(again).toMatchObject({ customers: 8, changed: 0, removed: 0 });

@@ -1,3 +1,4 @@
+CREATE TYPE "public"."churn_level" AS ENUM('NO_VISITS', 'UPCOMING', 'UNKNOWN', 'ON_RHYTHM', 'DUE', 'LIKELY', 'LAPSED');--> statement-breakpoint
 CREATE TYPE "public"."rfm_segment" AS ENUM('CHAMPIONS', 'LOYAL', 'PROMISING', 'NEW', 'NEEDS_ATTENTION', 'AT_RISK', 'CANT_LOSE', 'HIBERNATING', 'LOST');--> statement-breakpoint
 CREATE TABLE "analytics_daily" (
 	"metric" text NOT NULL,
@@ -5,6 +6,14 @@ CREATE TABLE "analytics_daily" (
 	"day" date NOT NULL,
 	"value" bigint NOT NULL,
 	CONSTRAINT "analytics_daily_metric_dim_day_pk" PRIMARY KEY("metric","dim","day")
+);
+--> statement-breakpoint
+CREATE TABLE "analytics_range_counts" (
+	"as_of" timestamp with time zone NOT NULL,
+	"range_from" date NOT NULL,
+	"range_to" date NOT NULL,
+	"counts" jsonb NOT NULL,
+	CONSTRAINT "analytics_range_counts_as_of_range_from_range_to_pk" PRIMARY KEY("as_of","range_from","range_to")
 );
 --> statement-breakpoint
 CREATE TABLE "analytics_state" (
@@ -36,6 +45,9 @@ CREATE TABLE "customer_analytics" (
 	"frequency_score" smallint,
 	"monetary_score" smallint,
 	"rfm_segment" "rfm_segment",
+	"rhythm_days" numeric(8, 1),
+	"churn_score" numeric(10, 2),
+	"churn_level" "churn_level" NOT NULL,
 	"loyalty_tier" "loyalty_tier" NOT NULL,
 	"loyalty_points" integer NOT NULL,
 	"email_opt_in" boolean NOT NULL,
@@ -45,4 +57,5 @@ CREATE TABLE "customer_analytics" (
         or ("customer_analytics"."recency_score" is null and "customer_analytics"."frequency_score" is null and "customer_analytics"."monetary_score" is null))
 );
 --> statement-breakpoint
-CREATE INDEX "customer_analytics_rfm_idx" ON "customer_analytics" USING btree ("rfm_segment");
+CREATE INDEX "customer_analytics_rfm_idx" ON "customer_analytics" USING btree ("rfm_segment");--> statement-breakpoint
+CREATE INDEX "customer_analytics_likely_idx" ON "customer_analytics" USING btree ("churn_score" DESC NULLS LAST,"customer_id" DESC NULLS LAST) WHERE "customer_analytics"."churn_level" = 'LIKELY';

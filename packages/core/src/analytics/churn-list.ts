@@ -2,13 +2,7 @@ import type { Database } from "@xplorium/db";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "../errors";
-import {
-  churnScoreSql,
-  daysSinceLastVisitSql,
-  likelyToChurnSql,
-  ownRhythmSql,
-  rhythmDaysSql,
-} from "./churn";
+import { CHURN_RULES, daysSinceLastVisitSql, likelyToChurnSql } from "./churn";
 import type { RfmSegment } from "./rfm";
 import { readSnapshot, type Tier } from "./summary";
 
@@ -51,8 +45,9 @@ export interface ChurnListItem {
 
 /**
  * The "likely to churn" list (churn.ts: 2 ≤ score < 4, nothing booked ahead), most overdue
- * first, keyset-paginated on (score, customer id): the score is cut to two decimals in SQL, so
- * the cursor carries it exactly as PostgreSQL printed it. The page is taken from the snapshot
+ * first, keyset-paginated on (score, customer id) along `customer_analytics_likely_idx`: the
+ * score is stored with two decimals, so the cursor carries it exactly as PostgreSQL printed it.
+ * The page is taken from the snapshot
  * alone and only then joined to customers (a customer erased since the snapshot drops out of
  * their page until the next refresh removes them); the total is the snapshot's own count.
  */
@@ -80,12 +75,15 @@ export async function churnList(db: Database, raw: ChurnListInput) {
       select customer_analytics.customer_id, customer_analytics.loyalty_tier as tier,
              customer_analytics.rfm_segment, customer_analytics.visits,
              customer_analytics.last_visit_on::text as last_visit_on,
-             ${daysSinceLastVisitSql} as days_since, ${rhythmDaysSql}::text as rhythm,
-             ${ownRhythmSql} as own, ${churnScoreSql} as score
+             ${daysSinceLastVisitSql} as days_since,
+             customer_analytics.rhythm_days::text as rhythm,
+             customer_analytics.gap_count >= ${CHURN_RULES.minGapsForOwnRhythm}::int as own,
+             customer_analytics.churn_score as score
       from customer_analytics cross join analytics_state
       where ${likelyToChurnSql}
-        ${after ? sql`and (${churnScoreSql}, customer_analytics.customer_id) < (${after.score}::numeric, ${after.id}::uuid)` : sql``}
-      order by ${churnScoreSql} desc, customer_analytics.customer_id desc
+        ${after ? sql`and (customer_analytics.churn_score, customer_analytics.customer_id) < (${after.score}::numeric, ${after.id}::uuid)` : sql``}
+      -- customer_analytics_likely_idx, in this order.
+      order by customer_analytics.churn_score desc nulls last, customer_analytics.customer_id desc nulls last
       limit ${input.limit + 1}
     ) page
     left join customers c on c.id = page.customer_id and c.erased_at is null

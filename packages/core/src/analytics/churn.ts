@@ -26,46 +26,50 @@ export const CHURN_RULES = {
   lapsedFrom: 4,
 } as const;
 
-export const CHURN_LEVELS = [
-  "NO_VISITS",
-  "UPCOMING",
-  "UNKNOWN",
-  "ON_RHYTHM",
-  "DUE",
-  "LIKELY",
-  "LAPSED",
-] as const;
+export const CHURN_LEVELS = schema.churnLevel.enumValues;
 export type ChurnLevel = (typeof CHURN_LEVELS)[number];
 
-/** Whether the customer's own gaps set their rhythm (else the venue's typical gap does). */
-export const ownRhythmSql = sql<boolean>`(${ca.gapCount} >= ${CHURN_RULES.minGapsForOwnRhythm}::int)`;
+/** The columns (or expressions) the churn figures are computed from. */
+export interface ChurnInputs {
+  gapCount: SQL;
+  medianGapDays: SQL;
+  venueGapDays: SQL;
+  lastVisitOn: SQL;
+  nextBookingAt: SQL;
+  /** The snapshot's venue day. */
+  asOfDay: SQL;
+}
 
-/** Their rhythm in days (numeric), or null when neither they nor the venue have any gap. */
-export const rhythmDaysSql = sql<string | null>`(case
-  when ${ownRhythmSql} then greatest(${CHURN_RULES.minRhythmDays}::numeric, ${ca.medianGapDays})
-  when ${st.venueGapDays} is not null then greatest(${CHURN_RULES.minRhythmDays}::numeric, ${st.venueGapDays})
-end)`;
-
-export const daysSinceLastVisitSql = sql<number | null>`(${st.asOfDay} - ${ca.lastVisitOn})`;
-
-/** The churn score (numeric, cut to two decimals) of a `customer_analytics` row against `analytics_state`. */
-export const churnScoreSql = sql<string | null>`(case
-  when ${ca.nextBookingAt} is not null then 0::numeric
-  when ${ca.lastVisitOn} is null then null
-  else trunc(${daysSinceLastVisitSql}::numeric / ${rhythmDaysSql}, 2)
-end)`;
-
-export const churnLevelSql = sql<ChurnLevel>`(case
-  when ${ca.nextBookingAt} is not null then 'UPCOMING'
-  when ${ca.lastVisitOn} is null then 'NO_VISITS'
-  when ${churnScoreSql} is null then 'UNKNOWN'
-  when ${churnScoreSql} < 1 then 'ON_RHYTHM'
-  when ${churnScoreSql} < ${CHURN_RULES.likelyFrom}::numeric then 'DUE'
-  when ${churnScoreSql} < ${CHURN_RULES.lapsedFrom}::numeric then 'LIKELY'
-  else 'LAPSED'
-end)`;
+/**
+ * The churn figures as SQL over `ChurnInputs`: the refresh stores them per customer (they only
+ * change when the snapshot's day, a visit or the venue's gap does), so lists, filters and counts
+ * read a column instead of recomputing a million scores.
+ */
+export function churnExpressions(i: ChurnInputs) {
+  const own = sql<boolean>`(${i.gapCount} >= ${CHURN_RULES.minGapsForOwnRhythm}::int)`;
+  const rhythm = sql<string | null>`(case
+    when ${own} then greatest(${CHURN_RULES.minRhythmDays}::numeric, ${i.medianGapDays})
+    when ${i.venueGapDays} is not null then greatest(${CHURN_RULES.minRhythmDays}::numeric, ${i.venueGapDays})
+  end)`;
+  const score = sql<string | null>`(case
+    when ${i.nextBookingAt} is not null then 0::numeric
+    when ${i.lastVisitOn} is null then null
+    else trunc((${i.asOfDay} - ${i.lastVisitOn})::numeric / ${rhythm}, 2)
+  end)`;
+  const level = sql<ChurnLevel>`(case
+    when ${i.nextBookingAt} is not null then 'UPCOMING'
+    when ${i.lastVisitOn} is null then 'NO_VISITS'
+    when ${score} is null then 'UNKNOWN'
+    when ${score} < 1 then 'ON_RHYTHM'
+    when ${score} < ${CHURN_RULES.likelyFrom}::numeric then 'DUE'
+    when ${score} < ${CHURN_RULES.lapsedFrom}::numeric then 'LIKELY'
+    else 'LAPSED'
+  end)::churn_level`;
+  return { own, rhythm, score, level };
+}
 
 /** "Likely to churn": the list marketing targets and the segment filter's option. */
-export const likelyToChurnSql: SQL = sql`(${ca.nextBookingAt} is null
-  and ${churnScoreSql} >= ${CHURN_RULES.likelyFrom}::numeric
-  and ${churnScoreSql} < ${CHURN_RULES.lapsedFrom}::numeric)`;
+export const likelyToChurnSql: SQL = sql`(${ca.churnLevel} = 'LIKELY')`;
+
+/** Days from a customer's last visit to the snapshot's day (needs analytics_state joined). */
+export const daysSinceLastVisitSql = sql<number | null>`(${st.asOfDay} - ${ca.lastVisitOn})`;

@@ -2,14 +2,7 @@ import { type Database, schema } from "@xplorium/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { notFound } from "../errors";
-import {
-  type ChurnLevel,
-  churnLevelSql,
-  churnScoreSql,
-  daysSinceLastVisitSql,
-  ownRhythmSql,
-  rhythmDaysSql,
-} from "./churn";
+import { CHURN_RULES, type ChurnLevel, daysSinceLastVisitSql } from "./churn";
 import { fmScore, type RfmSegment } from "./rfm";
 
 export const customerAnalyticsInput = z.object({
@@ -63,8 +56,9 @@ export async function customerAnalytics(db: Database, raw: z.input<typeof custom
            customer_analytics.gap_count, customer_analytics.median_gap_days::text as median_gap_days,
            customer_analytics.recency_score, customer_analytics.frequency_score,
            customer_analytics.monetary_score, customer_analytics.rfm_segment,
-           ${daysSinceLastVisitSql} as days_since, ${rhythmDaysSql}::text as rhythm,
-           ${ownRhythmSql} as own, ${churnScoreSql}::text as score, ${churnLevelSql} as level,
+           ${daysSinceLastVisitSql} as days_since, customer_analytics.rhythm_days::text as rhythm,
+           customer_analytics.gap_count >= ${CHURN_RULES.minGapsForOwnRhythm}::int as own,
+           customer_analytics.churn_score::text as score, customer_analytics.churn_level as level,
            greatest(analytics_state.as_of_day - customer_analytics.acquired_on, 0) as tenure_days
     from customer_analytics cross join analytics_state
     where customer_analytics.customer_id = ${customerId}::uuid`);

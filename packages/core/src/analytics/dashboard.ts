@@ -1,4 +1,4 @@
-import type { Database } from "@xplorium/db";
+import type { Database, DbOrTx } from "@xplorium/db";
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
@@ -71,8 +71,10 @@ const activeOn = (day: string) => sql`daterange(${day}::date - 89, ${day}::date,
  *   consent flags, less the opt-ins and opt-outs recorded after that day);
  * - tiers: customers per tier on the last day (today's tiers, less the tier changes after it).
  *
- * Two queries: one pass over `customer_analytics` (a few aggregates each, no join) and one over
- * the small `analytics_daily`. Null when there is no snapshot yet.
+ * Two queries: one pass over `customer_analytics` (a few aggregates each, no join; counted once
+ * per range and snapshot, in `analytics_range_counts`) and one over the small `analytics_daily`,
+ * in one read-only repeatable-read transaction so both see the same snapshot. Null when there is
+ * no snapshot yet.
  */
 export async function analyticsDashboard(
   db: Database,
@@ -81,10 +83,31 @@ export async function analyticsDashboard(
 ) {
   const input = dashboardInput.parse(raw);
   const range = resolveRange(input.range, opts.timeZone, opts.now);
-  const snapshot = await readSnapshot(db);
-  if (!snapshot) return { snapshot: null, range, kpis: null, tiers: null };
-  const [counts, daily] = await Promise.all([customerCounts(db, range), dailyTotals(db, range)]);
-  const c = counts;
+  const read = await db.transaction(
+    async (tx) => {
+      const snapshot = await readSnapshot(tx);
+      if (!snapshot) return null;
+      const [cached] = await tx.execute<{ counts: CustomerCounts }>(sql`
+        select counts from analytics_range_counts
+        where as_of = (select as_of from analytics_state)
+          and range_from = ${range.from}::date and range_to = ${range.to}::date`);
+      const [state] = await tx.execute<{ as_of: string }>(
+        sql`select as_of::text as as_of from analytics_state`,
+      );
+      return {
+        snapshot,
+        asOf: state!.as_of,
+        cached: cached?.counts ?? null,
+        counts: cached?.counts ?? (await customerCounts(tx, range)),
+        daily: await dailyTotals(tx, range),
+      };
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
+  if (!read) return { snapshot: null, range, kpis: null, tiers: null };
+  const { snapshot, counts: c, daily } = read;
+  // Counted now: keep it for the next request on this snapshot (its moment is the key).
+  if (!read.cached) await storeRangeCounts(db, read.asOf, range, c);
   const after = (metric: string, dim: string, end: "to" | "previousTo") =>
     daily.get(`${metric}/${dim}`)?.[end === "to" ? "afterTo" : "afterPreviousTo"] ?? 0;
   const upTo = (metric: string, end: "to" | "previousTo") =>
@@ -137,7 +160,26 @@ export async function analyticsDashboard(
   };
 }
 
-async function customerCounts(db: Database, range: ComparedRange) {
+type CustomerCounts = Awaited<ReturnType<typeof customerCounts>>;
+
+async function storeRangeCounts(
+  db: DbOrTx,
+  asOf: string,
+  range: Period,
+  counts: CustomerCounts,
+): Promise<void> {
+  await db.execute(sql`
+    insert into analytics_range_counts (as_of, range_from, range_to, counts)
+    values (${asOf}::timestamptz, ${range.from}::date, ${range.to}::date, ${JSON.stringify(counts)}::jsonb)
+    on conflict do nothing`);
+}
+
+/** Counts a range against the snapshot being written (the refresh, for the usual ranges). */
+export async function cacheRangeCounts(tx: DbOrTx, asOf: string, range: Period): Promise<void> {
+  await storeRangeCounts(tx, asOf, range, await customerCounts(tx, compareRange(range)));
+}
+
+async function customerCounts(db: DbOrTx, range: ComparedRange) {
   const p = range.previous;
   const pp = range.beforePrevious;
   const n = (cond: SQL) => sql`count(*) filter (where ${cond})::int`;
@@ -174,7 +216,7 @@ async function customerCounts(db: Database, range: ComparedRange) {
 }
 
 /** Per metric and dimension: the sums after / up to the range's and the previous period's end. */
-async function dailyTotals(db: Database, range: ComparedRange) {
+async function dailyTotals(db: DbOrTx, range: ComparedRange) {
   const rows = await db.execute<{
     metric: string;
     dim: string;

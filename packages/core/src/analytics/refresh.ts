@@ -1,6 +1,8 @@
 import type { Database, Tx } from "@xplorium/db";
 import { type SQL, sql } from "drizzle-orm";
-import { CHURN_LEVELS, type ChurnLevel, churnLevelSql } from "./churn";
+import { CHURN_LEVELS, type ChurnLevel, churnExpressions } from "./churn";
+import { cacheRangeCounts } from "./dashboard";
+import { standardRanges } from "./date-range";
 import { RFM_GRID_LITERAL, RFM_SEGMENTS, type RfmSegment } from "./rfm";
 import {
   type AnalyticsSummary,
@@ -87,6 +89,14 @@ export async function refreshAnalytics(
   const asOf = opts.asOf ?? new Date();
   const tz = opts.timeZone;
   const at = sql`${asOf.toISOString()}::timestamptz`;
+  const churn = churnExpressions({
+    gapCount: sql`coalesce(r.gap_count, 0)`,
+    medianGapDays: sql`r.median_gap::numeric(8, 1)`,
+    venueGapDays: sql`venue.gap`,
+    lastVisitOn: sql`s.last_visit_on`,
+    nextBookingAt: sql`u.next_booking_at`,
+    asOfDay: sql`(${at} at time zone ${tz})::date`,
+  });
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${REFRESH_LOCK}::bigint)`);
     // Sorting a few million bookings for the windows: give this transaction room to do it.
@@ -125,6 +135,10 @@ export async function refreshAnalytics(
                percentile_cont(0.5) within group (order by gap) as median_gap
         from gaps where gap is not null group by customer_id
       ),
+      venue as (
+        select percentile_cont(0.5) within group (order by gap)::numeric(8, 1) as gap
+        from gaps where gap is not null
+      ),
       upcoming as (
         select customer_id, min(scheduled_at) as next_booking_at
         from b where scheduled_at > ${at} group by customer_id
@@ -158,9 +172,13 @@ export async function refreshAnalytics(
                u.next_booking_at,
                s.r as recency_score, s.f as frequency_score, s.m as monetary_score,
                (${RFM_GRID_LITERAL}::rfm_segment[])[(s.r - 1) * 5 + (s.f + s.m + 1) / 2] as rfm_segment,
+               ${churn.rhythm}::numeric(8, 1) as rhythm_days,
+               ${churn.score} as churn_score,
+               ${churn.level} as churn_level,
                live.loyalty_tier, live.loyalty_points,
                live.marketing_opt_in as email_opt_in, live.sms_opt_in
         from live
+        cross join venue
         left join scored s on s.customer_id = live.id
         left join rhythm r on r.customer_id = live.id
         left join upcoming u on u.customer_id = live.id
@@ -170,6 +188,7 @@ export async function refreshAnalytics(
           customer_id, acquired_on, visits, visit_days, first_visit_on, last_visit_on,
           completed_visits, spent, first_paid_on, gap_count, median_gap_days, next_booking_at,
           recency_score, frequency_score, monetary_score, rfm_segment,
+          rhythm_days, churn_score, churn_level,
           loyalty_tier, loyalty_points, email_opt_in, sms_opt_in)
         select * from fresh
         on conflict (customer_id) do update set
@@ -180,25 +199,27 @@ export async function refreshAnalytics(
           gap_count = excluded.gap_count, median_gap_days = excluded.median_gap_days,
           next_booking_at = excluded.next_booking_at, recency_score = excluded.recency_score,
           frequency_score = excluded.frequency_score, monetary_score = excluded.monetary_score,
-          rfm_segment = excluded.rfm_segment, loyalty_tier = excluded.loyalty_tier,
+          rfm_segment = excluded.rfm_segment, rhythm_days = excluded.rhythm_days,
+          churn_score = excluded.churn_score, churn_level = excluded.churn_level,
+          loyalty_tier = excluded.loyalty_tier,
           loyalty_points = excluded.loyalty_points, email_opt_in = excluded.email_opt_in,
           sms_opt_in = excluded.sms_opt_in, updated_at = now()
         where (ca.acquired_on, ca.visits, ca.visit_days, ca.first_visit_on, ca.last_visit_on,
                ca.completed_visits, ca.spent, ca.first_paid_on, ca.gap_count, ca.median_gap_days,
                ca.next_booking_at, ca.recency_score, ca.frequency_score, ca.monetary_score,
-               ca.rfm_segment, ca.loyalty_tier, ca.loyalty_points, ca.email_opt_in, ca.sms_opt_in)
+               ca.rfm_segment, ca.rhythm_days, ca.churn_score, ca.churn_level, ca.loyalty_tier,
+               ca.loyalty_points, ca.email_opt_in, ca.sms_opt_in)
           is distinct from
               (excluded.acquired_on, excluded.visits, excluded.visit_days, excluded.first_visit_on,
                excluded.last_visit_on, excluded.completed_visits, excluded.spent,
                excluded.first_paid_on, excluded.gap_count, excluded.median_gap_days,
                excluded.next_booking_at, excluded.recency_score, excluded.frequency_score,
-               excluded.monetary_score, excluded.rfm_segment, excluded.loyalty_tier,
+               excluded.monetary_score, excluded.rfm_segment, excluded.rhythm_days,
+               excluded.churn_score, excluded.churn_level, excluded.loyalty_tier,
                excluded.loyalty_points, excluded.email_opt_in, excluded.sms_opt_in)
         returning 1
       )
-      select (select count(*) from written)::int as changed,
-             (select percentile_cont(0.5) within group (order by gap) from gaps where gap is not null)::numeric(8, 1)::text
-               as venue_gap`);
+      select (select count(*) from written)::int as changed, (select gap::text from venue) as venue_gap`);
 
     const removed = await tx.execute(sql`
       delete from customer_analytics ca
@@ -207,7 +228,7 @@ export async function refreshAnalytics(
 
     await refreshDaily(tx, tz, at);
 
-    // The state first (the churn levels below are computed against its day and venue gap).
+    // The state first: the range counts below are keyed by its moment.
     await tx.execute(sql`
       insert into analytics_state (id, as_of, as_of_day, time_zone, venue_gap_days, summary, duration_ms, refreshed_at)
       values (1, ${at}, (${at} at time zone ${tz})::date, ${tz}, ${upsert!.venue_gap}::numeric, '{}'::jsonb, 0, now())
@@ -215,6 +236,14 @@ export async function refreshAnalytics(
         as_of = excluded.as_of, as_of_day = excluded.as_of_day, time_zone = excluded.time_zone,
         venue_gap_days = excluded.venue_gap_days, refreshed_at = now()`);
     const summary = await computeSummary(tx);
+    // The dashboard's usual ranges, counted now so its first load reads them.
+    await tx.execute(sql`delete from analytics_range_counts`);
+    const [state] = await tx.execute<{ as_of: string; as_of_day: string }>(
+      sql`select as_of::text as as_of, as_of_day::text as as_of_day from analytics_state`,
+    );
+    for (const range of standardRanges(state!.as_of_day)) {
+      await cacheRangeCounts(tx, state!.as_of, range);
+    }
     const durationMs = Math.round(performance.now() - started);
     await tx.execute(sql`
       update analytics_state set summary = ${JSON.stringify(summary)}::jsonb, duration_ms = ${durationMs}::int
@@ -292,7 +321,9 @@ async function computeSummary(tx: Tx): Promise<AnalyticsSummary> {
   const segmentCols = RFM_SEGMENTS.map(
     (s) => sql`count(*) filter (where x.rfm_segment = ${s}::rfm_segment)::int`,
   );
-  const churnCols = CHURN_LEVELS.map((l) => sql`count(*) filter (where x.level = ${l})::int`);
+  const churnCols = CHURN_LEVELS.map(
+    (l) => sql`count(*) filter (where x.churn_level = ${l}::churn_level)::int`,
+  );
   const ltvCols = TIERS.flatMap((t) => [
     sql`count(*) filter (where x.loyalty_tier = ${t}::loyalty_tier and x.completed_visits > 0)::int`,
     sql`coalesce(sum(x.spent) filter (where x.loyalty_tier = ${t}::loyalty_tier), 0)::bigint`,
@@ -311,10 +342,7 @@ async function computeSummary(tx: Tx): Promise<AnalyticsSummary> {
   ];
   const named = cols.map((col, k) => sql`${col} as ${sql.raw(`c${k}`)}`);
   const [main] = await tx.execute<Record<string, number | string>>(
-    sql`select ${sql.join(named, sql`, `)} from (
-      select customer_analytics.*, ${churnLevelSql} as level
-      from customer_analytics cross join analytics_state
-    ) x`,
+    sql`select ${sql.join(named, sql`, `)} from customer_analytics x`,
   );
   let i = 0;
   const next = () => Number(main?.[`c${i++}`] ?? 0);

@@ -131,7 +131,7 @@ export function segmentWhere(filter: SegmentFilter, opts: SegmentQueryOptions): 
       ? sql`exists (select 1 from ${ca} where ${ca.customerId} = ${c.id} and ${inArray(ca.rfmSegment, filter.rfmSegments)})`
       : undefined,
     filter.likelyToChurn !== undefined
-      ? sql`${filter.likelyToChurn ? sql`` : sql`not`} exists (select 1 from ${ca} cross join ${schema.analyticsState}
+      ? sql`${filter.likelyToChurn ? sql`` : sql`not`} exists (select 1 from ${ca}
           where ${ca.customerId} = ${c.id} and ${likelyToChurnSql})`
       : undefined,
   );

@@ -32,6 +32,17 @@ export const rfmSegment = pgEnum("rfm_segment", [
   "LOST",
 ]);
 
+/** Churn levels (packages/core/src/analytics/churn.ts). */
+export const churnLevel = pgEnum("churn_level", [
+  "NO_VISITS",
+  "UPCOMING",
+  "UNKNOWN",
+  "ON_RHYTHM",
+  "DUE",
+  "LIKELY",
+  "LAPSED",
+]);
+
 /** A set of days, e.g. the days a customer visited; `&&` asks "any of them in this range?". */
 const dateMultirange = customType<{ data: string }>({ dataType: () => "datemultirange" });
 
@@ -64,6 +75,10 @@ export const customerAnalytics = pgTable(
     frequencyScore: smallint("frequency_score"),
     monetaryScore: smallint("monetary_score"),
     rfmSegment: rfmSegment("rfm_segment"),
+    // Churn against the snapshot's day: rhythm used (own or the venue's), score, level.
+    rhythmDays: numeric("rhythm_days", { precision: 8, scale: 1 }),
+    churnScore: numeric("churn_score", { precision: 10, scale: 2 }),
+    churnLevel: churnLevel("churn_level").notNull(),
     // Copied from customers at the snapshot, so every dashboard figure has the same "as of".
     loyaltyTier: loyaltyTier("loyalty_tier").notNull(),
     loyaltyPoints: integer("loyalty_points").notNull(),
@@ -73,6 +88,10 @@ export const customerAnalytics = pgTable(
   },
   (t) => [
     index("customer_analytics_rfm_idx").on(t.rfmSegment),
+    // The likely-to-churn list, most overdue first, without scanning everyone.
+    index("customer_analytics_likely_idx")
+      .on(t.churnScore.desc(), t.customerId.desc())
+      .where(sql`${t.churnLevel} = 'LIKELY'`),
     check(
       "customer_analytics_scores",
       sql`${t.recencyScore} between 1 and 5 and ${t.frequencyScore} between 1 and 5 and ${t.monetaryScore} between 1 and 5
@@ -95,6 +114,23 @@ export const analyticsDaily = pgTable(
     value: bigint("value", { mode: "number" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.metric, t.dim, t.day] })],
+);
+
+/**
+ * The dashboard's per-range customer counts (active, retention, …) for this snapshot: the
+ * refresh fills the usual ranges, a dashboard request adds any other it computes. Emptied by
+ * every refresh.
+ */
+export const analyticsRangeCounts = pgTable(
+  "analytics_range_counts",
+  {
+    // The snapshot counted (analytics_state.as_of): a row of an older one is never read.
+    asOf: tstz("as_of").notNull(),
+    rangeFrom: date("range_from").notNull(),
+    rangeTo: date("range_to").notNull(),
+    counts: jsonb("counts").$type<Record<string, number>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.asOf, t.rangeFrom, t.rangeTo] })],
 );
 
 /** The snapshot everything above describes (one row, id 1). */

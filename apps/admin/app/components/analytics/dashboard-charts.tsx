@@ -60,19 +60,43 @@ function peak<T>(rows: T[], value: (r: T) => number): T | null {
 
 const axisTick = { fontSize: 12, fill: "#57534e" };
 
+/** Axis ticks in major units, shortened: "€1.2K". */
+const compactMoney = (currency: string) => (n: number) =>
+  new Intl.NumberFormat("en-GB", {
+    style: "currency",
+    currency,
+    notation: "compact",
+    maximumFractionDigits: 1,
+  }).format(n);
+
+const TIER_LABEL = {
+  BRONZE: "Bronze",
+  SILVER: "Silver",
+  GOLD: "Gold",
+  PLATINUM: "Platinum",
+  VIP: "VIP",
+} as const;
+
 function StackedBars<K extends string>({
   data,
   series,
   xLabel,
   yLabel,
   format = formatNumber,
+  axisFormat = format,
+  everyLabel = false,
 }: {
   data: ({ label: string } & Record<K, number>)[];
   series: SeriesDef<K>[];
   xLabel: string;
   yLabel: string;
   format?: (n: number) => string;
+  /** Shorter numbers for the axis (money: "€1.2K"). */
+  axisFormat?: (n: number) => string;
+  /** Show every category on the axis (histograms), however crowded. */
+  everyLabel?: boolean;
 }) {
+  const order = (item: { dataKey?: unknown }) => series.findIndex((s) => s.key === item.dataKey);
   return (
     <ResponsiveContainer width="100%" height="100%">
       <BarChart
@@ -84,16 +108,17 @@ function StackedBars<K extends string>({
         <XAxis
           dataKey="label"
           tick={axisTick}
+          {...(everyLabel ? { interval: 0, angle: -20, textAnchor: "end", height: 44 } : {})}
           label={{ value: xLabel, position: "insideBottom", offset: -16, fontSize: 12 }}
         />
         <YAxis
           tick={axisTick}
-          tickFormatter={(v: number) => format(v)}
+          tickFormatter={(v: number) => axisFormat(v)}
           allowDecimals={false}
           label={{ value: yLabel, angle: -90, position: "insideLeft", offset: -8, fontSize: 12 }}
         />
         <Tooltip formatter={(v) => format(Number(v))} />
-        {series.length > 1 ? <Legend verticalAlign="top" height={28} /> : null}
+        {series.length > 1 ? <Legend verticalAlign="top" height={28} itemSorter={order} /> : null}
         {series.map((s) => (
           <Bar
             key={s.key}
@@ -167,6 +192,7 @@ function ByTypeChart({
   const format = money
     ? (n: number) => formatMoney(Math.round(n * scale), money)
     : (n: number) => formatNumber(n);
+  const axisFormat = money ? compactMoney(money) : format;
   const rows = raw.map((r) => ({
     label: bucketLabel(r.bucket, charts.bucket),
     ...(Object.fromEntries(TYPE_SERIES.map((s) => [s.key, r[s.key] / scale])) as Record<
@@ -192,6 +218,7 @@ function ByTypeChart({
           xLabel={BUCKET_AXIS[charts.bucket]}
           yLabel={money ? `Revenue (${money})` : "Bookings"}
           format={format}
+          axisFormat={axisFormat}
         />
       )}
       table={
@@ -256,7 +283,7 @@ export function TierProgressionChart({ charts }: { charts: Charts }) {
           data={rows}
           series={TIER_SERIES}
           xLabel={BUCKET_AXIS[charts.bucket]}
-          yLabel="Customers moving up"
+          yLabel="Customers"
         />
       )}
       table={
@@ -292,7 +319,9 @@ function Histogram({
       summary={summary}
       empty={sum(rows.map((r) => r.customers)) === 0}
       emptyText="No customers yet"
-      chart={() => <StackedBars data={rows} series={series} xLabel={xLabel} yLabel="Customers" />}
+      chart={() => (
+        <StackedBars data={rows} series={series} xLabel={xLabel} yLabel="Customers" everyLabel />
+      )}
       table={
         <DataTable
           caption={title}
@@ -343,7 +372,7 @@ export function LtvByTierChart({ charts, currency }: { charts: Charts; currency:
     { key: "ltv", label: "Average lifetime value", color: PALETTE.purple },
   ];
   const rows = charts.ltvByTier.map((t) => ({
-    label: t.tier.charAt(0) + t.tier.slice(1).toLowerCase(),
+    label: TIER_LABEL[t.tier],
     ltv: (t.averageLifetimeValue ?? 0) / 100,
     paying: t.paying,
   }));
@@ -364,6 +393,8 @@ export function LtvByTierChart({ charts, currency }: { charts: Charts; currency:
           xLabel="Tier"
           yLabel={`Average (${currency})`}
           format={format}
+          axisFormat={compactMoney(currency)}
+          everyLabel
         />
       )}
       table={
