@@ -102,6 +102,8 @@ export async function startRouteServer(opts: {
 
 /** Visible text of a page, roughly: enough to assert on what a person reads. */
 export function visibleText(html: string): string {
+  // Every page test checks this: NUL is never valid in HTML (see withoutNulBytes in entry-server).
+  if (html.includes("\u0000")) throw new Error("The page contains NUL characters");
   return html
     .replace(/<script[\s\S]*?<\/script>/g, "")
     .replace(/<[^>]+>/g, " ")

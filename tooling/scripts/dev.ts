@@ -18,7 +18,7 @@ await migrateDatabase(database.url);
 const handle = createDb(database.url, { max: 2 });
 if (await isEmptyDatabase(handle.db)) {
   console.log("[db] empty database: adding demo data");
-  const s = await seedDemoData(handle.db, { currency: env.CURRENCY });
+  const s = await seedDemoData(handle.db, { currency: env.CURRENCY, timeZone: env.TIME_ZONE });
   console.log(
     `[db] seeded ${s.customers} customers, ${s.bookings} bookings, ${s.ledgerRows} ledger rows`,
   );

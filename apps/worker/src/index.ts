@@ -11,6 +11,7 @@ import {
   type WorkerPool,
 } from "graphile-worker";
 import { CRONTAB, createTaskList } from "./tasks";
+import { ANALYTICS_REFRESH_JOB_KEY, ANALYTICS_REFRESH_TASK } from "./tasks/refresh-analytics";
 
 export interface WorkerOptions {
   /** Instead of DATABASE_URL / the embedded cluster (tests). */
@@ -91,6 +92,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<StartedWork
     taskList: (opts.taskList ?? createTaskList)(db, env),
     ...(crontab ? { crontab } : { parsedCronItems: [] }),
   });
+  // The dashboard reads a snapshot: make one now rather than at the next half hour.
+  await runner.addJob(ANALYTICS_REFRESH_TASK, {}, { jobKey: ANALYTICS_REFRESH_JOB_KEY });
   log.info("worker running", { emailTransport: env.RESEND_API_KEY ? "resend" : "outbox" });
 
   const timeoutMs = opts.shutdownTimeoutMs ?? 25_000;

@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { analyticsRouter } from "./routers/analytics";
 import { apiKeysRouter } from "./routers/api-keys";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
@@ -37,6 +38,7 @@ export const appRouter = createTRPCRouter({
   tracking: trackingRouter,
   automations: automationsRouter,
   campaigns: campaignsRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -137,6 +137,11 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "campaigns.sendNow":           row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "campaigns.cancel":            row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "campaigns.progress":          row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "analytics.dashboard":         row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "analytics.charts":            row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "analytics.rfmSegments":       row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "analytics.churnList":         row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
+  "analytics.customerAnalytics": row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

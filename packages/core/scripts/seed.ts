@@ -9,7 +9,10 @@ await migrateDatabase(resolved.url);
 const handle = createDb(resolved.url, { max: 2 });
 try {
   if (await isEmptyDatabase(handle.db)) {
-    const summary = await seedDemoData(handle.db, { currency: config.CURRENCY });
+    const summary = await seedDemoData(handle.db, {
+      currency: config.CURRENCY,
+      timeZone: config.TIME_ZONE,
+    });
     console.log(
       `Seeded ${summary.customers} customers, ${summary.bookings} bookings, ${summary.ledgerRows} ledger rows, ${summary.vouchers} vouchers.`,
     );

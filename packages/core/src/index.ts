@@ -1,4 +1,51 @@
 export * from "./actor";
+export { analyticsCharts, BOOKING_TYPES as ANALYTICS_BOOKING_TYPES } from "./analytics/charts";
+export { CHURN_LEVELS, CHURN_RULES, type ChurnLevel } from "./analytics/churn";
+export {
+  type ChurnListInput,
+  type ChurnListItem,
+  churnList,
+  churnListInput,
+} from "./analytics/churn-list";
+export { customerAnalytics, customerAnalyticsInput } from "./analytics/customer-analytics";
+export {
+  analyticsDashboard,
+  type DashboardInput,
+  type DashboardOptions,
+  dashboardInput,
+  type Kpi,
+} from "./analytics/dashboard";
+export {
+  addDays,
+  type ComparedRange,
+  compareRange,
+  type DateRangeInput,
+  dateRangeInput,
+  defaultRange,
+  MAX_RANGE_DAYS,
+  todayIn,
+} from "./analytics/date-range";
+export {
+  ANALYTICS_REFRESH_TASK,
+  type AnalyticsRefreshOptions,
+  type AnalyticsRefreshResult,
+  refreshAnalytics,
+} from "./analytics/refresh";
+export {
+  fmScore,
+  quintileScore,
+  RFM_GRID,
+  RFM_SEGMENTS,
+  type RfmSegment,
+  rfmSegmentOf,
+} from "./analytics/rfm";
+export { analyticsRfm } from "./analytics/rfm-overview";
+export {
+  type AnalyticsSnapshot,
+  type AnalyticsSummary,
+  type HistogramBucket,
+  readSnapshot as readAnalyticsSnapshot,
+} from "./analytics/summary";
 export {
   type ApiKeyCreateInput,
   type ApiKeySummary,

@@ -5,5 +5,14 @@ export { cn } from "./cn";
 export { DataTable, type DataTableProps, type DataTableSort } from "./data-table";
 export { SelectField, TextField } from "./field";
 export { formatDate, formatMoney, formatNumber, setDisplayTimeZone } from "./format";
+export {
+  CHURN_LEVEL_INFO,
+  type ChurnLevel,
+  ChurnLevelBadge,
+  RFM_SEGMENT_INFO,
+  RFM_SEGMENT_ORDER,
+  type RfmSegment,
+  RfmSegmentBadge,
+} from "./rfm-segment";
 export { ProgressBar, type Tier, TierBadge } from "./tier-badge";
 export { type VoucherState, VoucherStateBadge } from "./voucher-state";

@@ -9,6 +9,7 @@ import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
 import { Button, Card, EmptyState, formatDate, formatMoney, formatNumber } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
 import { ConsentPanel, consentToast, SET_CONSENT_INTENT } from "~/components/consent-panel";
+import { AnalyticsCard } from "~/components/customer/analytics-card";
 import { type ActionResult, type FormState, titleCase } from "~/components/customer/form-state";
 import { ADJUST_INTENT, LoyaltyCard, VIP_INTENT } from "~/components/customer/loyalty-card";
 import { PrivacyCard } from "~/components/customer/privacy-card";
@@ -30,7 +31,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, headers, staff } = await requireStaff(request, context, "read:customer");
   try {
     const customerId = params.id ?? "";
-    const [detail, suggestions, consent, timeline, tierHistory, vouchers, privacy] =
+    const [detail, suggestions, consent, timeline, tierHistory, vouchers, privacy, analytics] =
       await Promise.all([
         api.customers.byId({ id: customerId }),
         api.customers.tagSuggestions({ prefix: "" }),
@@ -39,6 +40,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         api.loyalty.tierHistory({ customerId }),
         loadVouchersCard(api, staff.role, customerId),
         loadPrivacyCard(api, staff.role, customerId),
+        api.analytics.customerAnalytics({ customerId }),
       ]);
     const can = ROLE_PERMISSIONS[staff.role];
     // Possible duplicates: only for roles that may merge them.
@@ -54,6 +56,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         tierHistory,
         vouchers,
         privacy,
+        analytics,
         duplicates,
         canEdit: can.has("write:customer"),
         canAdjust: can.has("adjust:points"),
@@ -187,6 +190,7 @@ export default function CustomerDetail() {
     tierHistory,
     vouchers,
     privacy,
+    analytics,
     duplicates,
   } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
@@ -372,6 +376,7 @@ export default function CustomerDetail() {
             </ul>
           )}
         </Card>
+        <AnalyticsCard analytics={analytics} currency={currency} className="lg:col-span-3" />
         <TierProgress
           tier={c.loyaltyTier}
           lifetimePoints={c.lifetimePoints}

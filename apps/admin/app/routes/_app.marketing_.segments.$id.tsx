@@ -22,6 +22,8 @@ import {
   EmptyState,
   formatNumber,
   PageHeader,
+  RFM_SEGMENT_INFO,
+  type RfmSegment,
   TextField,
   TierBadge,
 } from "@xplorium/ui";
@@ -42,9 +44,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, headers, staff } = await requireStaff(request, context, "read:marketing");
   const segment = params.id === "new" ? null : await api.segments.get({ id: params.id ?? "" });
+  // A new segment can start from the RFM and churn page: ?rfm=CHAMPIONS or ?churn=1.
+  const url = new URL(request.url);
+  const start: Filter = {};
+  const rfm = url.searchParams.getAll("rfm").filter((s): s is RfmSegment => s in RFM_SEGMENT_INFO);
+  if (rfm.length) start.rfmSegments = rfm;
+  if (url.searchParams.get("churn") === "1") start.likelyToChurn = true;
   return data(
     {
       segment,
+      start,
       canEdit: ROLE_PERMISSIONS[staff.role].has("write:marketing"),
       canExport: ROLE_PERMISSIONS[staff.role].has("export:customer"),
       currency: context.env.CURRENCY,
@@ -192,11 +201,11 @@ function RecipientPreview({ filter }: { filter: Filter }) {
 }
 
 export default function SegmentEditor() {
-  const { segment, canEdit, canExport, currency } = useLoaderData<typeof loader>();
+  const { segment, start, canEdit, canExport, currency } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
   const [params] = useSearchParams();
-  const [filter, setFilter] = useState<Filter>(segment?.filter ?? {});
+  const [filter, setFilter] = useState<Filter>(segment?.filter ?? start);
   const settled = useDebounced(filter, 300);
   const count = trpc.segments.count.useQuery(settled, {
     placeholderData: (prev) => prev,

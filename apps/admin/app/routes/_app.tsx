@@ -13,6 +13,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const NAV: { to: string; label: string; permission?: Permission }[] = [
   { to: "/", label: "Dashboard", permission: "read:dashboard" },
+  { to: "/analytics", label: "RFM and churn", permission: "read:marketing" },
   { to: "/customers", label: "Customers", permission: "read:customer" },
   { to: "/bookings", label: "Bookings", permission: "read:booking" },
   { to: "/loyalty", label: "Loyalty", permission: "read:voucher" },

@@ -7,6 +7,7 @@ import { checkLedgerTask, LEDGER_CHECK_TASK } from "./check-ledger";
 import { expirePointsTask, POINTS_EXPIRY_TASK } from "./expire-points";
 import { EXPIRE_VOUCHERS_TASK, expireVouchersTask } from "./expire-vouchers";
 import { PURGE_EXPIRED_AUTH_TASK, purgeExpiredAuthTask } from "./purge-expired-auth";
+import { ANALYTICS_REFRESH_TASK, refreshAnalyticsTask } from "./refresh-analytics";
 import { AUTOMATIONS_TASK, runAutomationsTask } from "./run-automations";
 import {
   CAMPAIGN_RESUME_TASK,
@@ -29,6 +30,7 @@ export function createTaskList(db: Database, env: Env): TaskList {
     [AUTOMATIONS_TASK]: runAutomationsTask(db, env),
     [CAMPAIGN_SEND_TASK]: sendCampaignTask(db, env),
     [CAMPAIGN_RESUME_TASK]: resumeCampaignsTask(db),
+    [ANALYTICS_REFRESH_TASK]: refreshAnalyticsTask(db, env),
   };
 }
 
@@ -43,10 +45,13 @@ export const CRONTAB = [
   `0 3 * * * ${POINTS_EXPIRY_TASK}`,
   // Hourly: marketing automations (each customer once per period, however often it runs).
   `15 * * * * ${AUTOMATIONS_TASK}`,
+  // The dashboard's snapshot; also queued after each sync and when the worker starts.
+  `*/30 * * * * ${ANALYTICS_REFRESH_TASK} ?jobKey=${ANALYTICS_REFRESH_TASK}`,
 ].join("\n");
 
 export { resumeCampaignsTask, sendCampaignTask } from "./send-campaign";
 export {
+  ANALYTICS_REFRESH_TASK,
   AUTOMATIONS_TASK,
   CAMPAIGN_RESUME_TASK,
   CAMPAIGN_SEND_TASK,

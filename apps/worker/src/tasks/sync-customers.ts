@@ -2,6 +2,7 @@ import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
+import { ANALYTICS_REFRESH_JOB_KEY, ANALYTICS_REFRESH_TASK } from "./refresh-analytics";
 
 const payload = z.object({
   jobRunId: z.uuid(),
@@ -31,6 +32,8 @@ export function syncCustomersTask(db: Database): Task {
       helpers.logger.info(
         `${CUSTOMER_SYNC_TASK} ${jobRunId}: ${r.created} created, ${r.updated} updated, ${r.linked} linked, ${r.unlinked} unlinked`,
       );
+      // New customers and linked bookings: the dashboard's snapshot follows.
+      await helpers.addJob(ANALYTICS_REFRESH_TASK, {}, { jobKey: ANALYTICS_REFRESH_JOB_KEY });
     } else {
       helpers.logger.info(`${CUSTOMER_SYNC_TASK} ${jobRunId}: already finished`);
     }

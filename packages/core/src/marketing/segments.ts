@@ -2,12 +2,15 @@ import { type Database, schema } from "@xplorium/db";
 import { and, arrayOverlaps, desc, eq, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
+import { likelyToChurnSql } from "../analytics/churn";
+import { RFM_SEGMENTS } from "../analytics/rfm";
 import { recordAudit } from "../audit/record-audit";
 import { customerFilterWhere } from "../customers/customer-query";
 import { AppError, notFound } from "../errors";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 
 const c = schema.customers;
+const ca = schema.customerAnalytics;
 const { segments, suppressions, staffUsers, campaigns } = schema;
 
 const TIERS = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"] as const;
@@ -27,8 +30,8 @@ const isoDate = z.iso.date({ message: "Enter a date as YYYY-MM-DD." });
 /**
  * A segment's saved filter (DESIGN.md "Marketing"); every field is optional and they all have
  * to hold. Stored as-is in `segments.filter` (JSON: dates are `YYYY-MM-DD` in the venue's time
- * zone, money in minor units). To add a criterion (the RFM segment once analytics lands): add
- * the field here and its condition in `segmentWhere`, nothing else.
+ * zone, money in minor units). To add a criterion: add the field here and its condition in
+ * `segmentWhere`, nothing else.
  */
 export const segmentFilter = z.object({
   tiers: z
@@ -64,6 +67,13 @@ export const segmentFilter = z.object({
     .optional(),
   emailOptIn: z.boolean().optional(),
   smsOptIn: z.boolean().optional(),
+  /** Customers in any of these RFM segments (the analytics snapshot; analytics/rfm.ts). */
+  rfmSegments: z
+    .array(z.enum(RFM_SEGMENTS, { message: "Unknown RFM segment." }))
+    .max(RFM_SEGMENTS.length)
+    .optional(),
+  /** Likely to churn by the snapshot's churn score (analytics/churn.ts), or (false) not. */
+  likelyToChurn: z.boolean().optional(),
 });
 export type SegmentFilter = z.output<typeof segmentFilter>;
 export type SegmentFilterInput = z.input<typeof segmentFilter>;
@@ -117,7 +127,13 @@ export function segmentWhere(filter: SegmentFilter, opts: SegmentQueryOptions): 
     filter.birthdayMonth !== undefined
       ? sql`extract(month from ${c.birthDate}) = ${filter.birthdayMonth}::int`
       : undefined,
-    // RFM segment: a condition on the analytics' RFM classification goes here.
+    filter.rfmSegments?.length
+      ? sql`exists (select 1 from ${ca} where ${ca.customerId} = ${c.id} and ${inArray(ca.rfmSegment, filter.rfmSegments)})`
+      : undefined,
+    filter.likelyToChurn !== undefined
+      ? sql`${filter.likelyToChurn ? sql`` : sql`not`} exists (select 1 from ${ca}
+          where ${ca.customerId} = ${c.id} and ${likelyToChurnSql})`
+      : undefined,
   );
   // `and` of at least the erased check is never undefined.
   return where ?? sql`${c.erasedAt} is null`;

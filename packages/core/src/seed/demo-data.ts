@@ -3,6 +3,7 @@ import { hashPassword } from "@xplorium/auth";
 import { type Database, schema } from "@xplorium/db";
 import { addDays, addMinutes, max, min, subDays } from "date-fns";
 import { sql } from "drizzle-orm";
+import { refreshAnalytics } from "../analytics/refresh";
 import { generateReferralCode } from "../customers/referral-code";
 import { calculateTier, LOYALTY_POINTS, LOYALTY_REWARDS, type LoyaltyTier } from "../loyalty/rules";
 import { generateVoucherCode } from "../loyalty/vouchers";
@@ -42,20 +43,38 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
 }
 
+/** How often a family comes, in days, and how many families keep each habit. */
+const HABITS = [
+  { value: 7, weight: 2 },
+  { value: 14, weight: 4 },
+  { value: 30, weight: 5 },
+  { value: 60, weight: 3 },
+  { value: 120, weight: 1 },
+];
+
 /**
  * Deterministic demo data (seeded faker; dates relative to `today`). Built in memory and
  * written with multi-row inserts in one transaction; the ledger's running balances are
- * computed here so `balance = sum(ledger)` holds for every customer.
+ * computed here so `balance = sum(ledger)` holds for every customer. Families have a habit
+ * (weekly to every few months) they keep with some slack, more of them joined recently than
+ * long ago, and about a third stopped coming at some point, so the dashboard's charts, RFM
+ * segments and churn list have something to show. The analytics snapshot is refreshed at the end.
  */
 export async function seedDemoData(
   db: Database,
-  opts: { currency: string; today?: Date },
+  opts: { currency: string; today?: Date; timeZone?: string },
 ): Promise<SeedSummary> {
   const faker = new Faker({ locale: [en] });
   faker.seed(20261124);
   const today = opts.today ?? new Date();
   faker.setDefaultRefDate(today);
   const rand = (max: number) => faker.number.int({ min: 0, max: max - 1 });
+  // Names and rhythms (lapses, weekends) come from streams of their own, so changing how
+  // bookings are drawn never renames the families.
+  const people = new Faker({ locale: [en] });
+  people.seed(20261124);
+  const shape = new Faker({ locale: [en] });
+  shape.seed(7);
 
   const staffRows = await Promise.all(
     DEMO_STAFF.map(async (s) => ({
@@ -90,8 +109,8 @@ export async function seedDemoData(
   for (let i = 0; i < CUSTOMER_COUNT; i++) {
     const id = faker.string.uuid();
     // Two fixed families: the portal demo account and the front desk's "jon smth" search.
-    const first = i === 0 ? "Ana" : i === 1 ? "John" : faker.person.firstName();
-    const last = i === 0 ? "Petrović" : i === 1 ? "Smith" : faker.person.lastName();
+    const first = i === 0 ? "Ana" : i === 1 ? "John" : people.person.firstName();
+    const last = i === 0 ? "Petrović" : i === 1 ? "Smith" : people.person.lastName();
     const email =
       i === 0
         ? DEMO_CUSTOMER_EMAIL
@@ -99,24 +118,51 @@ export async function seedDemoData(
     let referralCode = generateReferralCode(rand);
     while (usedCodes.has(referralCode)) referralCode = generateReferralCode(rand);
     usedCodes.add(referralCode);
-    const createdAt = subDays(today, faker.number.int({ min: 20, max: 720 }));
+    // Growth: more families joined lately than two years ago.
+    const createdAt = subDays(
+      today,
+      Math.round(720 * faker.number.float({ min: 0.02, max: 1 }) ** 1.6),
+    );
     const birth = faker.date.birthdate({ min: 28, max: 48, mode: "age" });
     const marketing = faker.datatype.boolean({ probability: 0.55 });
     const sms = faker.datatype.boolean({ probability: 0.25 });
 
-    // Bookings: a skewed count, spread from sign-up to a few weeks ahead.
-    const count = i === 0 ? 14 : Math.floor(faker.number.float({ min: 0, max: 1 }) ** 1.5 * 16);
-    const bookings = Array.from({ length: count }, () => {
+    // Bookings: at most a skewed count, every `habit` days (±30%) from soon after sign-up,
+    // until a few weeks ahead, or until they lapsed some rhythms ago.
+    const count = i === 0 ? 14 : Math.floor(faker.number.float({ min: 0, max: 1 }) ** 1.2 * 24);
+    const habit = i === 0 ? 14 : shape.helpers.weightedArrayElement(HABITS);
+    const lapsed = i !== 0 && shape.datatype.boolean({ probability: 0.35 });
+    const until = lapsed
+      ? subDays(today, Math.round(habit * shape.number.float({ min: 1.5, max: 6 })))
+      : addDays(today, 30);
+    const visitDays: Date[] = [];
+    // The last `count` rhythms before `until`, or from sign-up if that is later.
+    let next = max([
+      addDays(createdAt, shape.number.int({ min: 0, max: 6 })),
+      subDays(until, count * habit),
+    ]);
+    while (visitDays.length < count && next <= until) {
+      // Families come at weekends more often than not.
+      const weekday = next.getUTCDay();
+      const toWeekend = shape.datatype.boolean({ probability: 0.5 }) ? (6 - weekday + 7) % 7 : 0;
+      visitDays.push(addDays(next, toWeekend <= 3 ? toWeekend : 0));
+      next = addDays(
+        next,
+        Math.max(1, Math.round(habit * shape.number.float({ min: 0.7, max: 1.3 }))),
+      );
+    }
+    const bookings = visitDays.map((day) => {
       const type = faker.helpers.weightedArrayElement<BookingType>([
         { value: "CAFE", weight: 5 },
         { value: "PLAYGROUND", weight: 5 },
         { value: "PARTY", weight: 2 },
         { value: "EVENT", weight: 1 },
       ]);
-      const scheduledAt = faker.date.between({ from: createdAt, to: addDays(today, 30) });
+      const scheduledAt = new Date(day);
       scheduledAt.setMinutes(0, 0, 0);
       scheduledAt.setHours(faker.number.int({ min: 9, max: 19 }));
-      const past = scheduledAt < today;
+      // Completed two hours after it starts: only then is it history.
+      const past = addMinutes(scheduledAt, 120) < today;
       const status: BookingStatus = past
         ? faker.helpers.weightedArrayElement<BookingStatus>([
             { value: "COMPLETED", weight: 8 },
@@ -321,6 +367,27 @@ export async function seedDemoData(
       referralCode,
       createdAt,
     });
+    // Some who opted in to email changed their mind later (an unsubscribe link).
+    const withdrewAt =
+      marketing && shape.datatype.boolean({ probability: 0.12 })
+        ? shape.date.between({
+            from: addMinutes(createdAt, 60),
+            to: max([today, addMinutes(createdAt, 61)]),
+          })
+        : null;
+    if (withdrewAt) {
+      customerRows.at(-1)!.marketingOptIn = false;
+      consentRows.push({
+        customerId: id,
+        channel: "EMAIL",
+        action: "WITHDRAWN",
+        state: "CONFIRMED",
+        source: "UNSUBSCRIBE_LINK",
+        wordingVersion: "2026-01",
+        confirmedAt: withdrewAt,
+        createdAt: withdrewAt,
+      });
+    }
     for (const [channel, granted] of [
       ["EMAIL", marketing],
       ["SMS", sms],
@@ -362,6 +429,7 @@ export async function seedDemoData(
       group by c.id, c.loyalty_points having c.loyalty_points <> coalesce(sum(l.delta), 0)`);
     if (drift.length > 0) throw new Error(`Seed ledger drift for ${drift.length} customers`);
   });
+  await refreshAnalytics(db, { timeZone: opts.timeZone ?? "Europe/Belgrade", asOf: today });
 
   return {
     staff: staffRows.length,

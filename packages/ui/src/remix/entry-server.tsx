@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import {
   type AppLoadContext,
   createReadableStreamFromReadable,
@@ -11,6 +11,21 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./nonce";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * React 18's streaming renderer flushes its whole 2 KB buffer when a multi-byte character (▼, −,
+ * é) does not fit at the end of it, so the page gets a NUL byte for each byte left unused there
+ * (the same bug the email renderer works around, packages/email/src/render.ts). NUL never
+ * belongs in HTML and the characters themselves are intact, so the bytes are dropped on the way
+ * out; a chunk without one passes untouched.
+ */
+function withoutNulBytes() {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, chunk.indexOf(0) === -1 ? chunk : Buffer.from(chunk.filter((b) => b !== 0)));
+    },
+  });
+}
 
 /** The request's logger from the app server's load context (structural: ui needs no db). */
 type ErrorLog = { error: (msg: string, fields?: Record<string, unknown>) => void };
@@ -47,7 +62,7 @@ export function handleRequest(
         nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = withoutNulBytes();
           responseHeaders.set("Content-Type", "text/html");
           resolve(
             new Response(createReadableStreamFromReadable(body), {

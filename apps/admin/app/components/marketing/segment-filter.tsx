@@ -1,9 +1,18 @@
 import type { RouterInputs } from "@xplorium/api";
-import { formatDate, formatMoney, formatNumber, SelectField, TextField } from "@xplorium/ui";
+import {
+  formatDate,
+  formatMoney,
+  formatNumber,
+  RFM_SEGMENT_INFO,
+  RFM_SEGMENT_ORDER,
+  SelectField,
+  TextField,
+} from "@xplorium/ui";
 
 /** A segment's filter as the builder edits it (the procedures validate it again). */
 export type Filter = RouterInputs["segments"]["count"];
 type Tier = NonNullable<Filter["tiers"]>[number];
+type RfmSegment = NonNullable<Filter["rfmSegments"]>[number];
 
 export const TIERS: Tier[] = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"];
 const MONTHS = Array.from({ length: 12 }, (_, i) =>
@@ -32,6 +41,12 @@ export function describeFilter(f: Filter, currency: string): string {
   if (f.birthdayMonth) parts.push(`birthday in ${MONTHS[f.birthdayMonth - 1]}`);
   if (f.emailOptIn !== undefined) parts.push(f.emailOptIn ? "email opt-in" : "no email opt-in");
   if (f.smsOptIn !== undefined) parts.push(f.smsOptIn ? "SMS opt-in" : "no SMS opt-in");
+  if (f.rfmSegments?.length) {
+    parts.push(`RFM ${f.rfmSegments.map((s) => RFM_SEGMENT_INFO[s].label).join(" or ")}`);
+  }
+  if (f.likelyToChurn !== undefined) {
+    parts.push(f.likelyToChurn ? "likely to churn" : "not likely to churn");
+  }
   return parts.length ? parts.join(" · ") : "Every customer";
 }
 
@@ -170,7 +185,46 @@ export function SegmentFilterFields({
             { value: "no", label: "Not opted in" },
           ]}
         />
+        <SelectField
+          label="Churn risk"
+          hint="Twice as late as their usual rhythm (RFM and churn page)"
+          value={yesNo(filter.likelyToChurn)}
+          onChange={(e) => set({ likelyToChurn: fromYesNo(e.target.value) })}
+          options={[
+            { value: "", label: "Any" },
+            { value: "yes", label: "Likely to churn" },
+            { value: "no", label: "Not likely to churn" },
+          ]}
+          error={errors.likelyToChurn}
+        />
       </div>
+      <fieldset>
+        <legend className="mb-1 font-medium text-sm text-stone-700">RFM segment (any of)</legend>
+        <div className="flex flex-wrap gap-3">
+          {(RFM_SEGMENT_ORDER as RfmSegment[]).map((segment) => (
+            <label key={segment} className="flex items-center gap-1.5 text-sm text-stone-700">
+              <input
+                type="checkbox"
+                className="size-4 rounded border-stone-300"
+                checked={filter.rfmSegments?.includes(segment) ?? false}
+                onChange={(e) =>
+                  set({
+                    rfmSegments: e.target.checked
+                      ? (RFM_SEGMENT_ORDER as RfmSegment[]).filter(
+                          (s) => s === segment || filter.rfmSegments?.includes(s),
+                        )
+                      : (filter.rfmSegments ?? []).filter((s) => s !== segment),
+                  })
+                }
+              />
+              {RFM_SEGMENT_INFO[segment].label}
+            </label>
+          ))}
+        </div>
+        {errors.rfmSegments?.[0] ? (
+          <p className="mt-1 text-red-600 text-sm">{errors.rfmSegments[0]}</p>
+        ) : null}
+      </fieldset>
     </div>
   );
 }

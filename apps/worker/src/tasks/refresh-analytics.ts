@@ -1,0 +1,23 @@
+import { ANALYTICS_REFRESH_TASK, refreshAnalytics } from "@xplorium/core";
+import type { Database } from "@xplorium/db";
+import type { Env } from "@xplorium/db/env";
+import type { Task } from "graphile-worker";
+
+export { ANALYTICS_REFRESH_TASK };
+
+/** Queue it under this key, so asking again while one waits queues nothing more. */
+export const ANALYTICS_REFRESH_JOB_KEY = ANALYTICS_REFRESH_TASK;
+
+/**
+ * Rebuilds the analytics snapshot (customer_analytics, analytics_daily, analytics_state) in one
+ * transaction: every 30 minutes, after each sync from bookings and when the worker starts.
+ * Only changed rows are rewritten; running it twice is harmless.
+ */
+export function refreshAnalyticsTask(db: Database, env: Env): Task {
+  return async (_payload, helpers) => {
+    const r = await refreshAnalytics(db, { timeZone: env.TIME_ZONE });
+    helpers.logger.info(
+      `${ANALYTICS_REFRESH_TASK}: ${r.customers} customers, ${r.changed} rows changed, ${r.removed} removed in ${r.durationMs} ms`,
+    );
+  };
+}

@@ -1,0 +1,72 @@
+import { ANALYTICS_REFRESH_TASK, CUSTOMER_SYNC_TASK, startCustomerSync } from "@xplorium/core";
+import { schema } from "@xplorium/db";
+import { type Env, loadEnv } from "@xplorium/db/env";
+import { createTestDatabase, insertStaffActor, type TestDatabase } from "@xplorium/db/testing";
+import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphileWorker } from "./support/graphile-worker";
+
+/**
+ * The analytics snapshot through the worker: the `analytics:refresh` task (the real task list)
+ * builds it, a sync from bookings queues one after it, and the crontab runs it every 30 minutes.
+ */
+let t: TestDatabase;
+let env: Env;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url });
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+const quietLogger = new graphileWorker.Logger(() => () => {});
+const runWorker = () =>
+  graphileWorker.runOnce({
+    connectionString: t.url,
+    logger: quietLogger,
+    noHandleSignals: true,
+    taskList: createTaskList(t.db, env),
+  });
+const queued = async (task: string) =>
+  (
+    await t.sql`select count(*)::int as n from graphile_worker.jobs where task_identifier = ${task}`
+  )[0]!.n as number;
+
+describe("analytics:refresh", () => {
+  it("is on the crontab every 30 minutes, one at a time", () => {
+    expect(CRONTAB).toContain(
+      `*/30 * * * * ${ANALYTICS_REFRESH_TASK} ?jobKey=${ANALYTICS_REFRESH_TASK}`,
+    );
+  });
+
+  it("follows a sync from bookings, so the synced customers show on the dashboard", async () => {
+    const actor = await insertStaffActor(t.db, { role: "MANAGER" });
+    await t.db.insert(schema.bookings).values({
+      type: "PARTY",
+      status: "COMPLETED",
+      scheduledAt: new Date("2026-05-01T10:00:00Z"),
+      completedAt: new Date("2026-05-01T12:00:00Z"),
+      amount: 25_000,
+      currency: "EUR",
+      contactEmail: "synced.family@example.org",
+      contactName: "Synced Family",
+      source: "IMPORT",
+    });
+    await startCustomerSync(t.db, actor, { ip: null, userAgent: null, requestId: "sync" });
+    expect(await queued(CUSTOMER_SYNC_TASK)).toBe(1);
+    // The sync runs and queues the refresh; the same run picks that up too.
+    await runWorker();
+    expect(await queued(CUSTOMER_SYNC_TASK)).toBe(0);
+    expect(await queued(ANALYTICS_REFRESH_TASK)).toBe(0);
+    const [state] = await t.sql`select summary from analytics_state`;
+    expect(state?.summary).toMatchObject({ customers: 1, customersWithVisits: 1 });
+    const [row] = await t.sql`
+      select ca.acquired_on::text as acquired_on, ca.spent::int as spent, ca.rfm_segment
+      from customer_analytics ca join customers c on c.id = ca.customer_id
+      where c.email = 'synced.family@example.org'`;
+    // Acquired on the first visit, not on the day the sync created the customer.
+    expect(row).toEqual({ acquired_on: "2026-05-01", spent: 25_000, rfm_segment: "CHAMPIONS" });
+  });
+});
