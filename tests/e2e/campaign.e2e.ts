@@ -129,6 +129,20 @@ describe("a marketing campaign", () => {
       .toBe(`Hello ${firstName}!`);
     await screenshot(page, "admin-campaign-editor");
 
+    // A test send to two colleagues: the saved version, subject marked "[Test]".
+    const testForm = page.getByRole("form", { name: "Send a test" });
+    await testForm.getByLabel("To").fill("ana@xplorium.example, marko@xplorium.example");
+    await testForm.getByRole("button", { name: "Send test" }).click();
+    await expect
+      .poll(async () =>
+        (
+          await sql<{ to_email: string }[]>`select to_email from email_messages
+            where template = 'campaign-test' and subject like '[Test]%party perks'
+            order by to_email`
+        ).map((r) => r.to_email),
+      )
+      .toEqual(["ana@xplorium.example", "marko@xplorium.example"]);
+
     // Scheduled for the first whole minute at least 90 s away (the form is minute-precise and
     // refuses anything under a minute ahead).
     const at = new Date(Math.ceil((Date.now() + 90_000) / 60_000) * 60_000);

@@ -99,6 +99,22 @@ describe("a family's portal", () => {
       .getByRole("navigation", { name: "My account" })
       .getByRole("link", { name: "Privacy" })
       .click();
+    // Marketing SMS on, from the privacy page: a confirmed PORTAL consent event with the wording.
+    const sms = page.getByRole("switch", { name: "Marketing SMS" });
+    const smsWasOn = (await sms.getAttribute("aria-checked")) === "true";
+    await sms.click();
+    await expect
+      .poll(() => page.getByRole("switch", { name: "Marketing SMS" }).getAttribute("aria-checked"))
+      .toBe(smsWasOn ? "false" : "true");
+    const [smsEvent] = await sql`select action, state, source, wording from consent_events
+      where customer_id = ${f.id} and channel = 'SMS' order by created_at desc limit 1`;
+    expect(smsEvent).toMatchObject({
+      action: smsWasOn ? "WITHDRAWN" : "GRANTED",
+      state: "CONFIRMED",
+      source: "PORTAL",
+    });
+    expect(String(smsEvent!.wording).length).toBeGreaterThan(10);
+
     const [download] = await Promise.all([
       page.waitForEvent("download"),
       page.getByRole("button", { name: "Download my data" }).click(),
