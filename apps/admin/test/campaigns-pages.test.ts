@@ -1,81 +1,42 @@
-import { randomUUID } from "node:crypto";
-import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/db/env";
-import { createTestDatabase, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
+import type { StaffRole } from "@xplorium/auth";
+import type { Env } from "@xplorium/db/env";
+import { type TestDatabase, unique } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText,
-} from "../../../tests/support/remix-route-server";
-import * as entry from "../app/entry.server";
+import { type RouteServer, visibleText } from "../../../tests/support/remix-route-server";
 import { parseVenueTime, venueTimeValue } from "../app/lib/form-values";
-import * as root from "../app/root";
-import * as appLayout from "../app/routes/_app";
 import * as marketingIndex from "../app/routes/_app.marketing._index";
 import * as listPage from "../app/routes/_app.marketing.campaigns";
 import * as campaignPage from "../app/routes/_app.marketing_.campaigns.$id";
 import * as trpcRoute from "../app/routes/api.trpc.$";
+import { type AdminPages, page, startAdminPages } from "./admin-pages";
 
 /** /marketing/campaigns and the campaign page over real HTTP (Remix + tRPC in-process + PostgreSQL). */
 
+let pages: AdminPages;
 let t: TestDatabase;
 let env: Env;
 let server: RouteServer;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, TIME_ZONE: "Europe/Belgrade" });
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
+  pages = await startAdminPages({
+    env: { TIME_ZONE: "Europe/Belgrade" },
     routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/_app", parentId: "root", module: appLayout },
-      {
-        id: "routes/_app.marketing._index",
-        parentId: "routes/_app",
-        path: "marketing",
-        index: true,
-        module: marketingIndex,
-      },
-      {
-        id: "routes/_app.marketing.campaigns",
-        parentId: "routes/_app",
-        path: "marketing/campaigns",
-        module: listPage,
-      },
-      {
-        id: "routes/_app.marketing_.campaigns.$id",
-        parentId: "routes/_app",
-        path: "marketing/campaigns/:id",
-        module: campaignPage,
-      },
+      page("_app.marketing._index", "marketing", marketingIndex, { index: true }),
+      page("_app.marketing.campaigns", "marketing/campaigns", listPage),
+      page("_app.marketing_.campaigns.$id", "marketing/campaigns/:id", campaignPage),
       { id: "routes/api.trpc.$", parentId: "root", path: "api/trpc/*", module: trpcRoute },
     ],
-    loadContext: (ip) => ({ db: t.db, env, app: "admin", nonce: "", requestId: randomUUID(), ip }),
   });
+  ({ t, env, server } = pages);
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
-async function cookieFor(role: StaffRole) {
-  const staff = await insertStaff(t.db, { role });
-  const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff.id });
-  return `${sessionCookieName("STAFF", { secure: false })}=${token}`;
-}
-
-const get = (path: string, cookie: string) =>
-  fetch(`${server.url}${path}`, { headers: { cookie }, redirect: "manual" });
+const cookieFor = (role: StaffRole) => pages.cookieFor(role);
+const get = (path: string, cookie: string) => pages.get(path, cookie);
 const post = (path: string, cookie: string, fields: Record<string, string>) =>
-  fetch(`${server.url}${path}`, {
-    method: "POST",
-    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields),
-    redirect: "manual",
-  });
+  pages.post(path, cookie, fields);
 const textOf = async (res: Response) => visibleText(await res.text());
 
 async function createDraft(cookie: string, name = `Autumn ${unique()}`) {

@@ -1,85 +1,41 @@
 import { randomUUID } from "node:crypto";
-import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import type { StaffRole } from "@xplorium/auth";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-  unique,
-} from "@xplorium/db/testing";
+import type { Env } from "@xplorium/db/env";
+import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText,
-} from "../../../tests/support/remix-route-server";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
-import * as appLayout from "../app/routes/_app";
+import { type RouteServer, visibleText } from "../../../tests/support/remix-route-server";
 import * as marketingIndex from "../app/routes/_app.marketing._index";
 import * as settingsPage from "../app/routes/_app.marketing.settings";
 import * as reportPage from "../app/routes/_app.marketing_.campaigns.$id.report";
+import { type AdminPages, page, startAdminPages } from "./admin-pages";
 
 /** /marketing/campaigns/:id/report and /marketing/settings over real HTTP. */
 
+let pages: AdminPages;
 let t: TestDatabase;
 let env: Env;
 let server: RouteServer;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, TIME_ZONE: "UTC" });
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
+  pages = await startAdminPages({
+    env: { TIME_ZONE: "UTC" },
     routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/_app", parentId: "root", module: appLayout },
-      {
-        id: "routes/_app.marketing._index",
-        parentId: "routes/_app",
-        path: "marketing",
-        index: true,
-        module: marketingIndex,
-      },
-      {
-        id: "routes/_app.marketing.settings",
-        parentId: "routes/_app",
-        path: "marketing/settings",
-        module: settingsPage,
-      },
-      {
-        id: "routes/_app.marketing_.campaigns.$id.report",
-        parentId: "routes/_app",
-        path: "marketing/campaigns/:id/report",
-        module: reportPage,
-      },
+      page("_app.marketing._index", "marketing", marketingIndex, { index: true }),
+      page("_app.marketing.settings", "marketing/settings", settingsPage),
+      page("_app.marketing_.campaigns.$id.report", "marketing/campaigns/:id/report", reportPage),
     ],
-    loadContext: (ip) => ({ db: t.db, env, app: "admin", nonce: "", requestId: randomUUID(), ip }),
   });
+  ({ t, env, server } = pages);
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
-async function cookieFor(role: StaffRole) {
-  const staff = await insertStaff(t.db, { role, name: `Staff ${role}` });
-  const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff.id });
-  return `${sessionCookieName("STAFF", { secure: false })}=${token}`;
-}
-
-const get = (path: string, cookie: string) =>
-  fetch(`${server.url}${path}`, { headers: { cookie }, redirect: "manual" });
+const cookieFor = (role: StaffRole) => pages.cookieFor(role);
+const get = (path: string, cookie: string) => pages.get(path, cookie);
 const post = (path: string, cookie: string, fields: Record<string, string>) =>
-  fetch(`${server.url}${path}`, {
-    method: "POST",
-    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields),
-    redirect: "manual",
-  });
+  pages.post(path, cookie, fields);
 
 /** A sent campaign: 4 recipients, 3 delivered (one opened and clicked), 1 hard bounce. */
 async function sentCampaign() {
