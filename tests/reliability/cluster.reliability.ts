@@ -270,6 +270,43 @@ describe("two instances of each app and two workers on one PostgreSQL", () => {
   });
 });
 
+describe("single-email jobs across two portals and two workers", () => {
+  it("sends each requested sign-in code exactly once", async () => {
+    const stamp = Date.now().toString(36);
+    const emails = Array.from({ length: 20 }, (_, i) => `code-${stamp}-${i}@example.org`);
+    await handle.sql`
+      insert into customers (email, name, referral_code)
+      select e, 'Code ' || ord, ${`C${stamp.toUpperCase()}`} || ord
+      from unnest(${emails}::text[]) with ordinality as t(e, ord)`;
+    const began = Date.now();
+    const answers = await Promise.all(
+      emails.map((email, i) =>
+        trpc(portals[i % 2]!, PORTAL_URL, "auth.customer.requestCode", { email }),
+      ),
+    );
+    expect(answers.filter((a) => a.kind !== "ok")).toEqual([]);
+    const received = () => {
+      const counts = new Map<string, number>();
+      for (const e of fake.deliveredEmails()) {
+        const to = Array.isArray(e.to) ? e.to[0]! : e.to;
+        if (emails.includes(to)) counts.set(to, (counts.get(to) ?? 0) + 1);
+      }
+      return counts;
+    };
+    const until = Date.now() + 30_000;
+    while (received().size < emails.length && Date.now() < until) await sleep(200);
+    await sleep(2_000); // a duplicate would arrive by now
+    const counts = received();
+    expect([...counts.keys()].sort()).toEqual([...emails].sort());
+    expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+    const rows = await handle.sql`
+      select to_email, count(*)::int as n, bool_and(status = 'SENT') as sent
+      from email_messages where to_email = any(${emails}::text[]) group by to_email`;
+    expect(rows.filter((r) => r.n !== 1 || !r.sent)).toEqual([]);
+    report.singleEmailJobs = { emails: counts.size, duplicates: 0, ms: Date.now() - began };
+  });
+});
+
 /** Tallies of the load: requests by operation and outcome kind. */
 class Tally {
   counts: Record<string, Record<string, number>> = {};
