@@ -149,6 +149,10 @@ describe("rewards catalogue", () => {
     const active = await listRewards(t.db, { includeInactive: false });
     expect(active.map((r) => r.id)).toContain(on.id);
     expect(active.every((r) => r.active)).toBe(true);
+    // Counting issued vouchers (a pass over all of them) only when asked: staff's catalogue.
+    expect(active.every((r) => r.vouchersIssued === null)).toBe(true);
+    const counted = await listRewards(t.db, { includeInactive: true, countIssued: true });
+    expect(counted.find((r) => r.id === on.id)?.vouchersIssued).toBe(0);
   });
 });
 

@@ -1,4 +1,11 @@
-export { createDb, type Database, type DbHandle, type DbOrTx, type Tx } from "./client";
+export {
+  CONNECTION_PARAMETERS,
+  createDb,
+  type Database,
+  type DbHandle,
+  type DbOrTx,
+  type Tx,
+} from "./client";
 export { ensureDatabaseExists, type ResolvedDatabase, resolveDatabase } from "./connection";
 export { type CompiledQuery, copyOut, inlineParams, quoteLiteral } from "./copy-out";
 export { type EnqueueOptions, enqueueJob, enqueueJobs } from "./jobs";

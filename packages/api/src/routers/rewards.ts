@@ -16,7 +16,10 @@ export const rewardsRouter = createTRPCRouter({
    * customer on the portal sees only the active ones.
    */
   list: customerOrStaffProcedure("read:customer").query(async ({ ctx }) => {
-    const rewards = await listRewards(ctx.db, { includeInactive: ctx.self === null });
+    const rewards = await listRewards(ctx.db, {
+      includeInactive: ctx.self === null,
+      countIssued: ctx.self === null,
+    });
     // How many vouchers each reward issued is the venue's business, not the customer's.
     return ctx.self ? rewards.map((r) => ({ ...r, vouchersIssued: null })) : rewards;
   }),

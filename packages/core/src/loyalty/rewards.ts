@@ -102,20 +102,38 @@ function editable(r: RewardRow) {
 
 /**
  * The catalogue, active first, cheapest first. Staff see inactive rewards too (to edit or bring
- * back) and how many vouchers each has issued; customers see only what they can redeem now.
+ * back) and how many vouchers each has issued (`countIssued`); customers see only what they can
+ * redeem now, without the counts: counting them groups the whole vouchers table, which the
+ * portal's home page must not do on every view (docs/performance.md).
  */
-export async function listRewards(db: Database, opts: { includeInactive: boolean }) {
-  const issued = db
-    .select({ rewardId: vouchers.rewardId, count: sql<number>`count(*)::int`.as("count") })
-    .from(vouchers)
-    .groupBy(vouchers.rewardId)
-    .as("issued");
-  const rows = await db
-    .select({ ...rewardColumns, vouchersIssued: sql<number>`coalesce(${issued.count}, 0)` })
-    .from(rewards)
-    .leftJoin(issued, eq(issued.rewardId, rewards.id))
-    .where(opts.includeInactive ? undefined : eq(rewards.active, true))
-    .orderBy(desc(rewards.active), asc(rewards.pointsCost), asc(rewards.name));
+export async function listRewards(
+  db: Database,
+  opts: { includeInactive: boolean; countIssued?: boolean },
+) {
+  const where = opts.includeInactive ? undefined : eq(rewards.active, true);
+  const order = [desc(rewards.active), asc(rewards.pointsCost), asc(rewards.name)];
+  let rows: ((typeof rewards)["$inferSelect"] & { vouchersIssued: number | null })[];
+  if (opts.countIssued) {
+    const issued = db
+      .select({ rewardId: vouchers.rewardId, count: sql<number>`count(*)::int`.as("count") })
+      .from(vouchers)
+      .groupBy(vouchers.rewardId)
+      .as("issued");
+    rows = await db
+      .select({ ...rewardColumns, vouchersIssued: sql<number>`coalesce(${issued.count}, 0)` })
+      .from(rewards)
+      .leftJoin(issued, eq(issued.rewardId, rewards.id))
+      .where(where)
+      .orderBy(...order);
+  } else {
+    rows = (
+      await db
+        .select(rewardColumns)
+        .from(rewards)
+        .where(where)
+        .orderBy(...order)
+    ).map((r) => ({ ...r, vouchersIssued: null }));
+  }
   return rows.map((r) => ({ ...r, inStock: r.stock === null || r.stock > 0 }));
 }
 

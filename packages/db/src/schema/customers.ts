@@ -66,6 +66,12 @@ export const customers = pgTable(
     index("customers_tags_idx").using("gin", t.tags),
     index("customers_tier_idx").on(t.loyaltyTier, t.id),
     index("customers_last_booking_idx").on(t.lastBookingAt.desc().nullsLast(), t.id),
+    // The customer list's default order and keyset (customer-query.ts "lastBooking": the sort
+    // key never null), walked backwards for "most recent first".
+    index("customers_last_booking_key_idx").on(
+      sql`coalesce(${t.lastBookingAt}, '-infinity'::timestamptz)`,
+      t.id,
+    ),
     index("customers_created_at_idx").on(t.createdAt, t.id),
     index("customers_referred_by_idx").on(t.referredById),
   ],

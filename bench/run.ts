@@ -1,0 +1,489 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createSession } from "@xplorium/auth";
+import {
+  type Actor,
+  analyticsDashboard,
+  customerFilterInput,
+  listCustomers,
+  type RequestMeta,
+  segmentCount,
+  syncFromBookings,
+} from "@xplorium/core";
+import {
+  CONNECTION_PARAMETERS,
+  copyOut,
+  createDb,
+  type Database,
+  inlineParams,
+  schema,
+} from "@xplorium/db";
+import { repoRoot } from "@xplorium/db/embedded";
+import { insertStaff } from "@xplorium/db/testing";
+import autocannon from "autocannon";
+import { sql as dsql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { customerCsvQuery } from "../packages/core/src/customers/customer-export";
+import { BENCH_TIME_ZONE } from "./build";
+import { benchDatabase } from "./database";
+
+/**
+ * `pnpm bench` (docs/performance.md): the benchmark database (1M customers by default;
+ * BENCH_CUSTOMERS to change), the production builds of both apps on their own ports, then each
+ * scenario through real HTTP beside the raw SQL it stands on. Loopback only, bounded in time.
+ */
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const ADMIN_PORT = 3310;
+const PORTAL_PORT = 3311;
+const CURRENCY = "RSD";
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
+const log = (line: string) => console.log(line);
+
+interface Row {
+  scenario: string;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  /** Requests (or rows, emails: see unit) per second. */
+  throughput: number | null;
+  unit?: string;
+  peakRssMb: number | null;
+  rawP50: number | null;
+  ratio: number | null;
+  budget: string;
+  met: boolean | null;
+  note?: string;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+
+async function timed(n: number, fn: () => Promise<unknown>, warmup = 3): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+/** Peak resident set of a process while `fn` runs (sampled from /proc every 20 ms). */
+async function withPeakRss<T>(pid: number, fn: () => Promise<T>): Promise<[T, number]> {
+  const rss = () => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      return m ? Number(m[1]) / 1024 : 0;
+    } catch {
+      return 0;
+    }
+  };
+  let peak = rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rss());
+  }, 20);
+  try {
+    const result = await fn();
+    peak = Math.max(peak, rss());
+    return [result, peak];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function waitFor(url: string, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      if (res.status < 300) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/** The statements a product function sends (postgres.js `debug`), on the product's settings. */
+function capturingDb(url: string) {
+  const queries: { query: string; params: unknown[] }[] = [];
+  const client = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connection: CONNECTION_PARAMETERS,
+    debug: (_c, query, params) => queries.push({ query, params: params as unknown[] }),
+  });
+  const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Database;
+  return {
+    async capture(fn: (db: Database) => Promise<unknown>) {
+      await db.execute(dsql`select 1`);
+      queries.length = 0;
+      await fn(db);
+      return [...queries];
+    },
+    end: () => client.end({ timeout: 1 }),
+  };
+}
+
+function writeResults(machine: unknown, rows: Row[]) {
+  mkdirSync(path.join(repoRoot, "bench/results"), { recursive: true });
+  writeFileSync(
+    path.join(repoRoot, "bench/results/latest.json"),
+    `${JSON.stringify({ machine, results: rows }, null, 2)}\n`,
+  );
+}
+
+async function main() {
+  const started = Date.now();
+  const bench = await benchDatabase({ customers: CUSTOMERS, log });
+  const handle = createDb(bench.url, { max: 8 });
+  const raw = postgres(bench.url, {
+    max: 8,
+    onnotice: () => {},
+    connection: CONNECTION_PARAMETERS,
+  });
+  const cap = capturingDb(bench.url);
+  const procs: ChildProcess[] = [];
+  const rows: Row[] = [];
+  try {
+    // Signed-in staff (OWNER) and a customer with a long history, by sessions made directly.
+    const staff = await insertStaff(handle.db, {
+      role: "OWNER",
+      email: `bench-${Date.now()}@bench.local`,
+    });
+    const staffSession = await createSession(handle.db, { kind: "STAFF", staffUserId: staff.id });
+    const [regular] = await raw<{ id: string }[]>`
+      select id from customers where erased_at is null order by total_bookings desc limit 1`;
+    if (!regular) throw new Error("no customers");
+    const customerSession = await createSession(handle.db, {
+      kind: "CUSTOMER",
+      customerId: regular.id,
+    });
+
+    const actor: Actor = { type: "staff", id: staff.id, role: "OWNER" };
+    const meta: RequestMeta = { ip: null, userAgent: null, requestId: "bench" };
+
+    if (!process.env.BENCH_SKIP_BUILD || !existsSync(path.join(repoRoot, "apps/admin/build"))) {
+      log("building the apps (production)…");
+      execFileSync("pnpm", ["exec", "turbo", "run", "build", "--filter=./apps/*"], {
+        cwd: repoRoot,
+        stdio: "inherit",
+        env: { ...process.env, NODE_ENV: "production" },
+      });
+    }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: bench.url,
+      SESSION_SECRET: "bench-session-secret-0123456789abcdefghijklmnop",
+      ADMIN_PORT: String(ADMIN_PORT),
+      PORTAL_PORT: String(PORTAL_PORT),
+      ADMIN_URL: `http://localhost:${ADMIN_PORT}`,
+      PORTAL_URL: `http://localhost:${PORTAL_PORT}`,
+      CURRENCY,
+      TIME_ZONE: BENCH_TIME_ZONE,
+      LOG_LEVEL: "warn",
+    };
+    delete env.RESEND_API_KEY;
+    const start = (app: string) => {
+      const p = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+        cwd: path.join(repoRoot, "apps", app),
+        env,
+        stdio: ["ignore", "ignore", "inherit"],
+        detached: true,
+      });
+      procs.push(p);
+      return p;
+    };
+    const admin = start("admin");
+    const portal = start("portal");
+    await Promise.all([
+      waitFor(`http://localhost:${ADMIN_PORT}/readyz`),
+      waitFor(`http://localhost:${PORTAL_PORT}/readyz`),
+    ]);
+    const staffCookie = `__Host-xp_staff_session=${staffSession.token}`;
+    const customerCookie = `__Host-xp_customer_session=${customerSession.token}`;
+    const trpcUrl = (proc: string, input: unknown) =>
+      `http://localhost:${ADMIN_PORT}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+    const get = async (url: string, cookie: string) => {
+      const res = await fetch(url, { headers: { cookie } });
+      const body = await res.arrayBuffer();
+      if (res.status !== 200) {
+        throw new Error(`${url}: ${res.status} ${Buffer.from(body).toString().slice(0, 300)}`);
+      }
+      return body;
+    };
+
+    /** An HTTP scenario beside the raw statements the product issues for it. */
+    const scenario = async (s: {
+      name: string;
+      url: string;
+      cookie: string;
+      rawOf: (db: Database) => Promise<unknown>;
+      budgetMs: number;
+      ratio?: number;
+      iterations?: number;
+      connections?: number;
+    }) => {
+      const sent = await cap.capture(s.rawOf);
+      const work = sent.filter((q) => !/^\s*(begin|commit|rollback)\b/i.test(q.query));
+      const n = s.iterations ?? ITERATIONS;
+      const rawTimes = await timed(n, () =>
+        Promise.all(work.map((q) => raw.unsafe(q.query, q.params as never[], { prepare: true }))),
+      );
+      const appPid = admin.pid ?? 0;
+      const [times, peak] = await withPeakRss(appPid, () => timed(n, () => get(s.url, s.cookie)));
+      const ac = await autocannon({
+        url: s.url,
+        headers: { cookie: s.cookie },
+        connections: s.connections ?? 4,
+        duration: 5,
+      });
+      const p95 = pct(times, 95);
+      const rawP50 = pct(rawTimes, 50);
+      const rawP95 = pct(rawTimes, 95);
+      const ratioOk = s.ratio ? p95 <= s.ratio * rawP95 + 2 : true;
+      rows.push({
+        scenario: s.name,
+        p50: round(pct(times, 50)),
+        p95: round(p95),
+        p99: round(pct(times, 99)),
+        throughput: round(ac.requests.average),
+        unit: "req/s",
+        peakRssMb: round(peak),
+        rawP50: round(rawP50),
+        ratio: round(pct(times, 50) / rawP50),
+        budget: `p95 ≤ ${s.budgetMs} ms${s.ratio ? ` and ≤ ${s.ratio}× raw p95 + 2 ms` : ""}`,
+        met: p95 <= s.budgetMs && ratioOk && ac.non2xx === 0,
+        note: `raw p95 ${round(rawP95)} ms; ${work.length} statement(s); autocannon ${s.connections ?? 4} conns 5 s, non-2xx ${ac.non2xx}`,
+      });
+      writeResults({ partial: true }, rows);
+      log(
+        `  ${s.name}: p50 ${round(pct(times, 50))} ms, p95 ${round(p95)} ms, raw p50 ${round(rawP50)} ms`,
+      );
+    };
+
+    log("scenarios…");
+    for (const [label, q] of [
+      ["rare", "quint"],
+      ["common", "mar"],
+    ] as const) {
+      await scenario({
+        name: `customer search, ${label} term "${q}"`,
+        url: trpcUrl("customers.list", { q, limit: 25 }),
+        cookie: staffCookie,
+        rawOf: (db) => listCustomers(db, { q, limit: 25 }),
+        budgetMs: 50,
+        ratio: 1.3,
+        iterations: label === "common" ? 15 : ITERATIONS,
+      });
+    }
+    const listInput = { tiers: ["SILVER", "GOLD"] as ("SILVER" | "GOLD")[], emailOptIn: true };
+    await scenario({
+      name: "list: SILVER+GOLD, opted in, last booking first, first page",
+      url: trpcUrl("customers.list", { ...listInput, limit: 25 }),
+      cookie: staffCookie,
+      rawOf: (db) => listCustomers(db, { ...listInput, limit: 25 }),
+      budgetMs: 20,
+    });
+    // A deep page: the cursor of the row 100,000 rows into that list (k and id of that row).
+    const [deepRow] = await raw<{ k: string; id: string }[]>`
+      select coalesce(last_booking_at, '-infinity'::timestamptz)::text as k, id::text
+      from customers
+      where erased_at is null and loyalty_tier in ('SILVER', 'GOLD') and marketing_opt_in
+      order by coalesce(last_booking_at, '-infinity'::timestamptz) desc, id desc
+      offset ${Math.min(100_000, Math.floor(CUSTOMERS / 20))} limit 1`;
+    const cursor = Buffer.from(
+      JSON.stringify({ k: deepRow?.k, id: deepRow?.id, s: "lastBooking:desc:" }),
+    ).toString("base64url");
+    await scenario({
+      name: "list: same, deep keyset page",
+      url: trpcUrl("customers.list", { ...listInput, limit: 25, cursor }),
+      cookie: staffCookie,
+      rawOf: (db) => listCustomers(db, { ...listInput, limit: 25, cursor }),
+      budgetMs: 20,
+    });
+    const segment = {
+      tiers: ["SILVER", "GOLD", "PLATINUM"],
+      tagsAny: ["party", "birthday"],
+      emailOptIn: true,
+      minBookings: 5,
+    };
+    await scenario({
+      name: "segment count (4 filters)",
+      url: trpcUrl("segments.count", segment),
+      cookie: staffCookie,
+      rawOf: (db) => segmentCount(db, segment, { timeZone: BENCH_TIME_ZONE }),
+      budgetMs: 250,
+      iterations: 15,
+    });
+    await scenario({
+      name: "segment preview (4 filters)",
+      url: trpcUrl("segments.preview", { filter: segment }),
+      cookie: staffCookie,
+      rawOf: (db) => segmentCount(db, segment, { timeZone: BENCH_TIME_ZONE }),
+      budgetMs: 250,
+      iterations: 15,
+    });
+    await scenario({
+      name: "analytics dashboard",
+      url: trpcUrl("analytics.dashboard", {}),
+      cookie: staffCookie,
+      rawOf: (db) =>
+        analyticsDashboard(db, {}, { timeZone: BENCH_TIME_ZONE, includeRevenue: true }),
+      budgetMs: 1000,
+      iterations: 15,
+    });
+
+    // Portal home page (SSR, signed in) at 50 connections.
+    {
+      const url = `http://localhost:${PORTAL_PORT}/`;
+      await get(url, customerCookie);
+      const [ac, peak] = await withPeakRss(portal.pid ?? 0, () =>
+        autocannon({ url, headers: { cookie: customerCookie }, connections: 50, duration: 10 }),
+      );
+      rows.push({
+        scenario: "portal home (SSR), 50 connections",
+        p50: ac.latency.p50,
+        p95: null,
+        p99: ac.latency.p99,
+        throughput: round(ac.requests.average),
+        unit: "req/s",
+        peakRssMb: round(peak),
+        rawP50: null,
+        ratio: null,
+        budget: "≥ 500 req/s, p99 ≤ 100 ms",
+        met: ac.requests.average >= 500 && ac.latency.p99 <= 100 && ac.non2xx === 0,
+        note: `non-2xx ${ac.non2xx}, errors ${ac.errors}`,
+      });
+      writeResults({ partial: true }, rows);
+      log(`  portal home: ${round(ac.requests.average)} req/s, p99 ${ac.latency.p99} ms`);
+    }
+
+    // syncFromBookings over every booking (in-process: the HTTP procedure only enqueues the
+    // worker's job, which runs this same function) vs its raw statement.
+    {
+      const sent = await cap.capture((db) => syncFromBookings(db, actor, meta));
+      const statement = sent
+        .filter((q) => /^\s*with\b/i.test(q.query))
+        .sort((a, b) => b.query.length - a.query.length)[0];
+      const t0 = performance.now();
+      await syncFromBookings(handle.db, actor, meta);
+      const appMs = performance.now() - t0;
+      let rawMs: number | null = null;
+      if (statement) {
+        const t1 = performance.now();
+        await raw.begin((tx) =>
+          tx.unsafe(inlineParams({ sql: statement.query, params: statement.params })),
+        );
+        rawMs = performance.now() - t1;
+      }
+      const ratio = rawMs ? appMs / rawMs : null;
+      rows.push({
+        scenario: "customers.syncFromBookings (all bookings)",
+        p50: round(appMs),
+        p95: null,
+        p99: null,
+        throughput: null,
+        peakRssMb: null,
+        rawP50: round(rawMs),
+        ratio: round(ratio),
+        budget: "≤ 1.3× the raw statement",
+        met: ratio !== null && ratio <= 1.3,
+      });
+      writeResults({ partial: true }, rows);
+      log(`  sync: ${round(appMs)} ms vs raw ${round(rawMs)} ms`);
+    }
+    // CSV export of every customer vs COPY … TO STDOUT of the same query and columns (the
+    // export's own SQL, customerCsvQuery, run by the plain COPY helper and drained here).
+    {
+      const exportUrl = `http://localhost:${ADMIN_PORT}/customers/export`;
+      const [bytes, peak] = await withPeakRss(admin.pid ?? 0, async () => {
+        const t0 = performance.now();
+        const res = await fetch(exportUrl, { headers: { cookie: staffCookie } });
+        if (res.status !== 200 || !res.body) throw new Error(`export: ${res.status}`);
+        let n = 0;
+        const reader = res.body.getReader();
+        for (let r = await reader.read(); !r.done; r = await reader.read()) n += r.value.length;
+        return { n, ms: performance.now() - t0 };
+      });
+      log(`  export over HTTP: ${round(bytes.ms)} ms, peak RSS ${round(peak)} MB`);
+      const { query } = customerCsvQuery(handle.db, customerFilterInput.parse({}), CURRENCY);
+      const t0 = performance.now();
+      const stream = await copyOut(handle.db, query, {
+        options: "format csv",
+        settings: { DateStyle: "ISO, YMD" },
+      });
+      let rawBytes = 0;
+      const reader = stream.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read())
+        rawBytes += r.value.length;
+      const rawMs = performance.now() - t0;
+      const ratio = bytes.ms / rawMs;
+      rows.push({
+        scenario: "CSV export of all customers",
+        p50: round(bytes.ms),
+        p95: null,
+        p99: null,
+        throughput: round((CUSTOMERS / bytes.ms) * 1000),
+        unit: "rows/s",
+        peakRssMb: round(peak),
+        rawP50: round(rawMs),
+        ratio: round(ratio),
+        budget: "≤ 1.5× COPY, peak RSS ≤ 200 MB",
+        met: ratio <= 1.5 && peak <= 200,
+        note: `${(bytes.n / 1e6).toFixed(0)} MB over HTTP, COPY ${(rawBytes / 1e6).toFixed(0)} MB`,
+      });
+      writeResults({ partial: true }, rows);
+      log(`  export: ${round(bytes.ms)} ms vs COPY ${round(rawMs)} ms, peak RSS ${round(peak)} MB`);
+    }
+  } finally {
+    for (const p of procs) {
+      try {
+        if (p.pid) process.kill(-p.pid, "SIGTERM");
+      } catch {}
+    }
+    await cap.end();
+    await raw.end({ timeout: 1 });
+    await handle.close();
+    await new Promise((r) => setTimeout(r, 1000));
+    await bench.stop();
+  }
+
+  const [meta] = await Promise.resolve([
+    {
+      customers: CUSTOMERS,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      startedAt: new Date(started).toISOString(),
+      seconds: Math.round((Date.now() - started) / 1000),
+    },
+  ]);
+  writeResults(meta, rows);
+  console.log();
+  console.table(
+    rows.map((r) => ({
+      scenario: r.scenario,
+      "p50 ms": r.p50,
+      "p95 ms": r.p95,
+      "p99 ms": r.p99,
+      throughput: r.throughput === null ? null : `${r.throughput} ${r.unit ?? ""}`,
+      "peak RSS MB": r.peakRssMb,
+      "raw p50 ms": r.rawP50,
+      "× raw": r.ratio,
+      budget: r.budget,
+      met: r.met === null ? "–" : r.met ? "yes" : "NO",
+    })),
+  );
+  console.log("written: bench/results/latest.json");
+}
+
+await main();

@@ -1,0 +1,1 @@
+CREATE INDEX "customers_last_booking_key_idx" ON "customers" USING btree (coalesce("last_booking_at", '-infinity'::timestamptz),"id");
