@@ -36,8 +36,8 @@ for (const input of [
       q.query.slice(0, 60).replace(/\s+/g, " "),
       "\n  ",
       lines
-        .filter((l) => /Execution Time|Scan|Sort|Limit|Aggregate/.test(l))
-        .slice(0, 8)
+        .filter((l) => /Execution Time|Scan|Sort|Limit|Aggregate/.test(l ?? ""))
+        .slice(0, 12)
         .join("\n   "),
     );
   }
