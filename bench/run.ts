@@ -12,14 +12,7 @@ import {
   segmentCount,
   syncFromBookings,
 } from "@xplorium/core";
-import {
-  CONNECTION_PARAMETERS,
-  copyOut,
-  createDb,
-  type Database,
-  inlineParams,
-  schema,
-} from "@xplorium/db";
+import { CONNECTION_PARAMETERS, copyOut, createDb, type Database, schema } from "@xplorium/db";
 import { repoRoot } from "@xplorium/db/embedded";
 import { insertStaff } from "@xplorium/db/testing";
 import autocannon from "autocannon";
@@ -41,6 +34,10 @@ const PORTAL_PORT = 3311;
 const CURRENCY = "RSD";
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const log = (line: string) => console.log(line);
+/** BENCH_ONLY=search,list,segment,dashboard,portal,sync,export: run only these groups, keeping
+ * the other rows of bench/results/latest.json. */
+const ONLY = process.env.BENCH_ONLY?.split(",").map((x) => x.trim());
+const enabled = (group: string) => !ONLY || ONLY.includes(group);
 
 interface Row {
   scenario: string;
@@ -131,12 +128,14 @@ function capturingDb(url: string) {
   };
 }
 
-function writeResults(machine: unknown, rows: Row[]) {
-  mkdirSync(path.join(repoRoot, "bench/results"), { recursive: true });
-  writeFileSync(
-    path.join(repoRoot, "bench/results/latest.json"),
-    `${JSON.stringify({ machine, results: rows }, null, 2)}\n`,
-  );
+const RESULTS = path.join(repoRoot, "bench/results/latest.json");
+const previous: Row[] =
+  ONLY && existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")).results : [];
+
+function writeResults(machine: unknown, fresh: Row[]) {
+  mkdirSync(path.dirname(RESULTS), { recursive: true });
+  const kept = previous.filter((r) => !fresh.some((f) => f.scenario === r.scenario));
+  writeFileSync(RESULTS, `${JSON.stringify({ machine, results: [...kept, ...fresh] }, null, 2)}\n`);
 }
 
 async function main() {
@@ -270,79 +269,86 @@ async function main() {
     };
 
     log("scenarios…");
-    for (const [label, q] of [
-      ["rare", "quint"],
-      ["common", "mar"],
-    ] as const) {
-      await scenario({
-        name: `customer search, ${label} term "${q}"`,
-        url: trpcUrl("customers.list", { q, limit: 25 }),
-        cookie: staffCookie,
-        rawOf: (db) => listCustomers(db, { q, limit: 25 }),
-        budgetMs: 50,
-        ratio: 1.3,
-        iterations: label === "common" ? 15 : ITERATIONS,
-      });
+    if (enabled("search")) {
+      for (const [label, q] of [
+        ["rare", "quint"],
+        ["common", "mar"],
+      ] as const) {
+        await scenario({
+          name: `customer search, ${label} term "${q}"`,
+          url: trpcUrl("customers.list", { q, limit: 25 }),
+          cookie: staffCookie,
+          rawOf: (db) => listCustomers(db, { q, limit: 25 }),
+          budgetMs: 50,
+          ratio: 1.3,
+          iterations: label === "common" ? 15 : ITERATIONS,
+        });
+      }
     }
-    const listInput = { tiers: ["SILVER", "GOLD"] as ("SILVER" | "GOLD")[], emailOptIn: true };
-    await scenario({
-      name: "list: SILVER+GOLD, opted in, last booking first, first page",
-      url: trpcUrl("customers.list", { ...listInput, limit: 25 }),
-      cookie: staffCookie,
-      rawOf: (db) => listCustomers(db, { ...listInput, limit: 25 }),
-      budgetMs: 20,
-    });
-    // A deep page: the cursor of the row 100,000 rows into that list (k and id of that row).
-    const [deepRow] = await raw<{ k: string; id: string }[]>`
+    if (enabled("list")) {
+      const listInput = { tiers: ["SILVER", "GOLD"] as ("SILVER" | "GOLD")[], emailOptIn: true };
+      await scenario({
+        name: "list: SILVER+GOLD, opted in, last booking first, first page",
+        url: trpcUrl("customers.list", { ...listInput, limit: 25 }),
+        cookie: staffCookie,
+        rawOf: (db) => listCustomers(db, { ...listInput, limit: 25 }),
+        budgetMs: 20,
+      });
+      // A deep page: the cursor of the row 100,000 rows into that list (k and id of that row).
+      const [deepRow] = await raw<{ k: string; id: string }[]>`
       select coalesce(last_booking_at, '-infinity'::timestamptz)::text as k, id::text
       from customers
       where erased_at is null and loyalty_tier in ('SILVER', 'GOLD') and marketing_opt_in
       order by coalesce(last_booking_at, '-infinity'::timestamptz) desc, id desc
       offset ${Math.min(100_000, Math.floor(CUSTOMERS / 20))} limit 1`;
-    const cursor = Buffer.from(
-      JSON.stringify({ k: deepRow?.k, id: deepRow?.id, s: "lastBooking:desc:" }),
-    ).toString("base64url");
-    await scenario({
-      name: "list: same, deep keyset page",
-      url: trpcUrl("customers.list", { ...listInput, limit: 25, cursor }),
-      cookie: staffCookie,
-      rawOf: (db) => listCustomers(db, { ...listInput, limit: 25, cursor }),
-      budgetMs: 20,
-    });
-    const segment = {
-      tiers: ["SILVER", "GOLD", "PLATINUM"],
-      tagsAny: ["party", "birthday"],
-      emailOptIn: true,
-      minBookings: 5,
-    };
-    await scenario({
-      name: "segment count (4 filters)",
-      url: trpcUrl("segments.count", segment),
-      cookie: staffCookie,
-      rawOf: (db) => segmentCount(db, segment, { timeZone: BENCH_TIME_ZONE }),
-      budgetMs: 250,
-      iterations: 15,
-    });
-    await scenario({
-      name: "segment preview (4 filters)",
-      url: trpcUrl("segments.preview", { filter: segment }),
-      cookie: staffCookie,
-      rawOf: (db) => segmentCount(db, segment, { timeZone: BENCH_TIME_ZONE }),
-      budgetMs: 250,
-      iterations: 15,
-    });
-    await scenario({
-      name: "analytics dashboard",
-      url: trpcUrl("analytics.dashboard", {}),
-      cookie: staffCookie,
-      rawOf: (db) =>
-        analyticsDashboard(db, {}, { timeZone: BENCH_TIME_ZONE, includeRevenue: true }),
-      budgetMs: 1000,
-      iterations: 15,
-    });
-
+      const cursor = Buffer.from(
+        JSON.stringify({ k: deepRow?.k, id: deepRow?.id, s: "lastBooking:desc:" }),
+      ).toString("base64url");
+      await scenario({
+        name: "list: same, deep keyset page",
+        url: trpcUrl("customers.list", { ...listInput, limit: 25, cursor }),
+        cookie: staffCookie,
+        rawOf: (db) => listCustomers(db, { ...listInput, limit: 25, cursor }),
+        budgetMs: 20,
+      });
+    }
+    if (enabled("segment")) {
+      const segment = {
+        tiers: ["SILVER", "GOLD", "PLATINUM"],
+        tagsAny: ["party", "birthday"],
+        emailOptIn: true,
+        minBookings: 5,
+      };
+      await scenario({
+        name: "segment count (4 filters)",
+        url: trpcUrl("segments.count", segment),
+        cookie: staffCookie,
+        rawOf: (db) => segmentCount(db, segment, { timeZone: BENCH_TIME_ZONE }),
+        budgetMs: 250,
+        iterations: 15,
+      });
+      await scenario({
+        name: "segment preview (4 filters)",
+        url: trpcUrl("segments.preview", { filter: segment }),
+        cookie: staffCookie,
+        rawOf: (db) => segmentCount(db, segment, { timeZone: BENCH_TIME_ZONE }),
+        budgetMs: 250,
+        iterations: 15,
+      });
+    }
+    if (enabled("dashboard")) {
+      await scenario({
+        name: "analytics dashboard",
+        url: trpcUrl("analytics.dashboard", {}),
+        cookie: staffCookie,
+        rawOf: (db) =>
+          analyticsDashboard(db, {}, { timeZone: BENCH_TIME_ZONE, includeRevenue: true }),
+        budgetMs: 1000,
+        iterations: 15,
+      });
+    }
     // Portal home page (SSR, signed in) at 50 connections.
-    {
+    if (enabled("portal")) {
       const url = `http://localhost:${PORTAL_PORT}/`;
       await get(url, customerCookie);
       const [ac, peak] = await withPeakRss(portal.pid ?? 0, () =>
@@ -368,7 +374,7 @@ async function main() {
 
     // syncFromBookings over every booking (in-process: the HTTP procedure only enqueues the
     // worker's job, which runs this same function) vs its raw statement.
-    {
+    if (enabled("sync")) {
       const sent = await cap.capture((db) => syncFromBookings(db, actor, meta));
       const statement = sent
         .filter((q) => /^\s*with\b/i.test(q.query))
@@ -379,9 +385,7 @@ async function main() {
       let rawMs: number | null = null;
       if (statement) {
         const t1 = performance.now();
-        await raw.begin((tx) =>
-          tx.unsafe(inlineParams({ sql: statement.query, params: statement.params })),
-        );
+        await raw.begin((tx) => tx.unsafe(statement.query, statement.params as never[]));
         rawMs = performance.now() - t1;
       }
       const ratio = rawMs ? appMs / rawMs : null;
@@ -402,7 +406,7 @@ async function main() {
     }
     // CSV export of every customer vs COPY … TO STDOUT of the same query and columns (the
     // export's own SQL, customerCsvQuery, run by the plain COPY helper and drained here).
-    {
+    if (enabled("export")) {
       const exportUrl = `http://localhost:${ADMIN_PORT}/customers/export`;
       const [bytes, peak] = await withPeakRss(admin.pid ?? 0, async () => {
         const t0 = performance.now();

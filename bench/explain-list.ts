@@ -1,0 +1,47 @@
+/** Where the customer list's time goes at 1M: EXPLAIN ANALYZE of each statement it sends. */
+import { listCustomers } from "@xplorium/core";
+import { CONNECTION_PARAMETERS, type Database, schema } from "@xplorium/db";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { benchDatabase } from "./database";
+
+const bench = await benchDatabase({ customers: 1_000_000, log: () => {} });
+const url = bench.url;
+const queries: { query: string; params: unknown[] }[] = [];
+const client = postgres(url, {
+  max: 1,
+  onnotice: () => {},
+  connection: CONNECTION_PARAMETERS,
+  debug: (_c, query, params) => queries.push({ query, params: params as unknown[] }),
+});
+const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Database;
+const raw = postgres(url, { max: 1, onnotice: () => {}, connection: CONNECTION_PARAMETERS });
+await raw`select 1`;
+await client`select 1`;
+for (const input of [
+  { q: "mar", limit: 25 },
+  { q: "mar", limit: 25, sort: "lastBooking" as const },
+  { tiers: ["SILVER", "GOLD"] as ("SILVER" | "GOLD")[], emailOptIn: true, limit: 25 },
+]) {
+  queries.length = 0;
+  await listCustomers(db, input);
+  console.log("==", JSON.stringify(input));
+  for (const q of queries) {
+    const rows = await raw.unsafe(
+      `explain (analyze, buffers off, timing off, summary on) ${q.query}`,
+      q.params as never[],
+    );
+    const lines = rows.map((r) => (r as Record<string, string>)["QUERY PLAN"]);
+    console.log(
+      q.query.slice(0, 60).replace(/\s+/g, " "),
+      "\n  ",
+      lines
+        .filter((l) => /Execution Time|Scan|Sort|Limit|Aggregate/.test(l ?? ""))
+        .slice(0, 12)
+        .join("\n   "),
+    );
+  }
+}
+await client.end();
+await raw.end();
+await bench.stop();
