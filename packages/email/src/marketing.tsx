@@ -1,5 +1,6 @@
 import { render } from "@react-email/render";
 import MarkdownIt from "markdown-it";
+import { withoutNul } from "./render";
 import { brand, EmailLayout } from "./templates/layout";
 
 /**
@@ -94,9 +95,6 @@ function MarketingEmail({ message }: { message: MarketingMessage }) {
     </EmailLayout>
   );
 }
-
-/** NUL is not legal in HTML and PostgreSQL refuses it (see render.ts). */
-const withoutNul = (s: string) => s.replaceAll("\u0000", "");
 
 /**
  * html-to-text upper-cases headings by default, which would turn `{{firstName}}` in a heading

@@ -14,7 +14,7 @@ export interface RenderedEmail {
  * legal in HTML (Gmail truncates the message there) and PostgreSQL refuses it in text, which
  * would roll back whatever queued the email. It is never meant to be there, so it goes.
  */
-const withoutNul = (s: string) => s.replaceAll("\u0000", "");
+export const withoutNul = (s: string) => s.replaceAll("\u0000", "");
 
 export async function renderEmail<N extends TemplateName>(
   name: N,
