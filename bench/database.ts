@@ -6,8 +6,9 @@ import { withDatabase } from "@xplorium/db/testing";
 import postgres from "postgres";
 import { buildBenchDatabase } from "./build";
 
-/** The benchmark's own cluster: not the dev (54329), e2e (54349) or test (free port) ones. */
-export const BENCH_PG_PORT = 54369;
+/** The benchmark's own cluster: not the dev (54329), e2e (54349) or test (free port) ones
+ * (BENCH_PG_PORT to move it). */
+export const BENCH_PG_PORT = Number(process.env.BENCH_PG_PORT ?? 54369);
 export const BENCH_DATA_DIR = path.join(repoRoot, ".data", "bench", "postgres");
 const DATABASE = "xplorium_bench";
 

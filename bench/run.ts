@@ -29,8 +29,8 @@ import { benchDatabase } from "./database";
  * scenario through real HTTP beside the raw SQL it stands on. Loopback only, bounded in time.
  */
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
-const ADMIN_PORT = 3310;
-const PORTAL_PORT = 3311;
+const ADMIN_PORT = Number(process.env.BENCH_ADMIN_PORT ?? 3310);
+const PORTAL_PORT = Number(process.env.BENCH_PORTAL_PORT ?? 3311);
 const CURRENCY = "RSD";
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const log = (line: string) => console.log(line);
