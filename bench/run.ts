@@ -6,6 +6,7 @@ import { createSession } from "@xplorium/auth";
 import {
   type Actor,
   analyticsDashboard,
+  countCustomers,
   customerFilterInput,
   listCustomers,
   type RequestMeta,
@@ -229,13 +230,20 @@ async function main() {
       ratio?: number;
       iterations?: number;
       connections?: number;
+      /** Replay the captured statements one after another, as the product sends them. */
+      sequential?: boolean;
+      /** No budget: reported only. */
+      informational?: boolean;
     }) => {
       const sent = await cap.capture(s.rawOf);
       const work = sent.filter((q) => !/^\s*(begin|commit|rollback)\b/i.test(q.query));
       const n = s.iterations ?? ITERATIONS;
-      const rawTimes = await timed(n, () =>
-        Promise.all(work.map((q) => raw.unsafe(q.query, q.params as never[], { prepare: true }))),
-      );
+      const run = (q: (typeof work)[number]) =>
+        raw.unsafe(q.query, q.params as never[], { prepare: true });
+      const rawTimes = await timed(n, async () => {
+        if (!s.sequential) return Promise.all(work.map(run));
+        for (const q of work) await run(q);
+      });
       const appPid = admin.pid ?? 0;
       const [times, peak] = await withPeakRss(appPid, () => timed(n, () => get(s.url, s.cookie)));
       const ac = await autocannon({
@@ -258,8 +266,10 @@ async function main() {
         peakRssMb: round(peak),
         rawP50: round(rawP50),
         ratio: round(pct(times, 50) / rawP50),
-        budget: `p95 ≤ ${s.budgetMs} ms${s.ratio ? ` and ≤ ${s.ratio}× raw p95 + 2 ms` : ""}`,
-        met: p95 <= s.budgetMs && ratioOk && ac.non2xx === 0,
+        budget: s.informational
+          ? "reported"
+          : `p95 ≤ ${s.budgetMs} ms${s.ratio ? ` and ≤ ${s.ratio}× raw p95 + 2 ms` : ""}`,
+        met: s.informational ? null : p95 <= s.budgetMs && ratioOk && ac.non2xx === 0,
         note: `raw p95 ${round(rawP95)} ms; ${work.length} statement(s); autocannon ${s.connections ?? 4} conns 5 s, non-2xx ${ac.non2xx}`,
       });
       writeResults({ partial: true }, rows);
@@ -270,18 +280,33 @@ async function main() {
 
     log("scenarios…");
     if (enabled("search")) {
+      // As the admin list asks: the page without the total (streamed in by customers.count).
       for (const [label, q] of [
         ["rare", "quint"],
         ["common", "mar"],
       ] as const) {
         await scenario({
           name: `customer search, ${label} term "${q}"`,
-          url: trpcUrl("customers.list", { q, limit: 25 }),
+          url: trpcUrl("customers.list", { q, limit: 25, withTotal: false }),
           cookie: staffCookie,
-          rawOf: (db) => listCustomers(db, { q, limit: 25 }),
+          rawOf: (db) => listCustomers(db, { q, limit: 25, withTotal: false }),
           budgetMs: 50,
           ratio: 1.3,
-          iterations: label === "common" ? 15 : ITERATIONS,
+          sequential: true,
+        });
+      }
+      for (const [label, q] of [
+        ["rare", "quint"],
+        ["common", "mar"],
+      ] as const) {
+        await scenario({
+          name: `  its count, streamed in after the page ("${q}", ${label})`,
+          url: trpcUrl("customers.count", { q }),
+          cookie: staffCookie,
+          rawOf: (db) => countCustomers(db, { q }),
+          budgetMs: 0,
+          informational: true,
+          iterations: label === "common" ? 10 : ITERATIONS,
         });
       }
     }
@@ -289,10 +314,11 @@ async function main() {
       const listInput = { tiers: ["SILVER", "GOLD"] as ("SILVER" | "GOLD")[], emailOptIn: true };
       await scenario({
         name: "list: SILVER+GOLD, opted in, last booking first, first page",
-        url: trpcUrl("customers.list", { ...listInput, limit: 25 }),
+        url: trpcUrl("customers.list", { ...listInput, limit: 25, withTotal: false }),
         cookie: staffCookie,
-        rawOf: (db) => listCustomers(db, { ...listInput, limit: 25 }),
+        rawOf: (db) => listCustomers(db, { ...listInput, limit: 25, withTotal: false }),
         budgetMs: 20,
+        sequential: true,
       });
       // A deep page: the cursor of the row 100,000 rows into that list (k and id of that row).
       const [deepRow] = await raw<{ k: string; id: string }[]>`
@@ -306,10 +332,20 @@ async function main() {
       ).toString("base64url");
       await scenario({
         name: "list: same, deep keyset page",
-        url: trpcUrl("customers.list", { ...listInput, limit: 25, cursor }),
+        url: trpcUrl("customers.list", { ...listInput, limit: 25, cursor, withTotal: false }),
         cookie: staffCookie,
-        rawOf: (db) => listCustomers(db, { ...listInput, limit: 25, cursor }),
+        rawOf: (db) => listCustomers(db, { ...listInput, limit: 25, cursor, withTotal: false }),
         budgetMs: 20,
+        sequential: true,
+      });
+      await scenario({
+        name: "  its count, streamed in after the page",
+        url: trpcUrl("customers.count", listInput),
+        cookie: staffCookie,
+        rawOf: (db) => countCustomers(db, listInput),
+        budgetMs: 0,
+        informational: true,
+        iterations: 15,
       });
     }
     if (enabled("segment")) {

@@ -56,6 +56,7 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "portal.programme":            row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
   "outbox.list":                 row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "customers.list":              row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "customers.count":             row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
   "audit.list":                  row(U,      U,          U,       ok,   ok,     F,         F,        U,           U,             U),
   "customers.addTag":            row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),
   "customers.removeTag":         row(U,      U,          U,       ok,   ok,     ok,        F,        U,           U,             U),

@@ -141,6 +141,7 @@ export {
   CUSTOMER_SORTS,
   type CustomerListInput,
   type CustomerSort,
+  countCustomers,
   customerListInput,
   listCustomers,
 } from "./customers/customer-list";
@@ -169,7 +170,11 @@ export {
   upsertCustomer,
   upsertCustomerTx,
 } from "./customers/customer-profile";
-export { type CustomerFilterInput, customerFilterInput } from "./customers/customer-query";
+export {
+  type CustomerFilterInput,
+  customerFilterInput,
+  RELEVANCE_MAX_MATCHES,
+} from "./customers/customer-query";
 export { customerSummary } from "./customers/customer-summary";
 export {
   CUSTOMER_SYNC_KIND,

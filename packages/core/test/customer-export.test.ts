@@ -228,7 +228,7 @@ describe("exportCustomersCsv", () => {
         limit: 100,
         ...(cursor ? { cursor } : {}),
       });
-      total = page.total;
+      total = page.total ?? -1;
       emails.push(...page.items.map((r) => r.email ?? ""));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

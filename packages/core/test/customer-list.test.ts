@@ -2,7 +2,13 @@ import { customerById, listCustomers } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CUSTOMER_SORTS, type CustomerSort, seedDemoData } from "../src";
+import {
+  CUSTOMER_SORTS,
+  type CustomerSort,
+  countCustomers,
+  RELEVANCE_MAX_MATCHES,
+  seedDemoData,
+} from "../src";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -43,7 +49,7 @@ async function everyPage(
       ...extra,
       ...(cursor ? { cursor } : {}),
     });
-    total = page.total;
+    total = page.total ?? -1;
     ids.push(...page.items.map((r) => r.id));
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
@@ -164,5 +170,70 @@ describe("customers.byId", () => {
     await expect(customerById(t.db, gone!.id as string)).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
+  });
+});
+
+describe("customers.list without a chosen sort", () => {
+  let big: TestDatabase;
+  beforeAll(async () => {
+    big = await createTestDatabase();
+    // 3,000 Martas (more than RELEVANCE_MAX_MATCHES) and 30 Zoras, with booking dates.
+    await big.sql`insert into customers (email, name, referral_code, last_booking_at)
+      select 'marta' || g || '@example.com', 'Marta Jović ' || g, 'XPMART' || g,
+             now() - make_interval(days => g)
+      from generate_series(1, 3000) g`;
+    await big.sql`insert into customers (email, name, referral_code, last_booking_at)
+      select 'zora' || g || '@example.com', 'Zora Quinby' || repeat('x', g % 7), 'XPZORA' || g,
+             now() - make_interval(hours => g)
+      from generate_series(1, 30) g`;
+    await big.sql`analyze customers`;
+  });
+  afterAll(async () => {
+    await big.drop();
+  });
+
+  it("ranks a search with few matches by relevance", async () => {
+    const page = await listCustomers(big.db, { q: "zora quinby", limit: 5 });
+    expect(page.sort).toBe("relevance");
+    expect(page.items[0]?.name).toBe("Zora Quinby");
+  });
+
+  it("orders a search with many matches by last booking, without ranking them all", async () => {
+    expect(RELEVANCE_MAX_MATCHES).toBeLessThan(3000);
+    const page = await listCustomers(big.db, { q: "marta", limit: 10 });
+    expect(page.sort).toBe("lastBooking");
+    expect(page.dir).toBe("desc");
+    expect(page.items.map((r) => r.email)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `marta${i + 1}@example.com`),
+    );
+    // A chosen sort wins.
+    expect((await listCustomers(big.db, { q: "marta", sort: "relevance", limit: 1 })).sort).toBe(
+      "relevance",
+    );
+  });
+
+  it("keeps the first page's order on the next pages", async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listCustomers(big.db, {
+        q: "zora",
+        limit: 7,
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(page.sort).toBe("relevance");
+      seen.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(30);
+    expect(new Set(seen).size).toBe(30);
+  });
+
+  it("leaves the total out when asked, and customers.count gives it", async () => {
+    const page = await listCustomers(big.db, { q: "marta", withTotal: false });
+    expect(page.total).toBeNull();
+    expect(page.items).toHaveLength(25);
+    expect(await countCustomers(big.db, { q: "marta" })).toEqual({ total: 3000 });
+    expect((await listCustomers(big.db, { q: "marta" })).total).toBe(3000);
   });
 });

@@ -1,5 +1,5 @@
 import { data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Await, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
 import { roleHasPermission } from "@xplorium/auth/permissions";
 import {
@@ -14,6 +14,7 @@ import {
   TextField,
   TierBadge,
 } from "@xplorium/ui";
+import { Suspense } from "react";
 import { FilterForm, hrefWith, Pager } from "~/components/list/filter-form";
 import { MergedToast } from "~/components/possible-duplicates";
 import { SyncFromBookings } from "~/components/sync-from-bookings";
@@ -35,12 +36,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, headers, staff } = await requireStaff(request, context, "read:customer");
   const url = new URL(request.url);
   const { query: p, filters } = customerQueryFromUrl(url);
-  const input = { ...filters, limit: 50 };
   try {
-    const page = await api.customers.list({ ...input, ...(p.cursor ? { cursor: p.cursor } : {}) });
+    // The page first; the count of the whole filtered list streams in after it (counting reads
+    // every match, the page one page: docs/performance.md).
+    const page = await api.customers.list({
+      ...filters,
+      limit: 50,
+      withTotal: false,
+      ...(p.cursor ? { cursor: p.cursor } : {}),
+    });
+    const count = api.customers.count(filters).then((c) => c.total);
     return data(
       {
         page,
+        count,
         filters: p,
         currency: context.env.CURRENCY,
         canExport: roleHasPermission(staff.role, "export:customer"),
@@ -102,7 +111,8 @@ function columns(currency: string): ColumnDef<Row>[] {
 }
 
 export default function Customers() {
-  const { page, filters, currency, canExport, canSync, canCreate } = useLoaderData<typeof loader>();
+  const { page, count, filters, currency, canExport, canSync, canCreate } =
+    useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state === "loading" && navigation.location?.pathname === "/customers";
@@ -119,7 +129,18 @@ export default function Customers() {
       <MergedToast />
       <PageHeader
         title="Customers"
-        description={`${formatNumber(page.total)} ${filtered ? "matching" : ""} customers`}
+        description={
+          <Suspense fallback={<span aria-busy="true">Counting customers…</span>}>
+            <Await resolve={count} errorElement={<span>Customers</span>}>
+              {(total) => (
+                <span data-testid="customer-count">
+                  {formatNumber(total)} {filtered ? "matching " : ""}
+                  {total === 1 ? "customer" : "customers"}
+                </span>
+              )}
+            </Await>
+          </Suspense>
+        }
         actions={
           <>
             {canExport ? (
@@ -205,6 +226,12 @@ export default function Customers() {
           <TextField label="to" name="to" type="date" defaultValue={filters.to ?? ""} />
         </div>
       </FilterForm>
+      {filters.q && !filters.sort && page.sort === "lastBooking" ? (
+        <p className="mb-3 text-sm text-stone-600" data-testid="search-order-note">
+          Many customers match “{filters.q}”, so they are listed by last booking rather than by best
+          match. Type more of the name or email, or pick a column to sort by.
+        </p>
+      ) : null}
       {page.items.length === 0 ? (
         <EmptyState title={filtered ? "No customers match" : "No customers yet"}>
           {filtered

@@ -74,7 +74,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (!state.with || state.with === id) {
     const [suggestions, found] = await Promise.all([
       api.customers.duplicates({ customerId: id }),
-      state.q ? api.customers.list({ q: state.q, limit: 10 }) : null,
+      state.q ? api.customers.list({ q: state.q, limit: 10, withTotal: false }) : null,
     ]);
     return data(
       {

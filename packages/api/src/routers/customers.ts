@@ -2,7 +2,9 @@ import {
   CONSENT_CHANNELS,
   changeTag,
   consentHistory,
+  countCustomers,
   customerById,
+  customerFilterInput,
   customerListInput,
   customerSyncStatus,
   customerTimeline,
@@ -34,6 +36,11 @@ export const customersRouter = createTRPCRouter({
   list: staffProcedure("read:customer")
     .input(customerListInput)
     .query(({ ctx, input }) => listCustomers(ctx.db, input)),
+
+  /** How many customers the list's search and filters match (the list streams it in). */
+  count: staffProcedure("read:customer")
+    .input(customerFilterInput)
+    .query(({ ctx, input }) => countCustomers(ctx.db, input)),
 
   byId: staffProcedure("read:customer")
     .input(z.object({ id: z.uuid({ message: "Unknown customer." }) }))

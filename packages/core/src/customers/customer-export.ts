@@ -4,7 +4,12 @@ import type { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { csvField, FORMULA_TRIGGER_CODES } from "../csv/csv";
-import { type CustomerFilterInput, customerFilterInput, customerQuery } from "./customer-query";
+import {
+  type CustomerFilterInput,
+  customerFilterInput,
+  customerQuery,
+  defaultCustomerSort,
+} from "./customer-query";
 
 const c = schema.customers;
 
@@ -79,7 +84,9 @@ export async function exportCustomersCsv(
   rawInput: CustomerFilterInput,
   opts: { currency: string },
 ): Promise<{ rowCount: number; stream: ReadableStream<Uint8Array> }> {
-  const input = customerFilterInput.parse(rawInput);
+  const parsed = customerFilterInput.parse(rawInput);
+  // The order the list shows for the same filters (a search: by relevance only when few match).
+  const input = { ...parsed, sort: parsed.sort ?? (await defaultCustomerSort(db, parsed)) };
   const { query, header, where, sort, dir } = customerCsvQuery(db, input, opts.currency);
   const body = await copyOut(db, query, {
     options: "format csv",

@@ -45,7 +45,7 @@ export function CustomerPicker({
   const [q, setQ] = useState("");
   const search = useDebounced(q.trim(), 300);
   const results = trpc.customers.list.useQuery(
-    { q: search, limit: 6 },
+    { q: search, limit: 6, withTotal: false },
     { enabled: search.length >= 2, retry: false },
   );
   if (value) {
