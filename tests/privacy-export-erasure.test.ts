@@ -5,6 +5,7 @@ import {
   eraseCustomer,
   ledgerDrift,
   PERSONAL_DATA_TABLES,
+  refreshAnalytics,
   requestCustomerCode,
   syncFromBookings,
 } from "@xplorium/core";
@@ -189,20 +190,31 @@ async function occurrences(needles: string[]): Promise<string[]> {
 }
 
 describe("the privacy checklist", () => {
-  it("PERSONAL_DATA_TABLES lists exactly the tables with a foreign key to customers", async () => {
+  it("PERSONAL_DATA_TABLES lists exactly the tables that refer to customers", async () => {
+    // A foreign key to customers, or (the analytics snapshot has none) a customer_id column.
     const rows = await t.sql<{ table_name: string }[]>`
-      select distinct tc.table_name
+      select tc.table_name
       from information_schema.table_constraints tc
       join information_schema.constraint_column_usage ccu
         on ccu.constraint_name = tc.constraint_name and ccu.table_schema = tc.table_schema
       where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = 'public'
-        and ccu.table_name = 'customers'`;
+        and ccu.table_name = 'customers'
+      union
+      select table_name from information_schema.columns
+      where table_schema = 'public' and column_name = 'customer_id'`;
     expect(rows.map((r) => r.table_name).sort()).toEqual(Object.keys(PERSONAL_DATA_TABLES).sort());
   });
 });
 
 describe("Download my data", () => {
   it("holds every row A has in every table, as one zip, and nothing of B", async () => {
+    // The analytics snapshot holds a profile of A (visits, spend, RFM and churn scores).
+    await refreshAnalytics(t.db, { timeZone: "Europe/Belgrade" });
+    const [profile] = await t.db
+      .select()
+      .from(schema.customerAnalytics)
+      .where(eq(schema.customerAnalytics.customerId, A.id));
+    expect(profile).toBeDefined();
     const { api } = await portalAs(A.id);
     const before = await t.db.$count(schema.gdprRequests);
     const response = personalDataResponse(await api.portal.exportData());
@@ -243,6 +255,12 @@ describe("Download my data", () => {
       bookingSiteUserId: expect.stringMatching(/^site-user-/),
     });
     expect(data.profile.staffNotes).toContain("quiet room");
+    expect(data.profiling).toMatchObject({
+      visits: profile!.visits,
+      spent: profile!.spent,
+      segment: profile!.rfmSegment,
+      churnLevel: profile!.churnLevel,
+    });
     expect({
       aliases: data.emailAliases.length,
       bookings: data.bookings.length,
@@ -355,6 +373,10 @@ describe("Delete my account", () => {
 
     // No table, no column: not the addresses, not the names (old or new), not the phones.
     expect(await occurrences(A.needles)).toEqual([]);
+    // Nor the analytics profile of their visits and spend.
+    expect(
+      await t.db.$count(schema.customerAnalytics, eq(schema.customerAnalytics.customerId, A.id)),
+    ).toBe(0);
     // The scan does find what is still there.
     expect((await occurrences([B.email])).length).toBeGreaterThan(0);
 

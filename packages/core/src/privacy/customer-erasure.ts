@@ -279,6 +279,9 @@ export async function eraseCustomer(
         ),
       );
     const aliasesDeleted = await affected(tx.delete(aliases).where(eq(aliases.customerId, id)));
+    // The analytics profile (visits, spend, scores): rebuilt without them at the next refresh,
+    // gone now.
+    await tx.delete(schema.customerAnalytics).where(eq(schema.customerAnalytics.customerId, id));
 
     // 8. The audit log.
     const auditRowsScrubbed = await scrubAuditLog(tx, identity);

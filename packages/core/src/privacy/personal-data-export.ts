@@ -21,6 +21,7 @@ const {
   loginCodes,
   gdprRequests,
   auditLog,
+  customerAnalytics: analytics,
 } = schema;
 
 export type GdprSource = (typeof schema.gdprRequestSource.enumValues)[number];
@@ -45,6 +46,8 @@ export const PERSONAL_DATA_TABLES = {
   sessions: "signIns.sessions",
   login_codes: "signIns.codes",
   gdpr_requests: "privacyRequests",
+  // No foreign key (the snapshot is rebuilt from bookings), but one row per customer.
+  customer_analytics: "profiling",
 } as const;
 
 const FORMAT = "xplorium-personal-data/1";
@@ -105,6 +108,7 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
     codeRows,
     requestRows,
     auditRows,
+    profilingRows,
   ] = await Promise.all([
     db
       .select({ email: aliases.email, since: aliases.createdAt })
@@ -255,7 +259,9 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
         ),
       )
       .orderBy(asc(auditLog.createdAt), asc(auditLog.id)),
+    db.select().from(analytics).where(eq(analytics.customerId, customerId)).limit(1),
   ]);
+  const profiling = profilingRows[0];
 
   const self = (actorType: string, actorId: string | null) =>
     actorType === "CUSTOMER" && actorId === customerId;
@@ -300,6 +306,29 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
       updatedAt: profile.updatedAt,
     },
     emailAliases: aliasRows,
+    // The figures the venue computes about you from your bookings (GDPR art. 15(1)(h)): how
+    // staff group customers for offers (RFM) and whether you look like you stopped coming.
+    profiling: profiling
+      ? {
+          about:
+            "Computed from your bookings to group customers for offers and to notice families " +
+            "who stopped coming. Scores are 1 (low) to 5 (high) against other customers; the " +
+            "churn score is days since your last visit divided by your usual gap between visits.",
+          computedAt: profiling.updatedAt,
+          visits: profiling.visits,
+          completedVisits: profiling.completedVisits,
+          spent: profiling.spent,
+          firstVisitOn: profiling.firstVisitOn,
+          lastVisitOn: profiling.lastVisitOn,
+          usualGapDays: profiling.medianGapDays === null ? null : Number(profiling.medianGapDays),
+          recencyScore: profiling.recencyScore,
+          frequencyScore: profiling.frequencyScore,
+          monetaryScore: profiling.monetaryScore,
+          segment: profiling.rfmSegment,
+          churnScore: profiling.churnScore === null ? null : Number(profiling.churnScore),
+          churnLevel: profiling.churnLevel,
+        }
+      : null,
     referral: {
       yourCode: profile.referralCode,
       referredByAFriend: profile.referredById !== null,
