@@ -2,6 +2,7 @@ import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createLogger } from "@xplorium/db/logger";
 import { type CreateContextInput, createContext } from "./context";
+import { databaseUnavailableError, isDatabaseUnavailable } from "./database-unavailable";
 import { appRouter } from "./root";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -15,9 +16,24 @@ export function handleTrpcRequest(
     req: input.request,
     router: appRouter,
     // Retry-After for a 429 is set on resHeaders by the procedure builders (trpc.ts).
-    createContext: ({ resHeaders }) => createContext({ ...input, resHeaders }),
+    // The session check reads the database before any procedure runs: a database that cannot
+    // be reached there is a 503 with Retry-After too, not a 500.
+    createContext: async ({ resHeaders }) => {
+      try {
+        return await createContext({ ...input, resHeaders });
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) throw databaseUnavailableError(error, resHeaders);
+        throw error;
+      }
+    },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") logInternalError(input, path, error);
+      if (error.code === "SERVICE_UNAVAILABLE") {
+        (input.log ?? fallbackLog).warn("database unavailable (503)", {
+          procedure: path ?? null,
+          err: error.cause ?? error,
+        });
+      }
     },
   });
 }

@@ -7,9 +7,11 @@ import {
   type StaffPrincipal,
 } from "@xplorium/auth";
 import { type Actor, AppError } from "@xplorium/core";
+import { createLogger } from "@xplorium/db/logger";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { AppName, Context } from "./context";
+import { databaseUnavailableError, isDatabaseUnavailable } from "./database-unavailable";
 
 type KeyOrStaff = ApiKeyPrincipal | StaffPrincipal;
 
@@ -43,6 +45,8 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+const dataErrorLog = createLogger({ base: { component: "trpc" } });
+
 /** The PostgreSQL error somewhere in a cause chain (drizzle wraps postgres.js's), if any. */
 function postgresErrorIn(error: unknown): { code: string } | null {
   for (let e = error, depth = 0; e && depth < 5; depth++) {
@@ -60,7 +64,9 @@ function postgresErrorIn(error: unknown): { code: string } | null {
  * (TOO_MANY_REQUESTS) also puts `Retry-After` on the response headers, which reach the client both
  * over HTTP and through Remix actions that return the caller's `headers`. A value PostgreSQL
  * refuses as data (SQLSTATE class 22: out of range, overflowing dates, text it cannot store) is
- * the caller's bad input, not our failure: 400, not 500.
+ * the caller's bad input, not our failure: 400, not 500 (logged as a warning, in case it is our
+ * bug after all). A database that cannot be reached (restarting, failing over) is a 503 with
+ * `Retry-After`, not a 500.
  */
 const appErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
@@ -72,10 +78,16 @@ const appErrors = t.middleware(async ({ ctx, next }) => {
       }
       throw new TRPCError({ code: cause.code, message: cause.message, cause });
     }
-    if (
-      result.error.code === "INTERNAL_SERVER_ERROR" &&
-      postgresErrorIn(cause)?.code.startsWith("22")
-    ) {
+    if (result.error.code === "INTERNAL_SERVER_ERROR" && isDatabaseUnavailable(cause)) {
+      throw databaseUnavailableError(cause, ctx.resHeaders);
+    }
+    const dataError = postgresErrorIn(cause);
+    if (result.error.code === "INTERNAL_SERVER_ERROR" && dataError?.code.startsWith("22")) {
+      dataErrorLog.warn("database refused a value as data (400)", {
+        requestId: ctx.meta.requestId ?? null,
+        sqlstate: dataError.code,
+        err: cause,
+      });
       throw new TRPCError({
         code: "BAD_REQUEST",
         message: "Some of the values are out of range or cannot be stored. Please check them.",
