@@ -23,6 +23,11 @@ import postgres from "postgres";
 import { customerCsvQuery } from "../packages/core/src/customers/customer-export";
 import { BENCH_TIME_ZONE } from "./build";
 import { benchDatabase } from "./database";
+import type { BenchContext } from "./kit";
+import { pct, type Row, round, withPeakRss } from "./report";
+import { campaignScenarios } from "./scenarios/campaign";
+import { gdprScenarios } from "./scenarios/gdpr";
+import { redeemScenarios } from "./scenarios/redeem";
 
 /**
  * `pnpm bench` (docs/performance.md): the benchmark database (1M customers by default;
@@ -35,32 +40,10 @@ const PORTAL_PORT = Number(process.env.BENCH_PORTAL_PORT ?? 3311);
 const CURRENCY = "RSD";
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 40);
 const log = (line: string) => console.log(line);
-/** BENCH_ONLY=search,list,segment,dashboard,portal,sync,export: run only these groups, keeping
- * the other rows of bench/results/latest.json. */
+/** BENCH_ONLY=search,list,segment,dashboard,portal,sync,export,redeem,campaign,gdpr: run only
+ * these groups, keeping the other rows of bench/results/latest.json. */
 const ONLY = process.env.BENCH_ONLY?.split(",").map((x) => x.trim());
 const enabled = (group: string) => !ONLY || ONLY.includes(group);
-
-interface Row {
-  scenario: string;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-  /** Requests (or rows, emails: see unit) per second. */
-  throughput: number | null;
-  unit?: string;
-  peakRssMb: number | null;
-  rawP50: number | null;
-  ratio: number | null;
-  budget: string;
-  met: boolean | null;
-  note?: string;
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
-const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
 async function timed(n: number, fn: () => Promise<unknown>, warmup = 3): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
@@ -71,29 +54,6 @@ async function timed(n: number, fn: () => Promise<unknown>, warmup = 3): Promise
     out.push(performance.now() - t0);
   }
   return out;
-}
-
-/** Peak resident set of a process while `fn` runs (sampled from /proc every 20 ms). */
-async function withPeakRss<T>(pid: number, fn: () => Promise<T>): Promise<[T, number]> {
-  const rss = () => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      return m ? Number(m[1]) / 1024 : 0;
-    } catch {
-      return 0;
-    }
-  };
-  let peak = rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, rss());
-  }, 20);
-  try {
-    const result = await fn();
-    peak = Math.max(peak, rss());
-    return [result, peak];
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 async function waitFor(url: string, timeoutMs = 120_000) {
@@ -482,6 +442,35 @@ async function main() {
       });
       writeResults({ partial: true }, rows);
       log(`  export: ${round(bytes.ms)} ms vs COPY ${round(rawMs)} ms, peak RSS ${round(peak)} MB`);
+    }
+
+    // Issue 9's remaining scenarios (bench/scenarios/): concurrency, the campaign, GDPR export.
+    const ctx: BenchContext = {
+      db: handle.db,
+      sql: raw,
+      adminUrl: `http://localhost:${ADMIN_PORT}`,
+      portalUrl: `http://localhost:${PORTAL_PORT}`,
+      staffCookie,
+      staffId: staff.id,
+      env,
+      customers: CUSTOMERS,
+      log,
+      record: (row) => {
+        rows.push(row);
+        writeResults({ partial: true }, rows);
+      },
+    };
+    if (enabled("redeem")) await redeemScenarios(ctx);
+    if (enabled("campaign")) await campaignScenarios(ctx);
+    if (enabled("gdpr")) {
+      await gdprScenarios(ctx, async (fn, n) => {
+        const work = (await cap.capture(fn)).filter(
+          (q) => !/^\s*(begin|commit|rollback)\b/i.test(q.query),
+        );
+        return timed(n, () =>
+          Promise.all(work.map((q) => raw.unsafe(q.query, q.params as never[], { prepare: true }))),
+        );
+      });
     }
   } finally {
     for (const p of procs) {

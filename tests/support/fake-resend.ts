@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -7,6 +7,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** When it arrived (Date.now()): the pace of requests, in benchmarks. */
+  receivedAt: number;
   /** What the fake answered. */
   status: number;
   responseId: string | null;
@@ -55,6 +57,8 @@ const ERROR_NAMES: Record<number, string> = {
   503: "internal_server_error",
 };
 
+const digestOf = (raw: string) => createHash("sha256").update(raw).digest("hex");
+
 const TAG_PART = /^[A-Za-z0-9_-]{1,256}$/;
 
 /** What Resend's validation would refuse in one email, or null. */
@@ -86,19 +90,32 @@ function batchProblem(body: unknown): string | null {
   return null;
 }
 
+export interface FakeResendOptions {
+  /**
+   * Record each email as only `{ to, tags }` (the full body is still validated). For sending
+   * at volume (bench/scenarios/campaign.ts: 100,000 emails are ~650 MB of JSON).
+   */
+  slim?: boolean;
+}
+
 /**
  * A local stand-in for api.resend.com: accepts POST /emails and /emails/batch, records every
  * request (headers included) and answers like Resend does: validation (422), Idempotency-Key
  * (a repeat with the same body gets the first answer and sends nothing; another body with the
  * same key gets 409 invalid_idempotent_request), and injected failures (429 with Retry-After).
  */
-export async function startFakeResend(): Promise<FakeResend> {
+export async function startFakeResend(opts: FakeResendOptions = {}): Promise<FakeResend> {
   const requests: RecordedRequest[] = [];
   const failures: { status: number; retryAfter: string | null }[] = [];
-  // Idempotency-Key → the first successful request's path, raw body and answer.
-  const idempotent = new Map<string, { path: string; raw: string; payload: unknown }>();
+  // Idempotency-Key → the first successful request's path, body digest and answer.
+  const idempotent = new Map<string, { path: string; digest: string; payload: unknown }>();
+  const slimEmail = (e: unknown) =>
+    e && typeof e === "object"
+      ? { to: (e as ResendEmailBody).to, tags: (e as ResendEmailBody).tags }
+      : e;
 
   const server = createServer(async (req, res) => {
+    const receivedAt = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
@@ -114,10 +131,12 @@ export async function startFakeResend(): Promise<FakeResend> {
       path,
       headers: req.headers,
       body,
+      receivedAt,
       status: 0,
       responseId: null,
       replayed: false,
     };
+    if (opts.slim) record.body = Array.isArray(body) ? body.map(slimEmail) : slimEmail(body);
     requests.push(record);
 
     const reply = (status: number, payload: unknown, extraHeaders: Record<string, string> = {}) => {
@@ -156,7 +175,7 @@ export async function startFakeResend(): Promise<FakeResend> {
     const idempotencyKey = typeof key === "string" ? key : null;
     const earlier = idempotencyKey ? idempotent.get(idempotencyKey) : undefined;
     if (earlier) {
-      if (earlier.path !== path || earlier.raw !== raw) {
+      if (earlier.path !== path || earlier.digest !== digestOf(raw)) {
         return reply(409, {
           statusCode: 409,
           name: "invalid_idempotent_request",
@@ -171,7 +190,7 @@ export async function startFakeResend(): Promise<FakeResend> {
       return reply(422, { statusCode: 422, name: "validation_error", message: invalid });
     }
     const accept = (payload: unknown) => {
-      if (idempotencyKey) idempotent.set(idempotencyKey, { path, raw, payload });
+      if (idempotencyKey) idempotent.set(idempotencyKey, { path, digest: digestOf(raw), payload });
       return reply(200, payload);
     };
     if (path === "/emails/batch") {
