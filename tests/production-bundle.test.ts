@@ -69,4 +69,21 @@ describe("bundleServer", () => {
     const bundled = (await import(pathToFileURL(out).href)) as { migrationsFolder: string };
     expect(bundled.migrationsFolder).toBe(migrationsFolder);
   }, 30_000);
+
+  it("compiles the workspace's JSX as its tsconfig says (an email renders from the bundle)", async () => {
+    const out = scratchOut("packages/email");
+    const r = await bundleServer(path.join(root, "packages/email/src/marketing.tsx"), out);
+    expect(r.unresolvable).toEqual([]);
+    expect(r.externals).toContain("react/jsx-runtime");
+    const bundled = (await import(
+      pathToFileURL(out).href
+    )) as typeof import("../packages/email/src/marketing");
+    const rendered = await bundled.renderMarketingTemplate({
+      subject: "Hello",
+      preheader: "News",
+      bodyMarkdown: "A **bold** offer for {{firstName}}.",
+    });
+    expect(rendered.html).toContain("<strong>bold</strong>");
+    expect(rendered.text).toContain("{{firstName}}");
+  }, 30_000);
 });

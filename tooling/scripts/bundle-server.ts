@@ -127,6 +127,11 @@ export async function bundleServer(entryPath: string, outPath: string): Promise<
     legalComments: "none",
     logLevel: "warning",
     metafile: true,
+    // The workspace's compiler settings for every module (JSX through react/jsx-runtime, as
+    // "jsx": "react-jsx" says): modules come through the plugin below, and esbuild would
+    // otherwise compile their JSX to React.createElement without importing React.
+    tsconfig: path.join(import.meta.dirname, "../typescript/base.json"),
+    jsx: "automatic",
     plugins: [workspaceWithoutSideEffects, externalPackages, sourceLocations(outDir)],
   });
 
