@@ -23,16 +23,19 @@ export const pct = (xs: number[], p: number) => {
 };
 export const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
+/** A process's resident set now, in MB (0 once it is gone). */
+export function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Peak resident set of a process while `fn` runs (sampled from /proc every 20 ms). */
 export async function withPeakRss<T>(pid: number, fn: () => Promise<T>): Promise<[T, number]> {
-  const rss = () => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-      return m ? Number(m[1]) / 1024 : 0;
-    } catch {
-      return 0;
-    }
-  };
+  const rss = () => rssMb(pid);
   let peak = rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, rss());

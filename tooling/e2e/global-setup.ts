@@ -1,11 +1,16 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { seedDemoData } from "@xplorium/core";
 import { createDb, ensureDatabaseExists, migrateDatabase } from "@xplorium/db";
 import { startEmbeddedPostgres } from "@xplorium/db/embedded";
 import { withDatabase } from "@xplorium/db/testing";
+import {
+  type ProductionProcess,
+  productionBuildExists,
+  productionCommand,
+} from "../scripts/production";
 
 const root = path.resolve(import.meta.dirname, "../..");
 export const E2E_ADMIN_PORT = 3200;
@@ -56,7 +61,7 @@ export default async function setup() {
   await seedDemoData(handle.db, { currency: "EUR" });
   await handle.close();
 
-  if (!process.env.E2E_SKIP_BUILD || !existsSync(path.join(root, "apps/admin/build"))) {
+  if (!process.env.E2E_SKIP_BUILD || !productionBuildExists()) {
     // vitest sets NODE_ENV=test; the build must be a real production build.
     execFileSync("pnpm", ["exec", "turbo", "run", "build", "--filter=./apps/*"], {
       cwd: root,
@@ -79,22 +84,13 @@ export default async function setup() {
   };
   delete (env as Record<string, string | undefined>).RESEND_API_KEY;
   // Each in its own process group, so teardown stops it and anything it started. Node itself
-  // with tsx as a loader (as the apps' start scripts), not the tsx CLI: the CLI relays SIGTERM
-  // and SIGKILLs a child that does not acknowledge it within 30 ms, cutting the graceful stop.
-  const start = (app: string, entry: string) => {
-    const cwd = path.join(root, "apps", app);
-    return spawn(process.execPath, ["--import", "tsx", entry], {
-      cwd,
-      env,
-      stdio: "inherit",
-      detached: true,
-    });
+  // on the built bundle, as the apps' start scripts run it (tooling/scripts/production.ts), not
+  // through pnpm or the tsx CLI, which relay signals and could cut the graceful stop.
+  const start = (app: ProductionProcess) => {
+    const { cwd, args } = productionCommand(app);
+    return spawn(process.execPath, args, { cwd, env, stdio: "inherit", detached: true });
   };
-  const procs: ChildProcess[] = [
-    start("admin", "server.ts"),
-    start("portal", "server.ts"),
-    start("worker", "src/main.ts"),
-  ];
+  const procs: ChildProcess[] = [start("admin"), start("portal"), start("worker")];
   // /readyz answers 503 until the app can serve (database reachable, migrations applied).
   await Promise.all([
     waitFor(`http://localhost:${E2E_ADMIN_PORT}/readyz`),

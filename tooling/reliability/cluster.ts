@@ -1,10 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, createWriteStream, existsSync, mkdtempSync } from "node:fs";
+import { chmodSync, createWriteStream, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createDb, ensureDatabaseExists, migrateDatabase } from "@xplorium/db";
 import { startEmbeddedPostgres } from "@xplorium/db/embedded";
 import { withDatabase } from "@xplorium/db/testing";
+import { productionBuildExists, productionCommand } from "../scripts/production";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -53,7 +54,7 @@ export async function prepareDatabase(clusterUrl: string) {
 }
 
 export function buildApps() {
-  if (process.env.RELIABILITY_SKIP_BUILD && existsSync(path.join(root, "apps/admin/build"))) return;
+  if (process.env.RELIABILITY_SKIP_BUILD && productionBuildExists()) return;
   execFileSync("pnpm", ["exec", "turbo", "run", "build", "--filter=./apps/*"], {
     cwd: root,
     stdio: "inherit",
@@ -67,8 +68,9 @@ export interface Proc {
 }
 
 /**
- * Starts an app instance or a worker as production runs them (node with tsx as a loader), in
- * its own process group, its JSON log lines into `<tmp>/<name>.log`.
+ * Starts an app instance or a worker as production runs them (plain node on the built bundle with
+ * the production flags: tooling/scripts/production.ts), in its own process group, its JSON log
+ * lines into `<tmp>/<name>.log`.
  */
 export function startProcess(
   name: string,
@@ -88,9 +90,9 @@ export function startProcess(
     ...extraEnv,
   };
   if (!extraEnv.RESEND_API_KEY) delete env.RESEND_API_KEY;
-  const entry = app === "worker" ? "src/main.ts" : "server.ts";
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
-    cwd: path.join(root, "apps", app),
+  const { cwd, args } = productionCommand(app);
+  const child = spawn(process.execPath, args, {
+    cwd,
     env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Server } from "node:http";
+import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { sendResponse, type XpLoadContext } from "@xplorium/api/server";
@@ -21,6 +21,8 @@ let t: TestDatabase;
 let env: Env;
 let server: Server;
 let base: string;
+/** The server side of the latest export response (the back-pressure test looks at it). */
+let lastResponse: express.Response | undefined;
 
 /**
  * The export route behind a real HTTP server: the request reaches the loader as Remix would
@@ -29,6 +31,7 @@ let base: string;
 async function start() {
   const app = express();
   app.get("/customers/export", async (req, res, next) => {
+    lastResponse = res;
     const controller = new AbortController();
     res.on("close", () => controller.abort());
     const request = new Request(`${base}${req.originalUrl}`, {
@@ -181,4 +184,45 @@ describe("GET /customers/export", () => {
     // The pool is whole again: a normal query still runs.
     expect((await listCustomers(t.db, { limit: 1 })).total).toBeGreaterThan(30_000);
   });
+
+  it("holds back when the client stops reading: the server buffers next to nothing", async () => {
+    // ≈ 60 MB of CSV, far more than the kernel's socket buffers on both ends can take in.
+    await t.sql`insert into customers (email, name, referral_code)
+      select 'slow-' || g || '@example.com', repeat('y', 1000), 'SLOW' || g
+      from generate_series(1, 60000) g`;
+    const { cookie } = await cookieFor("OWNER");
+    const url = new URL("/customers/export?sort=email", base);
+    const client = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(url, { headers: { cookie } }, resolve).on("error", reject),
+    );
+    try {
+      expect(client.statusCode).toBe(200);
+      // Read one chunk, then stop reading and let everything in between fill up.
+      await new Promise((r) => client.once("data", r));
+      client.pause();
+      await new Promise((r) => setTimeout(r, 1500));
+      const res = lastResponse!;
+      expect(res.writableFinished).toBe(false);
+      expect(res.socket?.bytesWritten ?? 0).toBeLessThan(40e6);
+      // What Node holds for the socket beyond what the kernel took: one chunk or so.
+      expect(res.writableLength).toBeLessThan(1e6);
+      // The COPY waits in PostgreSQL rather than in this process.
+      const copying = await t.sql`select 1 from pg_stat_activity
+        where datname = current_database() and query like 'copy (%' and state <> 'idle'
+          and backend_type = 'client backend'`;
+      expect(copying.length).toBe(1);
+    } finally {
+      client.destroy();
+    }
+    await expect
+      .poll(
+        async () =>
+          (
+            await t.sql`select 1 from pg_stat_activity
+              where datname = current_database() and query like 'copy (%' and state <> 'idle'`
+          ).length,
+        { timeout: 5_000 },
+      )
+      .toBe(0);
+  }, 30_000);
 });

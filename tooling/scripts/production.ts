@@ -1,0 +1,42 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * How production runs each process (docs/decisions/018-built-server-bundle.md): plain `node`
+ * on the bundle the app's `build` script writes, never tsx, with these V8 flags. The apps'
+ * `start` scripts spell out the same command (tests/production-command.test.ts checks they
+ * agree); the e2e setup, the reliability cluster and the benchmark spawn it from here.
+ *
+ * `--max-semi-space-size=4` (MB): V8's young generation otherwise grows to 64 MB semi-spaces
+ * on a machine with a few GB, which the server keeps committed for good (≈ 160 MB of its idle
+ * RSS); 4 MB semi-spaces keep the admin server at ≈ 160 MB idle and ≈ 165 MB while it streams
+ * the full CSV export, with no measurable loss of request throughput (docs/performance.md).
+ */
+export const PRODUCTION_NODE_FLAGS = ["--max-semi-space-size=4"] as const;
+
+export type ProductionProcess = "admin" | "portal" | "worker";
+
+/** Each process's built entry, relative to its app folder. */
+export const PRODUCTION_ENTRY: Record<ProductionProcess, string> = {
+  admin: "build/server/server.js",
+  portal: "build/server/server.js",
+  worker: "build/main.js",
+};
+
+const repoRoot = path.resolve(import.meta.dirname, "../..");
+
+/** `spawn(process.execPath, args, { cwd })` for one production process. */
+export function productionCommand(app: ProductionProcess) {
+  return {
+    cwd: path.join(repoRoot, "apps", app),
+    args: [...PRODUCTION_NODE_FLAGS, PRODUCTION_ENTRY[app]],
+  };
+}
+
+/** Whether every production entry has been built (the harnesses' *_SKIP_BUILD shortcuts). */
+export function productionBuildExists(): boolean {
+  return (Object.keys(PRODUCTION_ENTRY) as ProductionProcess[]).every((app) => {
+    const { cwd } = productionCommand(app);
+    return existsSync(path.join(cwd, PRODUCTION_ENTRY[app]));
+  });
+}
