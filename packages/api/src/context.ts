@@ -43,41 +43,90 @@ export interface CreateContextInput {
   requestId?: string | null;
   /** The request's logger (carries the request id). */
   log?: Logger;
+  /**
+   * One object per HTTP request (the Remix load context), set only for GET and HEAD: the
+   * loaders of one page run in parallel and each builds a context, so the session is then
+   * validated once per request and shared (see `resolvePrincipalOnce`).
+   */
+  requestKey?: object;
 }
 
 export function cookieSettings(env: Env) {
   return { secure: env.production };
 }
 
-async function resolvePrincipal(input: CreateContextInput): Promise<Principal> {
-  const { db, env, app, request, resHeaders } = input;
+interface Resolved {
+  principal: Principal;
+  /** The session cookie to send again (its expiry moved), if any. */
+  setCookie: string | null;
+}
+
+async function resolvePrincipal(
+  input: Omit<CreateContextInput, "resHeaders">,
+  token: string | null,
+): Promise<Resolved> {
+  const { db, env, app, request } = input;
   const auth = request.headers.get("authorization");
   if (app === "admin" && auth?.startsWith("Bearer ")) {
-    return (await validateApiKey(db, auth.slice(7).trim())) ?? { type: "anonymous" };
+    const key = await validateApiKey(db, auth.slice(7).trim());
+    return { principal: key ?? { type: "anonymous" }, setCookie: null };
   }
+  if (!token) return { principal: { type: "anonymous" }, setCookie: null };
   const kind = app === "admin" ? "STAFF" : "CUSTOMER";
-  const token = readCookie(
-    request.headers.get("cookie"),
-    sessionCookieName(kind, cookieSettings(env)),
-  );
-  if (!token) return { type: "anonymous" };
   const validated =
     kind === "STAFF"
       ? await validateStaffSession(db, token)
       : await validateCustomerSession(db, token);
-  if (!validated) return { type: "anonymous" };
-  if (validated.refreshed) {
-    resHeaders.append("Set-Cookie", serializeSessionCookie(kind, token, cookieSettings(env)));
+  if (!validated) return { principal: { type: "anonymous" }, setCookie: null };
+  return {
+    principal: validated.principal,
+    setCookie: validated.refreshed
+      ? serializeSessionCookie(kind, token, cookieSettings(env))
+      : null,
+  };
+}
+
+/** Resolutions in flight or done, per request object and credentials (see `requestKey`). */
+const resolvedPerRequest = new WeakMap<object, Map<string, Promise<Resolved>>>();
+
+/**
+ * The request's principal, validated once per request: loaders of one GET page share it (the
+ * session row is read once, not once per loader). Keyed by the exact credentials too, so nothing
+ * is shared between different cookies or keys. Requests that may change the session (actions,
+ * any non-GET) never share: they always validate afresh.
+ */
+function resolvePrincipalOnce(input: Omit<CreateContextInput, "resHeaders">): Promise<Resolved> {
+  const kind = input.app === "admin" ? "STAFF" : "CUSTOMER";
+  const token = readCookie(
+    input.request.headers.get("cookie"),
+    sessionCookieName(kind, cookieSettings(input.env)),
+  );
+  const method = input.request.method;
+  if (!input.requestKey || (method !== "GET" && method !== "HEAD")) {
+    return resolvePrincipal(input, token);
   }
-  return validated.principal;
+  const credentials = `${input.app}\n${input.request.headers.get("authorization") ?? ""}\n${token ?? ""}`;
+  let byCredentials = resolvedPerRequest.get(input.requestKey);
+  if (!byCredentials) {
+    byCredentials = new Map();
+    resolvedPerRequest.set(input.requestKey, byCredentials);
+  }
+  let resolved = byCredentials.get(credentials);
+  if (!resolved) {
+    resolved = resolvePrincipal(input, token);
+    byCredentials.set(credentials, resolved);
+  }
+  return resolved;
 }
 
 export async function createContext(input: CreateContextInput): Promise<Context> {
+  const { principal, setCookie } = await resolvePrincipalOnce(input);
+  if (setCookie) input.resHeaders.append("Set-Cookie", setCookie);
   return {
     db: input.db,
     env: input.env,
     app: input.app,
-    principal: await resolvePrincipal(input),
+    principal,
     meta: {
       ip: input.ip ?? null,
       userAgent: input.request.headers.get("user-agent"),
@@ -100,5 +149,5 @@ export function contextInput(
   scope: RequestScope,
 ): Omit<CreateContextInput, "resHeaders"> {
   const { db, env, app, ip, requestId, log } = scope;
-  return { db, env, app, request, ip, requestId, ...(log ? { log } : {}) };
+  return { db, env, app, request, ip, requestId, ...(log ? { log } : {}), requestKey: scope };
 }

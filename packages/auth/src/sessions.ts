@@ -77,79 +77,106 @@ function splitToken(token: string): [string, string] | null {
   return [parts[0], parts[1]];
 }
 
-async function loadSession(db: DbOrTx, token: string, kind: SessionKind, now: Date) {
-  const parts = splitToken(token);
-  if (!parts) return null;
-  const [id, secret] = parts;
-  const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
+/** The columns of a session that validation reads. */
+const sessionColumns = {
+  id: sessions.id,
+  kind: sessions.kind,
+  secretHash: sessions.secretHash,
+  lastVerifiedAt: sessions.lastVerifiedAt,
+};
+
+/**
+ * Checks a session row already read (with its subject, in the same statement): the kind, the
+ * secret's SHA-256 in constant time, the inactivity timeout (an expired row is deleted), and
+ * writes last_verified_at only once ACTIVITY_CHECK_INTERVAL_SECONDS has passed since the last
+ * write, so a busy session costs one read per request and a write at most once an interval.
+ */
+async function checkSession(
+  db: DbOrTx,
+  row: { id: string; kind: SessionKind; secretHash: Uint8Array; lastVerifiedAt: Date } | undefined,
+  secret: string,
+  kind: SessionKind,
+  now: Date,
+): Promise<{ refreshed: boolean } | null> {
   // A token of the other kind is treated exactly like an unknown one.
   if (!row || row.kind !== kind) return null;
   if (!constantTimeEqual(sha256(secret), row.secretHash)) return null;
-  if (now.getTime() - row.lastVerifiedAt.getTime() >= INACTIVITY_TIMEOUT_SECONDS[kind] * 1000) {
-    await db.delete(sessions).where(eq(sessions.id, id));
+  const idle = now.getTime() - row.lastVerifiedAt.getTime();
+  if (idle >= INACTIVITY_TIMEOUT_SECONDS[kind] * 1000) {
+    await db.delete(sessions).where(eq(sessions.id, row.id));
     return null;
   }
-  let refreshed = false;
-  if (now.getTime() - row.lastVerifiedAt.getTime() >= ACTIVITY_CHECK_INTERVAL_SECONDS * 1000) {
-    await db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, id));
-    refreshed = true;
+  if (idle >= ACTIVITY_CHECK_INTERVAL_SECONDS * 1000) {
+    await db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, row.id));
+    return { refreshed: true };
   }
-  return { row, refreshed };
+  return { refreshed: false };
 }
 
+/** One statement reads the session and its staff member (a request's only query for auth). */
 export async function validateStaffSession(
   db: DbOrTx,
   token: string,
   now = new Date(),
 ): Promise<ValidatedSession<StaffPrincipal> | null> {
-  const found = await loadSession(db, token, "STAFF", now);
-  if (!found?.row.staffUserId) return null;
-  const [staff] = await db
+  const parts = splitToken(token);
+  if (!parts) return null;
+  const [id, secret] = parts;
+  const [row] = await db
     .select({
-      id: staffUsers.id,
+      ...sessionColumns,
+      staffId: staffUsers.id,
       email: staffUsers.email,
       name: staffUsers.name,
       role: staffUsers.role,
       disabledAt: staffUsers.disabledAt,
     })
-    .from(staffUsers)
-    .where(eq(staffUsers.id, found.row.staffUserId))
+    .from(sessions)
+    .leftJoin(staffUsers, eq(staffUsers.id, sessions.staffUserId))
+    .where(eq(sessions.id, id))
     .limit(1);
-  if (!staff || staff.disabledAt) return null;
+  const checked = await checkSession(db, row, secret, "STAFF", now);
+  if (!checked || !row?.staffId || row.disabledAt) return null;
+  if (row.email === null || row.name === null || row.role === null) return null;
   return {
-    refreshed: found.refreshed,
+    refreshed: checked.refreshed,
     principal: {
       type: "staff",
-      sessionId: found.row.id,
-      staff: { id: staff.id, email: staff.email, name: staff.name, role: staff.role },
+      sessionId: row.id,
+      staff: { id: row.staffId, email: row.email, name: row.name, role: row.role },
     },
   };
 }
 
+/** One statement reads the session and its customer (a request's only query for auth). */
 export async function validateCustomerSession(
   db: DbOrTx,
   token: string,
   now = new Date(),
 ): Promise<ValidatedSession<CustomerPrincipal> | null> {
-  const found = await loadSession(db, token, "CUSTOMER", now);
-  if (!found?.row.customerId) return null;
-  const [customer] = await db
+  const parts = splitToken(token);
+  if (!parts) return null;
+  const [id, secret] = parts;
+  const [row] = await db
     .select({
-      id: customers.id,
+      ...sessionColumns,
+      customerId: customers.id,
       email: customers.email,
       name: customers.name,
       erasedAt: customers.erasedAt,
     })
-    .from(customers)
-    .where(eq(customers.id, found.row.customerId))
+    .from(sessions)
+    .leftJoin(customers, eq(customers.id, sessions.customerId))
+    .where(eq(sessions.id, id))
     .limit(1);
-  if (!customer?.email || customer.erasedAt) return null;
+  const checked = await checkSession(db, row, secret, "CUSTOMER", now);
+  if (!checked || !row?.customerId || !row.email || row.erasedAt) return null;
   return {
-    refreshed: found.refreshed,
+    refreshed: checked.refreshed,
     principal: {
       type: "customer",
-      sessionId: found.row.id,
-      customer: { id: customer.id, email: customer.email, name: customer.name },
+      sessionId: row.id,
+      customer: { id: row.customerId, email: row.email, name: row.name },
     },
   };
 }

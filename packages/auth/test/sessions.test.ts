@@ -10,7 +10,7 @@ import {
   validateCustomerSession,
   validateStaffSession,
 } from "@xplorium/auth";
-import { schema } from "@xplorium/db";
+import { type Database, schema } from "@xplorium/db";
 import {
   createTestDatabase,
   insertCustomer,
@@ -18,6 +18,7 @@ import {
   type TestDatabase,
 } from "@xplorium/db/testing";
 import { eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let t: TestDatabase;
@@ -203,6 +204,46 @@ describe("sliding refresh", () => {
     expect(new Date((await sessionRow(s.id))!.last_verified_at).getTime()).toBe(
       at(interval).getTime(),
     );
+  });
+
+  it("costs one statement per request (the session with its subject) until a write is due", async () => {
+    const statements: string[] = [];
+    const counted = drizzle(t.sql, {
+      schema,
+      casing: "snake_case",
+      logger: { logQuery: (query) => statements.push(query) },
+    }) as unknown as Database;
+    const staff = await insertStaff(t.db);
+    const customer = await insertCustomer(t.db);
+    const staffSession = await createSession(t.db, staffSubject(staff.id), {}, T0);
+    const customerSession = await createSession(t.db, customerSubject(customer.id), {}, T0);
+    const interval = ACTIVITY_CHECK_INTERVAL_SECONDS * 1000;
+
+    for (const ms of [1000, 60_000, interval - 1000]) {
+      statements.length = 0;
+      expect((await validateStaffSession(counted, staffSession.token, at(ms)))?.refreshed).toBe(
+        false,
+      );
+      expect(
+        (await validateCustomerSession(counted, customerSession.token, at(ms)))?.refreshed,
+      ).toBe(false);
+      expect(statements).toHaveLength(2);
+      expect(statements.every((q) => /^select\b/.test(q))).toBe(true);
+    }
+    // Past the interval: the read and one update of last_verified_at.
+    statements.length = 0;
+    expect((await validateStaffSession(counted, staffSession.token, at(interval)))?.refreshed).toBe(
+      true,
+    );
+    expect(statements.map((q) => q.split(" ")[0])).toEqual(["select", "update"]);
+    // A wrong secret or an unknown id: the one read, nothing written.
+    statements.length = 0;
+    const [id] = staffSession.token.split(".") as [string, string];
+    expect(await validateStaffSession(counted, `${id}.${"x".repeat(24)}`, at(interval))).toBeNull();
+    expect(
+      await validateStaffSession(counted, `unknown.${"x".repeat(24)}`, at(interval)),
+    ).toBeNull();
+    expect(statements.map((q) => q.split(" ")[0])).toEqual(["select", "select"]);
   });
 
   it("keeps an active session alive past the timeout measured from creation", async () => {

@@ -259,8 +259,11 @@ export {
   referralSummary,
 } from "./loyalty/referrals";
 export {
+  activeRewardCatalogue,
   createReward,
+  forgetRewardCatalogue,
   listRewards,
+  REWARD_CATALOGUE_CACHE_MS,
   type RewardCreateInput,
   type RewardUpdateInput,
   rewardCreateInput,

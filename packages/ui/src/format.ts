@@ -1,6 +1,38 @@
 /** The one money formatter: integer minor units → localized string. */
+/**
+ * Intl formatters by locale and options. Building one parses locale data (tens of microseconds);
+ * a page formats dozens of dates and numbers per render, so each distinct formatter is built once
+ * per process. The key space is tiny (a few locales × a few option sets × the one display zone).
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function numberFormat(locale: string, currency?: string): Intl.NumberFormat {
+  const key = `${locale}|${currency ?? ""}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, currency ? { style: "currency", currency } : {});
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+
+function dateFormat(locale: string, time: boolean, timeZone: string | undefined) {
+  const key = `${locale}|${time ? 1 : 0}|${timeZone ?? ""}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, {
+      dateStyle: "medium",
+      ...(time ? { timeStyle: "short" } : {}),
+      timeZone,
+    });
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
 export function formatMoney(minor: number, currency: string, locale = "en-GB"): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minor / 100);
+  return numberFormat(locale, currency).format(minor / 100);
 }
 
 let displayTimeZone: string | undefined;
@@ -23,13 +55,9 @@ export function formatDate(
   if (!value) return "—";
   const calendarDate = typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value);
   const d = typeof value === "string" ? new Date(value) : value;
-  return new Intl.DateTimeFormat(locale, {
-    dateStyle: "medium",
-    ...(opts.time ? { timeStyle: "short" } : {}),
-    timeZone: calendarDate ? "UTC" : displayTimeZone,
-  }).format(d);
+  return dateFormat(locale, opts.time === true, calendarDate ? "UTC" : displayTimeZone).format(d);
 }
 
 export function formatNumber(n: number, locale = "en-GB"): string {
-  return new Intl.NumberFormat(locale).format(n);
+  return numberFormat(locale).format(n);
 }

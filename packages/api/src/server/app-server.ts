@@ -211,7 +211,9 @@ export async function startAppServer(
         "/assets",
         express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }),
       );
-      s.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+      // Every file there has an extension (favicon.svg): page and API paths skip the disk.
+      const files = express.static(path.join(root, "build/client"), { maxAge: "1h" });
+      s.use((req, res, next) => (/\.[^/]*$/.test(req.path) ? files(req, res, next) : next()));
     },
   });
 

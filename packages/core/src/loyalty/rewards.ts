@@ -156,7 +156,7 @@ export async function createReward(
   raw: RewardCreateInput,
 ) {
   const input = rewardCreateInput.parse(raw);
-  return db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
     const base = codeFromName(input.name);
     // Two rewards may share a name over the years; the code only has to be unique.
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -177,6 +177,8 @@ export async function createReward(
     }
     throw new AppError("CONFLICT", "Could not save this reward; please try again.");
   });
+  forgetRewardCatalogue(db);
+  return created;
 }
 
 /** Edits a reward; `active: false` is how a reward is retired (vouchers keep pointing at it). */
@@ -187,7 +189,7 @@ export async function updateReward(
   raw: RewardUpdateInput,
 ) {
   const { id, ...patch } = rewardUpdateInput.parse(raw);
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [before] = await tx
       .select(rewardColumns)
       .from(rewards)
@@ -216,4 +218,46 @@ export async function updateReward(
     });
     return { reward: after!, changed: true };
   });
+  if (result.changed) forgetRewardCatalogue(db);
+  return result;
+}
+
+/**
+ * How long a process reuses the active rewards catalogue it read. The catalogue is the same for
+ * every customer (no customer data in it) and changes only when staff edit a reward or a
+ * limited reward's stock runs down, while the portal's home page shows it on every view. So a
+ * staff edit shows on the home page within this many milliseconds in every app process (at
+ * once in the process that made it: see `forgetRewardCatalogue`). A stale `inStock` can at worst
+ * offer a reward that just ran out; redeeming re-checks stock in its own transaction and refuses
+ * with a clear message. Pages that act on a reward (the rewards page, redemption) read it live.
+ */
+export const REWARD_CATALOGUE_CACHE_MS = 5_000;
+
+type Catalogue = Awaited<ReturnType<typeof listRewards>>;
+
+/** Per database handle (each test database has its own), one read in flight at a time. */
+const cached = new WeakMap<Database, { readAt: number; catalogue: Promise<Catalogue> }>();
+
+/**
+ * The active catalogue (listRewards without inactive rewards or voucher counts), read at most
+ * once per REWARD_CATALOGUE_CACHE_MS per process. Concurrent callers share one query.
+ */
+export function activeRewardCatalogue(db: Database, now = Date.now()): Promise<Catalogue> {
+  const hit = cached.get(db);
+  if (hit && now - hit.readAt < REWARD_CATALOGUE_CACHE_MS && now >= hit.readAt) {
+    return hit.catalogue;
+  }
+  const catalogue = listRewards(db, { includeInactive: false });
+  const entry = { readAt: now, catalogue };
+  cached.set(db, entry);
+  // A failed read is not kept: the next caller tries again.
+  catalogue.catch(() => {
+    if (cached.get(db) === entry) cached.delete(db);
+  });
+  return catalogue;
+}
+
+/** Drops this process's copy (after a reward is created or edited here). */
+export function forgetRewardCatalogue(db: Database): void {
+  cached.delete(db);
 }

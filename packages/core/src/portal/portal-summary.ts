@@ -1,9 +1,9 @@
 import { type Database, schema } from "@xplorium/db";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { notFound } from "../errors";
-import { listRewards } from "../loyalty/rewards";
+import { activeRewardCatalogue } from "../loyalty/rewards";
 import { calculateTier, type EarnedTier, nextTier, TIER_THRESHOLDS } from "../loyalty/rules";
-import { activeVoucherCount, portalBookings, portalPoints } from "./portal-history";
+import { portalBookings, portalPoints } from "./portal-history";
 import { waysToEarn } from "./ways-to-earn";
 
 const { customers } = schema;
@@ -40,32 +40,42 @@ export function tierProgress(tier: string, lifetimePoints: number) {
  * client waterfall: tier, balance, lifetime points and progress to the next tier, ways to earn,
  * the rewards the customer can afford now (and the next one to aim for), how many vouchers are
  * ready to use, and the latest points and bookings. `customerId` is the session's customer.
+ *
+ * Three statements, in parallel: the customer with their ready-voucher count (activeVoucherCount's
+ * condition, as a subquery), their latest points, their latest bookings.
+ * The rewards catalogue is shared by every customer and comes from the process's short-lived
+ * copy (activeRewardCatalogue, REWARD_CATALOGUE_CACHE_MS).
  */
 export async function portalSummary(db: Database, customerId: string) {
-  const [c] = await db
-    .select({
-      id: customers.id,
-      name: customers.name,
-      email: customers.email,
-      tier: customers.loyaltyTier,
-      balance: customers.loyaltyPoints,
-      lifetimePoints: customers.lifetimePoints,
-      totalBookings: customers.totalBookings,
-      referralCode: customers.referralCode,
-      memberSince: customers.createdAt,
-    })
-    .from(customers)
-    .where(and(eq(customers.id, customerId), isNull(customers.erasedAt)))
-    .limit(1);
-  if (!c) throw notFound("Customer");
-
-  const [catalogue, vouchersReady, points, bookings] = await Promise.all([
-    listRewards(db, { includeInactive: false }),
-    activeVoucherCount(db, customerId),
+  // All three at once: the points and bookings are read by the session's customer id, so they
+  // need nothing from the customer's row (an unknown or erased customer still gets NOT_FOUND).
+  const [[row], rewardList, points, bookings] = await Promise.all([
+    db
+      .select({
+        id: customers.id,
+        name: customers.name,
+        email: customers.email,
+        tier: customers.loyaltyTier,
+        balance: customers.loyaltyPoints,
+        lifetimePoints: customers.lifetimePoints,
+        totalBookings: customers.totalBookings,
+        referralCode: customers.referralCode,
+        memberSince: customers.createdAt,
+        // Spelled out with its own alias: drizzle leaves columns of a one-table select
+        // unqualified, so `customers.id` would name the subquery's own vouchers.id here.
+        vouchersReady: sql<number>`(select count(*)::int from vouchers v
+          where v.customer_id = ${customerId} and v.status = 'ISSUED' and v.expires_at > now())`,
+      })
+      .from(customers)
+      .where(and(eq(customers.id, customerId), isNull(customers.erasedAt)))
+      .limit(1),
+    activeRewardCatalogue(db),
     portalPoints(db, customerId, { limit: HOME.points }),
     portalBookings(db, customerId, { limit: HOME.bookings }),
   ]);
-  const offered = catalogue
+  if (!row) throw notFound("Customer");
+  const { vouchersReady, ...c } = row;
+  const offered = rewardList
     .filter((r) => r.inStock)
     .map((r) => ({ id: r.id, name: r.name, description: r.description, pointsCost: r.pointsCost }));
   const affordable = offered.filter((r) => r.pointsCost <= c.balance);
