@@ -4,7 +4,8 @@
  * bench/build-only.ts) with `node [node args…]` in apps/admin (default: as production runs it,
  * tooling/scripts/production.ts; pass e.g. `--import tsx server.ts` to compare), then its RSS
  * idle, while a fast reader downloads the CSV export of every customer, and while a slow reader
- * (SLOW_MBPS, default 4 MB/s) does. Ports: BENCH_PG_PORT, BENCH_ADMIN_PORT.
+ * (SLOW_MBPS, default 4 MB/s) does; before the exports, MEMORY_LOAD_SECONDS (default 10) of
+ * search and list traffic. Ports: BENCH_PG_PORT, BENCH_ADMIN_PORT.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { createSession } from "@xplorium/auth";
 import { createDb } from "@xplorium/db";
 import { repoRoot } from "@xplorium/db/embedded";
 import { insertStaff } from "@xplorium/db/testing";
+import autocannon from "autocannon";
 import { productionCommand } from "../tooling/scripts/production";
 import { benchDatabase } from "./database";
 
@@ -114,6 +116,31 @@ try {
   for (let i = 0; i < 20; i++) await fetch(`http://localhost:${ADMIN_PORT}/sign-in`);
   await sleep(3000);
   const idle = rssMb(pid);
+  // Traffic first, as a server that has been up a while has served (MEMORY_LOAD_SECONDS, default
+  // 10; 0 to skip): searches and list pages at 4 connections, then a settle.
+  const loadSeconds = Number(process.env.MEMORY_LOAD_SECONDS ?? 10);
+  let afterLoad = idle;
+  let loadPeak = idle;
+  if (loadSeconds > 0) {
+    const trpc = (input: unknown) =>
+      `http://localhost:${ADMIN_PORT}/api/trpc/customers.list?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+    const [, peak] = await peakWhile(pid, () =>
+      Promise.all(
+        [{ q: "mar", withTotal: false }, { q: "quint", withTotal: false }, { limit: 50 }].map(
+          (input) =>
+            autocannon({
+              url: trpc(input),
+              headers: { cookie },
+              connections: 2,
+              duration: loadSeconds,
+            }),
+        ),
+      ),
+    );
+    loadPeak = peak;
+    await sleep(3000);
+    afterLoad = rssMb(pid);
+  }
   const url = `http://localhost:${ADMIN_PORT}/customers/export`;
   const [fast, fastPeak] = await peakWhile(pid, () => download(url, cookie, Infinity));
   await sleep(3000);
@@ -128,6 +155,8 @@ try {
         rssMb: {
           afterStart: r(startup),
           idle: r(idle),
+          loadPeak: r(loadPeak),
+          afterLoad: r(afterLoad),
           fastExportPeak: r(fastPeak),
           afterFastExport: r(afterFast),
           slowExportPeak: r(slowPeak),

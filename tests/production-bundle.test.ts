@@ -39,7 +39,7 @@ describe("production commands", () => {
       const pkg = JSON.parse(readFileSync(path.join(root, "apps", app, "package.json"), "utf8"));
       const { args } = productionCommand(app);
       expect(pkg.scripts.start).toBe(`NODE_ENV=production node ${args.join(" ")}`);
-      expect(args).toEqual([...PRODUCTION_NODE_FLAGS, PRODUCTION_ENTRY[app]]);
+      expect(args).toEqual([...PRODUCTION_NODE_FLAGS[app], PRODUCTION_ENTRY[app]]);
       expect(pkg.scripts.build).toMatch(
         new RegExp(`bundle-server\\.ts ${sources[app]} ${PRODUCTION_ENTRY[app]}$`),
       );

@@ -40,9 +40,28 @@ const routes: Record<string, () => Response> = {
     ),
 };
 
+/** What the handler for a client that went away saw: the body cancelled, nothing thrown. */
+const gone: { cancelled: boolean; error: unknown } = { cancelled: false, error: null };
+
 beforeAll(async () => {
   const app = express();
   app.use(async (req, res, next) => {
+    if (req.path === "/gone") {
+      // The client disconnects while the page is still being prepared.
+      await new Promise<void>((r) => req.socket.once("close", () => setTimeout(r, 20)));
+      const body = new ReadableStream<Uint8Array>({
+        cancel() {
+          gone.cancelled = true;
+        },
+      });
+      await sendResponse(
+        res,
+        new Response(body, { headers: { "Content-Type": "text/csv" } }),
+      ).catch((error: unknown) => {
+        gone.error = error;
+      });
+      return;
+    }
     const route = routes[req.path];
     if (!route) return next();
     await sendResponse(res, route());
@@ -72,5 +91,15 @@ describe("sendResponse", () => {
     const csv = await fetch(`${base}/csv`);
     expect(await csv.text()).toBe("row 0\nrow 1\nrow 2\n");
     expect(csv.headers.get("content-length")).toBeNull();
+  });
+
+  it("cancels the body, and throws nothing, when the client left before it started", async () => {
+    const controller = new AbortController();
+    const request = fetch(`${base}/gone`, { signal: controller.signal }).catch(() => null);
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await request;
+    await expect.poll(() => gone.cancelled, { timeout: 2_000 }).toBe(true);
+    expect(gone.error).toBeNull();
   });
 });

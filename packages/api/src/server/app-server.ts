@@ -5,8 +5,10 @@ import { type Env, env as loadEnv } from "@xplorium/db/env";
 import { createLogger, type Logger } from "@xplorium/db/logger";
 import express from "express";
 import type { AppName } from "../context";
+import { contextInput } from "../context";
+import { handleTrpcRequest, TRPC_ENDPOINT } from "../http";
 import { healthRoutes, type Lifecycle } from "./health";
-import { createRequestHandler } from "./remix-handler";
+import { createRequestHandler, fetchHandler } from "./remix-handler";
 import { requestContext } from "./request-context";
 import { resendWebhookRouter, resendWebhookStartupNotice } from "./resend-webhook";
 import { SAME_ORIGIN_EXEMPTIONS, sameOriginGuard } from "./same-origin-guard";
@@ -125,20 +127,31 @@ export function createAppServer(opts: CreateAppServerOptions) {
   });
   opts.assets?.(server);
 
+  const loadContext = (req: express.Request, res: express.Response): XpLoadContext => ({
+    db: opts.db,
+    env: opts.env,
+    app: opts.app,
+    nonce: res.locals.nonce as string,
+    requestId: res.locals.requestId as string,
+    ip: req.ip ?? null,
+    log: res.locals.log as Logger,
+  });
+  // tRPC over HTTP (react-query widgets, the booking site's API key) answered here rather than
+  // through Remix's resource route, which would match every route of the app first (about half a
+  // millisecond a call; docs/performance.md). Same edge, same context: the route stays for the
+  // route-level test harnesses.
+  server.use(
+    TRPC_ENDPOINT,
+    fetchHandler((request, req, res) =>
+      handleTrpcRequest(contextInput(request, loadContext(req, res))),
+    ),
+  );
   server.all(
     "*",
     createRequestHandler({
       build: opts.build,
       mode: opts.env.production ? "production" : "development",
-      getLoadContext: (req, res): XpLoadContext => ({
-        db: opts.db,
-        env: opts.env,
-        app: opts.app,
-        nonce: res.locals.nonce as string,
-        requestId: res.locals.requestId as string,
-        ip: req.ip ?? null,
-        log: res.locals.log as Logger,
-      }),
+      getLoadContext: loadContext,
     }),
   );
 

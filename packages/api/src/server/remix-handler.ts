@@ -32,6 +32,22 @@ export function createRequestHandler(opts: {
   };
 }
 
+/**
+ * A fetch handler (Request → Response) mounted on Express the same way: the request built as
+ * Remix gets it (aborted when the client goes away), the response piped with back-pressure.
+ */
+export function fetchHandler(
+  handle: (request: Request, req: express.Request, res: express.Response) => Promise<Response>,
+): express.RequestHandler {
+  return async (req, res, next) => {
+    try {
+      await sendResponse(res, await handle(remixRequest(req, res), req, res));
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
 function remixRequest(req: express.Request, res: express.Response): Request {
   // req.hostname honours "trust proxy" but drops the port: take it from the host header.
   const portOf = (host: string | undefined) => Number.parseInt(host?.split(":")[1] ?? "", 10);
@@ -86,11 +102,18 @@ export async function sendResponse(res: express.Response, response: Response): P
     res.end(Buffer.from(await response.arrayBuffer()));
     return;
   }
+  if (res.destroyed) {
+    // The client went away before the body started: cancel it (a COPY stops), tell nobody.
+    await response.body.cancel().catch(() => {});
+    return;
+  }
   try {
     await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), res);
   } catch (error) {
-    // The client went away: the body has been cancelled, and nobody is left to tell.
-    if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return;
+    // The client went away mid-body (or just before the pipe): pipeline has destroyed the body,
+    // which cancels it, and nobody is left to tell.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ERR_STREAM_PREMATURE_CLOSE" || code === "ERR_STREAM_UNABLE_TO_PIPE") return;
     throw error;
   }
 }
