@@ -144,6 +144,7 @@ export {
   countCustomers,
   customerListInput,
   listCustomers,
+  SEARCH_WINDOW,
 } from "./customers/customer-list";
 export {
   canonicalEmail,

@@ -7,6 +7,7 @@ import {
   type CustomerSort,
   countCustomers,
   RELEVANCE_MAX_MATCHES,
+  SEARCH_WINDOW,
   seedDemoData,
 } from "../src";
 
@@ -227,6 +228,44 @@ describe("customers.list without a chosen sort", () => {
     } while (cursor);
     expect(seen).toHaveLength(30);
     expect(new Set(seen).size).toBe(30);
+  });
+
+  it("pages a search in last-booking order right when its matches lie beyond the first window", async () => {
+    // 40 families who last came twenty years ago: none among the latest SEARCH_WINDOW customers, so
+    // the window finds nothing and the page comes through the trigram indexes instead.
+    await big.sql`insert into customers (email, name, referral_code, last_booking_at)
+      select 'vesna' || g || '@example.com', 'Vesna Quillon ' || g, 'XPVESN' || g,
+             now() - make_interval(years => 20, days => g)
+      from generate_series(1, 40) g`;
+    const expected = (
+      await big.sql`select email from customers where erased_at is null
+        and (email ilike '%quillon%' or name ilike '%quillon%' or name % 'quillon'
+             or email % 'quillon')
+        order by coalesce(last_booking_at, '-infinity') desc, id desc`
+    ).map((r) => r.email as string);
+    expect(expected).toHaveLength(40);
+    const inWindow = new Set(
+      (
+        await big.sql`select email from customers where erased_at is null
+          order by coalesce(last_booking_at, '-infinity') desc, id desc limit ${SEARCH_WINDOW}`
+      ).map((r) => r.email as string),
+    );
+    expect(expected.filter((e) => inWindow.has(e))).toEqual([]);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listCustomers(big.db, {
+        q: "quillon",
+        sort: "lastBooking",
+        limit: 15,
+        withTotal: false,
+        ...(cursor ? { cursor } : {}),
+      });
+      seen.push(...page.items.map((r) => r.email ?? ""));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(expected);
+    await big.sql`delete from customers where email like 'vesna%@example.com'`;
   });
 
   it("leaves the total out when asked, and customers.count gives it", async () => {
