@@ -94,7 +94,7 @@ const env: NodeJS.ProcessEnv = {
 delete env.RESEND_API_KEY;
 const child = spawn(process.execPath, nodeArgs, {
   cwd: path.join(repoRoot, "apps/admin"),
-  env,
+  env: { ...env, ...(args.length > 0 ? {} : productionCommand("admin").env) },
   stdio: ["ignore", "inherit", "inherit"],
   detached: true,
 });

@@ -37,8 +37,9 @@ describe("production commands", () => {
   for (const app of Object.keys(sources) as ProductionProcess[]) {
     it(`${app}: start runs the built entry with the production flags; build writes it`, () => {
       const pkg = JSON.parse(readFileSync(path.join(root, "apps", app, "package.json"), "utf8"));
-      const { args } = productionCommand(app);
-      expect(pkg.scripts.start).toBe(`NODE_ENV=production node ${args.join(" ")}`);
+      const { args, env } = productionCommand(app);
+      const vars = Object.entries(env).map(([k, v]) => `${k}=${v} `);
+      expect(pkg.scripts.start).toBe(`NODE_ENV=production ${vars.join("")}node ${args.join(" ")}`);
       expect(args).toEqual([...PRODUCTION_NODE_FLAGS[app], PRODUCTION_ENTRY[app]]);
       expect(pkg.scripts.build).toMatch(
         new RegExp(`bundle-server\\.ts ${sources[app]} ${PRODUCTION_ENTRY[app]}$`),

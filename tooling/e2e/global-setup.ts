@@ -87,8 +87,13 @@ export default async function setup() {
   // on the built bundle, as the apps' start scripts run it (tooling/scripts/production.ts), not
   // through pnpm or the tsx CLI, which relay signals and could cut the graceful stop.
   const start = (app: ProductionProcess) => {
-    const { cwd, args } = productionCommand(app);
-    return spawn(process.execPath, args, { cwd, env, stdio: "inherit", detached: true });
+    const command = productionCommand(app);
+    return spawn(process.execPath, command.args, {
+      cwd: command.cwd,
+      env: { ...env, ...command.env },
+      stdio: "inherit",
+      detached: true,
+    });
   };
   const procs: ChildProcess[] = [start("admin"), start("portal"), start("worker")];
   // /readyz answers 503 until the app can serve (database reachable, migrations applied).

@@ -90,10 +90,10 @@ export function startProcess(
     ...extraEnv,
   };
   if (!extraEnv.RESEND_API_KEY) delete env.RESEND_API_KEY;
-  const { cwd, args } = productionCommand(app);
+  const { cwd, args, env: productionEnv } = productionCommand(app);
   const child = spawn(process.execPath, args, {
     cwd,
-    env,
+    env: { ...env, ...productionEnv },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
