@@ -31,6 +31,8 @@ export interface Context {
   meta: RequestMeta;
   /** Headers the response must carry (Set-Cookie from sign-in, sign-out, session refresh). */
   resHeaders: Headers;
+  /** The request's logger (with its request id), when the request came through an app server. */
+  log?: Logger;
 }
 
 export interface CreateContextInput {
@@ -133,6 +135,7 @@ export async function createContext(input: CreateContextInput): Promise<Context>
       requestId: input.requestId ?? null,
     },
     resHeaders: input.resHeaders,
+    ...(input.log ? { log: input.log } : {}),
   };
 }
 

@@ -7,7 +7,6 @@ import {
   type StaffPrincipal,
 } from "@xplorium/auth";
 import { type Actor, AppError } from "@xplorium/core";
-import { createLogger } from "@xplorium/db/logger";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { AppName, Context } from "./context";
@@ -45,8 +44,6 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const dataErrorLog = createLogger({ base: { component: "trpc" } });
-
 /** The PostgreSQL error somewhere in a cause chain (drizzle wraps postgres.js's), if any. */
 function postgresErrorIn(error: unknown): { code: string } | null {
   for (let e = error, depth = 0; e && depth < 5; depth++) {
@@ -83,8 +80,7 @@ const appErrors = t.middleware(async ({ ctx, next }) => {
     }
     const dataError = postgresErrorIn(cause);
     if (result.error.code === "INTERNAL_SERVER_ERROR" && dataError?.code.startsWith("22")) {
-      dataErrorLog.warn("database refused a value as data (400)", {
-        requestId: ctx.meta.requestId ?? null,
+      ctx.log?.warn("database refused a value as data (400)", {
         sqlstate: dataError.code,
         err: cause,
       });
