@@ -81,6 +81,9 @@ export default async function setup() {
     PORTAL_URL: `http://localhost:${E2E_PORTAL_PORT}`,
     RESEND_API_KEY: "",
     RESEND_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
+    // Warnings and errors only (one JSON line per request drowned the test output);
+    // E2E_LOG_LEVEL=info to see every request.
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "warn",
   };
   delete (env as Record<string, string | undefined>).RESEND_API_KEY;
   // Each in its own process group, so teardown stops it and anything it started. Node itself
