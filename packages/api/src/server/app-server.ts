@@ -136,16 +136,19 @@ export function createAppServer(opts: CreateAppServerOptions) {
     ip: req.ip ?? null,
     log: res.locals.log as Logger,
   });
-  // tRPC over HTTP (react-query widgets, the booking site's API key) answered here rather than
-  // through Remix's resource route, which would match every route of the app first (about half a
-  // millisecond a call; docs/performance.md). Same edge, same context: the route stays for the
-  // route-level test harnesses.
-  server.use(
-    TRPC_ENDPOINT,
-    fetchHandler((request, req, res) =>
-      handleTrpcRequest(contextInput(request, loadContext(req, res))),
-    ),
-  );
+  // In production, tRPC over HTTP (react-query widgets, the booking site's API key) is answered
+  // here rather than through Remix's resource route, which would match every route of the app
+  // first (about half a millisecond a call; docs/performance.md). Same edge, same context. In
+  // development the resource route answers, so an edited router is picked up through Vite like
+  // the loaders' (this process does not reload); the route-level test harnesses use it too.
+  if (opts.env.production) {
+    server.use(
+      TRPC_ENDPOINT,
+      fetchHandler((request, req, res) =>
+        handleTrpcRequest(contextInput(request, loadContext(req, res))),
+      ),
+    );
+  }
   server.all(
     "*",
     createRequestHandler({
