@@ -155,9 +155,12 @@ describe("a family's portal", () => {
     // fetch the test cuts off is not reported as the app's error (seen once on CI's 2 cores).
     await page.waitForLoadState("networkidle");
     await screenshot(page, "portal-account-deleted");
+    expect(errors).toEqual([]);
     await page.goto(portalUrl("/"));
     await page.waitForURL(/\/sign-in/);
-    expect(errors).toEqual([]);
+    // Leaving the page may cut off a fetch of Remix's own router (an "AbortError" from its
+    // navigate; seen twice on CI's 2 cores despite the wait above): that is the test's doing.
+    expect(errors.filter((e) => !e.startsWith("AbortError"))).toEqual([]);
     await context.close();
 
     // No trace of their identity in any text column of any table, once the worker has sent the
