@@ -8,7 +8,6 @@
  * search and list traffic. Ports: BENCH_PG_PORT, BENCH_ADMIN_PORT.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { createSession } from "@xplorium/auth";
@@ -18,6 +17,7 @@ import { insertStaff } from "@xplorium/db/testing";
 import autocannon from "autocannon";
 import { productionCommand } from "../tooling/scripts/production";
 import { benchDatabase } from "./database";
+import { rssMb, withPeakRss } from "./report";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const ADMIN_PORT = Number(process.env.BENCH_ADMIN_PORT ?? 3310);
@@ -26,28 +26,8 @@ const args = process.argv.slice(2);
 const nodeArgs = args.length > 0 ? args : productionCommand("admin").args;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function rssMb(pid: number) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /** Peak RSS of `pid` (sampled every 10 ms) while `fn` runs. */
-async function peakWhile<T>(pid: number, fn: () => Promise<T>): Promise<[T, number]> {
-  let peak = rssMb(pid);
-  const timer = setInterval(() => {
-    peak = Math.max(peak, rssMb(pid));
-  }, 10);
-  try {
-    const result = await fn();
-    return [result, Math.max(peak, rssMb(pid))];
-  } finally {
-    clearInterval(timer);
-  }
-}
+const peakWhile = <T>(pid: number, fn: () => Promise<T>) => withPeakRss(pid, fn, 10);
 
 /** Downloads `url`, reading at most `mbps` MB/s (Infinity: as fast as it comes). */
 function download(url: string, cookie: string, mbps: number) {

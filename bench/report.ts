@@ -33,13 +33,17 @@ export function rssMb(pid: number): number {
   }
 }
 
-/** Peak resident set of a process while `fn` runs (sampled from /proc every 20 ms). */
-export async function withPeakRss<T>(pid: number, fn: () => Promise<T>): Promise<[T, number]> {
+/** Peak resident set of a process while `fn` runs (sampled from /proc every `everyMs`). */
+export async function withPeakRss<T>(
+  pid: number,
+  fn: () => Promise<T>,
+  everyMs = 20,
+): Promise<[T, number]> {
   const rss = () => rssMb(pid);
   let peak = rss();
   const timer = setInterval(() => {
     peak = Math.max(peak, rss());
-  }, 20);
+  }, everyMs);
   try {
     const result = await fn();
     peak = Math.max(peak, rss());
