@@ -42,12 +42,19 @@ interface Cursor {
 
 const encodeCursor = (cur: Cursor) => Buffer.from(JSON.stringify(cur)).toString("base64url");
 
-function decodeCursor(raw: string, sortId: string): Cursor {
+/** A cursor's fields as sent, unchecked (null when it is not base64url JSON at all). */
+function parseCursor(raw: string): Partial<Cursor> | null {
   try {
-    const cur = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Cursor;
-    if (typeof cur.k === "string" && z.uuid().safeParse(cur.id).success && cur.s === sortId)
-      return cur;
-  } catch {}
+    return JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Partial<Cursor>;
+  } catch {
+    return null;
+  }
+}
+
+function decodeCursor(raw: string, sortId: string): Cursor {
+  const cur = parseCursor(raw);
+  if (typeof cur?.k === "string" && z.uuid().safeParse(cur.id).success && cur.s === sortId)
+    return cur as Cursor;
   throw new AppError("BAD_REQUEST", "That page link has expired; start from the first page.", {
     fieldErrors: { cursor: ["Invalid cursor"] },
   });
@@ -55,13 +62,9 @@ function decodeCursor(raw: string, sortId: string): Cursor {
 
 /** The sort a cursor was made under, so that the next page keeps an order chosen for the first. */
 function sortOfCursor(raw: string): CustomerSort | undefined {
-  try {
-    const cur = JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as Partial<Cursor>;
-    const sort = typeof cur.s === "string" ? cur.s.split(":")[0] : undefined;
-    return CUSTOMER_SORTS.find((s) => s === sort);
-  } catch {
-    return undefined;
-  }
+  const s = parseCursor(raw)?.s;
+  const sort = typeof s === "string" ? s.split(":")[0] : undefined;
+  return CUSTOMER_SORTS.find((x) => x === sort);
 }
 
 /**
