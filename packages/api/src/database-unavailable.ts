@@ -15,6 +15,21 @@ const CLIENT_CODES = new Set([
   "ETIMEDOUT",
 ]);
 
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+/** An error and its causes, outermost first (drizzle wraps postgres.js's errors). */
+export function* causeChain(error: unknown, maxDepth = 6): Generator<ErrorLike> {
+  for (let e = error, depth = 0; e && depth < maxDepth; depth++) {
+    yield e as ErrorLike;
+    e = (e as ErrorLike).cause;
+  }
+}
+
 /**
  * Whether a failure means "the database cannot be reached right now" rather than a bug: the
  * connection was refused, dropped or timed out, or the server said it is shutting down or not
@@ -22,8 +37,7 @@ const CLIENT_CODES = new Set([
  * (drizzle wraps postgres.js's errors).
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error, depth = 0; e && depth < 6; depth++) {
-    const candidate = e as { name?: unknown; code?: unknown; cause?: unknown; errors?: unknown };
+  for (const candidate of causeChain(error)) {
     const code = typeof candidate.code === "string" ? candidate.code : null;
     if (code && candidate.name === "PostgresError") {
       if (/^57P0[123]$/.test(code) || code.startsWith("08")) return true;
@@ -33,7 +47,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     // Node reports a refused connection to every address of a host as an AggregateError.
     if (Array.isArray(candidate.errors) && candidate.errors.some(isDatabaseUnavailable))
       return true;
-    e = candidate.cause;
   }
   return false;
 }

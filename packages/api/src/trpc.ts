@@ -10,7 +10,11 @@ import { type Actor, AppError } from "@xplorium/core";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { AppName, Context } from "./context";
-import { databaseUnavailableError, isDatabaseUnavailable } from "./database-unavailable";
+import {
+  causeChain,
+  databaseUnavailableError,
+  isDatabaseUnavailable,
+} from "./database-unavailable";
 
 type KeyOrStaff = ApiKeyPrincipal | StaffPrincipal;
 
@@ -46,12 +50,10 @@ export const createCallerFactory = t.createCallerFactory;
 
 /** The PostgreSQL error somewhere in a cause chain (drizzle wraps postgres.js's), if any. */
 function postgresErrorIn(error: unknown): { code: string } | null {
-  for (let e = error, depth = 0; e && depth < 5; depth++) {
-    const candidate = e as { name?: unknown; code?: unknown; cause?: unknown };
+  for (const candidate of causeChain(error, 5)) {
     if (candidate.name === "PostgresError" && typeof candidate.code === "string") {
       return { code: candidate.code };
     }
-    e = candidate.cause;
   }
   return null;
 }
