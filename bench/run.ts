@@ -118,6 +118,12 @@ async function main() {
     connection: CONNECTION_PARAMETERS,
   });
   const cap = capturingDb(bench.url);
+  /** The statements a product function sends, without transaction control. */
+  const statementsOf = async (fn: (db: Database) => Promise<unknown>) =>
+    (await cap.capture(fn)).filter((q) => !/^\s*(begin|commit|rollback)\b/i.test(q.query));
+  /** One captured statement, replayed as raw SQL (prepared, as postgres.js sends it). */
+  const run = (q: { query: string; params: unknown[] }) =>
+    raw.unsafe(q.query, q.params as never[], { prepare: true });
   const procs: ChildProcess[] = [];
   const rows: Row[] = [];
   try {
@@ -216,13 +222,10 @@ async function main() {
       /** No budget: reported only. */
       informational?: boolean;
     }) => {
-      const sent = await cap.capture(s.rawOf);
-      const work = sent.filter((q) => !/^\s*(begin|commit|rollback)\b/i.test(q.query));
+      const work = await statementsOf(s.rawOf);
       // The request's own session check is SQL it issues too: first, then the procedure's.
       const auth = await cap.capture((db) => validateStaffSession(db, staffSession.token));
       const n = s.iterations ?? ITERATIONS;
-      const run = (q: (typeof work)[number]) =>
-        raw.unsafe(q.query, q.params as never[], { prepare: true });
       const rawOnce = async () => {
         for (const q of auth) await run(q);
         if (!s.sequential) return Promise.all(work.map(run));
@@ -507,12 +510,8 @@ async function main() {
     if (enabled("campaign")) await campaignScenarios(ctx);
     if (enabled("gdpr")) {
       await gdprScenarios(ctx, async (fn, n) => {
-        const work = (await cap.capture(fn)).filter(
-          (q) => !/^\s*(begin|commit|rollback)\b/i.test(q.query),
-        );
-        return timed(n, () =>
-          Promise.all(work.map((q) => raw.unsafe(q.query, q.params as never[], { prepare: true }))),
-        );
+        const work = await statementsOf(fn);
+        return timed(n, () => Promise.all(work.map(run)));
       });
     }
   } finally {
