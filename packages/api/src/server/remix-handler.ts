@@ -21,15 +21,7 @@ export function createRequestHandler(opts: {
   getLoadContext: (req: express.Request, res: express.Response) => AppLoadContext;
 }): express.RequestHandler {
   const handleRequest = createRemixHandler(opts.build, opts.mode);
-  return async (req, res, next) => {
-    try {
-      const request = remixRequest(req, res);
-      const response = await handleRequest(request, opts.getLoadContext(req, res));
-      await sendResponse(res, response);
-    } catch (error) {
-      next(error);
-    }
-  };
+  return fetchHandler((request, req, res) => handleRequest(request, opts.getLoadContext(req, res)));
 }
 
 /**
