@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   customType,
   index,
   integer,
   pgTable,
+  smallint,
   text,
   uniqueIndex,
   uuid,
@@ -35,6 +37,9 @@ export const sessions = pgTable(
     customerId: uuid("customer_id").references(() => customers.id, { onDelete: "cascade" }),
     createdAt: tstz("created_at").notNull().defaultNow(),
     lastVerifiedAt: tstz("last_verified_at").notNull().defaultNow(),
+    // Staff: when the password was last entered in this session (sign-in, or the "confirm your
+    // password" step before an owner-level action).
+    passwordConfirmedAt: tstz("password_confirmed_at"),
     ip: text("ip"),
     userAgent: text("user_agent"),
   },
@@ -100,4 +105,77 @@ export const rateLimitBuckets = pgTable(
     resetAt: tstz("reset_at").notNull(),
   },
   (t) => [index("rate_limit_buckets_reset_idx").on(t.resetAt)],
+);
+
+/** "Forgot password" for staff: a single-use link; only SHA-256 of its secret is stored. */
+export const staffPasswordResets = pgTable(
+  "staff_password_resets",
+  {
+    id: text("id").primaryKey(),
+    secretHash: bytea("secret_hash").notNull(),
+    staffUserId: uuid("staff_user_id")
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: "cascade" }),
+    expiresAt: tstz("expires_at").notNull(),
+    usedAt: tstz("used_at"),
+    ip: text("ip"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("staff_password_resets_staff_idx").on(t.staffUserId, t.createdAt.desc()),
+    index("staff_password_resets_expires_idx").on(t.expiresAt),
+  ],
+);
+
+/**
+ * The second step of a staff sign-in with two-factor authentication: the password was right,
+ * the TOTP (or a recovery code) is still owed. Only SHA-256 of the challenge's secret is stored.
+ */
+export const staffSignInChallenges = pgTable(
+  "staff_sign_in_challenges",
+  {
+    id: text("id").primaryKey(),
+    secretHash: bytea("secret_hash").notNull(),
+    staffUserId: uuid("staff_user_id")
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: "cascade" }),
+    attempts: integer("attempts").notNull().default(0),
+    expiresAt: tstz("expires_at").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("staff_sign_in_challenges_staff_idx").on(t.staffUserId),
+    index("staff_sign_in_challenges_expires_idx").on(t.expiresAt),
+    check("staff_sign_in_challenges_attempts_nonnegative", sql`${t.attempts} >= 0`),
+  ],
+);
+
+/** Ten one-time recovery codes per enrolled staff member, stored hashed. */
+export const staffRecoveryCodes = pgTable(
+  "staff_recovery_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    staffUserId: uuid("staff_user_id")
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: "cascade" }),
+    codeHash: bytea("code_hash").notNull(),
+    usedAt: tstz("used_at"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("staff_recovery_codes_staff_idx").on(t.staffUserId)],
+);
+
+/** Venue-wide security switches, edited by owners; one row (id 1). */
+export const securitySettings = pgTable(
+  "security_settings",
+  {
+    id: smallint("id").primaryKey().default(1),
+    // Every staff member must use two-factor sign-in (owners must once any owner has enrolled).
+    requireStaffTwoFactor: boolean("require_staff_two_factor").notNull().default(false),
+    updatedByStaffId: uuid("updated_by_staff_id").references(() => staffUsers.id, {
+      onDelete: "set null",
+    }),
+    updatedAt: tstz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [check("security_settings_singleton", sql`${t.id} = 1`)],
 );

@@ -10,6 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { apiKeys } from "./auth";
 import { timestamps, tstz } from "./columns";
 import { customers } from "./customers";
 import { bookingSource, bookingStatus, bookingType } from "./enums";
@@ -21,8 +22,10 @@ export const bookings = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     // Null only for imported bookings not yet linked by customers.syncFromBookings.
     customerId: uuid("customer_id").references(() => customers.id, { onDelete: "restrict" }),
-    // The booking site's own id, so pushes through the API are idempotent.
+    // The booking site's own id, so pushes through the API are idempotent. Scoped to the API
+    // key that pushed it (`api_key_id`): one key can neither see nor replay another's ids.
     externalRef: text("external_ref"),
+    apiKeyId: uuid("api_key_id").references(() => apiKeys.id, { onDelete: "restrict" }),
     type: bookingType("type").notNull(),
     status: bookingStatus("status").notNull().default("PENDING"),
     scheduledAt: tstz("scheduled_at").notNull(),
@@ -45,7 +48,13 @@ export const bookings = pgTable(
     ...timestamps,
   },
   (t) => [
-    uniqueIndex("bookings_external_ref_key").on(t.externalRef),
+    // One booking per (key, external id); ids pushed without a key share the null namespace.
+    uniqueIndex("bookings_api_key_external_ref_key")
+      .on(
+        sql`coalesce(${t.apiKeyId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+        t.externalRef,
+      )
+      .where(sql`${t.externalRef} is not null`),
     index("bookings_customer_scheduled_idx").on(t.customerId, t.scheduledAt.desc()),
     index("bookings_scheduled_idx").on(t.scheduledAt.desc(), t.id),
     index("bookings_status_scheduled_idx").on(t.status, t.scheduledAt.desc()),

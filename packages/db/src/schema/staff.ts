@@ -14,6 +14,11 @@ export const staffUsers = pgTable(
     disabledAt: tstz("disabled_at"),
     passwordChangedAt: tstz("password_changed_at").notNull().defaultNow(),
     lastSignInAt: tstz("last_sign_in_at"),
+    // Two-factor sign-in (TOTP): the secret, encrypted with a key derived from SESSION_SECRET;
+    // `totp_pending_secret` during enrolment until the first code is confirmed.
+    totpSecret: text("totp_secret"),
+    totpPendingSecret: text("totp_pending_secret"),
+    totpEnabledAt: tstz("totp_enabled_at"),
     ...timestamps,
   },
   (t) => [
