@@ -70,13 +70,32 @@ export {
   signUpInput,
 } from "./auth/customer-sign-up";
 export { AUTH_LIMITS, enforceRateLimits } from "./auth/rate-limits";
+export {
+  changeOwnPassword,
+  checkNewPassword,
+  SAME_PASSWORD,
+  WRONG_CURRENT_PASSWORD,
+} from "./auth/staff-password";
+export {
+  checkStaffPasswordReset,
+  PASSWORD_RESET_ANSWER_MS,
+  PASSWORD_RESET_LIMITS,
+  PASSWORD_RESET_PATH,
+  PASSWORD_RESET_TTL_SECONDS,
+  purgeStalePasswordResets,
+  RESET_LINK_INVALID,
+  requestStaffPasswordReset,
+  resetStaffPassword,
+} from "./auth/staff-password-reset";
 export { signInStaff } from "./auth/staff-sign-in";
 export {
   BOOKING_STATUSES,
   BOOKING_TYPES,
   type BookingCreateInput,
   type BookingCreateOptions,
+  type BookingReceipt,
   bookingCreateInput,
+  bookingReceipt,
   createBooking,
 } from "./bookings/booking-create";
 export { type BookingListInput, bookingListInput, listBookings } from "./bookings/booking-list";

@@ -55,7 +55,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       referralCode: text("referralCode"),
     });
     const who = r.customerCreated ? "a new customer" : "the existing customer";
-    const message = `Booking recorded for ${who} (${r.booking.contactEmail}).`;
+    // The answer carries ids and status only; the address is the one just typed, normalised
+    // as validation does (trimmed, lower case).
+    const email = text("email").trim().toLowerCase();
+    const message = `Booking recorded for ${who} (${email}).`;
     return redirect(`/bookings?created=${encodeURIComponent(message)}`, { headers });
   } catch (error) {
     return formFailure(error, values, headers);

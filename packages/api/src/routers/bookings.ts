@@ -1,6 +1,8 @@
 import {
+  type BookingReceipt,
   bookingCreateInput,
   bookingListInput,
+  bookingReceipt,
   bookingReviewInput,
   bookingSetStatusInput,
   createBooking,
@@ -18,18 +20,26 @@ export const bookingsRouter = createTRPCRouter({
   /**
    * Walk-in/phone bookings from the admin, and the booking site's pushes with an API key
    * (`Authorization: Bearer …`, scope bookings:write) and its own externalId, which makes the
-   * call idempotent. Upserts the customer in the same transaction.
+   * call idempotent per key. Upserts the customer in the same transaction.
+   *
+   * Answers ids and status only (`BookingReceipt`), first call and replay alike: repeating an
+   * externalId must never read back a booking's contact details, notes or amount. Staff also
+   * get `customerCreated` for the form's message; a key does not (it would tell whether an
+   * address is already a customer).
    */
   create: apiKeyOrStaffProcedure("write:booking", "bookings:write")
     .input(bookingCreateInput)
-    .mutation(({ ctx, input }) =>
-      createBooking(ctx.db, ctx.actor, ctx.meta, input, {
+    .mutation(async ({ ctx, input }) => {
+      const result = await createBooking(ctx.db, ctx.actor, ctx.meta, input, {
         currency: ctx.env.CURRENCY,
         phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
         source: ctx.actor.type === "apiKey" ? "API" : "ADMIN",
         consent: ctx.env,
-      }),
-    ),
+      });
+      const receipt: BookingReceipt & { customerCreated?: boolean } = bookingReceipt(result);
+      if (ctx.principal.type === "staff") receipt.customerCreated = result.customerCreated;
+      return receipt;
+    }),
 
   /** Approve, complete (awards points once) or cancel (reverses a completed booking's points). */
   setStatus: staffProcedure("write:booking")

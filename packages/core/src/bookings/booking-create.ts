@@ -43,7 +43,10 @@ export const bookingCreateInput = z.object({
   notes: z.preprocess(blankToUndefined, z.string().trim().max(2000).optional()),
   /** Only true when the customer ticked the box themselves; never pre-ticked. */
   marketingConsent: z.boolean().default(false),
-  /** The booking site's own id: a repeated call with the same id returns the first booking. */
+  /**
+   * The booking site's own id: a repeated call with the same id, from the same API key, answers
+   * with the first booking. Each key has its own id space; staff share one of their own.
+   */
   externalId: z.preprocess(
     blankToUndefined,
     z
@@ -67,9 +70,38 @@ export interface BookingCreateOptions {
 }
 
 /**
+ * What a caller of `bookings.create` gets back: ids and status, nothing the caller could not
+ * already know. A replay (same externalId, same key) answers exactly this shape for the first
+ * booking, so repeating someone's id never reads back their contact details, notes or amount;
+ * the first call answers the same shape, so a retry after a lost answer is indistinguishable
+ * from the original.
+ */
+export interface BookingReceipt {
+  booking: {
+    id: string;
+    customerId: string | null;
+    externalId: string | null;
+    status: (typeof BOOKING_STATUSES)[number];
+  };
+  /** False when an earlier call with the same externalId (and key) already created it. */
+  created: boolean;
+}
+
+export function bookingReceipt(result: {
+  booking: typeof bookings.$inferSelect;
+  created: boolean;
+}): BookingReceipt {
+  const { id, customerId, externalRef, status } = result.booking;
+  return { booking: { id, customerId, externalId: externalRef, status }, created: result.created };
+}
+
+/**
  * Creates a booking and upserts its customer in one transaction (seed Step 4), updating the
- * customer's stats. With an externalId the call is idempotent: the same id returns the booking
- * created the first time, whatever else the retry says.
+ * customer's stats. With an externalId the call is idempotent per API key: the same key and id
+ * return the booking created the first time, whatever else the retry says. An id is scoped to
+ * the key that pushed it (`bookings.api_key_id`): another key using the same id creates its own
+ * booking and never finds the first; staff (no key) share the null namespace. The full row is
+ * for trusted callers in-process; over the API, answer with `bookingReceipt`.
  */
 export async function createBooking(
   db: Database,
@@ -79,18 +111,26 @@ export async function createBooking(
   opts: BookingCreateOptions,
 ) {
   const phone = phoneOrError(input.phone, opts.phoneRegion);
+  // The key that pushes a booking owns its external id.
+  const apiKeyId = actor.type === "apiKey" ? actor.id : null;
   return db.transaction(async (tx) => {
     // Booking writes run side by side but never interleave with a sync from bookings.
     await lockCustomerStats(tx, "shared");
     if (input.externalId) {
-      // Serialise retries of one external id; the unique index is the last line of defence.
+      // Serialise retries of one external id of one key; the unique index on
+      // (coalesce(api_key_id, zero uuid), external_ref) is the last line of defence.
       await tx.execute(
-        sql`select pg_advisory_xact_lock(hashtext(${`booking:${input.externalId}`}))`,
+        sql`select pg_advisory_xact_lock(hashtext(${`booking:${apiKeyId ?? "staff"}:${input.externalId}`}))`,
       );
       const [existing] = await tx
         .select()
         .from(bookings)
-        .where(eq(bookings.externalRef, input.externalId));
+        .where(
+          and(
+            eq(bookings.externalRef, input.externalId),
+            apiKeyId ? eq(bookings.apiKeyId, apiKeyId) : isNull(bookings.apiKeyId),
+          ),
+        );
       if (existing) return { booking: existing, created: false, customerCreated: false };
     }
     const { customer, created: customerCreated } = await upsertCustomerTx(
@@ -106,6 +146,7 @@ export async function createBooking(
       .values({
         customerId: customer.id,
         externalRef: input.externalId ?? null,
+        apiKeyId,
         type: input.type,
         scheduledAt: input.scheduledAt,
         guests: input.guests,

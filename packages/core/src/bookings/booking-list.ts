@@ -14,7 +14,10 @@ export const bookingListInput = z.object({
   /** Scheduled before. */
   to: z.preprocess(blankToUndefined, z.coerce.date().optional()),
   customerId: z.preprocess(blankToUndefined, z.uuid({ message: "Unknown customer." }).optional()),
-  /** Contact email (exact or prefix) or external id. */
+  /**
+   * Contact email (exact or prefix) or external id. Staff see every key's bookings, so one
+   * external id may match several (each API key has its own id space).
+   */
   q: z.preprocess(blankToUndefined, z.string().trim().toLowerCase().max(100).optional()),
   limit: z.number().int().min(1).max(100).default(50),
   /** `nextCursor` of the previous page: scheduled_at (µs text) and id. */
