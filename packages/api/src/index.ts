@@ -20,4 +20,5 @@ export {
   type RouterInputs,
   type RouterOutputs,
 } from "./root";
+export { MAX_NEXT_LENGTH, safeNext } from "./safe-next";
 export { serverCaller } from "./server-caller";

@@ -1,4 +1,5 @@
 import { type AppLoadContext, redirect } from "@remix-run/node";
+import { safeNext as safeNextOn } from "@xplorium/api";
 import type { Permission } from "@xplorium/auth/permissions";
 import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
 import { adminApi } from "./api.server";
@@ -26,9 +27,10 @@ export function signInRedirect(request: Request, headers?: Headers) {
   });
 }
 
-/** Only same-site relative paths, so `?next=` cannot send anyone elsewhere. */
-export function safeNext(value: string | null, fallback = "/"): string {
-  return value?.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\")
-    ? value
-    : fallback;
+/**
+ * Where `?next=` may send a staff member after signing in: a path on the admin (ADMIN_URL's
+ * origin), else `fallback`. The shared check (packages/api safe-next.ts) is the portal's too.
+ */
+export function safeNext(value: unknown, context: AppLoadContext, fallback = "/"): string {
+  return safeNextOn(value, context.env.ADMIN_URL) ?? fallback;
 }

@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const failure = describeActionError(error);
     return data(failure, { status: failure.status, headers });
   }
-  return redirect(safeNext(String(form.get("next") ?? "")), { headers });
+  return redirect(safeNext(form.get("next"), context), { headers });
 }
 
 export default function SignIn() {

@@ -1,6 +1,6 @@
 import { type AppLoadContext, data, redirect } from "@remix-run/node";
 import { describeActionError, portalApi } from "./api.server";
-import { safeNext } from "./safe-next";
+import { safeNext } from "./safe-next.server";
 
 /** What the sign-up step shows again after a refusal: the person's own entries and why. */
 export interface SignUpStep {
@@ -31,7 +31,7 @@ export async function handleSignUp(request: Request, context: AppLoadContext, fo
     referralCode: String(form.get("referralCode") ?? ""),
     // An unticked checkbox sends nothing: consent only when the box was ticked.
     marketingEmail: form.get("marketingEmail") === "yes",
-    next: safeNext(form.get("next")),
+    next: safeNext(form.get("next"), context),
   };
   try {
     await api.auth.customer.signUp({

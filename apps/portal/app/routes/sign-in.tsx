@@ -16,7 +16,7 @@ import {
   portalApi,
 } from "~/lib/api.server";
 import { referralParam } from "~/lib/referral-param";
-import { safeNext } from "~/lib/safe-next";
+import { safeNext } from "~/lib/safe-next.server";
 import { handleSignUp, type SignUpStep } from "~/lib/sign-up.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · My Xplorium" }];
@@ -45,7 +45,7 @@ function landing(next: string | null, ref: string): string {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { principal } = await portalApi(request, context);
   const url = new URL(request.url);
-  const next = safeNext(url.searchParams.get("next"));
+  const next = safeNext(url.searchParams.get("next"), context);
   const ref = referralParam(url.searchParams.get("ref"));
   if (principal.type === "customer") throw redirect(landing(next, ref));
   return { next, ref, consentWording: CONSENT_WORDING.EMAIL.text };
@@ -68,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "sign-up") return handleSignUp(request, context, form);
 
   const email = String(form.get("email") ?? "");
-  const next = safeNext(form.get("next"));
+  const next = safeNext(form.get("next"), context);
   const ref = referralParam(form.get("ref"));
   const { api, headers } = await portalApi(request, context);
   if (intent === "verify") {
