@@ -1,10 +1,9 @@
 import {
   type ApiKeyPrincipal,
   type CustomerPrincipal,
-  readCookie,
+  readSessionCookie,
   type StaffPrincipal,
   serializeSessionCookie,
-  sessionCookieName,
   validateApiKey,
   validateCustomerSession,
   validateStaffSession,
@@ -99,9 +98,10 @@ const resolvedPerRequest = new WeakMap<object, Map<string, Promise<Resolved>>>()
  */
 function resolvePrincipalOnce(input: Omit<CreateContextInput, "resHeaders">): Promise<Resolved> {
   const kind = input.app === "admin" ? "STAFF" : "CUSTOMER";
-  const token = readCookie(
+  const token = readSessionCookie(
     input.request.headers.get("cookie"),
-    sessionCookieName(kind, cookieSettings(input.env)),
+    kind,
+    cookieSettings(input.env),
   );
   const method = input.request.method;
   if (!input.requestKey || (method !== "GET" && method !== "HEAD")) {

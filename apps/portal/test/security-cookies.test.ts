@@ -1,0 +1,17 @@
+import { cookieFuzzSuite } from "../../../packages/api/test/cookie-fuzz-suite";
+import * as entry from "../app/entry.server";
+import * as root from "../app/root";
+import * as layout from "../app/routes/_account";
+import * as home from "../app/routes/_account._index";
+import * as trpc from "../app/routes/api.trpc.$";
+import * as signIn from "../app/routes/sign-in";
+
+// Malformed and fuzzed Cookie headers against the portal's real pages and tRPC (see the suite).
+cookieFuzzSuite("portal", {
+  entry,
+  root,
+  signIn,
+  trpc,
+  layout: { id: "routes/_account", module: layout },
+  home: { id: "routes/_account._index", module: home },
+});
