@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { createDb, type Database, migrateDatabase, resolveDatabase } from "@xplorium/db";
 import { type Env, env as loadEnv } from "@xplorium/db/env";
 import { type Logger as AppLogger, createLogger } from "@xplorium/db/logger";
+import { emailTransportStartupNotice } from "@xplorium/email";
 import {
   Logger,
   type Runner,
@@ -94,7 +95,9 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<StartedWork
   });
   // The dashboard reads a snapshot: make one now rather than at the next half hour.
   await runner.addJob(ANALYTICS_REFRESH_TASK, {}, { jobKey: ANALYTICS_REFRESH_JOB_KEY });
-  log.info("worker running", { emailTransport: env.RESEND_API_KEY ? "resend" : "outbox" });
+  log.info("worker running", { emailTransport: env.EMAIL_TRANSPORT });
+  const emailNotice = emailTransportStartupNotice(env);
+  if (emailNotice) log.warn(emailNotice);
 
   const timeoutMs = opts.shutdownTimeoutMs ?? 25_000;
   let stopping: Promise<void> | undefined;

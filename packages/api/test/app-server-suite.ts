@@ -90,6 +90,8 @@ async function start(
 ): Promise<Running> {
   const env = loadEnv({
     NODE_ENV: mode,
+    // Production refuses to start without RESEND_API_KEY unless the outbox is chosen.
+    EMAIL_TRANSPORT: "outbox",
     DATABASE_URL: opts.databaseUrl ?? t.url,
     SESSION_SECRET: "app-server-test-secret-0123456789abcdefghij",
     ADMIN_URL: ORIGIN.admin,

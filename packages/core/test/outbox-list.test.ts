@@ -7,11 +7,11 @@ beforeAll(async () => {
   t = await createTestDatabase();
   // Microsecond-apart rows, as a burst of sends produces: a millisecond cursor must not skip any.
   await t.sql`insert into email_messages (kind, template, to_email, from_email, subject, transport, created_at)
-    select 'TRANSACTIONAL', 'sign-in-code', 'p' || g || '@example.org', 'x@example.org', 'S' || g, 'OUTBOX',
+    select 'TRANSACTIONAL', 'consent-confirm', 'p' || g || '@example.org', 'x@example.org', 'S' || g, 'OUTBOX',
            '2026-11-24 10:00:00.123'::timestamptz + g * interval '1 microsecond'
     from generate_series(1, 7) g`;
   await t.sql`insert into email_messages (kind, template, to_email, from_email, subject, transport)
-    values ('TRANSACTIONAL', 'sign-in-code', 'real@example.org', 'x@example.org', 'sent', 'RESEND')`;
+    values ('TRANSACTIONAL', 'consent-confirm', 'real@example.org', 'x@example.org', 'sent', 'RESEND')`;
 });
 afterAll(async () => {
   await t.drop();

@@ -15,6 +15,13 @@ const envSchema = z
       .refine((v) => /^postgres(ql)?:\/\//.test(v), "DATABASE_URL must start with postgres://")
       .optional(),
     RESEND_API_KEY: z.string().min(1).optional(),
+    // Where email goes: `resend` (needs RESEND_API_KEY) or `outbox` (kept in the database for
+    // Marketing → Outbox, nothing is sent). Unset: resend when RESEND_API_KEY is set, else the
+    // outbox outside production; production without RESEND_API_KEY refuses to start unless it
+    // is set to outbox on purpose (then no customer can receive a sign-in code).
+    EMAIL_TRANSPORT: z
+      .enum(["resend", "outbox"], { message: "EMAIL_TRANSPORT must be resend or outbox" })
+      .optional(),
     RESEND_BASE_URL: z.url({ message: "RESEND_BASE_URL must be a URL" }).optional(),
     // The signing secret of the Resend webhook (POST /api/webhooks/resend on the admin). Unset,
     // the endpoint answers 503.
@@ -122,9 +129,25 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;
+    if (e.EMAIL_TRANSPORT === "resend" && !e.RESEND_API_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RESEND_API_KEY"],
+        message: "EMAIL_TRANSPORT=resend needs RESEND_API_KEY",
+      });
+    }
+    if (production && !e.RESEND_API_KEY && e.EMAIL_TRANSPORT !== "outbox") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RESEND_API_KEY"],
+        message:
+          "RESEND_API_KEY is required in production: without it no customer receives a sign-in code. To run without sending email on purpose, set EMAIL_TRANSPORT=outbox",
+      });
+    }
 }
 
 /** The validated environment of this process. */
+      EMAIL_TRANSPORT: e.EMAIL_TRANSPORT ?? (e.RESEND_API_KEY ? "resend" : "outbox"),
 export function env(): Env {
   cached ??= loadEnv();
   return cached;

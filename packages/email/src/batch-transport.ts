@@ -1,4 +1,5 @@
 import { Resend } from "resend";
+import { type EmailTransportConfig, emailTransportName } from "./transport";
 
 /** Resend takes at most this many emails in one `POST /emails/batch`. */
 export const MAX_BATCH_SIZE = 100;
@@ -107,6 +108,8 @@ export const outboxBatchTransport: BatchTransport = {
   },
 };
 
-export function batchTransportFor(config: { RESEND_API_KEY?: string | undefined }): BatchTransport {
-  return config.RESEND_API_KEY ? resendBatchTransport(config.RESEND_API_KEY) : outboxBatchTransport;
+export function batchTransportFor(config: EmailTransportConfig): BatchTransport {
+  return emailTransportName(config) === "RESEND" && config.RESEND_API_KEY
+    ? resendBatchTransport(config.RESEND_API_KEY)
+    : outboxBatchTransport;
 }

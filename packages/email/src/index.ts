@@ -27,6 +27,7 @@ export {
   type DeliverOptions,
   type DeliverOutcome,
   deliverEmail,
+  dropExpiredSecretBodies,
   dropUndeliveredErasureEmails,
   ERASURE_EMAIL_GRACE_HOURS,
   type QueueRenderedEmailInput,
@@ -36,8 +37,8 @@ export {
   SEND_EMAIL_TASK,
   suppressionOf,
 } from "./send";
-export type { TemplateName, TemplateProps } from "./templates";
-export { templates } from "./templates";
+export type { SecretEmail, TemplateName, TemplateProps } from "./templates";
+export { SECRET_TEMPLATES, templates } from "./templates";
 export {
   type EmailTag,
   type ReadTrackingTags,
@@ -49,6 +50,9 @@ export {
 export {
   type DeliveryResult,
   type EmailTransport,
+  type EmailTransportConfig,
+  emailTransportName,
+  emailTransportStartupNotice,
   type OutgoingEmail,
   outboxTransport,
   resendTransport,

@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { type DbOrTx, enqueueJob, enqueueJobs, schema } from "@xplorium/db";
 import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { type RenderedEmail, renderEmail } from "./render";
-import { type TemplateDef, type TemplateName, type TemplateProps, templates } from "./templates";
+import {
+  SECRET_TEMPLATES,
+  type TemplateDef,
+  type TemplateName,
+  type TemplateProps,
+  templates,
+} from "./templates";
 import { trackingTags } from "./tracking-tags";
 import type { EmailTransport } from "./transport";
 
@@ -196,6 +202,13 @@ export interface DeliverOptions {
    * MARKETING mail, which is never sent without them (DESIGN.md "Consent").
    */
   marketingHeaders?: (customerId: string) => Record<string, string>;
+  /**
+   * NODE_ENV is development: a secret email (sign-in code, magic link) delivered to the outbox
+   * keeps its body, so a developer can read it there until the code expires (the hourly
+   * `dropExpiredSecretBodies` drops it then). In any other mode, and always after a delivery
+   * through Resend, its body is dropped as it is marked delivered.
+   */
+  developmentOutbox?: boolean;
 }
 
 /** Why a MARKETING email is not sent after all; null when it may go. */
@@ -213,6 +226,8 @@ async function marketingBlock(db: DbOrTx, customerId: string | null): Promise<st
 
 /** What an erasure confirmation keeps once it is delivered or given up on: nothing personal. */
 const ERASED_COPY = { toEmail: null, html: null, text: null } as const;
+/** What a secret email (TemplateDef.secret) keeps once delivered or given up on: no body. */
+const NO_BODY = { html: null, text: null } as const;
 
 /**
  * Delivers one queued email. Safe to run again: a sent row is left alone, and the Resend
@@ -243,11 +258,20 @@ export async function deliverEmail(
   if (!msg) return "missing";
   if (msg.status !== "QUEUED") return "already-sent";
   const afterErasure = templateDef(msg.template)?.deliverAfterErasure === true;
-  const scrub = afterErasure ? ERASED_COPY : {};
+  const secret = SECRET_TEMPLATES.has(msg.template);
+  const scrub = afterErasure ? ERASED_COPY : secret ? NO_BODY : {};
   if (!msg.toEmail || !msg.html || !msg.text) {
     await db
       .update(emailMessages)
-      .set({ status: "FAILED", error: "Recipient erased before delivery" })
+      .set({
+        status: "FAILED",
+        // A secret email's body is dropped by the hourly purge once its code has expired.
+        error:
+          secret && msg.toEmail
+            ? "Not delivered before the code expired"
+            : "Recipient erased before delivery",
+        ...scrub,
+      })
       .where(eq(emailMessages.id, msg.id));
     return "failed";
   }
@@ -300,6 +324,9 @@ export async function deliverEmail(
       .where(eq(emailMessages.id, msg.id));
     return "failed";
   }
+  // A secret email's body is gone as it is marked delivered; only the development outbox keeps
+  // it until the code expires.
+  const kept = secret && transport.name === "OUTBOX" && options.developmentOutbox ? {} : scrub;
   // Resend's webhook (email.sent, email.delivered …, matched by the email_id tag) may have moved
   // the row on already: its status stays, but the send time and provider id are still written.
   await db
@@ -308,7 +335,7 @@ export async function deliverEmail(
       status: sql`case when ${emailMessages.status} = 'QUEUED' then 'SENT'::email_status else ${emailMessages.status} end`,
       sentAt: new Date(),
       providerMessageId: result.providerMessageId,
-      ...scrub,
+      ...kept,
     })
     .where(and(eq(emailMessages.id, msg.id), isNull(emailMessages.sentAt)));
   return "sent";
@@ -333,6 +360,40 @@ export async function dropUndeliveredErasureEmails(db: DbOrTx, now = new Date())
         inArray(emailMessages.template, AFTER_ERASURE_TEMPLATES),
         eq(emailMessages.status, "QUEUED"),
         lt(emailMessages.createdAt, cutoff),
+      ),
+    )
+    .returning({ id: emailMessages.id });
+  return rows.length;
+}
+
+/**
+ * Secret emails (TemplateDef.secret: sign-in and sign-up codes, magic links) whose code has
+ * expired keep no body: the development outbox's copies are dropped, and one still queued (the
+ * provider kept failing) gives up, FAILED, since its code no longer works. Run hourly with the
+ * auth purge. Returns how many rows changed.
+ */
+export async function dropExpiredSecretBodies(db: DbOrTx, now = new Date()): Promise<number> {
+  if (SECRET_TEMPLATES.size === 0) return 0;
+  const expired = sql.join(
+    [...SECRET_TEMPLATES].map(
+      ([name, { validForSeconds }]) =>
+        sql`(${emailMessages.template} = ${name} and ${emailMessages.createdAt} < ${new Date(
+          now.getTime() - validForSeconds * 1000,
+        ).toISOString()}::timestamptz)`,
+    ),
+    sql` or `,
+  );
+  const rows = await db
+    .update(emailMessages)
+    .set({
+      ...NO_BODY,
+      status: sql`case when ${emailMessages.status} = 'QUEUED' then 'FAILED'::email_status else ${emailMessages.status} end`,
+      error: sql`case when ${emailMessages.status} = 'QUEUED' then 'Not delivered before the code expired' else ${emailMessages.error} end`,
+    })
+    .where(
+      and(
+        sql`(${expired})`,
+        sql`(${emailMessages.html} is not null or ${emailMessages.text} is not null or ${emailMessages.status} = 'QUEUED')`,
       ),
     )
     .returning({ id: emailMessages.id });

@@ -62,6 +62,40 @@ export const outboxTransport: EmailTransport = {
   },
 };
 
-export function transportFor(config: { RESEND_API_KEY?: string | undefined }): EmailTransport {
-  return config.RESEND_API_KEY ? resendTransport(config.RESEND_API_KEY) : outboxTransport;
+/**
+ * Where mail goes: EMAIL_TRANSPORT as env.ts resolved it (`outbox` chosen explicitly, or no
+ * RESEND_API_KEY outside production). Configs without EMAIL_TRANSPORT (tests building one by
+ * hand) go by RESEND_API_KEY alone.
+ */
+export interface EmailTransportConfig {
+  EMAIL_TRANSPORT?: "resend" | "outbox" | undefined;
+  RESEND_API_KEY?: string | undefined;
+}
+
+/** The transport new `email_messages` rows are queued for. */
+export function emailTransportName(config: EmailTransportConfig): EmailTransport["name"] {
+  return config.EMAIL_TRANSPORT !== "outbox" && config.RESEND_API_KEY ? "RESEND" : "OUTBOX";
+}
+
+export function transportFor(config: EmailTransportConfig): EmailTransport {
+  return emailTransportName(config) === "RESEND" && config.RESEND_API_KEY
+    ? resendTransport(config.RESEND_API_KEY)
+    : outboxTransport;
+}
+
+/**
+ * What the apps and the worker log as a warning at start-up when production mail goes to the
+ * outbox (EMAIL_TRANSPORT=outbox, chosen on purpose; env.ts refuses production without
+ * RESEND_API_KEY otherwise), or null.
+ */
+export function emailTransportStartupNotice(config: {
+  NODE_ENV: string;
+  EMAIL_TRANSPORT: "resend" | "outbox";
+}): string | null {
+  if (config.NODE_ENV !== "production" || config.EMAIL_TRANSPORT !== "outbox") return null;
+  return (
+    "EMAIL_TRANSPORT=outbox in production: no email leaves this system, so no customer can " +
+    "receive a sign-in or sign-up code, and sign-in codes are not kept to read either. Set " +
+    "RESEND_API_KEY (and unset EMAIL_TRANSPORT) to send email."
+  );
 }

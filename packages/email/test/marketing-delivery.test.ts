@@ -95,7 +95,7 @@ describe("deliverEmail and marketing consent", () => {
     expect(await statusOf(marketing)).toBe("FAILED");
     expect(await deliverEmail(t.db, code, transport, options)).toBe("sent");
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.subject).toContain("123456");
+    expect(sent[0]!.text).toContain("123456");
     expect(sent[0]!.headers).toBeUndefined();
   });
 });

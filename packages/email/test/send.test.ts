@@ -70,7 +70,8 @@ function recordingTransport(answer: Awaited<ReturnType<EmailTransport["send"]>>)
 describe("renderEmail", () => {
   it("renders the sign-in code email with the code, link and expiry in html and text", async () => {
     const r = await renderEmail("sign-in-code", props());
-    expect(r.subject).toBe("Your Xplorium sign-in code: 042913");
+    // The code is in the body only (issue 14): subjects show in inbox previews and are kept.
+    expect(r.subject).toBe("Your Xplorium sign-in code");
     expect(r.html).toContain("042913");
     expect(r.html).toContain('href="http://portal.test/auth/link?token=abc.def"');
     expect(r.html).toContain("Hi Ana,");
@@ -99,7 +100,7 @@ describe("queueEmail", () => {
       kind: "TRANSACTIONAL",
       template: "sign-in-code",
       toEmail: "queued@example.com",
-      subject: "Your Xplorium sign-in code: 042913",
+      subject: "Your Xplorium sign-in code",
       sentAt: null,
     });
     expect(await jobsFor(id)).toHaveLength(1);
@@ -153,10 +154,16 @@ describe("deliverEmail", () => {
     expect(sent[0]).toMatchObject({
       id,
       to: "provider@example.com",
-      subject: "Your Xplorium sign-in code: 042913",
+      subject: "Your Xplorium sign-in code",
     });
     expect(sent[0]!.html).toContain("042913");
-    expect(await message(id)).toMatchObject({ status: "SENT", providerMessageId: "prov-123" });
+    // A sign-in code's body is not kept once it is delivered.
+    expect(await message(id)).toMatchObject({
+      status: "SENT",
+      providerMessageId: "prov-123",
+      html: null,
+      text: null,
+    });
     // Never sent twice.
     expect(await deliverEmail(t.db, id, transport)).toBe("already-sent");
     expect(sent).toHaveLength(1);
@@ -223,7 +230,7 @@ describe("suppressed addresses are never mailed", () => {
       html: null,
       text: null,
       error: "Not sent: the address is suppressed (hard bounce)",
-      subject: "Your Xplorium sign-in code: 042913",
+      subject: "Your Xplorium sign-in code",
     });
     expect(await jobsFor(id)).toHaveLength(0);
   });

@@ -1,13 +1,14 @@
 import { purgeExpiredSessions, purgeRateLimitBuckets, purgeStaleLoginCodes } from "@xplorium/auth";
 import type { Database } from "@xplorium/db";
-import { dropUndeliveredErasureEmails } from "@xplorium/email";
+import { dropExpiredSecretBodies, dropUndeliveredErasureEmails } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 
 export const PURGE_EXPIRED_AUTH_TASK = "auth:purge-expired";
 
 /**
  * Hourly: drops sessions past their inactivity timeout, dead login codes and old rate-limit
- * windows, and the address of any erasure confirmation email that could not be delivered.
+ * windows, the address of any erasure confirmation email that could not be delivered, and the
+ * body of any sign-in or sign-up code email whose code has expired (the development outbox's).
  */
 export function purgeExpiredAuthTask(db: Database): Task {
   return async (_payload, helpers) => {
@@ -16,8 +17,9 @@ export function purgeExpiredAuthTask(db: Database): Task {
     const codes = await purgeStaleLoginCodes(db, now);
     const buckets = await purgeRateLimitBuckets(db, now);
     const erasureEmails = await dropUndeliveredErasureEmails(db, now);
+    const secretBodies = await dropExpiredSecretBodies(db, now);
     helpers.logger.info(
-      `${PURGE_EXPIRED_AUTH_TASK}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets, ${erasureEmails} undelivered erasure emails`,
+      `${PURGE_EXPIRED_AUTH_TASK}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets, ${erasureEmails} undelivered erasure emails, ${secretBodies} expired code emails`,
     );
   };
 }

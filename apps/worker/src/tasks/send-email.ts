@@ -9,7 +9,8 @@ const payload = z.object({ emailMessageId: z.uuid() });
 
 /**
  * Delivers one queued email; a retryable failure throws so graphile-worker retries with backoff.
- * Marketing mail gets its customer's one-click unsubscribe headers here.
+ * Marketing mail gets its customer's one-click unsubscribe headers here. A sign-in code's body
+ * is dropped as it is delivered, except in the development outbox (until the code expires).
  */
 export function sendEmailTask(
   db: Database,
@@ -20,7 +21,10 @@ export function sendEmailTask(
     listUnsubscribeHeaders(env, { customerId, channel: "EMAIL" });
   return async (raw, helpers) => {
     const { emailMessageId } = payload.parse(raw);
-    const outcome = await deliverEmail(db, emailMessageId, transport, { marketingHeaders });
+    const outcome = await deliverEmail(db, emailMessageId, transport, {
+      marketingHeaders,
+      developmentOutbox: env.NODE_ENV === "development",
+    });
     helpers.logger.info(`${SEND_EMAIL_TASK} ${emailMessageId}: ${outcome}`);
   };
 }

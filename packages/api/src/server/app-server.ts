@@ -3,6 +3,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { checkReadiness, createDb, type Database, resolveDatabase } from "@xplorium/db";
 import { type Env, env as loadEnv } from "@xplorium/db/env";
 import { createLogger, type Logger } from "@xplorium/db/logger";
+import { emailTransportStartupNotice } from "@xplorium/email";
 import express from "express";
 import type { AppName } from "../context";
 import { contextInput } from "../context";
@@ -210,6 +211,9 @@ export async function startAppServer(
 
   const notice = app === "admin" ? resendWebhookStartupNotice(env) : null;
   if (notice) log.warn(notice);
+  // Production on EMAIL_TRANSPORT=outbox (env.ts refuses it unless chosen): nobody gets a code.
+  const emailNotice = emailTransportStartupNotice(env);
+  if (emailNotice) log.warn(emailNotice);
 
   const { server, lifecycle } = createAppServer({
     app,

@@ -8,7 +8,7 @@ import {
 } from "@xplorium/auth";
 import { type Database, type DbOrTx, schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
-import { queueEmail } from "@xplorium/email";
+import { emailTransportName, queueEmail } from "@xplorium/email";
 import { and, eq, isNull } from "drizzle-orm";
 import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
@@ -113,7 +113,7 @@ async function sendCodeOrNothing(
       to,
       from: config.EMAIL_FROM,
       customerId: customer.id,
-      transport: config.RESEND_API_KEY ? "RESEND" : "OUTBOX",
+      transport: emailTransportName(config),
     });
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { constantTimeEqual, hmacSha256, LOGIN_CODE_TTL_SECONDS } from "@xplorium/auth";
 import { type DbOrTx, schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
-import { queueEmail } from "@xplorium/email";
+import { emailTransportName, queueEmail } from "@xplorium/email";
 import { eq } from "drizzle-orm";
 import { emailSuppressionHash } from "../privacy/suppression-hash";
 
@@ -176,6 +176,6 @@ export async function queueSignUpCode(
     to: input.email,
     from: config.EMAIL_FROM,
     customerId: null,
-    transport: config.RESEND_API_KEY ? "RESEND" : "OUTBOX",
+    transport: emailTransportName(config),
   });
 }

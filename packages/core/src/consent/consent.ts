@@ -1,6 +1,6 @@
 import { type Database, schema, type Tx } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
-import { queueEmail } from "@xplorium/email";
+import { emailTransportName, queueEmail } from "@xplorium/email";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
@@ -211,7 +211,7 @@ export async function recordConsentChange(
       to: customer.email ?? "",
       from: config.EMAIL_FROM,
       customerId: customer.id,
-      transport: config.RESEND_API_KEY ? "RESEND" : "OUTBOX",
+      transport: emailTransportName(config),
     });
   } else if (before.optedIn !== input.granted) {
     await tx

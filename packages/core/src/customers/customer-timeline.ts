@@ -1,5 +1,6 @@
 import type { Database } from "@xplorium/db";
-import { sql } from "drizzle-orm";
+import { SECRET_TEMPLATES } from "@xplorium/email";
+import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 
 export const TIMELINE_KINDS = ["booking", "points", "tier", "consent", "email", "note"] as const;
@@ -30,6 +31,19 @@ const AUDIT_ACTIONS = [
   "customer.updated",
   "customer.merged",
 ];
+
+/**
+ * A secret email (sign-in code, magic link: TemplateDef.secret) is shown as its label ("Sign-in
+ * code sent") and status, nothing more: not its subject, not its body. Built from the template
+ * registry, so a new secret template is hidden here without a change.
+ */
+export function secretEmailLabel(template: SQL): SQL {
+  if (SECRET_TEMPLATES.size === 0) return sql`null::text`;
+  return sql`(case ${template} ${sql.join(
+    [...SECRET_TEMPLATES].map(([name, { label }]) => sql`when ${name} then ${label}`),
+    sql` `,
+  )} end)`;
+}
 
 /**
  * Everything that happened with one customer, newest first, in one query: bookings, points,
@@ -70,8 +84,11 @@ export async function customerTimeline(db: Database, input: CustomerTimelineInpu
       from consent_events e where e.customer_id = ${customerId}
       union all
       select 'email', m.created_at, 'email:' || m.id,
-        jsonb_build_object('subject', m.subject, 'status', m.status, 'template', m.template,
-          'kind', m.kind)
+        case when ${secretEmailLabel(sql`m.template`)} is not null
+          then jsonb_build_object('label', ${secretEmailLabel(sql`m.template`)}, 'status', m.status)
+          else jsonb_build_object('subject', m.subject, 'status', m.status, 'template', m.template,
+            'kind', m.kind)
+        end
       from email_messages m where m.customer_id = ${customerId}
       union all
       select 'note', a.created_at, 'note:' || a.id,

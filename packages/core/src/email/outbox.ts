@@ -1,6 +1,6 @@
 import { type Database, schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
-import { personalize, renderMarketingTemplate } from "@xplorium/email";
+import { personalize, renderMarketingTemplate, SECRET_TEMPLATES } from "@xplorium/email";
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { unsubscribeUrl } from "../consent/unsubscribe";
 import { mergeValuesFor } from "../marketing/merge-values";
@@ -68,13 +68,34 @@ async function withCampaignBodies<R extends OutboxRow>(
   });
 }
 
+/**
+ * A secret email (sign-in or sign-up code, magic link: TemplateDef.secret) as the outbox shows
+ * it: its body and subject only in development (NODE_ENV=development, where the outbox is how a
+ * developer signs in) and only while its code still works; otherwise what the timeline shows
+ * ("Sign-in code sent"), without a body, whatever the row still holds.
+ */
+function withSecretsHidden<R extends OutboxRow & { template: string; createdAt: Date }>(
+  rows: R[],
+  development: boolean,
+  now: Date,
+): R[] {
+  return rows.map((row) => {
+    const secret = SECRET_TEMPLATES.get(row.template);
+    if (!secret) return row;
+    const live = now.getTime() - row.createdAt.getTime() < secret.validForSeconds * 1000;
+    if (development && live) return row;
+    return { ...row, subject: secret.label, html: null, text: null };
+  });
+}
+
 // Cursors carry a JavaScript Date (milliseconds); PostgreSQL keeps microseconds. Ordering and
 // comparing on the millisecond-truncated time keeps pages exact.
 const createdMs = sql`date_trunc('milliseconds', ${emailMessages.createdAt})`;
 
 /**
  * The development outbox, newest first, keyset-paginated on (created_at, id). With `config`
- * (the unsubscribe links' key and origin), campaign emails come with their body rendered.
+ * (the unsubscribe links' key and origin), campaign emails come with their body rendered. Sign-in
+ * and sign-up code emails show their body only in development, until the code expires.
  */
 export async function listOutbox(
   db: Database,
@@ -83,7 +104,8 @@ export async function listOutbox(
     cursor?: { createdAt: Date; id: string } | undefined;
     to?: string | undefined;
   },
-  config?: Pick<Env, "SESSION_SECRET" | "PORTAL_URL">,
+  config?: Pick<Env, "SESSION_SECRET" | "PORTAL_URL"> & Partial<Pick<Env, "NODE_ENV">>,
+  now = new Date(),
 ) {
   const rows = await db
     .select({
@@ -116,7 +138,11 @@ export async function listOutbox(
     )
     .orderBy(sql`${createdMs} desc`, desc(emailMessages.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const page = withSecretsHidden(
+    rows.slice(0, input.limit),
+    config?.NODE_ENV === "development",
+    now,
+  );
   const last = page.at(-1);
   return {
     items: config ? await withCampaignBodies(db, config, page) : page,

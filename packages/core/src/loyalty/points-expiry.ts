@@ -1,6 +1,6 @@
 import { type Database, schema, type Tx } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
-import { queueEmail } from "@xplorium/email";
+import { emailTransportName, queueEmail } from "@xplorium/email";
 import { eq, type SQL, sql } from "drizzle-orm";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 import { postPoints } from "./ledger";
@@ -168,7 +168,7 @@ async function queueWarnings(db: Database, config: PointsExpiryConfig, c: Clock,
           to: n.email,
           from: config.EMAIL_FROM,
           customerId: n.customer_id,
-          transport: config.RESEND_API_KEY ? "RESEND" : "OUTBOX",
+          transport: emailTransportName(config),
         });
         sent.push({ customer_id: n.customer_id, due_on: n.due_on, email_id: emailId });
       }

@@ -1,6 +1,7 @@
 import { type Database, schema, type Tx } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import {
+  emailTransportName,
   type MarketingTemplate,
   personalize,
   queueRenderedEmails,
@@ -226,7 +227,7 @@ async function runBatch(
   const claimed = rows.filter((r): r is BatchRow & ClaimedRow => r.send_id !== null);
   if (claimed.length === 0) return { picked, lastPicked, claimed: 0 };
 
-  const transport = config.RESEND_API_KEY ? ("RESEND" as const) : ("OUTBOX" as const);
+  const transport = emailTransportName(config);
   const emailIds = await queueRenderedEmails(
     tx,
     claimed.map((r) => ({

@@ -1,6 +1,7 @@
 import { type Database, type DbOrTx, enqueueJob, schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import {
+  emailTransportName,
   type MarketingMessage,
   type MergeValues,
   personalize,
@@ -576,7 +577,7 @@ export async function sendCampaignTest(
           to: address,
           from: config.EMAIL_FROM,
           customerId: null,
-          transport: config.RESEND_API_KEY ? "RESEND" : "OUTBOX",
+          transport: emailTransportName(config),
         }),
       );
     }

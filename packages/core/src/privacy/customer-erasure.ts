@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Database, schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
-import { queueEmail } from "@xplorium/email";
+import { emailTransportName, queueEmail } from "@xplorium/email";
 import { and, eq, inArray, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
@@ -167,7 +167,7 @@ export async function eraseCustomer(
           to: customer.email,
           from: config.EMAIL_FROM,
           customerId: id,
-          transport: config.RESEND_API_KEY ? "RESEND" : "OUTBOX",
+          transport: emailTransportName(config),
         })
       : null;
 

@@ -2,6 +2,7 @@ import { type Database, type DbOrTx, schema } from "@xplorium/db";
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { secretEmailLabel } from "../customers/customer-timeline";
 import { notFound } from "../errors";
 
 const {
@@ -56,7 +57,8 @@ const FORMAT = "xplorium-personal-data/1";
  * Everything held about one live customer (DESIGN.md "Privacy", the right of access): their
  * profile with staff notes and tags (personal data about them), aliases, referral, consent
  * history, bookings, points ledger, vouchers, tier changes, emails sent to them (subject, date,
- * status, what happened to them: not the bodies, which held one-time sign-in codes), expiry
+ * status, what happened to them: not the bodies; a sign-in or sign-up code email only as "Sign-in
+ * code sent", its time and status, since its link or code would sign in whoever reads it), expiry
  * notices, sign-ins, privacy requests and the activity log about them. Of other people, nothing:
  * friends they referred are counted and dated, not named; staff are "staff", not named; the
  * IP and browser of a consent event are kept out when staff recorded it (they are the staff
@@ -174,6 +176,8 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
         template: emailMessages.template,
         to: emailMessages.toEmail,
         subject: emailMessages.subject,
+        // Set for a secret email (TemplateDef.secret), which is shown as this label only.
+        label: sql<string | null>`${secretEmailLabel(sql`${emailMessages.template}`)}`,
         status: emailMessages.status,
         queuedAt: emailMessages.createdAt,
         sentAt: emailMessages.sentAt,
@@ -387,12 +391,21 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
     })),
     vouchers: voucherRows,
     tierChanges: tierRows,
-    emails: emailRows.map((m) => ({
-      ...m,
-      events: emailEventRows
+    emails: emailRows.map(({ label, ...m }) => {
+      const events = emailEventRows
         .filter((e) => e.emailId === m.id)
-        .map((e) => ({ type: e.type, at: e.at })),
-    })),
+        .map((e) => ({ type: e.type, at: e.at }));
+      return label === null
+        ? { ...m, events }
+        : {
+            id: m.id,
+            label,
+            status: m.status,
+            queuedAt: m.queuedAt,
+            sentAt: m.sentAt,
+            events,
+          };
+    }),
     pointsExpiryNotices: noticeRows,
     // Birthday, win-back and tier-upgrade emails: which one, for which period, when.
     automationEmails: automationRows,

@@ -34,6 +34,26 @@ function define<P>(def: TemplateDef<P>): TemplateDef<P> {
   return def;
 }
 
+  /**
+   * SET THIS on every email that carries something that signs someone in or lets them act as
+   * the account holder: a one-time code, a magic link, a sign-up or password-reset link (and on
+   * alerts about such sign-ins). Such an email is a secret that no staff screen, export, API
+   * or log shows:
+   * - its subject must not hold the secret (a test renders every secret template's sample);
+   * - its body is dropped once delivered (in the same update that marks it SENT or FAILED);
+   *   only the development outbox (NODE_ENV=development) keeps it, for `validForSeconds`, then
+   *   the hourly purge (`dropExpiredSecretBodies`) drops it;
+   * - the customer timeline and both personal-data exports show only `label`, time and status.
+   */
+  secret?: SecretEmail;
+}
+
+/** How a secret email is kept and shown (`TemplateDef.secret`). */
+export interface SecretEmail {
+  /** All that staff screens and exports say about it, past tense: "Sign-in code sent". */
+  label: string;
+  /** How long the code or link in it works (the development outbox shows it this long). */
+  validForSeconds: number;
 /** Every email the product sends, by name. */
 export const templates = {
   "sign-in-code": define<SignInCodeProps>({
@@ -52,6 +72,8 @@ export const templates = {
     subject: signUpCodeSubject,
     component: SignUpCodeEmail,
     sample: {
+    // LOGIN_CODE_TTL_SECONDS (@xplorium/auth); a core test checks they agree.
+    secret: { label: "Sign-in code sent", validForSeconds: 10 * 60 },
       code: "482913",
       signUpLink: "http://localhost:3001/sign-up?token=example",
       expiresInMinutes: 10,
@@ -62,6 +84,9 @@ export const templates = {
     subject: consentConfirmSubject,
     component: ConsentConfirmEmail,
     sample: {
+    // A sign-up code works in its 5-minute window and the two before (sign-up-codes.ts in
+    // @xplorium/core): up to 15 minutes; a core test checks they agree.
+    secret: { label: "Sign-up code sent", validForSeconds: 15 * 60 },
       name: "Ana Petrović",
       channel: "EMAIL",
       wording: "Send me news, offers and birthday treats from Xplorium by email.",
@@ -94,3 +119,11 @@ export type TemplateName = keyof typeof templates;
 export type TemplateProps<N extends TemplateName> = (typeof templates)[N]["sample"];
 
 export { EmailLayout, UnsubscribeFooter } from "./layout";
+
+/** The secret templates (`TemplateDef.secret`) by name, for the screens and jobs that hide them. */
+export const SECRET_TEMPLATES: ReadonlyMap<string, SecretEmail> = new Map(
+  Object.entries(templates).flatMap(([name, def]) => {
+    const secret = (def as TemplateDef<unknown>).secret;
+    return secret ? [[name, secret] as const] : [];
+  }),
+);

@@ -8,7 +8,12 @@ export interface SignInCodeProps {
   expiresInMinutes: number;
 }
 
-export const signInCodeSubject = (p: SignInCodeProps) => `Your Xplorium sign-in code: ${p.code}`;
+/**
+ * No code in the subject: subjects are what inbox previews, lock screens and the `email_messages`
+ * row keep; the code is only in the body, which is not kept after delivery (`secret` in
+ * ./index.ts).
+ */
+export const signInCodeSubject = (_p: SignInCodeProps) => "Your Xplorium sign-in code";
 
 export function SignInCodeEmail({ name, code, magicLink, expiresInMinutes }: SignInCodeProps) {
   return (

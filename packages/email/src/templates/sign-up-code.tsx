@@ -7,8 +7,9 @@ export interface SignUpCodeProps {
   expiresInMinutes: number;
 }
 
-export const signUpCodeSubject = (p: SignUpCodeProps) =>
-  `Your code to create your Xplorium account: ${p.code}`;
+/** No code in the subject (see sign-in-code.tsx). */
+export const signUpCodeSubject = (_p: SignUpCodeProps) =>
+  "Your code to create your Xplorium account";
 
 /** Sent when an address that has no account yet asks for a sign-in code. */
 export function SignUpCodeEmail({ code, signUpLink, expiresInMinutes }: SignUpCodeProps) {

@@ -51,7 +51,11 @@ function describe(e: TimelineEvent): { title: string; detail?: string } {
         detail: `Source: ${titleCase(str(d.source))}`,
       };
     case "email":
-      return { title: `Email: ${str(d.subject)}`, detail: titleCase(str(d.status)) };
+      // A sign-in or sign-up code email comes as its label only ("Sign-in code sent").
+      return {
+        title: d.label ? str(d.label) : `Email: ${str(d.subject)}`,
+        detail: titleCase(str(d.status)),
+      };
     case "note": {
       const details = (d.details ?? {}) as Record<string, unknown>;
       const by = d.staff ? ` · by ${str(d.staff)}` : "";
