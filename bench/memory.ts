@@ -70,6 +70,8 @@ const env: NodeJS.ProcessEnv = {
   ADMIN_PORT: String(ADMIN_PORT),
   ADMIN_URL: `http://localhost:${ADMIN_PORT}`,
   LOG_LEVEL: "warn",
+  // Nothing is mailed from a benchmark: the outbox, chosen (production requires it said).
+  EMAIL_TRANSPORT: "outbox",
 };
 delete env.RESEND_API_KEY;
 const child = spawn(process.execPath, nodeArgs, {

@@ -164,6 +164,8 @@ async function main() {
       CURRENCY,
       TIME_ZONE: BENCH_TIME_ZONE,
       LOG_LEVEL: "warn",
+      // Nothing is mailed from a benchmark: the outbox, chosen (production requires it said).
+      EMAIL_TRANSPORT: "outbox",
     };
     delete env.RESEND_API_KEY;
     const start = (app: "admin" | "portal") => {

@@ -89,7 +89,11 @@ export function startProcess(
     LOG_LEVEL: "warn",
     ...extraEnv,
   };
-  if (!extraEnv.RESEND_API_KEY) delete env.RESEND_API_KEY;
+  if (!extraEnv.RESEND_API_KEY) {
+    delete env.RESEND_API_KEY;
+    // Production refuses to start without Resend unless the outbox is chosen.
+    env.EMAIL_TRANSPORT ??= "outbox";
+  }
   const { cwd, args, env: productionEnv } = productionCommand(app);
   const child = spawn(process.execPath, args, {
     cwd,
