@@ -7,3 +7,4 @@ export * from "./permissions";
 export * from "./rate-limit";
 export * from "./same-origin";
 export * from "./sessions";
+export * from "./two-factor";

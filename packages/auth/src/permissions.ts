@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   "read:audit",
   "manage:staff",
   "manage:apikey",
+  // Venue-wide security rules (requiring two-factor sign-in of all staff): owners only.
+  "manage:security",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -57,8 +59,12 @@ const MARKETING: Permission[] = [
   "read:outbox",
 ];
 
-/** Staff accounts and API keys open the whole system, so only owners manage them. */
-const OWNER_ONLY: ReadonlySet<Permission> = new Set(["manage:staff", "manage:apikey"]);
+/** Staff accounts, API keys and security rules open the whole system: only owners manage them. */
+const OWNER_ONLY: ReadonlySet<Permission> = new Set([
+  "manage:staff",
+  "manage:apikey",
+  "manage:security",
+]);
 
 const MANAGER: Permission[] = PERMISSIONS.filter((p) => !OWNER_ONLY.has(p));
 

@@ -2,6 +2,7 @@ import { type DbOrTx, schema } from "@xplorium/db";
 import { and, eq, lt, ne, or } from "drizzle-orm";
 import { constantTimeEqual, generateSecureRandomString, sha256 } from "./crypto";
 import type { StaffRole } from "./permissions";
+import { twoFactorRequiredSql } from "./two-factor";
 
 const { sessions, staffUsers, customers } = schema;
 
@@ -57,6 +58,12 @@ export interface StaffPrincipal {
   type: "staff";
   sessionId: string;
   staff: { id: string; email: string; name: string; role: StaffRole };
+  /**
+   * Whether the member has two-factor sign-in, and whether it is required of them (the owner's
+   * policy, or an owner once any owner has enrolled). Required but not enabled: the API lets
+   * them do nothing but set it up (packages/api/src/two-factor-gate.ts).
+   */
+  twoFactor: { enabled: boolean; required: boolean };
 }
 export interface CustomerPrincipal {
   type: "customer";
@@ -130,6 +137,8 @@ export async function validateStaffSession(
       name: staffUsers.name,
       role: staffUsers.role,
       disabledAt: staffUsers.disabledAt,
+      totpEnabledAt: staffUsers.totpEnabledAt,
+      twoFactorRequired: twoFactorRequiredSql(staffUsers.role),
     })
     .from(sessions)
     .leftJoin(staffUsers, eq(staffUsers.id, sessions.staffUserId))
@@ -144,6 +153,7 @@ export async function validateStaffSession(
       type: "staff",
       sessionId: row.id,
       staff: { id: row.staffId, email: row.email, name: row.name, role: row.role },
+      twoFactor: { enabled: row.totpEnabledAt !== null, required: row.twoFactorRequired === true },
     },
   };
 }
