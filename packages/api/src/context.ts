@@ -1,5 +1,6 @@
 import {
   type ApiKeyPrincipal,
+  bearerCredentials,
   type CustomerPrincipal,
   readSessionCookie,
   type StaffPrincipal,
@@ -67,9 +68,12 @@ async function resolvePrincipal(
   token: string | null,
 ): Promise<Resolved> {
   const { db, env, app, request } = input;
-  const auth = request.headers.get("authorization");
-  if (app === "admin" && auth?.startsWith("Bearer ")) {
-    const key = await validateApiKey(db, auth.slice(7).trim());
+  // A request that presents bearer credentials is an API client's: its key alone decides, and a
+  // session cookie that came along never authenticates it (an unknown or malformed key is just
+  // anonymous). The portal takes no keys. Another scheme (a proxy's Basic login) is ignored.
+  const bearer = bearerCredentials(request.headers.get("authorization"));
+  if (bearer !== null) {
+    const key = app === "admin" ? await validateApiKey(db, bearer) : null;
     return { principal: key ?? { type: "anonymous" }, setCookie: null };
   }
   if (!token) return { principal: { type: "anonymous" }, setCookie: null };

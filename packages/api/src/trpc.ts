@@ -15,6 +15,7 @@ import {
   databaseUnavailableError,
   isDatabaseUnavailable,
 } from "./database-unavailable";
+import { TWO_FACTOR_SETUP_REQUIRED } from "./two-factor-gate";
 
 type KeyOrStaff = ApiKeyPrincipal | StaffPrincipal;
 
@@ -140,8 +141,19 @@ export const customerProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, principal, actor } });
 });
 
+/**
+ * A member who owes two-factor setup is refused everything but the setup with one clear
+ * message (two-factor-gate.ts), rather than being told to sign in again.
+ */
+function refuseUntilTwoFactorSetUp(ctx: Context) {
+  if (ctx.app === "admin" && ctx.principal.type === "staffTwoFactorSetup") {
+    throw new TRPCError({ code: "FORBIDDEN", message: TWO_FACTOR_SETUP_REQUIRED });
+  }
+}
+
 /** The staff principal and actor of a request, or the tRPC error that refuses it. */
 function requireStaffPermission(ctx: Context, permission: Permission, unauthorized: string) {
+  refuseUntilTwoFactorSetUp(ctx);
   if (ctx.app !== "admin" || ctx.principal.type !== "staff") {
     throw new TRPCError({ code: "UNAUTHORIZED", message: unauthorized });
   }
@@ -193,13 +205,31 @@ export const apiKeyOrStaffProcedure = (permission: Permission, scope: ApiKeyScop
     return next({ ctx: { ...ctx, principal: principal as KeyOrStaff, actor } });
   });
 
-/** Any signed-in principal of this app (sign-out). */
+/** Any signed-in principal of this app (sign-out), a member owing two-factor setup included. */
 export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (ctx.principal.type !== "staff" && ctx.principal.type !== "customer") {
+  if (
+    ctx.principal.type !== "staff" &&
+    ctx.principal.type !== "staffTwoFactorSetup" &&
+    ctx.principal.type !== "customer"
+  ) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "You are not signed in." });
   }
   const principal = ctx.principal;
   return next({ ctx: { ...ctx, principal } });
+});
+
+/**
+ * A staff member's own two-factor sign-in: any signed-in member, whatever their role, and also
+ * one who owes its setup (the only procedures, besides `auth.me` and signing out, such a member
+ * reaches). `ctx.principal` is the member; the input never names another.
+ */
+export const twoFactorSelfProcedure = publicProcedure.use(({ ctx, next }) => {
+  const p = ctx.principal;
+  if (ctx.app !== "admin" || (p.type !== "staff" && p.type !== "staffTwoFactorSetup")) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in as staff to do this." });
+  }
+  const actor = { type: "staff" as const, id: p.staff.id, role: p.staff.role };
+  return next({ ctx: { ...ctx, principal: p, actor } });
 });
 
 /**

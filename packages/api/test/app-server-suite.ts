@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AppName } from "@xplorium/api";
 import { createAppServer, type ServedApp, serveApp } from "@xplorium/api/server";
-import { hashPassword } from "@xplorium/auth";
+import { generateApiKey, hashPassword } from "@xplorium/auth";
 import { createDb, ensureDatabaseExists } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { memoryLogger } from "@xplorium/db/logger";
@@ -314,12 +314,21 @@ export function appServerSuite(app: AppName, appModules: AppModules) {
         expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
         expect(res.headers["set-cookie"]).toBeUndefined();
       }
-      // An API client's header-less request: only the admin takes API keys.
+      // An API client's header-less request: only the admin takes API keys, and only a
+      // well-formed one lifts the check (the procedure then finds this one unknown).
       const keyed = await send(r, "POST", "/api/trpc/auth.signOut", {
+        body: "{}",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${generateApiKey().key}`,
+        },
+      });
+      expect(keyed.status).toBe(app === "admin" ? 401 : 403);
+      const malformed = await send(r, "POST", "/api/trpc/auth.signOut", {
         body: "{}",
         headers: { "content-type": "application/json", authorization: "Bearer xp_nope" },
       });
-      expect(keyed.status).toBe(app === "admin" ? 401 : 403);
+      expect(malformed.status).toBe(403);
       // The app's own origin passes (and reaches the procedure).
       const own = await send(r, "POST", "/api/trpc/auth.signOut", {
         host: new URL(ORIGIN[app]).host,

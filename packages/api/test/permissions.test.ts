@@ -143,6 +143,17 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   "analytics.rfmSegments":       row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "analytics.churnList":         row(U,      U,          U,       ok,   ok,     F,         ok,       U,           U,             U),
   "analytics.customerAnalytics": row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  // Staff two-factor sign-in: the second step is anonymous (after the password); the rest is the
+  // member's own, whatever the role; resetting another's and the venue's rule are the owner's.
+  "auth.staff.verifyTwoFactor":  row(ok,     N,          N,       ok,   ok,     ok,        ok,       N,           ok,            ok),
+  "twoFactor.status":            row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "twoFactor.start":             row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "twoFactor.confirm":           row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "twoFactor.regenerateRecoveryCodes": row(U, U,         U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "twoFactor.disable":           row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "twoFactor.reset":             row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "security.settings":           row(U,      U,          U,       ok,   F,      F,         F,        U,           U,             U),
+  "security.setRequireTwoFactor": row(U,     U,          U,       ok,   F,      F,         F,        U,           U,             U),
 };
 
 /** What auth.me reports for each principal: a cookie of the other app is never honoured. */

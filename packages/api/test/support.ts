@@ -62,7 +62,7 @@ export async function startTrpcServer(
       sameOriginGuard(
         new URL(app === "admin" ? env.ADMIN_URL : env.PORTAL_URL).origin,
         SAME_ORIGIN_EXEMPTIONS[app],
-        { allowAuthorizationHeader: app === "admin" },
+        { allowApiKey: app === "admin" },
       ),
     );
   }

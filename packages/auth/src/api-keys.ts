@@ -14,6 +14,22 @@ export const API_KEY_LAST_USED_INTERVAL_SECONDS = 60;
 
 const API_KEY_FORMAT = /^xp_([a-z2-9]{8})_([a-z2-9]{32})$/;
 
+/** Whether `key` has the shape of an API key (`xp_<prefix>_<secret>`); says nothing of its validity. */
+export function isApiKeyFormat(key: string): boolean {
+  return API_KEY_FORMAT.test(key);
+}
+
+/**
+ * The credentials of an `Authorization: Bearer …` header (the scheme is case-insensitive), ""
+ * for a bare `Bearer`, or null when there is no header or it names another scheme (such as a
+ * proxy's Basic login in front of the app, which is none of the app's business). A request that
+ * presents bearer credentials is an API client's: only the key authenticates it, never a cookie.
+ */
+export function bearerCredentials(header: string | null | undefined): string | null {
+  const match = /^bearer(?:[ \t]+(.*))?$/i.exec(header?.trim() ?? "");
+  return match ? (match[1] ?? "").trim() : null;
+}
+
 /** A new key: `xp_<prefix>_<secret>`. Only the prefix and SHA-256(secret) are stored. */
 export function generateApiKey(): {
   prefix: string;

@@ -2,8 +2,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * CSRF defence for every state-changing request (Lucia's guide): the browser must say the
- * request came from our own origin. Requests with neither header (curl, server-to-server with
- * an API key) carry no ambient cookies to abuse; those are allowed only when `allowHeaderless`.
+ * request came from our own origin. Requests with neither header are allowed only when
+ * `allowHeaderless`: the app server grants it to a well-formed API key alone, whose request no
+ * cookie ever authenticates (same-origin-guard.ts, context.ts).
  */
 export function isAllowedOrigin(
   method: string,

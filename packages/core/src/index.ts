@@ -89,6 +89,27 @@ export {
 } from "./auth/staff-password-reset";
 export { signInStaff } from "./auth/staff-sign-in";
 export {
+  completeStaffSignIn,
+  confirmTwoFactorEnrolment,
+  disableTwoFactor,
+  issueSignInChallenge,
+  purgeExpiredSignInChallenges,
+  regenerateRecoveryCodes,
+  resetStaffTwoFactor,
+  type SecuritySettingsView,
+  SIGN_IN_CHALLENGE_MAX_ATTEMPTS,
+  SIGN_IN_CHALLENGE_TTL_SECONDS,
+  securitySettingsView,
+  setRequireStaffTwoFactor,
+  startTwoFactorEnrolment,
+  TWO_FACTOR_LIMITS,
+  type TwoFactorConfig,
+  type TwoFactorPolicy,
+  type TwoFactorStatus,
+  twoFactorPolicy,
+  twoFactorStatus,
+} from "./auth/staff-two-factor";
+export {
   BOOKING_STATUSES,
   BOOKING_TYPES,
   type BookingCreateInput,

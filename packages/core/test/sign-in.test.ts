@@ -204,7 +204,7 @@ describe("staff sign-in", () => {
     const s = await staff({ password });
     const { token, staff: who } = await signInStaff(t.db, { email: s.email, password }, meta());
     expect(who).toEqual({ id: s.id, email: s.email, name: s.name, role: "FRONT_DESK" });
-    expect((await validateStaffSession(t.db, token))?.principal.staff.id).toBe(s.id);
+    expect((await validateStaffSession(t.db, token!))?.principal.staff.id).toBe(s.id);
     const [row] = await t.db.select().from(schema.staffUsers).where(eq(schema.staffUsers.id, s.id));
     expect(row!.lastSignInAt).toBeInstanceOf(Date);
     expect(

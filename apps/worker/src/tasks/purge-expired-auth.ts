@@ -1,4 +1,5 @@
 import { purgeExpiredSessions, purgeRateLimitBuckets, purgeStaleLoginCodes } from "@xplorium/auth";
+import { purgeExpiredSignInChallenges } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
 import { dropExpiredSecretBodies, dropUndeliveredErasureEmails } from "@xplorium/email";
 import type { Task } from "graphile-worker";
@@ -9,6 +10,7 @@ export const PURGE_EXPIRED_AUTH_TASK = "auth:purge-expired";
  * Hourly: drops sessions past their inactivity timeout, dead login codes and old rate-limit
  * windows, the address of any erasure confirmation email that could not be delivered, and the
  * body of any sign-in or sign-up code email whose code has expired (the development outbox's).
+ * Also two-factor sign-in challenges (the step after the password) that have expired.
  */
 export function purgeExpiredAuthTask(db: Database): Task {
   return async (_payload, helpers) => {
@@ -16,10 +18,11 @@ export function purgeExpiredAuthTask(db: Database): Task {
     const sessions = await purgeExpiredSessions(db, now);
     const codes = await purgeStaleLoginCodes(db, now);
     const buckets = await purgeRateLimitBuckets(db, now);
+    const challenges = await purgeExpiredSignInChallenges(db, now);
     const erasureEmails = await dropUndeliveredErasureEmails(db, now);
     const secretBodies = await dropExpiredSecretBodies(db, now);
     helpers.logger.info(
-      `${PURGE_EXPIRED_AUTH_TASK}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets, ${erasureEmails} undelivered erasure emails, ${secretBodies} expired code emails`,
+      `${PURGE_EXPIRED_AUTH_TASK}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets, ${challenges} two-factor challenges, ${erasureEmails} undelivered erasure emails, ${secretBodies} expired code emails`,
     );
   };
 }

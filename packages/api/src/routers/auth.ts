@@ -10,6 +10,7 @@ import {
 } from "@xplorium/auth";
 import {
   type Actor,
+  completeStaffSignIn,
   emailSchema,
   openSignUpLink,
   recordAudit,
@@ -24,6 +25,7 @@ import {
 import { z } from "zod";
 import { cookieSettings } from "../context";
 import { appProcedure, createTRPCRouter, publicProcedure, signedInProcedure } from "../trpc";
+import type { StaffTwoFactorSetupPrincipal } from "../two-factor-gate";
 
 const staffSignInInput = z.object({
   email: emailSchema,
@@ -38,29 +40,58 @@ const codeInput = z.object({
     .regex(/^\d{6}$/, { message: "The code is the 6 digits from the email." }),
 });
 
-type SignedIn = StaffPrincipal | CustomerPrincipal;
+type SignedIn = StaffPrincipal | StaffTwoFactorSetupPrincipal | CustomerPrincipal;
 
 /** The signed-in person as the actor of their own sign-out, and as its audited entity. */
 const selfActor = (p: SignedIn): Actor =>
-  p.type === "staff"
-    ? { type: "staff", id: p.staff.id, role: p.staff.role }
-    : { type: "customer", id: p.customer.id };
+  p.type === "customer"
+    ? { type: "customer", id: p.customer.id }
+    : { type: "staff", id: p.staff.id, role: p.staff.role };
 const selfEntity = (p: SignedIn) =>
-  p.type === "staff"
-    ? { entityType: "staff_user", entityId: p.staff.id }
-    : { entityType: "customer", entityId: p.customer.id };
+  p.type === "customer"
+    ? { entityType: "customer", entityId: p.customer.id }
+    : { entityType: "staff_user", entityId: p.staff.id };
 
 export const authRouter = createTRPCRouter({
   staff: createTRPCRouter({
     signIn: appProcedure("admin")
       .input(staffSignInInput)
       .mutation(async ({ ctx, input }) => {
-        const { token, staff } = await signInStaff(ctx.db, input, ctx.meta);
+        const result = await signInStaff(ctx.db, input, ctx.meta);
+        // Two-factor sign-in: no session yet, only the challenge that verifyTwoFactor completes.
+        if (result.twoFactor) return { staff: null, twoFactor: result.twoFactor };
         ctx.resHeaders.append(
           "Set-Cookie",
-          serializeSessionCookie("STAFF", token, cookieSettings(ctx.env)),
+          serializeSessionCookie("STAFF", result.token, cookieSettings(ctx.env)),
         );
-        return { staff };
+        return { staff: result.staff, twoFactor: null };
+      }),
+
+    /**
+     * The second step of a two-factor sign-in: the challenge from `signIn` and the current code
+     * of the member's authenticator app, or one of their recovery codes (single use).
+     */
+    verifyTwoFactor: appProcedure("admin")
+      .input(
+        z.object({
+          challenge: z.string().max(200),
+          code: z
+            .string()
+            .trim()
+            .min(1, { message: "Enter the code from your authenticator app." })
+            .max(40, { message: "That code is not right." })
+            // "123 456" as some apps show it; recovery codes keep their dash.
+            .transform((code) => (/^[\d\s]+$/.test(code) ? code.replace(/\s/g, "") : code)),
+        }),
+      )
+      .mutation(async ({ ctx, input }) => {
+        const result = await completeStaffSignIn(ctx.db, ctx.env, input, ctx.meta);
+        ctx.resHeaders.append(
+          "Set-Cookie",
+          serializeSessionCookie("STAFF", result.token, cookieSettings(ctx.env)),
+        );
+        const { staff, usedRecoveryCode, recoveryCodesLeft } = result;
+        return { staff, usedRecoveryCode, recoveryCodesLeft };
       }),
   }),
 
@@ -126,7 +157,7 @@ export const authRouter = createTRPCRouter({
 
   signOut: signedInProcedure.mutation(async ({ ctx }) => {
     const p = ctx.principal;
-    const kind = p.type === "staff" ? "STAFF" : "CUSTOMER";
+    const kind = p.type === "customer" ? "CUSTOMER" : "STAFF";
     await ctx.db.transaction(async (tx) => {
       await invalidateSession(tx, p.sessionId);
       await recordAudit(tx, selfActor(p), ctx.meta, { action: "auth.sign_out", ...selfEntity(p) });
@@ -137,12 +168,12 @@ export const authRouter = createTRPCRouter({
 
   signOutEverywhere: signedInProcedure.mutation(async ({ ctx }) => {
     const p = ctx.principal;
-    const kind = p.type === "staff" ? "STAFF" : "CUSTOMER";
+    const kind = p.type === "customer" ? "CUSTOMER" : "STAFF";
     const ended = await ctx.db.transaction(async (tx) => {
       const count =
-        p.type === "staff"
-          ? await invalidateAllSessions(tx, { kind: "STAFF", staffUserId: p.staff.id })
-          : await invalidateAllSessions(tx, { kind: "CUSTOMER", customerId: p.customer.id });
+        p.type === "customer"
+          ? await invalidateAllSessions(tx, { kind: "CUSTOMER", customerId: p.customer.id })
+          : await invalidateAllSessions(tx, { kind: "STAFF", staffUserId: p.staff.id });
       await recordAudit(tx, selfActor(p), ctx.meta, {
         action: "auth.sign_out_everywhere",
         ...selfEntity(p),
@@ -163,6 +194,10 @@ export const authRouter = createTRPCRouter({
         staff: p.staff,
         permissions: PERMISSIONS.filter((perm) => ROLE_PERMISSIONS[p.staff.role].has(perm)),
       };
+    }
+    // Signed in, but nothing is allowed until two-factor sign-in is set up.
+    if (p.type === "staffTwoFactorSetup") {
+      return { type: "staffTwoFactorSetup" as const, staff: p.staff, permissions: [] };
     }
     if (p.type === "customer") return { type: "customer" as const, customer: p.customer };
     return { type: "anonymous" as const };

@@ -76,7 +76,7 @@ export function applyAppEdge(server: express.Express, opts: AppEdgeOptions) {
     sameOriginGuard(opts.appOrigin, SAME_ORIGIN_EXEMPTIONS[opts.app], {
       // Only the admin takes API keys (the booking site); a portal request never needs to
       // come without a browser's origin headers.
-      allowAuthorizationHeader: opts.app === "admin",
+      allowApiKey: opts.app === "admin",
       // In development the app may be reached on another name than its configured URL
       // (127.0.0.1 for localhost); in production only the configured origin counts.
       allowHostOrigin: !opts.production,

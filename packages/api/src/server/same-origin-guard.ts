@@ -1,4 +1,4 @@
-import { isAllowedOrigin } from "@xplorium/auth";
+import { bearerCredentials, isAllowedOrigin, isApiKeyFormat } from "@xplorium/auth";
 import type { RequestHandler } from "express";
 import type { AppName } from "../context";
 
@@ -40,12 +40,14 @@ export const SAME_ORIGIN_EXEMPTIONS: Record<AppName, readonly SameOriginExemptio
 
 export interface SameOriginGuardOptions {
   /**
-   * Let a request with neither `Origin` nor `Sec-Fetch-Site` through when it carries an
-   * `Authorization` header: an API client such as the booking site (admin only), which has no
-   * ambient cookies to abuse. Browsers label every cross-site write, so this opens nothing to a
-   * page on another site.
+   * Let a request with neither `Origin` nor `Sec-Fetch-Site` through when it carries a
+   * well-formed API key (`Authorization: Bearer xp_<prefix>_<secret>`): an API client such as the
+   * booking site (admin only). Such a request is never authenticated by a cookie (context.ts),
+   * so a cookie that came along has no authority to abuse. Any other Authorization header (Basic,
+   * a malformed key) lifts nothing: a browser may attach Basic credentials to a cross-site form
+   * post, and the session cookie would still act.
    */
-  allowAuthorizationHeader?: boolean;
+  allowApiKey?: boolean;
   /**
    * Count the origin the request was addressed to (its Host) as the app's own too. Development
    * only: the app is reached on names other than its configured URL (127.0.0.1, a LAN address).
@@ -75,13 +77,14 @@ export function sameOriginGuard(
       return next();
     }
     const headers = new Headers();
-    for (const name of ["origin", "sec-fetch-site", "authorization"]) {
+    for (const name of ["origin", "sec-fetch-site"]) {
       const value = req.get(name);
       if (value) headers.set(name, value);
     }
+    const apiKey = bearerCredentials(req.get("authorization"));
     const ok =
       isAllowedOrigin(req.method, headers, appOrigin, {
-        allowHeaderless: (opts.allowAuthorizationHeader ?? false) && headers.has("authorization"),
+        allowHeaderless: (opts.allowApiKey ?? false) && apiKey !== null && isApiKeyFormat(apiKey),
       }) ||
       (opts.allowHostOrigin === true &&
         isAllowedOrigin(req.method, headers, `${req.protocol}://${req.get("host")}`));

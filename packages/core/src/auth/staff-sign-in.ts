@@ -1,21 +1,32 @@
-import { burnPasswordCheck, createSession, verifyPassword } from "@xplorium/auth";
+import { burnPasswordCheck, createSession, type StaffRole, verifyPassword } from "@xplorium/auth";
 import { type DbOrTx, schema } from "@xplorium/db";
 import { eq } from "drizzle-orm";
 import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
 import { AUTH_LIMITS, enforceRateLimits } from "./rate-limits";
+import { issueSignInChallenge } from "./staff-two-factor";
 
 const { staffUsers } = schema;
 
 const WRONG = "Email or password is incorrect.";
+
+type SignedInStaff = { id: string; email: string; name: string; role: StaffRole };
+
+/**
+ * Signed in (`token` of the new session), or, for a member with two-factor sign-in, only past
+ * the password: `twoFactor.challenge` is owed a code (completeStaffSignIn) and no session exists.
+ */
+export type StaffSignInResult =
+  | { token: string; staff: SignedInStaff; twoFactor: null }
+  | { token: null; staff: null; twoFactor: { challenge: string; expiresAt: Date } };
 
 export async function signInStaff(
   db: DbOrTx,
   input: { email: string; password: string },
   meta: RequestMeta,
   now = new Date(),
-) {
+): Promise<StaffSignInResult> {
   await enforceRateLimits(
     db,
     [
@@ -43,6 +54,15 @@ export async function signInStaff(
     });
     throw new AppError("UNAUTHORIZED", WRONG);
   }
+  if (staff.totpEnabledAt) {
+    const twoFactor = await issueSignInChallenge(db, staff.id, now);
+    await recordAudit(db, { type: "staff", id: staff.id, role: staff.role }, meta, {
+      action: "auth.staff.sign_in_code_requested",
+      entityType: "staff_user",
+      entityId: staff.id,
+    });
+    return { token: null, staff: null, twoFactor };
+  }
   const session = await createSession(db, { kind: "STAFF", staffUserId: staff.id }, meta, now);
   await db.update(staffUsers).set({ lastSignInAt: now }).where(eq(staffUsers.id, staff.id));
   await recordAudit(db, { type: "staff", id: staff.id, role: staff.role }, meta, {
@@ -53,5 +73,6 @@ export async function signInStaff(
   return {
     token: session.token,
     staff: { id: staff.id, email: staff.email, name: staff.name, role: staff.role },
+    twoFactor: null,
   };
 }
