@@ -13,12 +13,14 @@ import type { RequestMeta } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import type { Logger } from "@xplorium/db/logger";
+import { gateTwoFactor, type StaffTwoFactorSetupPrincipal } from "./two-factor-gate";
 
 /** Which app a request came through; each reads only its own kind of session. */
 export type AppName = "admin" | "portal";
 
 export type Principal =
   | StaffPrincipal
+  | StaffTwoFactorSetupPrincipal
   | CustomerPrincipal
   | ApiKeyPrincipal
   | { type: "anonymous" };
@@ -84,7 +86,11 @@ async function resolvePrincipal(
       : await validateCustomerSession(db, token);
   if (!validated) return { principal: { type: "anonymous" }, setCookie: null };
   return {
-    principal: validated.principal,
+    // Staff who owe two-factor setup become a principal of their own (two-factor-gate.ts).
+    principal:
+      validated.principal.type === "staff"
+        ? gateTwoFactor(validated.principal)
+        : validated.principal,
     setCookie: validated.refreshed
       ? serializeSessionCookie(kind, token, cookieSettings(env))
       : null,

@@ -14,8 +14,10 @@ import { outboxRouter } from "./routers/outbox";
 import { portalRouter } from "./routers/portal";
 import { referralsRouter } from "./routers/referrals";
 import { rewardsRouter } from "./routers/rewards";
+import { securityRouter } from "./routers/security";
 import { staffRouter } from "./routers/staff";
 import { trackingRouter } from "./routers/tracking";
+import { twoFactorRouter } from "./routers/two-factor";
 import { vouchersRouter } from "./routers/vouchers";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -39,6 +41,8 @@ export const appRouter = createTRPCRouter({
   automations: automationsRouter,
   campaigns: campaignsRouter,
   analytics: analyticsRouter,
+  twoFactor: twoFactorRouter,
+  security: securityRouter,
 });
 
 export type AppRouter = typeof appRouter;
