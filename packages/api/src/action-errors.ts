@@ -10,6 +10,8 @@ export interface ActionFailure {
   fieldErrors: Record<string, string[] | undefined>;
   /** For 429: when to try again (send it as Retry-After). */
   retryAfterSeconds?: number;
+  /** The AppError's machine-readable reason, e.g. "REAUTH_REQUIRED" (see reauth.ts). */
+  reason?: string;
 }
 
 /**
@@ -33,5 +35,6 @@ export function describeActionError(error: unknown): ActionFailure {
     ...(cause instanceof AppError && cause.retryAfterSeconds !== undefined
       ? { retryAfterSeconds: cause.retryAfterSeconds }
       : {}),
+    ...(cause instanceof AppError && cause.reason !== undefined ? { reason: cause.reason } : {}),
   };
 }

@@ -82,8 +82,8 @@ async function resolvePrincipal(
   const kind = app === "admin" ? "STAFF" : "CUSTOMER";
   const validated =
     kind === "STAFF"
-      ? await validateStaffSession(db, token)
-      : await validateCustomerSession(db, token);
+      ? await validateStaffSession(db, token, new Date(), env.STAFF_SESSION_MAX_DAYS)
+      : await validateCustomerSession(db, token, new Date(), env.CUSTOMER_SESSION_MAX_DAYS);
   if (!validated) return { principal: { type: "anonymous" }, setCookie: null };
   return {
     // Staff who owe two-factor setup become a principal of their own (two-factor-gate.ts).

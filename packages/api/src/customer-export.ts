@@ -2,6 +2,7 @@ import { ROLE_PERMISSIONS } from "@xplorium/auth";
 import { type Actor, AppError, type CustomerFilterInput, exportCustomersCsv } from "@xplorium/core";
 import { ZodError } from "zod";
 import { type CreateContextInput, createContext } from "./context";
+import { passwordConfirmationStale, reauthRequiredResponse } from "./reauth";
 
 const PERMISSION = "export:customer";
 
@@ -15,7 +16,8 @@ function plain(status: number, message: string, headers: Headers): Response {
  * The customer list as a CSV download. tRPC answers with JSON, so this streaming endpoint
  * lives beside it; it authorises exactly like `staffProcedure("export:customer")`: the same
  * context (this app's session cookie only), 401 without a staff session, 403 without the
- * permission. The body streams from PostgreSQL as the client reads it.
+ * permission, 403 with `X-Reason: REAUTH_REQUIRED` when the password was not entered recently
+ * (reauth.ts). The body streams from PostgreSQL as the client reads it.
  */
 export async function handleCustomerExport(
   input: Omit<CreateContextInput, "resHeaders">,
@@ -30,6 +32,8 @@ export async function handleCustomerExport(
   if (!ROLE_PERMISSIONS[staff.role].has(PERMISSION)) {
     return plain(403, `Your role (${staff.role}) does not allow this (${PERMISSION}).`, headers);
   }
+  // Every customer in one file: owner-level, the password must have been entered recently.
+  if (passwordConfirmationStale(ctx.principal, ctx.env)) return reauthRequiredResponse(headers);
   const actor: Actor = { type: "staff", id: staff.id, role: staff.role };
   try {
     const { stream } = await exportCustomersCsv(ctx.db, actor, ctx.meta, filters, {

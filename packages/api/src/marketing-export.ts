@@ -2,6 +2,7 @@ import { type Permission, ROLE_PERMISSIONS } from "@xplorium/auth";
 import { type Actor, AppError, exportMarketingListCsv } from "@xplorium/core";
 import { ZodError } from "zod";
 import { type CreateContextInput, createContext } from "./context";
+import { passwordConfirmationStale, reauthRequiredResponse } from "./reauth";
 
 /** Reading the list and taking personal data out of the system: both are needed. */
 const PERMISSIONS: Permission[] = ["read:marketing", "export:customer"];
@@ -14,8 +15,8 @@ function plain(status: number, message: string, headers: Headers): Response {
 
 /**
  * A saved segment's marketing list as a CSV download, authorised like a staff procedure (this
- * app's session cookie only; 401 without a staff session, 403 without the permissions, 404 for
- * an unknown segment). The body streams from PostgreSQL as the client reads it.
+ * app's session cookie only; 401 without a staff session, 403 without the permissions or when the
+ * password was not entered recently (`X-Reason: REAUTH_REQUIRED`), 404 for an unknown segment). The body streams from PostgreSQL as the client reads it.
  */
 export async function handleMarketingListExport(
   input: Omit<CreateContextInput, "resHeaders">,
@@ -31,6 +32,9 @@ export async function handleMarketingListExport(
   if (missing) {
     return plain(403, `Your role (${staff.role}) does not allow this (${missing}).`, headers);
   }
+  // A list of customers' addresses: exported only with a recently entered password, like
+  // the customer list itself (reauth.ts).
+  if (passwordConfirmationStale(ctx.principal, ctx.env)) return reauthRequiredResponse(headers);
   const actor: Actor = { type: "staff", id: staff.id, role: staff.role };
   try {
     const { stream } = await exportMarketingListCsv(

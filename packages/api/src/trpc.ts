@@ -15,6 +15,7 @@ import {
   databaseUnavailableError,
   isDatabaseUnavailable,
 } from "./database-unavailable";
+import { requireRecentPassword } from "./reauth";
 import { TWO_FACTOR_SETUP_REQUIRED } from "./two-factor-gate";
 
 type KeyOrStaff = ApiKeyPrincipal | StaffPrincipal;
@@ -41,6 +42,8 @@ const t = initTRPC.context<Context>().create({
         path: shape.data.path,
         fieldErrors,
         retryAfterSeconds: cause instanceof AppError ? (cause.retryAfterSeconds ?? null) : null,
+        // Machine-readable, e.g. "REAUTH_REQUIRED" (confirm the password, then retry).
+        reason: cause instanceof AppError ? (cause.reason ?? null) : null,
       },
     };
   },
@@ -177,6 +180,17 @@ export const staffProcedure = (permission: Permission) =>
       "Sign in as staff to do this.",
     );
     return next({ ctx: { ...ctx, principal, actor } });
+  });
+
+/**
+ * An owner-level action: staff with `permission` who entered their password in this session
+ * within STAFF_PASSWORD_CONFIRM_MINUTES (sign-in, or auth.staff.confirmPassword); otherwise
+ * FORBIDDEN with `data.reason` "REAUTH_REQUIRED" (reauth.ts). API keys never get this far.
+ */
+export const recentPasswordStaffProcedure = (permission: Permission) =>
+  staffProcedure(permission).use(({ ctx, next }) => {
+    requireRecentPassword(ctx.principal, ctx.env);
+    return next();
   });
 
 /**

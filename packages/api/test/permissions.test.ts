@@ -37,6 +37,7 @@ const N = "NOT_FOUND" as const;
 const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   //                              anon@admin anon@portal customer OWNER MANAGER FRONT_DESK MARKETING staff@portal customer@admin apiKey
   "auth.staff.signIn":           row(ok,     N,          N,       ok,   ok,     ok,        ok,       N,           ok,            ok),
+  "auth.staff.confirmPassword":  row(U,      N,          N,       ok,   ok,     ok,        ok,       N,           U,             U),
   "auth.customer.requestCode":   row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
   "auth.customer.verifyCode":    row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
   "auth.customer.verifyLink":    row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),

@@ -15,6 +15,13 @@ export const INACTIVITY_TIMEOUT_SECONDS: Record<SessionKind, number> = {
 };
 /** last_verified_at is written at most this often, so a busy page costs no write per request. */
 export const ACTIVITY_CHECK_INTERVAL_SECONDS = 60 * 60;
+/**
+ * However busy, a session ends this many days after it was created (sign-in), so a copied
+ * cookie is not good forever. Defaults; the apps pass STAFF_SESSION_MAX_DAYS and
+ * CUSTOMER_SESSION_MAX_DAYS from the environment.
+ */
+export const MAX_SESSION_AGE_DAYS: Record<SessionKind, number> = { STAFF: 7, CUSTOMER: 30 };
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface SessionMeta {
   ip?: string | null;
@@ -48,6 +55,9 @@ export async function createSession(
     customerId: subject.kind === "CUSTOMER" ? subject.customerId : null,
     createdAt: now,
     lastVerifiedAt: now,
+    // A staff session is only created once the password was checked (sign-in, and any step
+    // that follows it), so it starts confirmed; owner-level actions ask again once that is old.
+    passwordConfirmedAt: subject.kind === "STAFF" ? now : null,
     ip: meta.ip ?? null,
     userAgent: meta.userAgent?.slice(0, 300) ?? null,
   });
@@ -58,6 +68,8 @@ export interface StaffPrincipal {
   type: "staff";
   sessionId: string;
   staff: { id: string; email: string; name: string; role: StaffRole };
+  /** When the password was last entered in this session (sign-in or a confirmation). */
+  passwordConfirmedAt: Date | null;
   /**
    * Whether the member has two-factor sign-in, and whether it is required of them (the owner's
    * policy, or an owner once any owner has enrolled). Required but not enabled: the API lets
@@ -89,27 +101,39 @@ const sessionColumns = {
   id: sessions.id,
   kind: sessions.kind,
   secretHash: sessions.secretHash,
+  createdAt: sessions.createdAt,
   lastVerifiedAt: sessions.lastVerifiedAt,
 };
 
 /**
  * Checks a session row already read (with its subject, in the same statement): the kind, the
- * secret's SHA-256 in constant time, the inactivity timeout (an expired row is deleted), and
+ * secret's SHA-256 in constant time, the inactivity timeout and the absolute lifetime counted
+ * from creation (`maxAgeDays`; an expired row is deleted), and
  * writes last_verified_at only once ACTIVITY_CHECK_INTERVAL_SECONDS has passed since the last
  * write, so a busy session costs one read per request and a write at most once an interval.
  */
 async function checkSession(
   db: DbOrTx,
-  row: { id: string; kind: SessionKind; secretHash: Uint8Array; lastVerifiedAt: Date } | undefined,
+  row:
+    | {
+        id: string;
+        kind: SessionKind;
+        secretHash: Uint8Array;
+        createdAt: Date;
+        lastVerifiedAt: Date;
+      }
+    | undefined,
   secret: string,
   kind: SessionKind,
   now: Date,
+  maxAgeDays: number,
 ): Promise<{ refreshed: boolean } | null> {
   // A token of the other kind is treated exactly like an unknown one.
   if (!row || row.kind !== kind) return null;
   if (!constantTimeEqual(sha256(secret), row.secretHash)) return null;
   const idle = now.getTime() - row.lastVerifiedAt.getTime();
-  if (idle >= INACTIVITY_TIMEOUT_SECONDS[kind] * 1000) {
+  const age = now.getTime() - row.createdAt.getTime();
+  if (idle >= INACTIVITY_TIMEOUT_SECONDS[kind] * 1000 || age >= maxAgeDays * DAY_MS) {
     await db.delete(sessions).where(eq(sessions.id, row.id));
     return null;
   }
@@ -120,11 +144,15 @@ async function checkSession(
   return { refreshed: false };
 }
 
-/** One statement reads the session and its staff member (a request's only query for auth). */
+/**
+ * One statement reads the session and its staff member (a request's only query for auth).
+ * `maxAgeDays`: the absolute lifetime (STAFF_SESSION_MAX_DAYS).
+ */
 export async function validateStaffSession(
   db: DbOrTx,
   token: string,
   now = new Date(),
+  maxAgeDays = MAX_SESSION_AGE_DAYS.STAFF,
 ): Promise<ValidatedSession<StaffPrincipal> | null> {
   const parts = splitToken(token);
   if (!parts) return null;
@@ -132,6 +160,7 @@ export async function validateStaffSession(
   const [row] = await db
     .select({
       ...sessionColumns,
+      passwordConfirmedAt: sessions.passwordConfirmedAt,
       staffId: staffUsers.id,
       email: staffUsers.email,
       name: staffUsers.name,
@@ -144,7 +173,7 @@ export async function validateStaffSession(
     .leftJoin(staffUsers, eq(staffUsers.id, sessions.staffUserId))
     .where(eq(sessions.id, id))
     .limit(1);
-  const checked = await checkSession(db, row, secret, "STAFF", now);
+  const checked = await checkSession(db, row, secret, "STAFF", now, maxAgeDays);
   if (!checked || !row?.staffId || row.disabledAt) return null;
   if (row.email === null || row.name === null || row.role === null) return null;
   return {
@@ -153,16 +182,21 @@ export async function validateStaffSession(
       type: "staff",
       sessionId: row.id,
       staff: { id: row.staffId, email: row.email, name: row.name, role: row.role },
+      passwordConfirmedAt: row.passwordConfirmedAt,
       twoFactor: { enabled: row.totpEnabledAt !== null, required: row.twoFactorRequired === true },
     },
   };
 }
 
-/** One statement reads the session and its customer (a request's only query for auth). */
+/**
+ * One statement reads the session and its customer (a request's only query for auth).
+ * `maxAgeDays`: the absolute lifetime (CUSTOMER_SESSION_MAX_DAYS).
+ */
 export async function validateCustomerSession(
   db: DbOrTx,
   token: string,
   now = new Date(),
+  maxAgeDays = MAX_SESSION_AGE_DAYS.CUSTOMER,
 ): Promise<ValidatedSession<CustomerPrincipal> | null> {
   const parts = splitToken(token);
   if (!parts) return null;
@@ -179,7 +213,7 @@ export async function validateCustomerSession(
     .leftJoin(customers, eq(customers.id, sessions.customerId))
     .where(eq(sessions.id, id))
     .limit(1);
-  const checked = await checkSession(db, row, secret, "CUSTOMER", now);
+  const checked = await checkSession(db, row, secret, "CUSTOMER", now, maxAgeDays);
   if (!checked || !row?.customerId || !row.email || row.erasedAt) return null;
   return {
     refreshed: checked.refreshed,
@@ -189,6 +223,15 @@ export async function validateCustomerSession(
       customer: { id: row.customerId, email: row.email, name: row.name },
     },
   };
+}
+
+/** The member just entered their password again in this session (a confirmation). */
+export async function markPasswordConfirmed(
+  db: DbOrTx,
+  sessionId: string,
+  now = new Date(),
+): Promise<void> {
+  await db.update(sessions).set({ passwordConfirmedAt: now }).where(eq(sessions.id, sessionId));
 }
 
 export async function invalidateSession(db: DbOrTx, sessionId: string): Promise<void> {
@@ -218,18 +261,28 @@ export async function invalidateAllSessions(
   return deleted.length;
 }
 
-/** Removes sessions past their inactivity timeout (worker job). */
-export async function purgeExpiredSessions(db: DbOrTx, now = new Date()): Promise<number> {
-  const staffCutoff = new Date(now.getTime() - INACTIVITY_TIMEOUT_SECONDS.STAFF * 1000);
-  const customerCutoff = new Date(now.getTime() - INACTIVITY_TIMEOUT_SECONDS.CUSTOMER * 1000);
+/**
+ * Removes sessions past their inactivity timeout or their absolute lifetime (worker job;
+ * `maxAgeDays` from STAFF_SESSION_MAX_DAYS / CUSTOMER_SESSION_MAX_DAYS). The same limits as
+ * validation, which refuses such a session at once: this only clears the rows away.
+ */
+export async function purgeExpiredSessions(
+  db: DbOrTx,
+  now = new Date(),
+  maxAgeDays: Record<SessionKind, number> = MAX_SESSION_AGE_DAYS,
+): Promise<number> {
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  const expired = (kind: SessionKind) =>
+    and(
+      eq(sessions.kind, kind),
+      or(
+        lt(sessions.lastVerifiedAt, ago(INACTIVITY_TIMEOUT_SECONDS[kind] * 1000)),
+        lt(sessions.createdAt, ago(maxAgeDays[kind] * DAY_MS)),
+      ),
+    );
   const deleted = await db
     .delete(sessions)
-    .where(
-      or(
-        and(eq(sessions.kind, "STAFF"), lt(sessions.lastVerifiedAt, staffCutoff)),
-        and(eq(sessions.kind, "CUSTOMER"), lt(sessions.lastVerifiedAt, customerCutoff)),
-      ),
-    )
+    .where(or(expired("STAFF"), expired("CUSTOMER")))
     .returning({ id: sessions.id });
   return deleted.length;
 }

@@ -17,17 +17,27 @@ export class AppError extends Error {
   readonly fieldErrors: Record<string, string[]> | undefined;
   /** For TOO_MANY_REQUESTS. */
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * A machine-readable why, for clients that act on it (e.g. "REAUTH_REQUIRED": ask for the
+   * password, then retry). Sent as `data.reason` of the tRPC error.
+   */
+  readonly reason: string | undefined;
 
   constructor(
     code: AppErrorCode,
     message: string,
-    extra: { fieldErrors?: Record<string, string[]>; retryAfterSeconds?: number } = {},
+    extra: {
+      fieldErrors?: Record<string, string[]>;
+      retryAfterSeconds?: number;
+      reason?: string;
+    } = {},
   ) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.fieldErrors = extra.fieldErrors;
     this.retryAfterSeconds = extra.retryAfterSeconds;
+    this.reason = extra.reason;
   }
 }
 

@@ -87,6 +87,11 @@ export {
   requestStaffPasswordReset,
   resetStaffPassword,
 } from "./auth/staff-password-reset";
+export {
+  confirmStaffPassword,
+  PASSWORD_CONFIRM_LIMITS,
+  WRONG_CONFIRM_PASSWORD,
+} from "./auth/staff-password-confirm";
 export { signInStaff } from "./auth/staff-sign-in";
 export {
   completeStaffSignIn,

@@ -97,6 +97,28 @@ const envSchema = z
       })
       .max(365, { message: "POINTS_EXPIRY_WARNING_DAYS is at most 365" })
       .default(14),
+    // However active, a session ends this many days after sign-in (besides the inactivity
+    // timeout: 12 hours for staff, 30 days for customers).
+    STAFF_SESSION_MAX_DAYS: z.coerce
+      .number({ message: "STAFF_SESSION_MAX_DAYS must be a whole number of days" })
+      .int({ message: "STAFF_SESSION_MAX_DAYS must be a whole number of days" })
+      .min(1, { message: "STAFF_SESSION_MAX_DAYS must be at least 1" })
+      .max(90, { message: "STAFF_SESSION_MAX_DAYS is at most 90" })
+      .default(7),
+    CUSTOMER_SESSION_MAX_DAYS: z.coerce
+      .number({ message: "CUSTOMER_SESSION_MAX_DAYS must be a whole number of days" })
+      .int({ message: "CUSTOMER_SESSION_MAX_DAYS must be a whole number of days" })
+      .min(1, { message: "CUSTOMER_SESSION_MAX_DAYS must be at least 1" })
+      .max(365, { message: "CUSTOMER_SESSION_MAX_DAYS is at most 365" })
+      .default(30),
+    // Owner-level actions (API keys, roles, erasing, merging, exporting customers) ask for the
+    // password again when it was last entered longer ago than this.
+    STAFF_PASSWORD_CONFIRM_MINUTES: z.coerce
+      .number({ message: "STAFF_PASSWORD_CONFIRM_MINUTES must be a whole number of minutes" })
+      .int({ message: "STAFF_PASSWORD_CONFIRM_MINUTES must be a whole number of minutes" })
+      .min(1, { message: "STAFF_PASSWORD_CONFIRM_MINUTES must be at least 1" })
+      .max(720, { message: "STAFF_PASSWORD_CONFIRM_MINUTES is at most 720 (12 hours)" })
+      .default(10),
   })
   .transform((e, ctx) => {
     const production = e.NODE_ENV === "production";

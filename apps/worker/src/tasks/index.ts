@@ -22,7 +22,7 @@ import { syncCustomersTask } from "./sync-customers";
 export function createTaskList(db: Database, env: Env): TaskList {
   return {
     [SEND_EMAIL_TASK]: sendEmailTask(db, env),
-    [PURGE_EXPIRED_AUTH_TASK]: purgeExpiredAuthTask(db),
+    [PURGE_EXPIRED_AUTH_TASK]: purgeExpiredAuthTask(db, env),
     [CUSTOMER_SYNC_TASK]: syncCustomersTask(db),
     [POINTS_EXPIRY_TASK]: expirePointsTask(db, env),
     [LEDGER_CHECK_TASK]: checkLedgerTask(db),

@@ -1,21 +1,29 @@
 import { purgeExpiredSessions, purgeRateLimitBuckets, purgeStaleLoginCodes } from "@xplorium/auth";
 import { purgeExpiredSignInChallenges } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
+import type { Env } from "@xplorium/db/env";
 import { dropExpiredSecretBodies, dropUndeliveredErasureEmails } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 
 export const PURGE_EXPIRED_AUTH_TASK = "auth:purge-expired";
 
 /**
- * Hourly: drops sessions past their inactivity timeout, dead login codes and old rate-limit
+ * Hourly: drops sessions past their inactivity timeout or their absolute lifetime
+ * (STAFF_SESSION_MAX_DAYS / CUSTOMER_SESSION_MAX_DAYS), dead login codes and old rate-limit
  * windows, the address of any erasure confirmation email that could not be delivered, and the
  * body of any sign-in or sign-up code email whose code has expired (the development outbox's).
  * Also two-factor sign-in challenges (the step after the password) that have expired.
  */
-export function purgeExpiredAuthTask(db: Database): Task {
+export function purgeExpiredAuthTask(
+  db: Database,
+  env: Pick<Env, "STAFF_SESSION_MAX_DAYS" | "CUSTOMER_SESSION_MAX_DAYS">,
+): Task {
   return async (_payload, helpers) => {
     const now = new Date();
-    const sessions = await purgeExpiredSessions(db, now);
+    const sessions = await purgeExpiredSessions(db, now, {
+      STAFF: env.STAFF_SESSION_MAX_DAYS,
+      CUSTOMER: env.CUSTOMER_SESSION_MAX_DAYS,
+    });
     const codes = await purgeStaleLoginCodes(db, now);
     const buckets = await purgeRateLimitBuckets(db, now);
     const challenges = await purgeExpiredSignInChallenges(db, now);

@@ -1,12 +1,21 @@
 import { apiKeyCreateInput, createApiKey, listApiKeys, revokeApiKey } from "@xplorium/core";
 import { z } from "zod";
-import { apiKeyOrStaffProcedure, createTRPCRouter, staffProcedure } from "../trpc";
+import {
+  apiKeyOrStaffProcedure,
+  createTRPCRouter,
+  recentPasswordStaffProcedure,
+  staffProcedure,
+} from "../trpc";
 
 export const apiKeysRouter = createTRPCRouter({
   list: staffProcedure("manage:apikey").query(({ ctx }) => listApiKeys(ctx.db)),
 
-  /** The only answer that ever carries the full key; the page shows it once. */
-  create: staffProcedure("manage:apikey")
+  /**
+   * The only answer that ever carries the full key; the page shows it once. Owner-level: the
+   * password must have been entered recently (reauth.ts). Revoking is not: in an incident it
+   * must be quick, and it only takes access away.
+   */
+  create: recentPasswordStaffProcedure("manage:apikey")
     .input(apiKeyCreateInput)
     .mutation(({ ctx, input }) => createApiKey(ctx.db, ctx.actor, ctx.meta, input)),
 

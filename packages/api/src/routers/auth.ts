@@ -26,6 +26,7 @@ import { z } from "zod";
 import { cookieSettings } from "../context";
 import { appProcedure, createTRPCRouter, publicProcedure, signedInProcedure } from "../trpc";
 import type { StaffTwoFactorSetupPrincipal } from "../two-factor-gate";
+import { confirmPasswordProcedure } from "./password-confirm";
 
 const staffSignInInput = z.object({
   email: emailSchema,
@@ -93,6 +94,8 @@ export const authRouter = createTRPCRouter({
         const { staff, usedRecoveryCode, recoveryCodesLeft } = result;
         return { staff, usedRecoveryCode, recoveryCodesLeft };
       }),
+    /** The password again, before an owner-level action (reauth.ts). */
+    confirmPassword: confirmPasswordProcedure,
   }),
 
   customer: createTRPCRouter({

@@ -5,7 +5,7 @@ import {
   listGdprRequests,
 } from "@xplorium/core";
 import { z } from "zod";
-import { staffProcedure } from "../trpc";
+import { recentPasswordStaffProcedure, staffProcedure } from "../trpc";
 
 const customerId = z.uuid({ message: "Unknown customer." });
 
@@ -30,8 +30,11 @@ export const customerPrivacyProcedures = {
       }),
     ),
 
-  /** Erases the customer, confirmed by typing their email address or DELETE. */
-  erase: staffProcedure("erase:customer")
+  /**
+   * Erases the customer, confirmed by typing their email address or DELETE. Owner-level: the
+   * password must have been entered recently too (reauth.ts).
+   */
+  erase: recentPasswordStaffProcedure("erase:customer")
     .input(z.object({ customerId, confirmation: eraseConfirmation }))
     .mutation(({ ctx, input }) =>
       eraseCustomer(ctx.db, ctx.env, ctx.actor, ctx.meta, { ...input, source: "STAFF" }),

@@ -26,7 +26,7 @@ import {
   upsertCustomer,
 } from "@xplorium/core";
 import { z } from "zod";
-import { createTRPCRouter, staffProcedure } from "../trpc";
+import { createTRPCRouter, recentPasswordStaffProcedure, staffProcedure } from "../trpc";
 import { customerPrivacyProcedures } from "./customer-privacy";
 
 const customerId = z.uuid({ message: "Unknown customer." });
@@ -130,8 +130,11 @@ export const customersRouter = createTRPCRouter({
     .input(mergePreviewInput)
     .query(({ ctx, input }) => mergePreview(ctx.db, input)),
 
-  /** Merges `mergedId` into `survivorId` in one transaction; the old email becomes an alias. */
-  merge: staffProcedure("merge:customer")
+  /**
+   * Merges `mergedId` into `survivorId` in one transaction; the old email becomes an alias.
+   * Owner-level: the password must have been entered recently (reauth.ts).
+   */
+  merge: recentPasswordStaffProcedure("merge:customer")
     .input(mergeCustomersInput)
     .mutation(({ ctx, input }) => mergeCustomers(ctx.db, ctx.actor, ctx.meta, input)),
 

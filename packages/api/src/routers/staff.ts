@@ -1,7 +1,8 @@
 import { STAFF_ROLES } from "@xplorium/auth";
 import { createStaff, emailSchema, listStaff, updateStaff } from "@xplorium/core";
 import { z } from "zod";
-import { createTRPCRouter, staffProcedure } from "../trpc";
+import { requireRecentPassword } from "../reauth";
+import { createTRPCRouter, recentPasswordStaffProcedure, staffProcedure } from "../trpc";
 
 const name = z.string().trim().min(1, { message: "Enter a name." }).max(120);
 const role = z.enum(STAFF_ROLES, { message: "Choose a role." });
@@ -10,7 +11,8 @@ const password = z.string().max(256);
 export const staffRouter = createTRPCRouter({
   list: staffProcedure("manage:staff").query(({ ctx }) => listStaff(ctx.db)),
 
-  create: staffProcedure("manage:staff")
+  /** A new account, possibly an owner's: owner-level, like changing a role (reauth.ts). */
+  create: recentPasswordStaffProcedure("manage:staff")
     .input(z.object({ email: emailSchema, name, role, password }))
     .mutation(({ ctx, input }) => createStaff(ctx.db, ctx.actor, ctx.meta, input)),
 
@@ -24,7 +26,18 @@ export const staffRouter = createTRPCRouter({
         password: password.optional(),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      updateStaff(ctx.db, ctx.actor, ctx.meta, input, { sessionId: ctx.principal.sessionId }),
-    ),
+    .mutation(({ ctx, input }) => {
+      // A role, an account switched off or on, or another member's password (which hands over
+      // their account): owner-level, the password must have been entered recently. A name is not.
+      if (
+        input.role !== undefined ||
+        input.disabled !== undefined ||
+        input.password !== undefined
+      ) {
+        requireRecentPassword(ctx.principal, ctx.env);
+      }
+      return updateStaff(ctx.db, ctx.actor, ctx.meta, input, {
+        sessionId: ctx.principal.sessionId,
+      });
+    }),
 });
