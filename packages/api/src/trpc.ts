@@ -233,6 +233,21 @@ export const signedInProcedure = publicProcedure.use(({ ctx, next }) => {
 });
 
 /**
+ * Any signed-in staff member on the admin, whatever their role, acting on their own account
+ * (their password, their two-factor sign-in). Nothing here reaches another member's account:
+ * procedures take the member from `ctx.principal`, never from the input.
+ */
+export const signedInStaffProcedure = publicProcedure.use(({ ctx, next }) => {
+  refuseUntilTwoFactorSetUp(ctx);
+  if (ctx.app !== "admin" || ctx.principal.type !== "staff") {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in as staff to do this." });
+  }
+  const principal = ctx.principal;
+  const actor: Actor = { type: "staff", id: principal.staff.id, role: principal.staff.role };
+  return next({ ctx: { ...ctx, principal, actor } });
+});
+
+/**
  * A staff member's own two-factor sign-in: any signed-in member, whatever their role, and also
  * one who owes its setup (the only procedures, besides `auth.me` and signing out, such a member
  * reaches). `ctx.principal` is the member; the input never names another.

@@ -38,6 +38,10 @@ const EXPECTED: Record<string, Record<PrincipalName, Outcome>> = {
   //                              anon@admin anon@portal customer OWNER MANAGER FRONT_DESK MARKETING staff@portal customer@admin apiKey
   "auth.staff.signIn":           row(ok,     N,          N,       ok,   ok,     ok,        ok,       N,           ok,            ok),
   "auth.staff.confirmPassword":  row(U,      N,          N,       ok,   ok,     ok,        ok,       N,           U,             U),
+  "auth.staff.changePassword":   row(U,      U,          U,       ok,   ok,     ok,        ok,       U,           U,             U),
+  "auth.staff.requestPasswordReset": row(ok, N,          N,       ok,   ok,     ok,        ok,       N,           ok,            ok),
+  "auth.staff.checkPasswordReset": row(ok,   N,          N,       ok,   ok,     ok,        ok,       N,           ok,            ok),
+  "auth.staff.resetPassword":    row(ok,     N,          N,       ok,   ok,     ok,        ok,       N,           ok,            ok),
   "auth.customer.requestCode":   row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
   "auth.customer.verifyCode":    row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),
   "auth.customer.verifyLink":    row(N,      ok,         ok,      N,    N,      N,         N,        ok,          N,             N),

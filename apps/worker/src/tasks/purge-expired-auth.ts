@@ -1,5 +1,5 @@
 import { purgeExpiredSessions, purgeRateLimitBuckets, purgeStaleLoginCodes } from "@xplorium/auth";
-import { purgeExpiredSignInChallenges } from "@xplorium/core";
+import { purgeExpiredSignInChallenges, purgeStalePasswordResets } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { dropExpiredSecretBodies, dropUndeliveredErasureEmails } from "@xplorium/email";
@@ -12,7 +12,8 @@ export const PURGE_EXPIRED_AUTH_TASK = "auth:purge-expired";
  * (STAFF_SESSION_MAX_DAYS / CUSTOMER_SESSION_MAX_DAYS), dead login codes and old rate-limit
  * windows, the address of any erasure confirmation email that could not be delivered, and the
  * body of any sign-in or sign-up code email whose code has expired (the development outbox's).
- * Also two-factor sign-in challenges (the step after the password) that have expired.
+ * Also staff password reset links that were used, replaced or have expired, and two-factor
+ * sign-in challenges (the step after the password) that have expired.
  */
 export function purgeExpiredAuthTask(
   db: Database,
@@ -26,11 +27,12 @@ export function purgeExpiredAuthTask(
     });
     const codes = await purgeStaleLoginCodes(db, now);
     const buckets = await purgeRateLimitBuckets(db, now);
+    const resets = await purgeStalePasswordResets(db, now);
     const challenges = await purgeExpiredSignInChallenges(db, now);
     const erasureEmails = await dropUndeliveredErasureEmails(db, now);
     const secretBodies = await dropExpiredSecretBodies(db, now);
     helpers.logger.info(
-      `${PURGE_EXPIRED_AUTH_TASK}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets, ${challenges} two-factor challenges, ${erasureEmails} undelivered erasure emails, ${secretBodies} expired code emails`,
+      `${PURGE_EXPIRED_AUTH_TASK}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets, ${resets} password reset links, ${challenges} two-factor challenges, ${erasureEmails} undelivered erasure emails, ${secretBodies} expired code emails`,
     );
   };
 }

@@ -10,12 +10,16 @@ import {
 } from "@xplorium/auth";
 import {
   type Actor,
+  changeOwnPassword,
+  checkStaffPasswordReset,
   completeStaffSignIn,
   emailSchema,
   openSignUpLink,
   recordAudit,
   referralCodeSchema,
   requestCustomerCode,
+  requestStaffPasswordReset,
+  resetStaffPassword,
   signInStaff,
   signUpCustomer,
   signUpInput,
@@ -24,7 +28,13 @@ import {
 } from "@xplorium/core";
 import { z } from "zod";
 import { cookieSettings } from "../context";
-import { appProcedure, createTRPCRouter, publicProcedure, signedInProcedure } from "../trpc";
+import {
+  appProcedure,
+  createTRPCRouter,
+  publicProcedure,
+  signedInProcedure,
+  signedInStaffProcedure,
+} from "../trpc";
 import type { StaffTwoFactorSetupPrincipal } from "../two-factor-gate";
 import { confirmPasswordProcedure } from "./password-confirm";
 
@@ -32,6 +42,11 @@ const staffSignInInput = z.object({
   email: emailSchema,
   password: z.string().min(1, { message: "Enter your password." }).max(256),
 });
+
+/** A new password: the policy (password.ts) is checked by the service, with its own messages. */
+const newPassword = z.string().max(256, { message: "Use at most 256 characters." });
+/** `id.secret` from an emailed reset link; anything else is just a dead link. */
+const resetToken = z.string().max(200);
 
 const codeInput = z.object({
   email: emailSchema,
@@ -93,6 +108,45 @@ export const authRouter = createTRPCRouter({
         );
         const { staff, usedRecoveryCode, recoveryCodesLeft } = result;
         return { staff, usedRecoveryCode, recoveryCodesLeft };
+      }),
+
+    /**
+     * A signed-in member (any role) changes their own password: the current one is required;
+     * their other sessions end, this one stays.
+     */
+    changePassword: signedInStaffProcedure
+      .input(
+        z.object({
+          currentPassword: z
+            .string()
+            .min(1, { message: "Enter your current password." })
+            .max(256, { message: "That is not your current password." }),
+          newPassword,
+        }),
+      )
+      .mutation(({ ctx, input }) =>
+        changeOwnPassword(ctx.db, ctx.env, ctx.principal, ctx.meta, input),
+      ),
+
+    /** "Forgot password?": the same answer for every address; a link only to active staff. */
+    requestPasswordReset: appProcedure("admin")
+      .input(z.object({ email: emailSchema }))
+      .mutation(({ ctx, input }) => requestStaffPasswordReset(ctx.db, ctx.env, input, ctx.meta)),
+
+    /**
+     * Whether a reset link still works (the page shows the form or says it has expired). A
+     * mutation, so the token travels in a POST body, never in a URL that something might log.
+     */
+    checkPasswordReset: appProcedure("admin")
+      .input(z.object({ token: resetToken }))
+      .mutation(({ ctx, input }) => checkStaffPasswordReset(ctx.db, input, ctx.meta)),
+
+    /** Sets a new password with a reset link and ends every session of that member. */
+    resetPassword: appProcedure("admin")
+      .input(z.object({ token: resetToken, password: newPassword }))
+      .mutation(async ({ ctx, input }) => {
+        const { email } = await resetStaffPassword(ctx.db, input, ctx.meta);
+        return { email };
       }),
     /** The password again, before an owner-level action (reauth.ts). */
     confirmPassword: confirmPasswordProcedure,

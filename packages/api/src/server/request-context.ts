@@ -10,6 +10,8 @@ import { createNonce } from "./security-headers";
 const SECRET_SEGMENTS: [RegExp, string][] = [
   [/^\/unsubscribe\/[^/]+/, "/unsubscribe/:token"],
   [/^\/consent\/confirm\/[^/]+/, "/consent/confirm/:token"],
+  // A staff password reset link (admin): whoever reads it could set the password.
+  [/^\/reset-password\/[^/]+/i, "/reset-password/:token"],
 ];
 
 /** The path as logged: no query string (magic-link tokens ride there) and no secret segments. */

@@ -16,6 +16,11 @@ import {
 } from "./points-expiry-warning";
 import { SignInCodeEmail, type SignInCodeProps, signInCodeSubject } from "./sign-in-code";
 import { SignUpCodeEmail, type SignUpCodeProps, signUpCodeSubject } from "./sign-up-code";
+import {
+  StaffPasswordResetEmail,
+  type StaffPasswordResetProps,
+  staffPasswordResetSubject,
+} from "./staff-password-reset";
 
 export interface TemplateDef<P> {
   kind: "TRANSACTIONAL" | "MARKETING";
@@ -28,12 +33,6 @@ export interface TemplateDef<P> {
    * (it was queued just before), and its address and body are dropped once it is delivered.
    */
   deliverAfterErasure?: boolean;
-}
-
-function define<P>(def: TemplateDef<P>): TemplateDef<P> {
-  return def;
-}
-
   /**
    * SET THIS on every email that carries something that signs someone in or lets them act as
    * the account holder: a one-time code, a magic link, a sign-up or password-reset link (and on
@@ -54,6 +53,12 @@ export interface SecretEmail {
   label: string;
   /** How long the code or link in it works (the development outbox shows it this long). */
   validForSeconds: number;
+}
+
+function define<P>(def: TemplateDef<P>): TemplateDef<P> {
+  return def;
+}
+
 /** Every email the product sends, by name. */
 export const templates = {
   "sign-in-code": define<SignInCodeProps>({
@@ -66,27 +71,27 @@ export const templates = {
       magicLink: "http://localhost:3001/auth/link?token=example",
       expiresInMinutes: 10,
     },
+    // LOGIN_CODE_TTL_SECONDS (@xplorium/auth); a core test checks they agree.
+    secret: { label: "Sign-in code sent", validForSeconds: 10 * 60 },
   }),
   "sign-up-code": define<SignUpCodeProps>({
     kind: "TRANSACTIONAL",
     subject: signUpCodeSubject,
     component: SignUpCodeEmail,
     sample: {
-    // LOGIN_CODE_TTL_SECONDS (@xplorium/auth); a core test checks they agree.
-    secret: { label: "Sign-in code sent", validForSeconds: 10 * 60 },
       code: "482913",
       signUpLink: "http://localhost:3001/sign-up?token=example",
       expiresInMinutes: 10,
     },
+    // A sign-up code works in its 5-minute window and the two before (sign-up-codes.ts in
+    // @xplorium/core): up to 15 minutes; a core test checks they agree.
+    secret: { label: "Sign-up code sent", validForSeconds: 15 * 60 },
   }),
   "consent-confirm": define<ConsentConfirmProps>({
     kind: "TRANSACTIONAL",
     subject: consentConfirmSubject,
     component: ConsentConfirmEmail,
     sample: {
-    // A sign-up code works in its 5-minute window and the two before (sign-up-codes.ts in
-    // @xplorium/core): up to 15 minutes; a core test checks they agree.
-    secret: { label: "Sign-up code sent", validForSeconds: 15 * 60 },
       name: "Ana Petrović",
       channel: "EMAIL",
       wording: "Send me news, offers and birthday treats from Xplorium by email.",
@@ -113,12 +118,21 @@ export const templates = {
     sample: { erasedOn: "24 November 2026", requestedBy: "CUSTOMER" },
     deliverAfterErasure: true,
   }),
+  "staff-password-reset": define<StaffPasswordResetProps>({
+    kind: "TRANSACTIONAL",
+    subject: staffPasswordResetSubject,
+    component: StaffPasswordResetEmail,
+    sample: {
+      name: "Mila Jovanović",
+      resetLink: "http://localhost:3000/reset-password/example.example",
+      expiresInMinutes: 60,
+    },
+    // PASSWORD_RESET_TTL_SECONDS (@xplorium/core staff-password-reset.ts).
+    secret: { label: "Password reset link sent", validForSeconds: 60 * 60 },
+  }),
 };
 
 export type TemplateName = keyof typeof templates;
-export type TemplateProps<N extends TemplateName> = (typeof templates)[N]["sample"];
-
-export { EmailLayout, UnsubscribeFooter } from "./layout";
 
 /** The secret templates (`TemplateDef.secret`) by name, for the screens and jobs that hide them. */
 export const SECRET_TEMPLATES: ReadonlyMap<string, SecretEmail> = new Map(
@@ -127,3 +141,6 @@ export const SECRET_TEMPLATES: ReadonlyMap<string, SecretEmail> = new Map(
     return secret ? [[name, secret] as const] : [];
   }),
 );
+export type TemplateProps<N extends TemplateName> = (typeof templates)[N]["sample"];
+
+export { EmailLayout, UnsubscribeFooter } from "./layout";
