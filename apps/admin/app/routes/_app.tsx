@@ -38,7 +38,9 @@ function activeEntry(pathname: string): string | undefined {
 export default function AppLayout() {
   const { staff, permissions } = useLoaderData<typeof loader>();
   const allowed = new Set<string>(permissions);
-  const active = activeEntry(useLocation().pathname);
+  const { pathname } = useLocation();
+  const active = activeEntry(pathname);
+  const isAccount = pathname === "/account" || pathname.startsWith("/account/");
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <aside className="border-stone-200 border-b bg-white md:sticky md:top-0 md:flex md:h-screen md:w-60 md:shrink-0 md:flex-col md:border-r md:border-b-0">
@@ -80,6 +82,14 @@ export default function AppLayout() {
           <p className="text-stone-500 text-xs">
             {staff.email} · {staff.role.replace("_", " ").toLowerCase()}
           </p>
+          <Link
+            to="/account"
+            prefetch="intent"
+            aria-current={isAccount ? "page" : undefined}
+            className="mt-2 inline-block font-medium text-brand-700 hover:underline"
+          >
+            Your account
+          </Link>
           <Form method="post" action="/sign-out" className="mt-3 flex gap-3">
             <button type="submit" className="font-medium text-brand-700 hover:underline">
               Sign out

@@ -5,7 +5,7 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { Alert, Button, TextField } from "@xplorium/ui";
 import { adminApi, describeActionError, forwardDataHeaders } from "~/lib/api.server";
@@ -51,6 +51,10 @@ export default function SignIn() {
           {result && !result.ok && Object.keys(result.fieldErrors).length === 0 ? (
             <Alert tone="error">{result.message}</Alert>
           ) : null}
+          {/* From /reset-password: the new password is set, every session ended. */}
+          {params.get("reset") === "done" && !result ? (
+            <Alert tone="success">Your new password is set. Sign in with it.</Alert>
+          ) : null}
           <TextField
             label="Email"
             name="email"
@@ -71,6 +75,11 @@ export default function SignIn() {
           <Button className="w-full" busy={busy}>
             Sign in
           </Button>
+          <p className="text-center text-sm">
+            <Link to="/forgot-password" className="font-medium text-brand-700 hover:underline">
+              Forgot password?
+            </Link>
+          </p>
         </Form>
       </div>
     </main>
