@@ -12,13 +12,20 @@ import {
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
-import { deliverEmail, queueEmail, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
+import { queueEmail } from "@xplorium/email";
 import { QUEUE_PRESET } from "@xplorium/worker";
+import { createTaskList } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
 import { graphileWorker } from "./support/graphile-worker";
-import { buildFamily, type Family, type FixtureContext } from "./support/privacy-fixture";
+import {
+  buildFamily,
+  type Family,
+  type FixtureContext,
+  mailEveryKind,
+  personalisedAutomation,
+} from "./support/privacy-fixture";
 import { unzipText } from "./support/unzip";
 
 /**
@@ -27,7 +34,11 @@ import { unzipText } from "./support/unzip";
  * (through the portal procedure, packaged as the zip the browser gets), then deletes their
  * account; the confirmation email goes out through the job queue and the real `resend` SDK to
  * a local fake of the Resend API; afterwards every text and jsonb column of every table is
- * scanned for A's addresses, names and phone numbers.
+ * scanned for A's addresses (and their local parts), names (full, first and last), phone
+ * numbers (their digits, however written) and birth date (however written). Before that, each
+ * family got every kind of email through the real sending paths, delivered by the worker's
+ * tasks: a consent confirmation, a sign-in code, a campaign and an automation that greet them
+ * by first name, and a test send of that campaign to staff, previewed as them.
  */
 
 const API_KEY = "re_test_privacy";
@@ -64,18 +75,23 @@ beforeAll(async () => {
     staff: { type: "staff", id: staff.id, role: "MANAGER" },
     rewardId: reward!.id,
   };
+  await personalisedAutomation(fx);
   A = await buildFamily(fx, {
     label: "ana",
     firstName: "Anastasija",
     phone: "+381641234567",
     oldPhone: "+381601112223",
+    birthDate: "2016-03-14",
   });
   B = await buildFamily(fx, {
     label: "bojan",
     firstName: "Bojana",
     phone: "+381657654321",
     oldPhone: "+381639998887",
+    birthDate: "2015-11-02",
   });
+  await mailEveryKind(fx, A);
+  await mailEveryKind(fx, B);
   // B joined with A's referral code: A's data must not show who B is.
   await t.db
     .update(schema.customers)
@@ -116,12 +132,8 @@ async function runJobs() {
     preset: QUEUE_PRESET,
     logger: quietLogger,
     noHandleSignals: true,
-    taskList: {
-      [SEND_EMAIL_TASK]: async (payload) => {
-        const { emailMessageId } = payload as { emailMessageId: string };
-        await deliverEmail(t.db, emailMessageId, transportFor(env));
-      },
-    },
+    // The worker's own tasks: sends, campaigns, automations.
+    taskList: createTaskList(t.db, env),
   });
 }
 
@@ -175,14 +187,20 @@ async function textColumns() {
     order by 1, 2, 3`;
 }
 
-/** Where any of the strings occurs (case-insensitive) in any text column: "table.column: n". */
-async function occurrences(needles: string[]): Promise<string[]> {
+/**
+ * Where any of the strings occurs (case-insensitive) in any text column, or any of the phone
+ * numbers' digit sequences however written (+381 64 123 4567, 064/123-4567 …: up to three
+ * non-alphanumeric characters between digits): "table.column: n".
+ */
+async function occurrences(needles: string[], phoneDigits: string[] = []): Promise<string[]> {
   const found: string[] = [];
   const patterns = needles.map((n) => `%${n.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
+  const phones = phoneDigits.map((d) => d.split("").join("[^[:alnum:]]{0,3}"));
   for (const col of await textColumns()) {
     const [row] = await t.sql`
       select count(*)::int as n from ${t.sql(col.table_schema)}.${t.sql(col.table_name)}
-      where ${t.sql(col.column_name)}::text ilike any(${patterns}::text[])`;
+      where ${t.sql(col.column_name)}::text ilike any(${patterns}::text[])
+        or ${t.sql(col.column_name)}::text ~ any(${phones}::text[])`;
     if (row!.n > 0)
       found.push(`${col.table_schema}.${col.table_name}.${col.column_name}: ${row!.n}`);
   }
@@ -330,7 +348,23 @@ describe("Delete my account", () => {
       select id, amount, type, status, scheduled_at from bookings
       where customer_id = ${A.id} or id = ${A.unlinkedBookingId} order by id`;
     const bBefore = await bSnapshot();
-    expect(await occurrences(A.needles)).not.toEqual([]);
+    expect(await occurrences(A.needles, A.phoneDigits)).not.toEqual([]);
+    // A got every kind of email, delivered; the campaign, the automation and the test send
+    // greeted them by first name in the subject.
+    const mail = await t.sql`
+      select template, status, subject from email_messages
+      where customer_id = ${A.id} or subject like ${`[Test] ${A.firstName}%`}`;
+    expect(new Set(mail.map((m) => m.template))).toEqual(
+      new Set([
+        "consent-confirm",
+        "sign-in-code",
+        "campaign",
+        "automation:tier-upgrade",
+        "campaign-test",
+      ]),
+    );
+    expect(mail.every((m) => m.status === "SENT")).toBe(true);
+    expect(mail.filter((m) => String(m.subject).includes(A.firstName))).toHaveLength(3);
 
     const { api, resHeaders, cookie } = await portalAs(A.id);
     const other = await portalAs(A.id);
@@ -350,7 +384,9 @@ describe("Delete my account", () => {
     }
 
     // Until it is delivered, the confirmation email is the one row that holds the address.
-    expect(await occurrences(A.needles)).toEqual(["public.email_messages.to_email: 1"]);
+    expect(await occurrences(A.needles, A.phoneDigits)).toEqual([
+      "public.email_messages.to_email: 1",
+    ]);
     const [confirmation] = await t.db
       .select()
       .from(schema.emailMessages)
@@ -371,14 +407,40 @@ describe("Delete my account", () => {
       .where(eq(schema.emailMessages.id, confirmation!.id));
     expect(after).toMatchObject({ status: "SENT", toEmail: null, html: null, text: null });
 
-    // No table, no column: not the addresses, not the names (old or new), not the phones.
-    expect(await occurrences(A.needles)).toEqual([]);
+    // No table, no column: not the addresses or their local parts, not the names (old or new,
+    // whole, first or last), not the phones in any format, not the birth date in any format.
+    expect(await occurrences(A.needles, A.phoneDigits)).toEqual([]);
+    // Their emails keep what was sent, not to whom: a campaign's and an automation's own
+    // subject, merge tags and all; the test send previewed as them stays the staff member's.
+    const subjects = await t.sql`
+      select template, subject, to_email, html, text from email_messages
+      where customer_id = ${A.id} or template = 'campaign-test' and subject like '[Test] {{%'`;
+    expect(
+      Object.fromEntries(
+        subjects
+          .filter((m) =>
+            ["campaign", "automation:tier-upgrade", "campaign-test"].includes(m.template),
+          )
+          .map((m) => [m.template, m.subject]),
+      ),
+    ).toEqual({
+      campaign: "{{firstName}}, a party just for you",
+      "automation:tier-upgrade": "Well done {{firstName}}, you are now {{tier}}",
+      "campaign-test": "[Test] {{firstName}}, a party just for you",
+    });
+    expect(subjects.find((m) => m.template === "campaign-test")).toMatchObject({
+      to_email: "desk.tester@xplorium.example",
+      html: null,
+      text: null,
+    });
     // Nor the analytics profile of their visits and spend.
     expect(
       await t.db.$count(schema.customerAnalytics, eq(schema.customerAnalytics.customerId, A.id)),
     ).toBe(0);
-    // The scan does find what is still there.
+    // The scan does find what is still there, B's phone in any format too.
     expect((await occurrences([B.email])).length).toBeGreaterThan(0);
+    expect((await occurrences([], B.phoneDigits)).length).toBeGreaterThan(0);
+    expect((await occurrences([B.firstName])).length).toBeGreaterThan(0);
 
     // Accounting: every booking and amount stays.
     expect(

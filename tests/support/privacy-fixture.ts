@@ -4,13 +4,20 @@ import {
   changeTag,
   confirmConsent,
   createBooking,
+  createCampaign,
+  createSegment,
   exportPersonalData,
   redeemReward,
+  requestAutomationRun,
   requestCustomerCode,
+  sendCampaignNow,
+  sendCampaignTest,
+  setAutomationEnabled,
   setBookingStatus,
   setConsentByCustomer,
   setCustomerNotes,
   setVip,
+  updateAutomation,
   updateCustomer,
 } from "@xplorium/core";
 import { type Database, schema } from "@xplorium/db";
@@ -25,21 +32,60 @@ import { and, eq } from "drizzle-orm";
  * (double opt-in confirmed from the emailed link, a portal grant), emails (confirmation,
  * sign-in code) and a provider event repeating the address, a sign-in code and session, a rate
  * limit bucket keyed by the address, an alias from a merge, a points-expiry notice, an export
- * request, staff notes, a tag, an earlier name and phone in the audit log, and an imported
- * booking not yet linked that carries their address.
+ * request, staff notes (their phone and birthday written the way people write them), a tag,
+ * an earlier name and phone in the audit log, and an imported booking not yet linked that
+ * carries their address. `mailEveryKind` adds a campaign, an automation and a test send
+ * previewed as them.
  */
 export interface Family {
   id: string;
   label: string;
   email: string;
   alias: string;
+  firstName: string;
   name: string;
   oldName: string;
   phone: string;
   oldPhone: string;
-  /** Every string that identifies them, for the "no trace left" scan. */
+  birthDate: string;
+  /**
+   * Every string that identifies them, for the "no trace left" scan: addresses and their local
+   * parts, full names, first and last names, phone numbers as stored, the birth date in the
+   * ways dates are written (ISO, 14.03.2016, 14/03/2016, …).
+   */
   needles: string[];
+  /** Their phone numbers' digits without country code or trunk 0, to find them in any format. */
+  phoneDigits: string[];
   unlinkedBookingId: string;
+}
+
+/** "+381641234567" → "641234567": what every way of writing the number contains. */
+export const nationalDigits = (e164: string) => e164.replace(/^\+381/, "");
+/** "+381641234567" → "064 123 4567", as people write it at home. */
+const nationalSpaced = (e164: string) => {
+  const d = `0${nationalDigits(e164)}`;
+  return `${d.slice(0, 3)} ${d.slice(3, 6)} ${d.slice(6)}`;
+};
+/** "+381641234567" → "064-123-45-67". */
+const nationalDashed = (e164: string) => {
+  const d = `0${nationalDigits(e164)}`;
+  return `${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`;
+};
+
+/** An ISO date in the ways people write it: 2016-03-14, 14.03.2016, 14/03/2016, 14.3.2016 … */
+export function dateForms(iso: string): string[] {
+  const [y, m, d] = iso.split("-") as [string, string, string];
+  const [mm, dd] = [String(Number(m)), String(Number(d))];
+  return [
+    iso,
+    `${d}.${m}.${y}`,
+    `${d}/${m}/${y}`,
+    `${d}-${m}-${y}`,
+    `${dd}.${mm}.${y}`,
+    `${m}/${d}/${y}`,
+    `${y}/${m}/${d}`,
+    `${y}${m}${d}`,
+  ];
 }
 
 export interface FixtureContext {
@@ -53,14 +99,17 @@ const at = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
 
 export async function buildFamily(
   ctx: FixtureContext,
-  opts: { label: string; firstName: string; phone: string; oldPhone: string },
+  opts: { label: string; firstName: string; phone: string; oldPhone: string; birthDate: string },
 ): Promise<Family> {
   const { db, env, staff } = ctx;
   const u = unique();
   const email = `${opts.label}.${u}@example.com`;
   const alias = `${opts.label}.old.${u}@example.com`;
-  const oldName = `${opts.firstName} Maiden${u.slice(-4)}`;
-  const name = `${opts.firstName} Family${u.slice(-4)}`;
+  const oldLastName = `Maiden${u.slice(-4)}`;
+  const lastName = `Family${u.slice(-4)}`;
+  const oldName = `${opts.firstName} ${oldLastName}`;
+  const name = `${opts.firstName} ${lastName}`;
+  const { birthDate } = opts;
   const staffMeta = { ip: "10.50.0.1", userAgent: "staff browser", requestId: `fx-${u}` };
   const theirMeta = {
     ip: `10.60.${opts.label.length}.7`,
@@ -87,7 +136,7 @@ export async function buildFamily(
       scheduledAt: at(40),
       guests: 8,
       amount: 25_000,
-      notes: `Cake for ${opts.firstName}, call ${opts.oldPhone}`,
+      notes: `Cake for ${opts.firstName}, call ${opts.oldPhone} or ${nationalSpaced(opts.oldPhone)}`,
       marketingConsent: true,
     },
     bookingOpts,
@@ -152,14 +201,14 @@ export async function buildFamily(
       customerId: id,
       name,
       phone: opts.phone,
-      birthDate: "2016-03-14",
+      birthDate,
       clear: [],
     },
     { phoneRegion: env.DEFAULT_PHONE_REGION },
   );
   await setCustomerNotes(db, staff, staffMeta, {
     customerId: id,
-    notes: `${name} prefers the quiet room; mobile ${opts.phone}`,
+    notes: `${name} prefers the quiet room; mobile ${nationalDashed(opts.phone)}; born ${dateForms(birthDate)[1]}`,
   });
   await changeTag(db, staff, staffMeta, { customerId: id, tag: `vip-${opts.label}`, op: "add" });
   await db
@@ -171,7 +220,8 @@ export async function buildFamily(
   await adjustPoints(db, staff, staffMeta, {
     customerId: id,
     delta: 1_200,
-    reason: `Goodwill for ${name}`,
+    // Free text as staff type it: the number and birthday written their own way.
+    reason: `Goodwill for ${name}; call ${nationalSpaced(opts.phone)}, born ${dateForms(birthDate)[2]}`,
   });
   await setVip(db, staff, staffMeta, { customerId: id, vip: true, reason: `${name} is family` });
   await redeemReward(db, { type: "customer", id }, theirMeta, {
@@ -233,11 +283,73 @@ export async function buildFamily(
     label: opts.label,
     email,
     alias,
+    firstName: opts.firstName,
     name,
     oldName,
     phone: opts.phone,
     oldPhone: opts.oldPhone,
-    needles: [email, alias, name, oldName, opts.phone, opts.oldPhone],
+    birthDate,
+    needles: [
+      email,
+      alias,
+      email.split("@")[0]!,
+      alias.split("@")[0]!,
+      name,
+      oldName,
+      opts.firstName,
+      lastName,
+      oldLastName,
+      opts.phone,
+      opts.oldPhone,
+      ...dateForms(birthDate),
+    ],
+    phoneDigits: [nationalDigits(opts.phone), nationalDigits(opts.oldPhone)],
     unlinkedBookingId: unlinked!.id,
   };
+}
+
+/**
+ * Before the families are built: the tier-upgrade automation on, greeting by first name (a
+ * family's VIP upgrade in `buildFamily` is then an upgrade to mail).
+ */
+export async function personalisedAutomation(ctx: FixtureContext) {
+  const { db, staff } = ctx;
+  const meta = { ip: null, userAgent: null, requestId: "fx-automation" };
+  await updateAutomation(db, staff, meta, {
+    kind: "TIER_UPGRADE",
+    subject: "Well done {{firstName}}, you are now {{tier}}",
+    preheader: "A treat for {{firstName}}",
+    bodyMarkdown: "Hi {{firstName}}, enjoy your {{tier}} perks.",
+  });
+  await setAutomationEnabled(db, staff, meta, { kind: "TIER_UPGRADE", enabled: true });
+}
+
+/**
+ * The mail a family gets beyond `buildFamily`'s, through the real services, queued for the
+ * worker to deliver: a campaign greeting them by first name (to a segment of their tag), the
+ * tier-upgrade automation (`personalisedAutomation`), and a test send of that campaign to a
+ * staff address, previewed as them.
+ */
+export async function mailEveryKind(ctx: FixtureContext, family: Family) {
+  const { db, env, staff } = ctx;
+  const meta = { ip: "10.50.0.2", userAgent: "staff browser", requestId: `fx-mail-${unique()}` };
+  const segment = await createSegment(db, staff, meta, {
+    name: `Family ${family.label} ${unique()}`,
+    filter: { tagsAll: [`vip-${family.label}`] },
+  });
+  const campaign = await createCampaign(db, staff, meta, {
+    name: `Party news ${unique()}`,
+    subject: "{{firstName}}, a party just for you",
+    preheader: "For {{firstName}} only",
+    bodyMarkdown: "Hi {{firstName}}, you have {{points}} points.",
+    segmentId: segment.id,
+  });
+  await sendCampaignTest(db, staff, meta, env, {
+    id: campaign.id,
+    to: ["desk.tester@xplorium.example"],
+    customerId: family.id,
+  });
+  await sendCampaignNow(db, staff, meta, { id: campaign.id });
+  await requestAutomationRun(db, staff, meta, { kind: "TIER_UPGRADE" });
+  return { campaignId: campaign.id };
 }

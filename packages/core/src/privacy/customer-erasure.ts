@@ -1,15 +1,22 @@
 import { randomUUID } from "node:crypto";
-import { type Database, schema } from "@xplorium/db";
+import { type Database, schema, type Tx } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { emailTransportName, queueEmail } from "@xplorium/email";
-import { and, eq, inArray, isNotNull, isNull, ne, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { type ConsentConfig, recordConsentChange } from "../consent/consent";
 import { lockCustomerStats } from "../customers/booking-stats";
 import { AppError, notFound } from "../errors";
-import { ERASED, scrubAuditLog } from "./audit-scrub";
+import { AUTOMATION_TEMPLATE } from "../marketing/automation-runner";
+import {
+  ERASED,
+  type ErasedIdentity,
+  identityPatterns,
+  mentions,
+  scrubAuditLog,
+} from "./audit-scrub";
 import type { GdprSource } from "./personal-data-export";
 import { emailSuppressionHash } from "./suppression-hash";
 
@@ -22,6 +29,8 @@ const {
   consentEvents,
   emailMessages,
   emailEvents,
+  campaigns,
+  marketingAutomations,
   sessions,
   loginCodes,
   gdprRequests,
@@ -97,9 +106,10 @@ const distinct = (values: (string | null | undefined)[]) => [
  *    to the erased record and cleared the same way;
  * 4. sessions and sign-in codes deleted (signed out everywhere), rate-limit buckets keyed by
  *    their address deleted;
- * 5. every other email to them: address, body and any error text mentioning the address
- *    nulled; provider event payloads replaced (they repeat the address); subjects stay (no
- *    template puts a name in a subject);
+ * 5. every other email to them, and every test send staff previewed as them: address (theirs),
+ *    body and any error text mentioning the address nulled; provider event payloads replaced
+ *    (they repeat the address); subjects made impersonal (`impersonalSubjects`: a campaign's or
+ *    automation's own subject with its merge tags, not "Hi Zed, …");
  * 6. consent events keep channel, action, state, source, wording and times, as proof of what
  *    was agreed and withdrawn when; IP address and browser are nulled;
  * 7. ledger notes nulled (the append-only trigger allows exactly this), a hand-set VIP's typed
@@ -195,11 +205,12 @@ export async function eraseCustomer(
       })
       .from(bookings)
       .where(theirBookings);
-    const identity = {
+    const identity: ErasedIdentity = {
       customerId: id,
       emails: distinct([...emails, ...contacts.map((b) => b.email)]),
       names: distinct([customer.name, ...contacts.map((b) => b.name)]),
       phones: distinct([customer.phone, ...contacts.map((b) => b.phone)]),
+      birthDates: distinct([customer.birthDate]),
     };
 
     // 3. Bookings: identity out, accounting in.
@@ -227,19 +238,27 @@ export async function eraseCustomer(
     const rateKeys = emails.flatMap((e) => [`code-request:email:${e}`, `code-check:email:${e}`]);
     await tx.delete(rateLimitBuckets).where(inArray(rateLimitBuckets.key, rateKeys));
 
-    // 5. Emails to them, but the confirmation just queued.
+    // 5. Emails to them, but the confirmation just queued; test sends previewed as them.
+    const previews = await testSendsPreviewing(tx, id);
+    const previewIds = [...previews.keys()];
     const toThem = and(
       or(
         eq(emailMessages.customerId, id),
         sql`lower(btrim(${emailMessages.toEmail})) = any(${emailList})`,
+        previewIds.length > 0 ? inArray(emailMessages.id, previewIds) : undefined,
       ),
       confirmationEmailId ? ne(emailMessages.id, confirmationEmailId) : undefined,
     );
+    await impersonalSubjects(tx, toThem, previews, identity);
     const emailsCleared = await affected(
       tx
         .update(emailMessages)
         .set({
-          toEmail: null,
+          // A test send's address is the staff member's: it stays.
+          toEmail:
+            previewIds.length > 0
+              ? sql`case when ${inArray(emailMessages.id, previewIds)} then ${emailMessages.toEmail} end`
+              : null,
           html: null,
           text: null,
           error: sql`case when exists (select 1 from unnest(${emailList}) as e(addr)
@@ -342,4 +361,87 @@ export async function eraseCustomer(
     );
     return { gdprRequestId, erasedAt: erased!.erasedAt!, confirmationEmailId, counts };
   });
+}
+
+/**
+ * Test sends of a campaign that staff previewed as this customer (`campaign.test_sent` audit
+ * rows name the customer and the emails): email id → the campaign's id. Those emails went to
+ * staff but carry the customer's first name and points.
+ */
+async function testSendsPreviewing(tx: Tx, customerId: string): Promise<Map<string, string>> {
+  const rows = await tx.execute<{ email_id: string; campaign_id: string | null }>(sql`
+    select e.id as email_id, a.entity_id as campaign_id
+    from audit_log a
+    cross join lateral jsonb_array_elements_text(
+      case when jsonb_typeof(a.details->'emailIds') = 'array' then a.details->'emailIds'
+      else '[]'::jsonb end) as e(id)
+    where a.action = 'campaign.test_sent' and a.details->>'customerId' = ${customerId}
+      and e.id ~ '^[0-9a-f-]{36}$'`);
+  return new Map(rows.map((r) => [r.email_id, r.campaign_id ?? ""]));
+}
+
+/** A subject that names nobody: what stays of an erased customer's emails. */
+export const ERASED_SUBJECT = "(erased)";
+
+/**
+ * Subjects of the customer's emails without them: a campaign email gets its campaign's subject
+ * as written (merge tags and all), an automation's its automation's, a test send previewed as
+ * them "[Test] " and its campaign's; any other subject that still names them (their name, first
+ * or last, address, phone or birth date, however written) reads "(erased)". One UPDATE.
+ */
+async function impersonalSubjects(
+  tx: Tx,
+  where: SQL | undefined,
+  previews: Map<string, string>,
+  identity: ErasedIdentity,
+) {
+  const rows = await tx
+    .select({
+      id: emailMessages.id,
+      subject: emailMessages.subject,
+      template: emailMessages.template,
+      campaignSubject: campaigns.subject,
+    })
+    .from(emailMessages)
+    .leftJoin(campaigns, eq(campaigns.id, emailMessages.campaignId))
+    .where(where);
+  if (rows.length === 0) return;
+  const automations = new Map(
+    (
+      await tx
+        .select({ kind: marketingAutomations.kind, subject: marketingAutomations.subject })
+        .from(marketingAutomations)
+    ).map((a) => [AUTOMATION_TEMPLATE[a.kind], a.subject]),
+  );
+  const previewed = [...new Set(previews.values())].filter((v) => /^[0-9a-f-]{36}$/.test(v));
+  const previewSubjects = new Map(
+    previewed.length === 0
+      ? []
+      : (
+          await tx
+            .select({ id: campaigns.id, subject: campaigns.subject })
+            .from(campaigns)
+            .where(inArray(campaigns.id, previewed))
+        ).map((c) => [c.id, c.subject]),
+  );
+  const patterns = identityPatterns(identity, { parts: true });
+  const changed: { id: string; subject: string }[] = [];
+  for (const row of rows) {
+    const preview = previews.get(row.id);
+    const template =
+      preview !== undefined
+        ? previewSubjects.has(preview)
+          ? `[Test] ${previewSubjects.get(preview)}`
+          : null
+        : (row.campaignSubject ?? automations.get(row.template) ?? null);
+    let subject = template ?? row.subject;
+    // Half a subject ("[erased], a party just for you") says little and may still say who.
+    if (mentions(subject, patterns)) subject = ERASED_SUBJECT;
+    if (subject !== row.subject) changed.push({ id: row.id, subject });
+  }
+  if (changed.length === 0) return;
+  await tx.execute(sql`
+    update email_messages m set subject = v.subject
+    from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as v(id uuid, subject text)
+    where m.id = v.id`);
 }
