@@ -14,6 +14,7 @@ import {
   type PointsExpiryWarningProps,
   pointsExpiryWarningSubject,
 } from "./points-expiry-warning";
+import { SignInAlertEmail, type SignInAlertProps, signInAlertSubject } from "./sign-in-alert";
 import { SignInCodeEmail, type SignInCodeProps, signInCodeSubject } from "./sign-in-code";
 import { SignUpCodeEmail, type SignUpCodeProps, signUpCodeSubject } from "./sign-up-code";
 import {
@@ -110,6 +111,13 @@ export const templates = {
       months: 12,
       portalUrl: "http://localhost:3001/",
     },
+  }),
+  // No `secret`: nothing in it signs in (no code, no link); it says tries failed.
+  "sign-in-alert": define<SignInAlertProps>({
+    kind: "TRANSACTIONAL",
+    subject: signInAlertSubject,
+    component: SignInAlertEmail,
+    sample: { audience: "CUSTOMER", name: "Ana Petrović", failures: 5 },
   }),
   "account-erased": define<AccountErasedProps>({
     kind: "TRANSACTIONAL",
