@@ -22,3 +22,8 @@ export {
 } from "./root";
 export { MAX_NEXT_LENGTH, safeNext } from "./safe-next";
 export { serverCaller } from "./server-caller";
+export {
+  type StaffTwoFactorSetupPrincipal,
+  TWO_FACTOR_SETUP_PATH,
+  TWO_FACTOR_SETUP_REQUIRED,
+} from "./two-factor-gate";

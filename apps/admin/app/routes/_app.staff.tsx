@@ -51,7 +51,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     else if (intent === "disable") await api.staff.update({ id, disabled: true });
     else if (intent === "enable") await api.staff.update({ id, disabled: false });
     else if (intent === "password") await api.staff.update({ id, password: text("password") });
-    else
+    else if (intent === "reset-two-factor") {
+      await api.twoFactor.reset({ staffId: id });
+      const toast = "Two-factor sign-in reset. They were signed out and set it up again next time.";
+      return data({ ok: true as const, intent, toast }, { headers });
+    } else
       return data(
         {
           ok: false as const,
@@ -110,6 +114,9 @@ export default function StaffPage() {
                   <th scope="col" className="py-2 pr-3">
                     Last sign-in
                   </th>
+                  <th scope="col" className="py-2 pr-3">
+                    Two-factor
+                  </th>
                   <th scope="col" className="py-2">
                     Status
                   </th>
@@ -148,6 +155,28 @@ export default function StaffPage() {
                     </td>
                     <td className="py-3 pr-3 text-stone-600">
                       {formatDate(m.lastSignInAt, { time: true })}
+                    </td>
+                    <td className="py-3 pr-3">
+                      {/* Reset: for a member who lost their phone and their recovery codes. */}
+                      <Form method="post" className="flex items-center gap-2">
+                        <input type="hidden" name="id" value={m.id} />
+                        <span
+                          className={m.twoFactorEnabledAt ? "text-emerald-700" : "text-stone-500"}
+                        >
+                          {m.twoFactorEnabledAt ? "On" : "Off"}
+                        </span>
+                        {m.twoFactorEnabledAt && m.id !== me ? (
+                          <Button
+                            variant="ghost"
+                            name="intent"
+                            value="reset-two-factor"
+                            className="px-2 py-1"
+                            aria-label={`Reset two-factor sign-in of ${m.name} (signs them out)`}
+                          >
+                            Reset
+                          </Button>
+                        ) : null}
+                      </Form>
                     </td>
                     <td className="py-3">
                       <Form method="post" className="flex items-center gap-2">

@@ -2,13 +2,15 @@ import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import type { Permission } from "@xplorium/auth/permissions";
 import { cn } from "@xplorium/ui";
-import { requireStaff } from "~/lib/session.server";
+import { requireSignedInStaff } from "~/lib/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers, staff } = await requireStaff(request, context);
+  // A member who owes two-factor setup gets the layout (for the setup page) without the menu;
+  // every other page sends them to the setup (requireStaff).
+  const { api, headers, staff, mustSetUpTwoFactor } = await requireSignedInStaff(request, context);
   const me = await api.auth.me();
   const permissions = me.type === "staff" ? me.permissions : [];
-  return data({ staff, permissions }, { headers });
+  return data({ staff, permissions, mustSetUpTwoFactor }, { headers });
 }
 
 const NAV: { to: string; label: string; permission?: Permission }[] = [
@@ -21,6 +23,7 @@ const NAV: { to: string; label: string; permission?: Permission }[] = [
   { to: "/marketing/campaigns", label: "Campaigns", permission: "read:marketing" },
   { to: "/staff", label: "Staff", permission: "manage:staff" },
   { to: "/settings/api-keys", label: "API keys", permission: "manage:apikey" },
+  { to: "/settings/security", label: "Security", permission: "manage:security" },
   { to: "/audit", label: "Audit log", permission: "read:audit" },
 ];
 
@@ -36,7 +39,7 @@ function activeEntry(pathname: string): string | undefined {
 }
 
 export default function AppLayout() {
-  const { staff, permissions } = useLoaderData<typeof loader>();
+  const { staff, permissions, mustSetUpTwoFactor } = useLoaderData<typeof loader>();
   const allowed = new Set<string>(permissions);
   const { pathname } = useLocation();
   const active = activeEntry(pathname);
@@ -75,6 +78,11 @@ export default function AppLayout() {
             </Link>
           ))}
         </nav>
+        {mustSetUpTwoFactor ? (
+          <p className="px-5 pb-3 text-sm text-stone-600" data-testid="two-factor-required-note">
+            Set up two-factor sign-in to open the rest of the CRM.
+          </p>
+        ) : null}
         <div className="border-stone-200 border-t px-5 py-4 text-sm md:mt-auto">
           <p className="font-semibold text-stone-900" data-testid="signed-in-as">
             {staff.name}

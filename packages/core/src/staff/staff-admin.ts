@@ -20,6 +20,8 @@ const publicColumns = {
   disabledAt: staffUsers.disabledAt,
   lastSignInAt: staffUsers.lastSignInAt,
   createdAt: staffUsers.createdAt,
+  // When two-factor sign-in was turned on (null: off); never the secret.
+  twoFactorEnabledAt: staffUsers.totpEnabledAt,
 };
 
 export type StaffMember = {
@@ -30,6 +32,7 @@ export type StaffMember = {
   disabledAt: Date | null;
   lastSignInAt: Date | null;
   createdAt: Date;
+  twoFactorEnabledAt: Date | null;
 };
 
 export function listStaff(db: Database): Promise<StaffMember[]> {

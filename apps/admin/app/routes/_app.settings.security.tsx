@@ -1,0 +1,133 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Alert, Button, Card, formatDate, PageHeader } from "@xplorium/ui";
+import { Toast } from "@xplorium/ui/remix";
+import { describeActionError } from "~/lib/api.server";
+import { requireStaff } from "~/lib/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Security · Xplorium CRM" }];
+
+/** The venue's security rules; owners only (manage:security). */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { api, headers, staff } = await requireStaff(request, context, "manage:security");
+  const [settings, twoFactor] = await Promise.all([
+    api.security.settings(),
+    api.twoFactor.status(),
+  ]);
+  return data({ settings, ownTwoFactor: twoFactor.enabled, me: staff.id }, { headers });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { api, headers } = await requireStaff(request, context, "manage:security");
+  const form = await request.formData();
+  const required = form.get("requireTwoFactor") === "on";
+  try {
+    await api.security.setRequireTwoFactor({ required });
+    const toast = required
+      ? "Two-factor sign-in is now required for all staff."
+      : "Two-factor sign-in is no longer required for all staff.";
+    return data({ ok: true as const, toast }, { headers });
+  } catch (error) {
+    const failure = describeActionError(error);
+    return data(failure, { status: failure.status, headers });
+  }
+}
+
+export default function SecuritySettingsPage() {
+  const { settings, ownTwoFactor } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const on = settings.requiredForAll;
+  return (
+    <>
+      <PageHeader
+        title="Security"
+        description="Rules for how every staff member signs in. Only owners change them."
+      />
+      <Toast
+        message={
+          result
+            ? {
+                id: String(Date.now()),
+                tone: result.ok ? "success" : "error",
+                text: result.ok ? result.toast : result.message,
+              }
+            : null
+        }
+      />
+      <div className="max-w-2xl space-y-6">
+        <Card title="Two-factor sign-in for all staff">
+          <p className="text-sm text-stone-700" data-testid="require-two-factor-status">
+            {on
+              ? "Required: every staff member signs in with a code from an authenticator app after their password."
+              : "Not required: each staff member chooses for themselves."}
+          </p>
+          {on && settings.staffWithoutTwoFactor > 0 ? (
+            <p className="mt-2 text-sm text-stone-700">
+              {settings.staffWithoutTwoFactor === 1
+                ? "1 active member has"
+                : `${settings.staffWithoutTwoFactor} active members have`}{" "}
+              not set it up yet: they can do nothing else until they do, the next time they sign in
+              or open a page.
+            </p>
+          ) : null}
+          {settings.updatedByName ? (
+            <p className="mt-2 text-stone-500 text-xs">
+              Last changed by {settings.updatedByName} on{" "}
+              {formatDate(settings.updatedAt, { time: true })}.
+            </p>
+          ) : null}
+          {result && !result.ok ? (
+            <div className="mt-4">
+              <Alert tone="error">{result.message}</Alert>
+            </div>
+          ) : null}
+          <Form method="post" className="mt-4">
+            {on ? null : <input type="hidden" name="requireTwoFactor" value="on" />}
+            <Button
+              variant={on ? "secondary" : "primary"}
+              busy={busy}
+              disabled={!on && !ownTwoFactor}
+            >
+              {on ? "Stop requiring it" : "Require two-factor sign-in for all staff"}
+            </Button>
+          </Form>
+          {!on && !ownTwoFactor ? (
+            <p className="mt-2 text-sm text-stone-600">
+              First{" "}
+              <Link to="/account/two-factor" className="font-medium text-brand-700 hover:underline">
+                turn it on for your own account
+              </Link>
+              , so that requiring it never locks you out.
+            </p>
+          ) : null}
+          <p className="mt-4 text-stone-500 text-xs">
+            Stopping it locks no one out: members who use two-factor sign-in keep it, the others
+            sign in with their password alone again.
+          </p>
+        </Card>
+
+        <Card title="Owners">
+          <p className="text-sm text-stone-700" data-testid="owner-two-factor-status">
+            {settings.requiredForOwners
+              ? "An owner uses two-factor sign-in, so every owner must: an owner without it sets it up before anything else, and no owner can turn it off."
+              : "Once any owner turns on two-factor sign-in, every owner must use it."}
+          </p>
+          <p className="mt-2 text-stone-500 text-xs">
+            A member who lost their phone and their recovery codes: reset their two-factor sign-in
+            on the{" "}
+            <Link to="/staff" className="font-medium text-brand-700 hover:underline">
+              Staff
+            </Link>{" "}
+            page; they set it up again at their next sign-in.
+          </p>
+        </Card>
+      </div>
+    </>
+  );
+}
