@@ -57,7 +57,10 @@ export {
 export { type AuditListInput, auditListInput, listAudit } from "./audit/audit-list";
 export { type AuditEntry, recordAudit } from "./audit/record-audit";
 export {
+  CODE_CHECK_FAILURE_ANSWER_MS,
+  CODE_FAILED,
   CODE_REQUEST_ANSWER_MS,
+  LINK_FAILED,
   requestCustomerCode,
   verifyCustomerCode,
   verifyCustomerCodeOrSignUp,
@@ -69,13 +72,19 @@ export {
   signUpCustomer,
   signUpInput,
 } from "./auth/customer-sign-up";
-export { AUTH_LIMITS, enforceRateLimits } from "./auth/rate-limits";
+export { AUTH_LIMITS, enforceRateLimits, STAFF_SIGN_IN_DELAY } from "./auth/rate-limits";
+export { SIGN_IN_ALERT } from "./auth/sign-in-alerts";
 export {
   changeOwnPassword,
   checkNewPassword,
   SAME_PASSWORD,
   WRONG_CURRENT_PASSWORD,
 } from "./auth/staff-password";
+export {
+  confirmStaffPassword,
+  PASSWORD_CONFIRM_LIMITS,
+  WRONG_CONFIRM_PASSWORD,
+} from "./auth/staff-password-confirm";
 export {
   checkStaffPasswordReset,
   PASSWORD_RESET_ANSWER_MS,
@@ -87,12 +96,7 @@ export {
   requestStaffPasswordReset,
   resetStaffPassword,
 } from "./auth/staff-password-reset";
-export {
-  confirmStaffPassword,
-  PASSWORD_CONFIRM_LIMITS,
-  WRONG_CONFIRM_PASSWORD,
-} from "./auth/staff-password-confirm";
-export { signInStaff } from "./auth/staff-sign-in";
+export { STAFF_SIGN_IN_FAILURE_ANSWER_MS, signInStaff } from "./auth/staff-sign-in";
 export {
   completeStaffSignIn,
   confirmTwoFactorEnrolment,

@@ -2,6 +2,7 @@ import { hashPassword, validateCustomerSession, validateStaffSession } from "@xp
 import {
   AppError,
   AUTH_LIMITS,
+  LINK_FAILED,
   type RequestMeta,
   requestCustomerCode,
   signInStaff,
@@ -180,9 +181,9 @@ describe("customer sign-in (outbox)", () => {
     const { token } = await latestEmail(c.email!);
     const { token: session } = await verifyCustomerLink(t.db, { token }, meta());
     expect(await validateCustomerSession(t.db, session)).not.toBeNull();
-    expect((await rejection(verifyCustomerLink(t.db, { token }, meta()))).message).toMatch(
-      /already used/,
-    );
+    // Used, like every other link that does not sign in: one status, one message (issue 14).
+    const used = await rejection(verifyCustomerLink(t.db, { token }, meta()));
+    expect([used.code, used.message]).toEqual(["UNAUTHORIZED", LINK_FAILED]);
 
     const erased = await customer();
     await requestCustomerCode(t.db, env, { email: erased.email! }, meta());
@@ -191,9 +192,8 @@ describe("customer sign-in (outbox)", () => {
       .update(schema.customers)
       .set({ erasedAt: new Date() })
       .where(eq(schema.customers.id, erased.id));
-    expect((await rejection(verifyCustomerLink(t.db, { token: link }, meta()))).code).toBe(
-      "UNAUTHORIZED",
-    );
+    const gone = await rejection(verifyCustomerLink(t.db, { token: link }, meta()));
+    expect([gone.code, gone.message]).toEqual(["UNAUTHORIZED", LINK_FAILED]);
   });
 });
 
@@ -202,7 +202,12 @@ describe("staff sign-in", () => {
 
   it("opens a session, stamps last sign-in and audits", async () => {
     const s = await staff({ password });
-    const { token, staff: who } = await signInStaff(t.db, { email: s.email, password }, meta());
+    const { token, staff: who } = await signInStaff(
+      t.db,
+      env,
+      { email: s.email, password },
+      meta(),
+    );
     expect(who).toEqual({ id: s.id, email: s.email, name: s.name, role: "FRONT_DESK" });
     expect((await validateStaffSession(t.db, token!))?.principal.staff.id).toBe(s.id);
     const [row] = await t.db.select().from(schema.staffUsers).where(eq(schema.staffUsers.id, s.id));
@@ -219,11 +224,13 @@ describe("staff sign-in", () => {
     const s = await staff({ password });
     const disabled = await staff({ password, disabled: true });
     const wrong = await rejection(
-      signInStaff(t.db, { email: s.email, password: "nope-nope-nope" }, meta()),
+      signInStaff(t.db, env, { email: s.email, password: "nope-nope-nope" }, meta()),
     );
-    const off = await rejection(signInStaff(t.db, { email: disabled.email, password }, meta()));
+    const off = await rejection(
+      signInStaff(t.db, env, { email: disabled.email, password }, meta()),
+    );
     const unknown = await rejection(
-      signInStaff(t.db, { email: "nobody@example.com", password }, meta()),
+      signInStaff(t.db, env, { email: "nobody@example.com", password }, meta()),
     );
     for (const e of [wrong, off, unknown])
       expect([e.code, e.message]).toEqual(["UNAUTHORIZED", "Email or password is incorrect."]);

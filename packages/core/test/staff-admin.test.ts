@@ -16,6 +16,7 @@ import {
   updateStaff,
 } from "@xplorium/core";
 import { schema } from "@xplorium/db";
+import { loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +25,7 @@ let t: TestDatabase;
 let owner: Actor & { type: "staff" };
 const meta: RequestMeta = { ip: "192.0.2.10", userAgent: "vitest", requestId: "req-staff-admin" };
 const PASSWORD = "a-perfectly-fine-password";
+const env = loadEnv({ NODE_ENV: "test" });
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -188,9 +190,9 @@ describe("updateStaff", () => {
     expect(JSON.stringify((await lastAudit()).details)).not.toContain(newPassword);
 
     await expect(
-      signInStaff(t.db, { email: m.email, password: PASSWORD }, meta),
+      signInStaff(t.db, env, { email: m.email, password: PASSWORD }, meta),
     ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    const ok = await signInStaff(t.db, { email: m.email, password: newPassword }, meta);
+    const ok = await signInStaff(t.db, env, { email: m.email, password: newPassword }, meta);
     expect(ok.staff?.id).toBe(m.id);
   });
 
@@ -258,7 +260,7 @@ describe("updateStaff", () => {
     expect(await sessionsOf(m.id)).toBe(0);
     expect((await lastAudit()).details).toMatchObject({ disabled: true, sessionsEnded: 1 });
     await expect(
-      signInStaff(t.db, { email: m.email, password: PASSWORD }, meta),
+      signInStaff(t.db, env, { email: m.email, password: PASSWORD }, meta),
     ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
 
     const enabled = await audited(() =>
@@ -266,9 +268,9 @@ describe("updateStaff", () => {
     );
     expect(enabled.disabledAt).toBeNull();
     expect(await validateStaffSession(t.db, s!.token)).toBeNull();
-    expect((await signInStaff(t.db, { email: m.email, password: PASSWORD }, meta)).staff?.id).toBe(
-      m.id,
-    );
+    expect(
+      (await signInStaff(t.db, env, { email: m.email, password: PASSWORD }, meta)).staff?.id,
+    ).toBe(m.id);
   });
 
   it("a name change keeps sessions and is still audited", async () => {

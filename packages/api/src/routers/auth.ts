@@ -73,7 +73,7 @@ export const authRouter = createTRPCRouter({
     signIn: appProcedure("admin")
       .input(staffSignInInput)
       .mutation(async ({ ctx, input }) => {
-        const result = await signInStaff(ctx.db, input, ctx.meta);
+        const result = await signInStaff(ctx.db, ctx.env, input, ctx.meta);
         // Two-factor sign-in: no session yet, only the challenge that verifyTwoFactor completes.
         if (result.twoFactor) return { staff: null, twoFactor: result.twoFactor };
         ctx.resHeaders.append(

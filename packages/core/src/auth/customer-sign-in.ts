@@ -2,7 +2,6 @@ import {
   createSession,
   issueLoginCode,
   LOGIN_CODE_TTL_SECONDS,
-  type LoginCodeResult,
   verifyLoginCode,
   verifyLoginLink,
 } from "@xplorium/auth";
@@ -13,12 +12,14 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
-import { AUTH_LIMITS, enforceRateLimits } from "./rate-limits";
+import { answerNoSoonerThan } from "./answer-floor";
+import { AUTH_LIMITS, addressKey, enforceRateLimits } from "./rate-limits";
+import { countFailedSignIn, type SignInAlertConfig } from "./sign-in-alerts";
 import {
-  checkSignUpCode,
   mayCreateAccount,
   queueSignUpCode,
   signSignUpTicket,
+  verifySignUpCode,
 } from "./sign-up-codes";
 
 const { customers } = schema;
@@ -62,20 +63,16 @@ export async function requestCustomerCode(
     db,
     [
       { key: `code-request:email:${input.email}`, rule: AUTH_LIMITS.codeRequestPerEmail },
+      {
+        key: addressKey("code-request-day", input.email),
+        rule: AUTH_LIMITS.codeRequestPerEmailDaily,
+      },
       { key: `code-request:ip:${meta.ip ?? "unknown"}`, rule: AUTH_LIMITS.codeRequestPerIp },
     ],
     now,
   );
   await sendCodeOrNothing(db, config, input, now);
-  // Node's timers run on a millisecond clock and may fire up to a millisecond early against
-  // performance.now(): wait until the floor has really passed.
-  for (
-    let wait = CODE_REQUEST_ANSWER_MS - (performance.now() - started);
-    wait > 0;
-    wait = CODE_REQUEST_ANSWER_MS - (performance.now() - started)
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
-  }
+  await answerNoSoonerThan(started, CODE_REQUEST_ANSWER_MS);
   return { sent: true, expiresInMinutes: LOGIN_CODE_TTL_SECONDS / 60 };
 }
 
@@ -118,19 +115,27 @@ async function sendCodeOrNothing(
   });
 }
 
-const FAILURE_MESSAGES: Record<Exclude<LoginCodeResult, { ok: true }>["reason"], string> = {
-  invalid: "That code is not right. Check the latest email we sent, or ask for a new code.",
-  expired: "That code has expired. Ask for a new one.",
-  used: "That code was already used. Ask for a new one.",
-  too_many_attempts: "Too many wrong tries for this code. Ask for a new one.",
-};
+/**
+ * The one answer to every code that does not sign in (issue 14, finding 3): wrong, expired,
+ * used, locked after too many tries, or typed for an address with no account. Telling those
+ * apart told a customer's address from a stranger's ("already used" only happens to customers;
+ * a locked code was a 429 for customers only). The address limits (429) are the same for all.
+ */
+export const CODE_FAILED =
+  "That code is not right, has expired or was already used. Check the latest email we sent, or ask for a new code.";
+/** The one answer to every magic link that does not sign in: unknown, used, expired, replaced. */
+export const LINK_FAILED =
+  "This sign-in link has expired or was already used. Ask for a new code on the sign-in page.";
 
-function failure(result: Exclude<LoginCodeResult, { ok: true }>): AppError {
-  return new AppError(
-    result.reason === "too_many_attempts" ? "TOO_MANY_REQUESTS" : "UNAUTHORIZED",
-    FAILURE_MESSAGES[result.reason],
-  );
-}
+/**
+ * The least time a failed code check takes to answer: the paths differ (a customer's stored
+ * code under a row lock, and once a day the alert email rendered and queued; a stranger's
+ * sign-up code counters), and their timing must not tell which one an address took. Every
+ * path takes well under this; failures only (a success tells itself anyway).
+ */
+export const CODE_CHECK_FAILURE_ANSWER_MS = 300;
+
+const codeFailed = () => new AppError("UNAUTHORIZED", CODE_FAILED);
 
 export async function openCustomerSession(
   db: DbOrTx,
@@ -147,28 +152,32 @@ export async function openCustomerSession(
   return session;
 }
 
+type CheckConfig = Pick<Env, "SESSION_SECRET"> & SignInAlertConfig;
+
 /** Signs a customer in with their emailed code; an address without an account never signs in. */
 export async function verifyCustomerCode(
   db: Database,
-  config: Pick<Env, "SESSION_SECRET">,
+  config: CheckConfig,
   input: { email: string; code: string },
   meta: RequestMeta,
   now = new Date(),
 ) {
   const result = await verifyCustomerCodeOrSignUp(db, config, input, meta, now);
-  if (result.status !== "signed-in") throw failure({ ok: false, reason: "invalid" });
+  if (result.status !== "signed-in") throw codeFailed();
   return { token: result.token, customer: result.customer };
 }
 
 /**
  * The sign-in page's code check: a customer's code signs them in (as verifyCustomerCode); for an
  * address with no account, the right sign-up code returns a form ticket for the sign-up step
- * instead (no session yet). A wrong code answers exactly as for a customer, and both count
- * against the same code-check limits.
+ * instead (no session yet). Every failure answers CODE_FAILED, after the same least time,
+ * for customers and strangers alike; both count against the same code-check limits, and
+ * each code, stored or not, against its own attempt limit. A customer's failures count towards
+ * the sign-in alert email (sign-in-alerts.ts), in the transaction that counts the try.
  */
 export async function verifyCustomerCodeOrSignUp(
   db: Database,
-  config: Pick<Env, "SESSION_SECRET">,
+  config: CheckConfig,
   input: { email: string; code: string },
   meta: RequestMeta,
   now = new Date(),
@@ -180,14 +189,37 @@ export async function verifyCustomerCodeOrSignUp(
     db,
     [
       { key: `code-check:email:${input.email}`, rule: AUTH_LIMITS.codeCheckPerEmail },
+      { key: addressKey("code-check-day", input.email), rule: AUTH_LIMITS.codeCheckPerEmailDaily },
       { key: `code-check:ip:${meta.ip ?? "unknown"}`, rule: AUTH_LIMITS.codeCheckPerIp },
     ],
     now,
   );
+  const started = performance.now();
   const customer = await findActiveCustomer(db, input.email);
   if (customer) {
-    const result = await verifyLoginCode(db, customer.id, input.code, config.SESSION_SECRET, now);
-    if (!result.ok) throw failure(result);
+    const result = await db.transaction(async (tx) => {
+      const checked = await verifyLoginCode(
+        tx,
+        customer.id,
+        input.code,
+        config.SESSION_SECRET,
+        now,
+      );
+      if (!checked.ok) {
+        const account = { id: customer.id, email: customer.email ?? input.email };
+        await countFailedSignIn(
+          tx,
+          config,
+          { kind: "customer", ...account, name: customer.name },
+          now,
+        );
+      }
+      return checked;
+    });
+    if (!result.ok) {
+      await answerNoSoonerThan(started, CODE_CHECK_FAILURE_ANSWER_MS);
+      throw codeFailed();
+    }
     const session = await openCustomerSession(db, customer.id, meta, now);
     return {
       status: "signed-in",
@@ -195,9 +227,10 @@ export async function verifyCustomerCodeOrSignUp(
       customer: { id: customer.id, name: customer.name },
     };
   }
-  const right = checkSignUpCode(config.SESSION_SECRET, input.email, input.code, now);
+  const right = await verifySignUpCode(db, config.SESSION_SECRET, input.email, input.code, now);
   if (!right || !(await mayCreateAccount(db, input.email))) {
-    throw failure({ ok: false, reason: "invalid" });
+    await answerNoSoonerThan(started, CODE_CHECK_FAILURE_ANSWER_MS);
+    throw codeFailed();
   }
   const { ticket, expiresAt } = signSignUpTicket(config.SESSION_SECRET, "form", input.email, now);
   return { status: "sign-up", email: input.email, ticket, expiresAt };
@@ -215,7 +248,7 @@ export async function verifyCustomerLink(
     now,
   );
   const result = await verifyLoginLink(db, input.token, now);
-  if (!result.ok) throw failure(result);
+  if (!result.ok) throw new AppError("UNAUTHORIZED", LINK_FAILED);
   const [customer] = await db
     .select({
       id: customers.id,
@@ -226,7 +259,7 @@ export async function verifyCustomerLink(
     .from(customers)
     .where(eq(customers.id, result.customerId))
     .limit(1);
-  if (!customer || customer.erasedAt) throw failure({ ok: false, reason: "invalid" });
+  if (!customer || customer.erasedAt) throw new AppError("UNAUTHORIZED", LINK_FAILED);
   const session = await openCustomerSession(db, customer.id, meta, now);
   return { token: session.token, customer };
 }

@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { constantTimeEqual, hmacSha256, LOGIN_CODE_TTL_SECONDS } from "@xplorium/auth";
+import {
+  constantTimeEqual,
+  hitRateLimit,
+  hmacSha256,
+  LOGIN_CODE_MAX_ATTEMPTS,
+  LOGIN_CODE_TTL_SECONDS,
+} from "@xplorium/auth";
 import { type DbOrTx, schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { emailTransportName, queueEmail } from "@xplorium/email";
@@ -14,8 +20,9 @@ import { emailSuppressionHash } from "../privacy/suppression-hash";
  * - the 6-digit code is an HMAC of the address and a 5-minute window (SESSION_SECRET, with a
  *   purpose prefix); a code is accepted in its own window and the next two, so it works for at
  *   least LOGIN_CODE_TTL_SECONDS. Guessing is held back by the same per-email and per-IP
- *   code-check limits as sign-in codes, and the code dies once the account exists (the address
- *   then signs in with stored, single-use codes);
+ *   code-check limits as sign-in codes, and by each code's own attempt limit, as a stored
+ *   sign-in code's `attempts` (verifySignUpCode: a counter in rate_limit_buckets per code); the
+ *   code dies once the account exists (the address then signs in with stored, single-use codes);
  * - a signed ticket (`payload.mac`, base64url) carries the proven address between steps: the
  *   email's link holds a "link" ticket (LOGIN_CODE_TTL_SECONDS), which the sign-up page swaps
  *   for a "form" ticket (30 minutes) as the right code does. Only a form ticket creates an
@@ -24,6 +31,7 @@ import { emailSuppressionHash } from "../privacy/suppression-hash";
 
 const CODE_PURPOSE = "xplorium:sign-up-code:v1:";
 const TICKET_PURPOSE = "xplorium:sign-up-ticket:v1:";
+const CODE_ID_PURPOSE = "xplorium:sign-up-code-id:v1:";
 const WINDOW_SECONDS = 5 * 60;
 /** Windows accepted: the current one and the previous two (10–15 minutes in all). */
 const CODE_WINDOWS = Math.ceil(LOGIN_CODE_TTL_SECONDS / WINDOW_SECONDS);
@@ -56,6 +64,56 @@ export function checkSignUpCode(
     const expected = new TextEncoder().encode(codeFor(secret, email, windowOf(now) - i));
     // Every window is checked, so the time taken does not say which one matched.
     if (constantTimeEqual(typed, expected)) ok = true;
+  }
+  return ok;
+}
+
+/**
+ * Tries each sign-up code takes before it stops working, as LOGIN_CODE_MAX_ATTEMPTS for a
+ * sign-in code (five wrong ones and even the right code is refused). Up to three codes are
+ * accepted at once (this window's and the two before), and a typed code is compared with each,
+ * so it counts against each: three codes do not give three times the guesses.
+ */
+export const SIGN_UP_CODE_MAX_ATTEMPTS = LOGIN_CODE_MAX_ATTEMPTS;
+
+/** The rate_limit_buckets key of one code: an HMAC of the address and window, not the address. */
+function codeBucketKey(secret: string, email: string, window: number): string {
+  const id = Buffer.from(hmacSha256(secret, `${CODE_ID_PURPOSE}${email}:${window}`));
+  return `sign-up-code:${id.toString("hex").slice(0, 32)}`;
+}
+
+/**
+ * Checks a typed sign-up code like checkSignUpCode, with each code's own attempt limit: every
+ * try counts against every code it is compared with, before the comparison (as the row lock in
+ * verifyLoginCode does), so guesses sent all at once cannot slip under the limit together; a
+ * code tried SIGN_UP_CODE_MAX_ATTEMPTS times is no longer accepted. The next window brings a
+ * fresh code at most 5 minutes later. Each counter lives as long as its code.
+ */
+export async function verifySignUpCode(
+  db: DbOrTx,
+  secret: string,
+  email: string,
+  code: string,
+  now = new Date(),
+): Promise<boolean> {
+  const typed = new TextEncoder().encode(/^\d{6}$/.test(code) ? code : "");
+  let ok = false;
+  for (let i = 0; i <= CODE_WINDOWS; i++) {
+    const window = windowOf(now) - i;
+    // The counter ends when its code does: the end of its window and the CODE_WINDOWS after it.
+    const endsAt = (window + CODE_WINDOWS + 1) * WINDOW_SECONDS * 1000;
+    const within = await hitRateLimit(
+      db,
+      codeBucketKey(secret, email, window),
+      {
+        limit: SIGN_UP_CODE_MAX_ATTEMPTS,
+        windowSeconds: Math.max(1, Math.ceil((endsAt - now.getTime()) / 1000)),
+      },
+      now,
+    );
+    const expected = new TextEncoder().encode(codeFor(secret, email, window));
+    // Every window is checked, so the time taken does not say which one matched.
+    if (constantTimeEqual(typed, expected) && within.allowed) ok = true;
   }
   return ok;
 }
