@@ -1,5 +1,10 @@
 /** Shared with the admin so `?sort=` in the URL is checked against the same list. */
-export { CONSENT_WORDING, CUSTOMER_SORTS, type CustomerFilterInput } from "@xplorium/core";
+export {
+  CONSENT_WORDING,
+  CUSTOMER_SORTS,
+  type CustomerFilterInput,
+  LINK_FAILED,
+} from "@xplorium/core";
 export { type ActionFailure, describeActionError } from "./action-errors";
 export {
   type AppName,

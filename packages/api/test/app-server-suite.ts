@@ -384,7 +384,7 @@ export function appServerSuite(app: AppName, appModules: AppModules) {
   describe("the rate-limited sign-in form answers 429 with Retry-After", () => {
     it(
       app === "admin"
-        ? "admin sign-in: the 11th try for one email"
+        ? "admin sign-in: a try too soon after five wrong passwords for one email"
         : "portal code request: the 6th request for one email",
       async () => {
         const r = await start(app, "production");
@@ -393,12 +393,18 @@ export function appServerSuite(app: AppName, appModules: AppModules) {
           app === "admin"
             ? { email, password: `wrong-${i}-attempt` }
             : { intent: "request", email };
-        const limit = app === "admin" ? 10 : 5;
+        const limit = 5;
         for (let i = 0; i < limit; i++) {
           const res = await postForm(r, app, "/sign-in", form(i), "10.44.0.1");
           expect(res.status).toBe(app === "admin" ? 401 : 200);
         }
-        const res = await postForm(r, app, "/sign-in", form(limit), "10.44.0.1");
+        let res = await postForm(r, app, "/sign-in", form(limit), "10.44.0.1");
+        // Admin: five wrong passwords are free, then each try waits 1 s after the last, then
+        // 2, 4… (STAFF_SIGN_IN_DELAY). A slow machine may take that first second to answer the
+        // fifth; by the 4 s wait, a try straight after the last one is refused.
+        for (let i = limit + 1; app === "admin" && res.status === 401 && i < limit + 3; i++) {
+          res = await postForm(r, app, "/sign-in", form(i), "10.44.0.1");
+        }
         expect(res.status).toBe(429);
         const retryAfter = Number(res.headers["retry-after"]);
         expect(retryAfter).toBeGreaterThan(0);

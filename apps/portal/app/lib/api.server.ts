@@ -4,6 +4,7 @@ import {
   contextInput,
   describeActionError,
   handleTrpcRequest,
+  LINK_FAILED,
   serverCaller,
 } from "@xplorium/api";
 import { forwardDataHeaders } from "@xplorium/ui/remix";
@@ -16,4 +17,4 @@ export const portalApi = (request: Request, context: AppLoadContext) =>
 export const handleTrpc = (request: Request, context: AppLoadContext) =>
   handleTrpcRequest(contextInput(request, context));
 
-export { CONSENT_WORDING, describeActionError, forwardDataHeaders };
+export { CONSENT_WORDING, describeActionError, forwardDataHeaders, LINK_FAILED };

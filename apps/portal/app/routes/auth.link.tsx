@@ -8,7 +8,7 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 
 import { Alert, Button } from "@xplorium/ui";
-import { describeActionError, forwardDataHeaders, portalApi } from "~/lib/api.server";
+import { describeActionError, forwardDataHeaders, LINK_FAILED, portalApi } from "~/lib/api.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · My Xplorium" }];
 
@@ -30,10 +30,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await api.auth.customer.verifyLink({ token: String(form.get("token") ?? "") });
   } catch (error) {
     const f = describeActionError(error);
-    return data(
-      { message: f.fieldErrors.token ? "This sign-in link is not valid." : f.message },
-      { status: f.status, headers },
-    );
+    // One answer for every link that does not sign in, a malformed one included (issue 14);
+    // only the per-IP limit (429, with Retry-After) says something else.
+    return f.status === 429
+      ? data({ message: f.message }, { status: 429, headers })
+      : data({ message: LINK_FAILED }, { status: 401, headers });
   }
   return redirect("/", { headers });
 }

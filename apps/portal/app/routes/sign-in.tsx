@@ -80,8 +80,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       });
     } catch (error) {
       const f = describeActionError(error);
+      // Too many code checks for this address: the emailed link is not limited per address,
+      // so it still signs in (the same words for every address).
+      const message =
+        f.status === 429 ? `${f.message} Or use the link in the latest email we sent.` : f.message;
       return data<Result>(
-        { step: "code", email, message: f.message, fieldErrors: f.fieldErrors },
+        { step: "code", email, message, fieldErrors: f.fieldErrors },
         { status: f.status, headers },
       );
     }
