@@ -78,6 +78,20 @@ const envSchema = z
       )
       .default("Europe/Belgrade"),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    // The largest request body the web servers read, in bytes (1 MB by default); a larger one is
+    // answered 413 before Remix or tRPC read it. A route needing more gets its own allowance in
+    // packages/api/src/server/body-limit.ts, not a larger default.
+    MAX_REQUEST_BODY_BYTES: z.coerce
+      .number({
+        message: "MAX_REQUEST_BODY_BYTES must be a whole number of bytes, such as 1048576",
+      })
+      .int({ message: "MAX_REQUEST_BODY_BYTES must be a whole number of bytes, such as 1048576" })
+      .min(1024, { message: "MAX_REQUEST_BODY_BYTES must be at least 1024 (1 KB)" })
+      .max(100 * 1024 * 1024, {
+        message:
+          "MAX_REQUEST_BODY_BYTES is at most 104857600 (100 MB); give a route that needs more its own allowance",
+      })
+      .default(1024 * 1024),
     // The folder of pg_dump / pg_restore for `pnpm db:backup` / `db:restore`, when the ones
     // found by default are older than the server.
     PG_BIN_DIR: z.string().min(1).optional(),

@@ -8,6 +8,7 @@ import express from "express";
 import type { AppName } from "../context";
 import { contextInput } from "../context";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "../http";
+import { BODY_LIMIT_ALLOWANCES, bodyLimit, DEFAULT_MAX_REQUEST_BODY_BYTES } from "./body-limit";
 import { healthRoutes, type Lifecycle } from "./health";
 import { createRequestHandler, fetchHandler } from "./remix-handler";
 import { requestContext } from "./request-context";
@@ -40,6 +41,8 @@ export interface AppEdgeOptions {
   production: boolean;
   /** The app's logger (request lines and errors get the request id added). */
   log?: Logger;
+  /** MAX_REQUEST_BODY_BYTES (1 MB unless given); the app's routes may have their own. */
+  maxRequestBodyBytes?: number;
 }
 
 /**
@@ -60,8 +63,10 @@ export function applyAppEndpoints(
 
 /**
  * What every request passes before Remix: a request id (X-Request-Id) and a logger carrying it,
- * security headers with a CSP nonce, and the same-origin check on every non-GET request with the
- * app's few exemptions. Also used by the HTTP tests, so they exercise the edge the apps run.
+ * security headers with a CSP nonce, the request-body cap (413 before anything reads a body
+ * larger than MAX_REQUEST_BODY_BYTES or the route's allowance), and the same-origin check on
+ * every non-GET request with the app's few exemptions. Also used by the HTTP tests, so they
+ * exercise the edge the apps run.
  */
 export function applyAppEdge(server: express.Express, opts: AppEdgeOptions) {
   server.disable("x-powered-by");
@@ -72,6 +77,12 @@ export function applyAppEdge(server: express.Express, opts: AppEdgeOptions) {
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     next();
   });
+  server.use(
+    bodyLimit({
+      maxBytes: opts.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+      allowances: BODY_LIMIT_ALLOWANCES[opts.app],
+    }),
+  );
   server.use(
     sameOriginGuard(opts.appOrigin, SAME_ORIGIN_EXEMPTIONS[opts.app], {
       // Only the admin takes API keys (the booking site); a portal request never needs to
@@ -111,6 +122,7 @@ export function createAppServer(opts: CreateAppServerOptions) {
     appOrigin: opts.appOrigin,
     production: opts.env.production,
     log: opts.log,
+    maxRequestBodyBytes: opts.env.MAX_REQUEST_BODY_BYTES,
   });
   server.use((_req, res, next) => {
     // While draining, tell keep-alive clients not to send another request on this connection.

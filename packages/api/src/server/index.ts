@@ -8,11 +8,18 @@ export {
   startAppServer,
   type XpLoadContext,
 } from "./app-server";
+export {
+  BODY_LIMIT_ALLOWANCES,
+  type BodyLimitAllowance,
+  bodyLimit,
+  DEFAULT_MAX_REQUEST_BODY_BYTES,
+} from "./body-limit";
 export { healthRoutes, type Lifecycle } from "./health";
 export { createRequestHandler, sendResponse } from "./remix-handler";
 export { loggablePath, requestContext } from "./request-context";
 export {
   RESEND_WEBHOOK_LIMITS,
+  RESEND_WEBHOOK_MAX_BYTES,
   RESEND_WEBHOOK_PATH,
   type ResendWebhookOptions,
   resendWebhookRouter,

@@ -69,7 +69,11 @@ function remixRequest(req: express.Request, res: express.Response): Request {
     signal: controller.signal,
   };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    init.body = createReadableStreamFromReadable(req);
+    // A chunked body has already been read (and counted) by the body cap: it is handed on whole.
+    const read: unknown = req.body;
+    init.body = createReadableStreamFromReadable(
+      Buffer.isBuffer(read) ? Readable.from([read]) : req,
+    );
     init.duplex = "half";
   }
   return new Request(url.href, init);

@@ -23,8 +23,11 @@ export const RESEND_WEBHOOK_LIMITS = {
   invalidPerIp: { limit: 30, windowSeconds: 10 * 60 },
 } satisfies Record<string, RateLimitRule>;
 
-/** Resend's events are small; anything much bigger is not one. */
-const BODY_LIMIT = "256kb";
+/**
+ * Resend's events are small; anything much bigger is not one. Also the webhook's allowance in
+ * the app server's body cap (body-limit.ts), so it holds whatever MAX_REQUEST_BODY_BYTES is.
+ */
+export const RESEND_WEBHOOK_MAX_BYTES = 256 * 1024;
 
 export interface ResendWebhookOptions {
   db: Database;
@@ -63,7 +66,7 @@ export function resendWebhookRouter(opts: ResendWebhookOptions): express.Router 
 
   router.post(
     RESEND_WEBHOOK_PATH,
-    express.raw({ type: () => true, limit: BODY_LIMIT }),
+    express.raw({ type: () => true, limit: RESEND_WEBHOOK_MAX_BYTES }),
     async (req, res, next) => {
       try {
         const secret = env.RESEND_WEBHOOK_SECRET;
