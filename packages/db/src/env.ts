@@ -1,4 +1,25 @@
+import { isIP } from "node:net";
 import { z } from "zod";
+
+/**
+ * The fixed SESSION_SECRET of development: public (it is in this file), so it keeps dev sign-in
+ * links valid across restarts and nothing else. It is refused in production and whenever the
+ * apps would serve anything but this machine (HOST, ADMIN_URL, PORTAL_URL; see below).
+ */
+const DEVELOPMENT_SESSION_SECRET = "development-only-secret-change-me-0123456789";
+
+/** A host name as in a URL (letters, digits, hyphens; dot-separated labels). */
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`: addresses only this machine reaches. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  if (h === "localhost") return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (isIP(h) === 6) return h === "::1" || h === "0:0:0:0:0:0:0:1" || /^::ffff:127\./.test(h);
+  return false;
+}
 
 /** A Svix signing secret as Resend shows it: `whsec_` and the base64 of the key. */
 const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -43,6 +64,16 @@ const envSchema = z
     EMAIL_FROM: z.string().min(3).default("Xplorium <hello@xplorium.example>"),
     ADMIN_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+    // The address the web servers listen on. 127.0.0.1 (the default) serves this machine only,
+    // e.g. behind a reverse proxy on the same host; 0.0.0.0 or :: serve every interface (a
+    // container, a LAN). Anything but a loopback address needs a real SESSION_SECRET.
+    HOST: z
+      .string()
+      .trim()
+      .refine((v) => isIP(v) !== 0 || HOST_NAME.test(v), {
+        message: "HOST must be an IP address or a host name, such as 127.0.0.1, 0.0.0.0 or ::",
+      })
+      .default("127.0.0.1"),
     ADMIN_URL: z.url({ message: "ADMIN_URL must be a URL like http://localhost:3000" }).optional(),
     PORTAL_URL: z
       .url({ message: "PORTAL_URL must be a URL like http://localhost:3001" })
@@ -136,11 +167,26 @@ const envSchema = z
   })
   .transform((e, ctx) => {
     const production = e.NODE_ENV === "production";
-    if (production && !e.SESSION_SECRET) {
+    const builtInSecret = !e.SESSION_SECRET || e.SESSION_SECRET === DEVELOPMENT_SESSION_SECRET;
+    // The built-in secret is public: anyone could forge sign-up codes, unsubscribe and consent
+    // links with it, so it may only ever serve this machine (issue 14).
+    const publicUse = production
+      ? "in production"
+      : !isLoopbackHost(e.HOST)
+        ? `when HOST is not a loopback address (HOST=${e.HOST})`
+        : // Tests use made-up origins (http://portal.test) and serve nothing but loopback.
+          e.NODE_ENV !== "test"
+          ? (["ADMIN_URL", "PORTAL_URL"] as const)
+              .filter((name) => e[name] && !isLoopbackHost(new URL(e[name]).hostname))
+              .map((name) => `when ${name} is not on this machine (${name}=${e[name]})`)[0]
+          : undefined;
+    if (builtInSecret && publicUse) {
       ctx.addIssue({
         code: "custom",
         path: ["SESSION_SECRET"],
-        message: "SESSION_SECRET is required in production (32+ random characters)",
+        message: production
+          ? "SESSION_SECRET is required in production (32+ random characters; not the development value)"
+          : `SESSION_SECRET must be set (32+ random characters) ${publicUse}: the built-in development secret is public and only serves this machine. Generate one with: openssl rand -base64 32`,
       });
     }
     return {
@@ -148,9 +194,8 @@ const envSchema = z
       production,
       ADMIN_URL: e.ADMIN_URL ?? `http://localhost:${e.ADMIN_PORT}`,
       PORTAL_URL: e.PORTAL_URL ?? `http://localhost:${e.PORTAL_PORT}`,
-      // A fixed development secret keeps dev sign-in links valid across restarts; never used in
-      // production (see the check above).
-      SESSION_SECRET: e.SESSION_SECRET ?? "development-only-secret-change-me-0123456789",
+      // Only ever for this machine (see the check above).
+      SESSION_SECRET: e.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
     };
   });
 

@@ -251,6 +251,7 @@ export async function startAppServer(
 
   return serveApp(server, {
     port,
+    host: env.HOST,
     log,
     lifecycle,
     closers: [
@@ -263,6 +264,7 @@ export async function startAppServer(
     onListening: () =>
       log.info(`${env.production ? "production" : "development"} server listening`, {
         url: appOrigin,
+        host: env.HOST,
         port,
       }),
     ...serveOptions,

@@ -7,6 +7,7 @@ import type { Lifecycle } from "./health";
 
 export interface ServeOptions {
   port: number;
+  /** The address to listen on (HOST); 127.0.0.1, this machine only, unless told otherwise. */
   host?: string;
   log: Logger;
   lifecycle: Lifecycle;
@@ -38,10 +39,8 @@ export async function serveApp(server: express.Express, opts: ServeOptions): Pro
   const { log, lifecycle } = opts;
   const drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
   const listener = await new Promise<Server>((resolve, reject) => {
-    // No host: every interface, IPv6 and IPv4, as `listen(port)` does.
-    const l = opts.host
-      ? server.listen(opts.port, opts.host, () => resolve(l))
-      : server.listen(opts.port, () => resolve(l));
+    // Loopback unless told otherwise: the development defaults may serve nobody else (env.ts).
+    const l = server.listen(opts.port, opts.host ?? "127.0.0.1", () => resolve(l));
     l.once("error", reject);
   });
   const port = (listener.address() as AddressInfo).port;
