@@ -1,5 +1,6 @@
 import { DEMO_CUSTOMER_EMAIL, DEMO_STAFF } from "@xplorium/core";
 import type { Browser, Page } from "playwright-core";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminUrl,
@@ -8,15 +9,20 @@ import {
   screenshot,
   watchConsole,
 } from "../../tooling/e2e/browser";
+import { openMailbox } from "../../tooling/e2e/mailbox";
 
 const owner = DEMO_STAFF.find((s) => s.role === "OWNER")!;
 let browser: Browser;
+let sql: postgres.Sql;
 
 beforeAll(async () => {
   browser = await launchBrowser();
+  // biome-ignore lint/style/noProcessEnv: set by the e2e global setup
+  sql = postgres(process.env.E2E_DATABASE_URL!, { max: 2, onnotice: () => {} });
 });
 afterAll(async () => {
   await browser?.close();
+  await sql?.end({ timeout: 2 });
 });
 
 async function staffSignIn(page: Page, email: string, password: string) {
@@ -85,36 +91,37 @@ describe("staff", () => {
 });
 
 describe("customer", () => {
-  it("signs in to the portal with the emailed code read from the outbox", async () => {
+  it("signs in to the portal with the emailed code, which no staff screen shows", async () => {
     const customer = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const portal = await customer.newPage();
     const errors = watchConsole(portal);
     await portal.goto(portalUrl("/"));
     await portal.waitForURL(/\/sign-in/);
     await screenshot(portal, "portal-sign-in");
+    const inbox = await openMailbox(sql, "auth_journey", {
+      templates: ["sign-in-code"],
+      to: DEMO_CUSTOMER_EMAIL,
+    });
     await portal.getByLabel("Email").fill(DEMO_CUSTOMER_EMAIL);
     await portal.getByRole("button", { name: "Email me a sign-in code" }).click();
     await portal.getByLabel("6-digit code").waitFor();
+    // The family's inbox has the code.
+    const code = (await inbox.waitFor(/\b(\d{6})\b/))[1];
+    await inbox.close();
+    expect(code).toMatch(/^\d{6}$/);
 
-    // The code arrives in the dev outbox; staff with outbox access can read it.
+    // Staff with outbox access see that it was sent, not the code (production mode).
     const staff = await browser.newContext();
     const admin = await staff.newPage();
     const marketing = DEMO_STAFF.find((s) => s.role === "MARKETING")!;
     await staffSignIn(admin, marketing.email, marketing.password);
     await admin.waitForURL(adminUrl("/"));
-    let code: string | undefined;
-    for (let i = 0; i < 40 && !code; i++) {
-      await admin.goto(adminUrl(`/marketing/outbox?to=${encodeURIComponent(DEMO_CUSTOMER_EMAIL)}`));
-      const first = admin.locator("details").first();
-      if (await first.count()) {
-        await first.locator("summary").click();
-        code = /\b(\d{6})\b/.exec(
-          (await first.getByTestId("outbox-text").textContent()) ?? "",
-        )?.[1];
-      }
-      if (!code) await admin.waitForTimeout(250);
-    }
-    expect(code).toMatch(/^\d{6}$/);
+    await admin.goto(adminUrl(`/marketing/outbox?to=${encodeURIComponent(DEMO_CUSTOMER_EMAIL)}`));
+    const first = admin.locator("details").first();
+    await first.locator("summary").click();
+    await expect(first.locator("summary").textContent()).resolves.toContain("Sign-in code sent");
+    await expect(first.getByTestId("outbox-text").textContent()).resolves.toBe("");
+    expect(await admin.content()).not.toContain(code);
     await screenshot(admin, "admin-outbox");
     await staff.close();
 

@@ -4,6 +4,7 @@ import type { Browser } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, portalUrl, screenshot, watchConsole } from "../../tooling/e2e/browser";
+import { openMailbox } from "../../tooling/e2e/mailbox";
 
 let browser: Browser;
 let sql: postgres.Sql;
@@ -24,17 +25,6 @@ const CONFIG = {
 };
 
 const tierName = (t: string) => t.charAt(0) + t.slice(1).toLowerCase();
-
-async function latestCode(email: string): Promise<string> {
-  for (let i = 0; i < 40; i++) {
-    const [row] = await sql`select text from email_messages where to_email = ${email}
-      and template = 'sign-in-code' order by created_at desc limit 1`;
-    const code = /\b(\d{6})\b/.exec(String(row?.text ?? ""))?.[1];
-    if (code) return code;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no sign-in code for ${email}`);
-}
 
 describe("a family's portal", () => {
   it("signs in by code, sees tier and progress, redeems, downloads their data, unsubscribes from a mail link, deletes the account, and leaves no trace", async () => {
@@ -63,9 +53,16 @@ describe("a family's portal", () => {
     const page = await context.newPage();
     const errors = watchConsole(page);
     await page.goto(portalUrl("/sign-in"));
+    // Their inbox: the outbox keeps no sign-in code's body in production (issue 14).
+    const inbox = await openMailbox(sql, "portal_journey", {
+      templates: ["sign-in-code"],
+      to: f.email,
+    });
     await page.getByLabel("Email").fill(f.email);
     await page.getByRole("button", { name: "Email me a sign-in code" }).click();
-    await page.getByLabel("6-digit code").fill(await latestCode(f.email));
+    const signInCode = (await inbox.waitFor(/\b(\d{6})\b/))[1]!;
+    await inbox.close();
+    await page.getByLabel("6-digit code").fill(signInCode);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(portalUrl("/"));
 

@@ -34,7 +34,7 @@ async function waitFor(url: string, timeoutMs = 90_000) {
 /**
  * Browser journeys run against the production build: a fresh embedded PostgreSQL with demo
  * data, both apps built and started with NODE_ENV=production (CSP, Secure __Host- cookies), and
- * the worker delivering email into the outbox.
+ * the worker delivering email into the outbox (EMAIL_TRANSPORT=outbox).
  */
 async function assertPortFree(port: number) {
   const answered = await fetch(`http://localhost:${port}/`).then(
@@ -80,6 +80,9 @@ export default async function setup() {
     ADMIN_URL: `http://localhost:${E2E_ADMIN_PORT}`,
     PORTAL_URL: `http://localhost:${E2E_PORTAL_PORT}`,
     RESEND_API_KEY: "",
+    // Nothing leaves the machine: the outbox, chosen (production refuses to start otherwise).
+    // Sign-in codes keep no body there; journeys read them from their own mailbox (mailbox.ts).
+    EMAIL_TRANSPORT: "outbox",
     RESEND_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
     // Warnings and errors only (one JSON line per request drowned the test output);
     // E2E_LOG_LEVEL=info to see every request.

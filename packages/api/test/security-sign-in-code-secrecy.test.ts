@@ -396,7 +396,7 @@ describe("every secret template", () => {
 });
 
 describe("production without Resend", () => {
-  const production = { NODE_ENV: "production", SESSION_SECRET: "p".repeat(40) };
+  const production = { NODE_ENV: "production" as const, SESSION_SECRET: "p".repeat(40) };
 
   it("refuses the configuration unless EMAIL_TRANSPORT=outbox is chosen, and then warns", () => {
     expect(() => loadEnv(production)).toThrow(

@@ -76,7 +76,7 @@ export default function Outbox() {
     <>
       <PageHeader
         title="Outbox"
-        description="Emails kept here because no Resend API key is configured (development)."
+        description="Emails kept here instead of being sent (no Resend API key, or EMAIL_TRANSPORT=outbox). Sign-in and sign-up codes show only in development, and only until they expire."
       />
       <Form method="get" className="mb-4 flex max-w-lg items-end gap-2">
         <TextField

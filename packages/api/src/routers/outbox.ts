@@ -3,7 +3,10 @@ import { z } from "zod";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 export const outboxRouter = createTRPCRouter({
-  /** Development emails (no RESEND_API_KEY): Marketing → Outbox. */
+  /**
+   * Emails kept instead of sent (EMAIL_TRANSPORT=outbox): Marketing → Outbox. Sign-in and
+   * sign-up codes show only in development, until they expire (listOutbox).
+   */
   list: staffProcedure("read:outbox")
     .input(
       z.object({
