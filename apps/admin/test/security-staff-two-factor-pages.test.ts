@@ -369,7 +369,31 @@ describe("the owner's rule", () => {
     const [after] = await p.t.db.select().from(schema.securitySettings);
     expect(after?.requireStaffTwoFactor).toBe(false);
 
+    // Owner-level: once the password is old, the form asks for it and one submit does both.
+    const [sessionId] = owner.cookie.slice(STAFF_COOKIE.length + 1).split(".") as [string];
+    await p.t.db
+      .update(schema.sessions)
+      .set({ passwordConfirmedAt: new Date(Date.now() - 60 * 60_000) })
+      .where(eq(schema.sessions.id, sessionId));
+    expect(await (await p.get("/settings/security", owner.cookie)).text()).toMatch(
+      /name="yourPassword"/,
+    );
+    const stale = await p.post("/settings/security", owner.cookie, { requireTwoFactor: "on" });
+    expect(stale.status).toBe(403);
+    const again = await p.post("/settings/security", owner.cookie, {
+      requireTwoFactor: "on",
+      yourPassword: PASSWORD,
+    });
+    expect(again.status).toBe(200);
+    const [third] = await p.t.db.select().from(schema.securitySettings);
+    expect(third?.requireStaffTwoFactor).toBe(true);
+
+    // With the rule on, a manager without two-factor is sent to set it up; with it off, refused.
     const manager = await member("MANAGER");
+    expect((await p.get("/settings/security", manager.cookie)).headers.get("location")).toBe(
+      "/account/two-factor?next=%2Fsettings%2Fsecurity",
+    );
+    await p.t.db.update(schema.securitySettings).set({ requireStaffTwoFactor: false });
     expect((await p.get("/settings/security", manager.cookie)).status).toBe(403);
     expect(
       (await p.post("/settings/security", manager.cookie, { requireTwoFactor: "on" })).status,

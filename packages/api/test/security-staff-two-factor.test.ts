@@ -64,6 +64,7 @@ interface Answer<T = unknown> {
   message: string | undefined;
   code: string | undefined;
   fieldErrors: Record<string, string[]> | null;
+  reason: string | null;
   setCookie: string[];
   retryAfter: string | null;
 }
@@ -94,7 +95,11 @@ async function call<T = unknown>(
     error?: {
       json: {
         message: string;
-        data: { code: string; fieldErrors: Record<string, string[]> | null };
+        data: {
+          code: string;
+          fieldErrors: Record<string, string[]> | null;
+          reason?: string | null;
+        };
       };
     };
   };
@@ -104,6 +109,7 @@ async function call<T = unknown>(
     message: body.error?.json.message,
     code: body.error?.json.data.code,
     fieldErrors: body.error?.json.data.fieldErrors ?? null,
+    reason: body.error?.json.data.reason ?? null,
     setCookie: res.headers.getSetCookie(),
     retryAfter: res.headers.get("retry-after"),
   };
@@ -685,6 +691,30 @@ describe("the owner's rule: two-factor for all staff", () => {
       { token: setup.token },
     );
     expect([401, 403]).toContain(confirm.status);
+  });
+});
+
+describe("owner-level actions", () => {
+  it("requiring it for all and resetting another's need the password entered in the last minutes", async () => {
+    const owner = await member("OWNER");
+    await enrol(owner.token);
+    const m = await member();
+    await enrol(m.token);
+    const [sessionId] = owner.token.split(".") as [string];
+    await t.db
+      .update(schema.sessions)
+      .set({ passwordConfirmedAt: new Date(Date.now() - 60 * 60_000) })
+      .where(eq(schema.sessions.id, sessionId));
+    for (const [path, input] of [
+      ["security.setRequireTwoFactor", { required: true }],
+      ["twoFactor.reset", { staffId: m.id }],
+    ] as const) {
+      const refused = await call(path, input, { token: owner.token });
+      expect([refused.status, refused.reason], path).toEqual([403, "REAUTH_REQUIRED"]);
+    }
+    expect((await staffRow(m.id)).totpEnabledAt).not.toBeNull();
+    const [row] = await t.db.select().from(schema.securitySettings);
+    expect(row?.requireStaffTwoFactor).toBe(false);
   });
 });
 

@@ -7,19 +7,24 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, Button, Card, formatDate, PageHeader } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
+import { asksForPassword, ConfirmPasswordField } from "~/components/confirm-password-field";
 import { describeActionError } from "~/lib/api.server";
+import { confirmPasswordFromForm, passwordPrompt } from "~/lib/reauth.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Security · Xplorium CRM" }];
 
 /** The venue's security rules; owners only (manage:security). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers, staff } = await requireStaff(request, context, "manage:security");
+  const { api, headers, ...session } = await requireStaff(request, context, "manage:security");
   const [settings, twoFactor] = await Promise.all([
     api.security.settings(),
     api.twoFactor.status(),
   ]);
-  return data({ settings, ownTwoFactor: twoFactor.enabled, me: staff.id }, { headers });
+  return data(
+    { settings, ownTwoFactor: twoFactor.enabled, ...passwordPrompt(session, context) },
+    { headers },
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -27,6 +32,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const required = form.get("requireTwoFactor") === "on";
   try {
+    // Owner-level: the password again when it was not entered recently (reauth.server.ts).
+    const reauth = await confirmPasswordFromForm(api, form);
+    if (reauth) return data(reauth, { status: reauth.status, headers });
     await api.security.setRequireTwoFactor({ required });
     const toast = required
       ? "Two-factor sign-in is now required for all staff."
@@ -39,7 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SecuritySettingsPage() {
-  const { settings, ownTwoFactor } = useLoaderData<typeof loader>();
+  const { settings, ownTwoFactor, askPassword, confirmMinutes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const on = settings.requiredForAll;
@@ -82,13 +90,18 @@ export default function SecuritySettingsPage() {
               {formatDate(settings.updatedAt, { time: true })}.
             </p>
           ) : null}
-          {result && !result.ok ? (
+          {result && !result.ok && !asksForPassword(result) ? (
             <div className="mt-4">
               <Alert tone="error">{result.message}</Alert>
             </div>
           ) : null}
-          <Form method="post" className="mt-4">
+          <Form method="post" className="mt-4 space-y-3" noValidate>
             {on ? null : <input type="hidden" name="requireTwoFactor" value="on" />}
+            <ConfirmPasswordField
+              show={askPassword}
+              failure={result && !result.ok ? result : null}
+              minutes={confirmMinutes}
+            />
             <Button
               variant={on ? "secondary" : "primary"}
               busy={busy}

@@ -7,7 +7,7 @@ import {
   twoFactorStatus,
 } from "@xplorium/core";
 import { z } from "zod";
-import { createTRPCRouter, staffProcedure, twoFactorSelfProcedure } from "../trpc";
+import { createTRPCRouter, recentPasswordStaffProcedure, twoFactorSelfProcedure } from "../trpc";
 
 /** A code from the authenticator app; "123 456" (as some apps show it) is accepted. */
 const totpCode = z
@@ -61,8 +61,11 @@ export const twoFactorRouter = createTRPCRouter({
     )
     .mutation(({ ctx, input }) => disableTwoFactor(ctx.db, ctx.env, ctx.actor, ctx.meta, input)),
 
-  /** An owner clears another member's two-factor sign-in (lost phone and recovery codes). */
-  reset: staffProcedure("manage:staff")
+  /**
+   * An owner clears another member's two-factor sign-in (lost phone and recovery codes): an
+   * owner-level action, so the password must have been entered recently (reauth.ts).
+   */
+  reset: recentPasswordStaffProcedure("manage:staff")
     .input(z.object({ staffId: z.uuid({ message: "Unknown staff member." }) }))
     .mutation(({ ctx, input }) => resetStaffTwoFactor(ctx.db, ctx.actor, ctx.meta, input)),
 });
