@@ -373,6 +373,17 @@ describe("signing in with two-factor", () => {
       "This sign-in has expired. Enter your email and password again.",
     ]);
     expect(sessionFrom(right)).toBeNull();
+    // The holder is told that someone with their password is failing the second step.
+    const alerts = await t.db
+      .select()
+      .from(schema.emailMessages)
+      .where(
+        and(
+          eq(schema.emailMessages.template, "sign-in-alert"),
+          eq(schema.emailMessages.toEmail, m.email),
+        ),
+      );
+    expect(alerts).toHaveLength(1);
     // A fresh sign-in with the password works.
     expect((await verify(await challengeFor(m.email), codeFor(secret, 1))).status).toBe(200);
   });

@@ -27,6 +27,7 @@ import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { AppError, notFound } from "../errors";
 import { enforceRateLimits } from "./rate-limits";
+import { countFailedSignIn, type SignInAlertConfig } from "./sign-in-alerts";
 
 const {
   rateLimitBuckets,
@@ -565,7 +566,7 @@ function splitChallenge(token: string): [string, string] | null {
  */
 export async function completeStaffSignIn(
   db: Database,
-  config: TwoFactorConfig,
+  config: TwoFactorConfig & SignInAlertConfig,
   input: { challenge: string; code: string },
   meta: RequestMeta,
   now = new Date(),
@@ -645,11 +646,22 @@ export async function completeStaffSignIn(
   if (!method) {
     const last = counted.attempts >= SIGN_IN_CHALLENGE_MAX_ATTEMPTS;
     if (last) await db.delete(staffSignInChallenges).where(eq(staffSignInChallenges.id, row.id));
-    await recordAudit(db, actor, meta, {
-      action: "auth.staff.sign_in_failed",
-      entityType: "staff_user",
-      entityId: staff.id,
-      details: { reason: "wrong_two_factor_code", attempt: counted.attempts },
+    await db.transaction(async (tx) => {
+      await recordAudit(tx, actor, meta, {
+        action: "auth.staff.sign_in_failed",
+        entityType: "staff_user",
+        entityId: staff.id,
+        details: { reason: "wrong_two_factor_code", attempt: counted.attempts },
+      });
+      // Someone with the password failing the second step: the holder hears of it (the same
+      // alert as wrong passwords, sign-in-alerts.ts).
+      const account = {
+        kind: "staff" as const,
+        id: staff.id,
+        email: staff.email,
+        name: staff.name,
+      };
+      await countFailedSignIn(tx, config, account, now);
     });
     if (last) {
       throw new AppError(
