@@ -19,6 +19,12 @@ export { handleTrpcRequest, TRPC_ENDPOINT } from "./http";
 export { handleMarketingListExport } from "./marketing-export";
 export { personalDataResponse } from "./personal-data-download";
 export {
+  passwordConfirmationStale,
+  REASON_HEADER,
+  REAUTH_MESSAGE,
+  REAUTH_REQUIRED,
+} from "./reauth";
+export {
   type AppRouter,
   appRouter,
   createCaller,

@@ -19,7 +19,14 @@ export async function requireStaff(
   if (permission && !ROLE_PERMISSIONS[principal.staff.role].has(permission)) {
     throw new Response("Your role does not allow this page.", { status: 403 });
   }
-  return { api, headers, staff: principal.staff };
+  // When this session last had the password entered: owner-level forms ask again once it is
+  // old (reauth.server.ts).
+  return {
+    api,
+    headers,
+    staff: principal.staff,
+    passwordConfirmedAt: principal.passwordConfirmedAt,
+  };
 }
 
 /**

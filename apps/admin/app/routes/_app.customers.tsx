@@ -144,9 +144,10 @@ export default function Customers() {
         actions={
           <>
             {canExport ? (
+              // No `download` attribute: the answer is an attachment anyway, and when the
+              // password must be confirmed first the link leads to that page instead.
               <a
                 href={exportHref}
-                download
                 className="inline-flex items-center justify-center gap-2 rounded-lg bg-white px-4 py-2 font-semibold text-sm text-stone-800 ring-1 ring-stone-300 transition hover:bg-stone-100"
               >
                 Export CSV

@@ -21,6 +21,7 @@ import { VouchersCard } from "~/components/customer/vouchers-card";
 import { loadVouchersCard } from "~/components/customer/vouchers-card.server";
 import { MergedToast, PossibleDuplicates } from "~/components/possible-duplicates";
 import { describeActionError } from "~/lib/api.server";
+import { passwordPrompt } from "~/lib/reauth.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
@@ -28,7 +29,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [
 ];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { api, headers, staff } = await requireStaff(request, context, "read:customer");
+  const { api, headers, staff, ...session } = await requireStaff(request, context, "read:customer");
   try {
     const customerId = params.id ?? "";
     const [detail, suggestions, consent, timeline, tierHistory, vouchers, privacy, analytics] =
@@ -55,7 +56,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         timeline,
         tierHistory,
         vouchers,
-        privacy,
+        // Erasure is owner-level: its form asks for the password when it is not recent.
+        privacy: privacy ? { ...privacy, ...passwordPrompt(session, context) } : null,
         analytics,
         duplicates,
         canEdit: can.has("write:customer"),

@@ -6,7 +6,7 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { RouterOutputs } from "@xplorium/api";
+import type { ActionFailure, RouterOutputs } from "@xplorium/api";
 import {
   Alert,
   Button,
@@ -21,8 +21,10 @@ import {
 } from "@xplorium/ui";
 import { type ReactNode, useState } from "react";
 import { z } from "zod";
+import { asksForPassword, ConfirmPasswordField } from "~/components/confirm-password-field";
 import { DUPLICATE_REASON_LABELS } from "~/components/possible-duplicates";
 import { describeActionError } from "~/lib/api.server";
+import { confirmPasswordFromForm, passwordPrompt } from "~/lib/reauth.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Merge customers · Xplorium CRM" }];
@@ -56,7 +58,7 @@ function keepFrom(s: z.infer<typeof urlState>): Keep {
 }
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { api, headers } = await requireStaff(request, context, "merge:customer");
+  const { api, headers, ...session } = await requireStaff(request, context, "merge:customer");
   const id = params.id ?? "";
   const state = urlState.parse(Object.fromEntries(new URL(request.url).searchParams));
   let current: RouterOutputs["customers"]["byId"]["customer"];
@@ -104,6 +106,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         swapped: Boolean(state.swap),
         preview,
         currency: context.env.CURRENCY,
+        // Merging is owner-level: the confirm step asks for the password when it is not recent.
+        ...passwordPrompt(session, context),
       },
       { headers },
     );
@@ -121,16 +125,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const survivorId = text("survivorId");
   const mergedId = text("mergedId");
   if (survivorId !== params.id && mergedId !== params.id) {
+    const message = "This merge does not involve this customer.";
     return data(
-      { message: "This merge does not involve this customer." },
+      { ok: false as const, status: 400, message, fieldErrors: {} } satisfies ActionFailure,
       { status: 400, headers },
     );
   }
   try {
+    const reauth = await confirmPasswordFromForm(api, form);
+    if (reauth) return data(reauth, { status: reauth.status, headers });
     await api.customers.merge({ survivorId, mergedId, keep: keepFrom(state) });
   } catch (error) {
     const failure = describeActionError(error);
-    return data({ message: failure.message }, { status: failure.status, headers });
+    return data(failure, { status: failure.status, headers });
   }
   // The customer page shows the confirmation (MergedToast) for ?merged=1.
   throw redirect(`/customers/${survivorId}?merged=1`, { headers });
@@ -507,7 +514,7 @@ function CompareStep({ me, otherId, swapped, preview, currency }: ComparePage) {
   );
 }
 
-function ConfirmStep({ otherId, swapped, preview }: ComparePage) {
+function ConfirmStep({ otherId, swapped, preview, askPassword, confirmMinutes }: ComparePage) {
   const { survivor: s, merged: m, result: r, keep } = preview;
   const failed = useActionData<typeof action>();
   const nav = useNavigation();
@@ -515,7 +522,7 @@ function ConfirmStep({ otherId, swapped, preview }: ComparePage) {
   return (
     <Card title="Confirm the merge">
       <div className="space-y-4 text-sm">
-        {failed ? <Alert tone="error">{failed.message}</Alert> : null}
+        {failed && !asksForPassword(failed) ? <Alert tone="error">{failed.message}</Alert> : null}
         <Alert tone="info">
           <strong>{m.customer.email}</strong> will be merged into{" "}
           <strong>{s.customer.email}</strong> and removed. This cannot be undone. Its sign-in
@@ -542,18 +549,23 @@ function ConfirmStep({ otherId, swapped, preview }: ComparePage) {
             <span className="whitespace-pre-wrap">{r.notes || "—"}</span>
           </Fact>
         </dl>
-        <Form method="post" className="flex items-center gap-3">
+        <Form method="post" className="space-y-3" noValidate>
+          <div className="max-w-sm">
+            <ConfirmPasswordField show={askPassword} failure={failed} minutes={confirmMinutes} />
+          </div>
           <input type="hidden" name="survivorId" value={s.customer.id} />
           <input type="hidden" name="mergedId" value={m.customer.id} />
           {Object.entries(keep).map(([k, v]) => (
             <input key={k} type="hidden" name={k} value={v} />
           ))}
-          <Button variant="danger" busy={nav.state === "submitting"}>
-            Merge customers
-          </Button>
-          <Link to={`?${back}`} className="text-stone-600 hover:underline">
-            Back to the comparison
-          </Link>
+          <div className="flex items-center gap-3">
+            <Button variant="danger" busy={nav.state === "submitting"}>
+              Merge customers
+            </Button>
+            <Link to={`?${back}`} className="text-stone-600 hover:underline">
+              Back to the comparison
+            </Link>
+          </div>
         </Form>
       </div>
     </Card>

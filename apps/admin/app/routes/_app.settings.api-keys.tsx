@@ -32,14 +32,16 @@ import {
 } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
 import { useId, useRef, useState } from "react";
+import { asksForPassword, ConfirmPasswordField } from "~/components/confirm-password-field";
 import { describeActionError } from "~/lib/api.server";
+import { confirmPasswordFromForm, passwordPrompt } from "~/lib/reauth.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "API keys · Xplorium CRM" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers } = await requireStaff(request, context, "manage:apikey");
-  return data({ keys: await api.apiKeys.list() }, { headers });
+  const { api, headers, ...session } = await requireStaff(request, context, "manage:apikey");
+  return data({ keys: await api.apiKeys.list(), ...passwordPrompt(session, context) }, { headers });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -48,6 +50,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = String(form.get("intent"));
   try {
     if (intent === "create") {
+      // Owner-level: the password again when it was not entered recently (one submit for both).
+      const reauth = await confirmPasswordFromForm(api, form);
+      if (reauth) return data({ ...reauth, intent }, { status: reauth.status, headers });
       const { key, apiKey } = await api.apiKeys.create({
         name: String(form.get("name") ?? ""),
         scopes: form.getAll("scopes").map(String) as ApiKeyScope[],
@@ -210,7 +215,7 @@ function NewKey({ name, value }: { name: string; value: string }) {
 }
 
 export default function ApiKeysPage() {
-  const { keys } = useLoaderData<typeof loader>();
+  const { keys, askPassword, confirmMinutes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
   const { pathname } = useLocation();
@@ -292,7 +297,9 @@ export default function ApiKeysPage() {
             noValidate
           >
             <input type="hidden" name="intent" value="create" />
-            {createErrors && Object.keys(createErrors.fieldErrors).length === 0 ? (
+            {createErrors &&
+            !asksForPassword(createErrors) &&
+            Object.keys(createErrors.fieldErrors).length === 0 ? (
               <Alert tone="error">{createErrors.message}</Alert>
             ) : null}
             <TextField
@@ -333,6 +340,11 @@ export default function ApiKeysPage() {
                 </p>
               ) : null}
             </fieldset>
+            <ConfirmPasswordField
+              show={askPassword}
+              failure={createErrors}
+              minutes={confirmMinutes}
+            />
             <Button busy={creating}>Create key</Button>
           </Form>
         </Card>

@@ -9,7 +9,9 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { STAFF_ROLES } from "@xplorium/auth/permissions";
 import { Alert, Button, Card, formatDate, PageHeader, SelectField, TextField } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
+import { asksForPassword, ConfirmPasswordField } from "~/components/confirm-password-field";
 import { describeActionError } from "~/lib/api.server";
+import { confirmPasswordFromForm, passwordPrompt } from "~/lib/reauth.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Staff · Xplorium CRM" }];
@@ -23,8 +25,11 @@ const ROLE_LABELS: Record<(typeof STAFF_ROLES)[number], string> = {
 const roleOptions = STAFF_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers, staff } = await requireStaff(request, context, "manage:staff");
-  return data({ me: staff.id, members: await api.staff.list() }, { headers });
+  const { api, headers, staff, ...session } = await requireStaff(request, context, "manage:staff");
+  return data(
+    { me: staff.id, members: await api.staff.list(), ...passwordPrompt(session, context) },
+    { headers },
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -33,6 +38,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = String(form.get("intent"));
   const text = (k: string) => String(form.get(k) ?? "");
   try {
+    // Every change here is owner-level: the password again when it was not entered recently,
+    // typed into the form itself (adding a member) or the page's "Confirm your password" box.
+    const reauth = await confirmPasswordFromForm(api, form, {
+      required: intent === "confirm-password",
+    });
+    if (reauth) return data({ ...reauth, intent }, { status: reauth.status, headers });
+    if (intent === "confirm-password") {
+      return data(
+        {
+          ok: true as const,
+          intent,
+          toast: "Password confirmed. You can change roles and accounts now.",
+        },
+        { headers },
+      );
+    }
     if (intent === "create") {
       const created = await api.staff.create({
         email: text("email"),
@@ -77,11 +98,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function StaffPage() {
-  const { me, members } = useLoaderData<typeof loader>();
+  const { me, members, askPassword, confirmMinutes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
   const creating = nav.state !== "idle" && nav.formData?.get("intent") === "create";
+  const confirming = nav.state !== "idle" && nav.formData?.get("intent") === "confirm-password";
   const createErrors = result && !result.ok && result.intent === "create" ? result : null;
+  // The rows' small forms (role, disable, enable) have no room for a password: the box above
+  // the team asks for it, up front or after one of them was refused.
+  const rowFailure =
+    result && !result.ok && result.intent !== "create" && asksForPassword(result) ? result : null;
   return (
     <>
       <PageHeader
@@ -99,6 +125,19 @@ export default function StaffPage() {
             : null
         }
       />
+      {askPassword || rowFailure ? (
+        <Card title="Confirm your password" className="mb-6 max-w-xl">
+          <Form method="post" className="space-y-3" noValidate>
+            <input type="hidden" name="intent" value="confirm-password" />
+            <p className="text-sm text-stone-600">
+              Changing a role, switching an account off or on, or adding a member needs your
+              password: you last entered it more than {confirmMinutes} minutes ago.
+            </p>
+            <ConfirmPasswordField show failure={rowFailure} minutes={confirmMinutes} />
+            <Button busy={confirming}>Confirm</Button>
+          </Form>
+        </Card>
+      ) : null}
       <div className="grid gap-6 xl:grid-cols-[1fr_22rem]">
         <Card title={`Team (${members.length})`}>
           <div className="overflow-x-auto">
@@ -207,7 +246,9 @@ export default function StaffPage() {
         <Card title="Add a staff member">
           <Form method="post" className="space-y-3" noValidate>
             <input type="hidden" name="intent" value="create" />
-            {createErrors && Object.keys(createErrors.fieldErrors).length === 0 ? (
+            {createErrors &&
+            !asksForPassword(createErrors) &&
+            Object.keys(createErrors.fieldErrors).length === 0 ? (
               <Alert tone="error">{createErrors.message}</Alert>
             ) : null}
             <TextField label="Name" name="name" required error={createErrors?.fieldErrors.name} />
@@ -233,6 +274,11 @@ export default function StaffPage() {
               hint="At least 12 characters; they can change it later."
               required
               error={createErrors?.fieldErrors.password}
+            />
+            <ConfirmPasswordField
+              show={askPassword}
+              failure={createErrors}
+              minutes={confirmMinutes}
             />
             <Button busy={creating}>Add staff member</Button>
           </Form>

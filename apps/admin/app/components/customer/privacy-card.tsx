@@ -1,6 +1,7 @@
 import { useFetcher } from "@remix-run/react";
 import { Button, Card, formatDate, TextField } from "@xplorium/ui";
 import { useState } from "react";
+import { ConfirmPasswordField } from "~/components/confirm-password-field";
 import type { EraseFailure } from "~/routes/customers.$id.erase";
 import type { PrivacyCardData } from "./privacy-card.server";
 
@@ -22,13 +23,26 @@ export function PrivacyCard({
   requests,
   canExport,
   canErase,
+  askPassword = false,
+  confirmMinutes = 10,
   className,
-}: PrivacyCardData & { customerId: string; email: string | null; className?: string }) {
+}: PrivacyCardData & {
+  customerId: string;
+  email: string | null;
+  className?: string;
+  /** Erasure is owner-level: ask for the password when it was not entered recently. */
+  askPassword?: boolean;
+  confirmMinutes?: number;
+}) {
   // Success redirects to the customer list, so the only data that comes back is a refusal.
   const fetcher = useFetcher<EraseFailure>({ key: `erase-${customerId}` });
   const [confirming, setConfirming] = useState(false);
   const failure = fetcher.data ?? null;
-  const error = failure ? (failure.fieldErrors.confirmation?.[0] ?? failure.message) : null;
+  // A refusal for the password shows at the password field, not here.
+  const error =
+    failure && failure.reason !== "REAUTH_REQUIRED"
+      ? (failure.fieldErrors.confirmation?.[0] ?? failure.message)
+      : null;
   return (
     <Card title="Privacy requests" className={className}>
       <p className="text-sm text-stone-600">
@@ -72,6 +86,7 @@ export function PrivacyCard({
             required
             error={error}
           />
+          <ConfirmPasswordField show={askPassword} failure={failure} minutes={confirmMinutes} />
           <div className="flex items-center gap-3">
             <Button variant="danger" busy={fetcher.state !== "idle"}>
               Erase permanently
