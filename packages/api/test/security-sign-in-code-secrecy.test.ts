@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { StaffRole } from "@xplorium/auth";
 import type { Database } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
+import { memoryLogger } from "@xplorium/db/logger";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import {
   emailTransportStartupNotice,
@@ -37,7 +38,18 @@ import {
  */
 
 const ROLES: StaffRole[] = ["FRONT_DESK", "MARKETING", "MANAGER", "OWNER"];
-const quietLogger = new graphileWorker.Logger(() => () => {});
+/** Every line the worker and the tRPC handlers log: a code or link must never be among them. */
+const logged: string[] = [];
+const workerLogger = new graphileWorker.Logger((scope) => (level, message, meta) => {
+  logged.push(JSON.stringify({ scope, level, message, meta }));
+});
+const serverLogs = memoryLogger();
+
+function expectNotLogged(secrets: string[]) {
+  const all = [...logged, ...serverLogs.lines.map((l) => JSON.stringify(l))].join("\n");
+  expect(logged.length, "the worker logged its jobs").toBeGreaterThan(0);
+  for (const secret of secrets) expect(all, "a secret in the logs").not.toContain(secret);
+}
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 interface Answer {
@@ -63,8 +75,8 @@ async function startStack(t: TestDatabase, env: Env): Promise<Stack> {
   return {
     t,
     env,
-    portal: await startTrpcServer(t.db, env, "portal", { edge: true }),
-    admin: await startTrpcServer(t.db, env, "admin", { edge: true }),
+    portal: await startTrpcServer(t.db, env, "portal", { edge: true, log: serverLogs.logger }),
+    admin: await startTrpcServer(t.db, env, "admin", { edge: true, log: serverLogs.logger }),
     staff,
   };
 }
@@ -103,7 +115,7 @@ async function runWorker(db: Database, url: string, env: Env) {
   await graphileWorker.runOnce({
     connectionString: url,
     preset: QUEUE_PRESET,
-    logger: quietLogger,
+    logger: workerLogger,
     noHandleSignals: true,
     taskList: createTaskList(db, env),
   });
@@ -249,6 +261,7 @@ describe("a customer's sign-in code, with the development outbox", () => {
       ]);
     }
 
+    expectNotLogged([code, token]);
     // It is the live code: it signs the family in.
     const signedIn = await call(s, "portal", "auth.customer.verifyCode", "", {
       email: customer.email,
@@ -329,6 +342,7 @@ describe("a customer's sign-in code, in any other mode", () => {
     expect(row).toMatchObject({ status: "SENT", transport: "RESEND", html: null, text: null });
     expect(row!.subject).not.toMatch(/\d/);
     expectNoSecret(await staffViews(s, customer.id, customer.email!), [code, token]);
+    expectNotLogged([code, token]);
   });
 
   it("a sign-up code for a new address: no code in the subject, no body kept once sent", async () => {
