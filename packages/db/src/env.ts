@@ -189,9 +189,25 @@ const envSchema = z
           : `SESSION_SECRET must be set (32+ random characters) ${publicUse}: the built-in development secret is public and only serves this machine. Generate one with: openssl rand -base64 32`,
       });
     }
+    if (e.EMAIL_TRANSPORT === "resend" && !e.RESEND_API_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RESEND_API_KEY"],
+        message: "EMAIL_TRANSPORT=resend needs RESEND_API_KEY",
+      });
+    }
+    if (production && !e.RESEND_API_KEY && e.EMAIL_TRANSPORT !== "outbox") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RESEND_API_KEY"],
+        message:
+          "RESEND_API_KEY is required in production: without it no customer receives a sign-in code. To run without sending email on purpose, set EMAIL_TRANSPORT=outbox",
+      });
+    }
     return {
       ...e,
       production,
+      EMAIL_TRANSPORT: e.EMAIL_TRANSPORT ?? (e.RESEND_API_KEY ? "resend" : "outbox"),
       ADMIN_URL: e.ADMIN_URL ?? `http://localhost:${e.ADMIN_PORT}`,
       PORTAL_URL: e.PORTAL_URL ?? `http://localhost:${e.PORTAL_PORT}`,
       // Only ever for this machine (see the check above).
@@ -210,25 +226,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;
-    if (e.EMAIL_TRANSPORT === "resend" && !e.RESEND_API_KEY) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["RESEND_API_KEY"],
-        message: "EMAIL_TRANSPORT=resend needs RESEND_API_KEY",
-      });
-    }
-    if (production && !e.RESEND_API_KEY && e.EMAIL_TRANSPORT !== "outbox") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["RESEND_API_KEY"],
-        message:
-          "RESEND_API_KEY is required in production: without it no customer receives a sign-in code. To run without sending email on purpose, set EMAIL_TRANSPORT=outbox",
-      });
-    }
 }
 
 /** The validated environment of this process. */
-      EMAIL_TRANSPORT: e.EMAIL_TRANSPORT ?? (e.RESEND_API_KEY ? "resend" : "outbox"),
 export function env(): Env {
   cached ??= loadEnv();
   return cached;
