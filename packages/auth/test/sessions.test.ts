@@ -97,6 +97,7 @@ describe("session tokens", () => {
       sessionId: s.id,
       staff: { id: staff.id, email: staff.email, name: staff.name, role: "MANAGER" },
       passwordConfirmedAt: T0,
+      twoFactor: { enabled: false, required: false },
     });
 
     const [id, secret] = s.token.split(".") as [string, string];
