@@ -40,6 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       enabledAt: status.enabledAt,
       requiredBy: status.requiredBy,
       recoveryCodesLeft: status.recoveryCodesLeft,
+      needsSetupAgain: status.needsSetupAgain,
       enrolment: status.enrolment
         ? {
             // In groups of four, easier to type into an app by hand.
@@ -129,6 +130,13 @@ export default function TwoFactorPage() {
           <Alert tone="info">
             {page.requiredBy ? REQUIRED_BY[page.requiredBy] : null} Set it up to continue: the rest
             of the CRM opens once it is on.
+          </Alert>
+        ) : null}
+
+        {page.needsSetupAgain && !page.enabled ? (
+          <Alert tone="info">
+            Your authenticator app's key can no longer be read here (the server's secret was
+            changed). Set it up again; until then, sign in with your recovery codes.
           </Alert>
         ) : null}
 

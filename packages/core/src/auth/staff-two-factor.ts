@@ -147,6 +147,18 @@ async function staffRow(db: DbOrTx, staffId: string) {
   return row;
 }
 
+/**
+ * On, with a secret this server can open. A secret sealed under another SESSION_SECRET (the
+ * secret was rotated) cannot be: the member signs in with a recovery code and sets it up again.
+ */
+function usable(config: TwoFactorConfig, staff: Awaited<ReturnType<typeof staffRow>>): boolean {
+  return (
+    staff.totpEnabledAt !== null &&
+    staff.totpSecret !== null &&
+    openSecret(staff.totpSecret, sealing(config, staff.id)) !== null
+  );
+}
+
 // --- Status and policy -----------------------------------------------------------------------
 
 export interface TwoFactorPolicy {
@@ -184,6 +196,8 @@ export interface TwoFactorStatus {
    * `otpauth://` URI of the QR code. Only ever shown to the member themselves.
    */
   enrolment: { secret: string; uri: string } | null;
+  /** On, but its secret no longer opens here (SESSION_SECRET changed): set it up again. */
+  needsSetupAgain: boolean;
 }
 
 export async function twoFactorStatus(
@@ -197,13 +211,15 @@ export async function twoFactorStatus(
     .select({ n: count() })
     .from(staffRecoveryCodes)
     .where(and(eq(staffRecoveryCodes.staffUserId, staffId), isNull(staffRecoveryCodes.usedAt)));
+  const enabled = usable(config, staff);
   const pending =
-    !staff.totpEnabledAt && staff.totpPendingSecret
+    !enabled && staff.totpPendingSecret
       ? openSecret(staff.totpPendingSecret, sealing(config, staffId))
       : null;
   return {
-    enabled: staff.totpEnabledAt !== null,
-    enabledAt: staff.totpEnabledAt,
+    enabled,
+    enabledAt: enabled ? staff.totpEnabledAt : null,
+    needsSetupAgain: staff.totpEnabledAt !== null && !enabled,
     requiredBy: requiredBy(policy, staff.role),
     recoveryCodesLeft: staff.totpEnabledAt ? (left?.n ?? 0) : 0,
     enrolment: pending ? { secret: pending, uri: totpUri(pending, staff.email) } : null,
@@ -223,7 +239,7 @@ export async function startTwoFactorEnrolment(
   meta: RequestMeta,
 ): Promise<{ secret: string; uri: string }> {
   const staff = await staffRow(db, actor.id);
-  if (staff.totpEnabledAt) {
+  if (usable(config, staff)) {
     throw new AppError(
       "CONFLICT",
       "Two-factor sign-in is already on. Turn it off first to move it to another app.",
@@ -234,9 +250,9 @@ export async function startTwoFactorEnrolment(
     const [updated] = await tx
       .update(staffUsers)
       .set({ totpPendingSecret: sealSecret(secret, sealing(config, actor.id)) })
-      .where(and(eq(staffUsers.id, actor.id), isNull(staffUsers.totpEnabledAt)))
+      .where(eq(staffUsers.id, actor.id))
       .returning({ id: staffUsers.id });
-    if (!updated) throw new AppError("CONFLICT", "Two-factor sign-in is already on.");
+    if (!updated) throw notFound("Staff member");
     await recordAudit(tx, actor, meta, {
       action: "staff.two_factor.setup_started",
       entityType: "staff_user",
@@ -262,7 +278,7 @@ export async function confirmTwoFactorEnrolment(
   now = new Date(),
 ): Promise<{ recoveryCodes: string[] }> {
   const staff = await staffRow(db, actor.id);
-  if (staff.totpEnabledAt) throw new AppError("CONFLICT", "Two-factor sign-in is already on.");
+  if (usable(config, staff)) throw new AppError("CONFLICT", "Two-factor sign-in is already on.");
   const sealed = staff.totpPendingSecret;
   const secret = sealed ? openSecret(sealed, sealing(config, actor.id)) : null;
   if (!sealed || !secret) {
@@ -287,11 +303,8 @@ export async function confirmTwoFactorEnrolment(
       .update(staffUsers)
       .set({ totpSecret: sealed, totpPendingSecret: null, totpEnabledAt: now })
       .where(
-        and(
-          eq(staffUsers.id, actor.id),
-          isNull(staffUsers.totpEnabledAt),
-          eq(staffUsers.totpPendingSecret, sealed),
-        ),
+        // The pending secret this code was checked against, not one a parallel restart made.
+        and(eq(staffUsers.id, actor.id), eq(staffUsers.totpPendingSecret, sealed)),
       )
       .returning({ id: staffUsers.id });
     if (!enabled) throw new AppError("CONFLICT", "The setup changed meanwhile. Start again.");
