@@ -50,10 +50,7 @@ export const bookings = pgTable(
   (t) => [
     // One booking per (key, external id); ids pushed without a key share the null namespace.
     uniqueIndex("bookings_api_key_external_ref_key")
-      .on(
-        sql`coalesce(${t.apiKeyId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
-        t.externalRef,
-      )
+      .on(sql`coalesce(${t.apiKeyId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.externalRef)
       .where(sql`${t.externalRef} is not null`),
     index("bookings_customer_scheduled_idx").on(t.customerId, t.scheduledAt.desc()),
     index("bookings_scheduled_idx").on(t.scheduledAt.desc(), t.id),
