@@ -230,7 +230,7 @@ describe("the reset link", () => {
     const cookie = resetCookieOf(opened);
     expect(cookie?.value).toBe(token);
     expect(cookie?.attrs).toEqual(
-      expect.arrayContaining(["Path=/reset-password", "HttpOnly", "SameSite=Lax", "Max-Age=3600"]),
+      expect.arrayContaining(["Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=3600"]),
     );
     const jar = `xp_password_reset=${token}`;
 

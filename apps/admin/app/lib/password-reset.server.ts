@@ -1,24 +1,25 @@
 /**
  * The emailed reset link (`/reset-password/<id>.<secret>`) is opened once and its token moved at
  * once into this short-lived cookie, so the page with the form sits at `/reset-password`: the
- * token is not left in the address bar, the history, a bookmark, or a Referer. HttpOnly, only
- * sent to `/reset-password`, SameSite=Lax (the link is opened from a mail client: a top-level
- * navigation from another site, which Strict would not follow with the cookie).
+ * token is not left in the address bar, the history, a bookmark, or a Referer. HttpOnly,
+ * SameSite=Lax (the link is opened from a mail client: a top-level navigation from another site,
+ * which Strict would not follow with the cookie), `__Host-` and Secure in production like the
+ * session cookie. Path=/ because Remix fetches the page's data and posts its form to
+ * `/reset-password.data`, which a cookie scoped to `/reset-password` would not reach.
  */
 const NAME = "xp_password_reset";
-const PATH = "/reset-password";
 /** As long as a link works (PASSWORD_RESET_TTL_SECONDS); the server checks the link anyway. */
 const MAX_AGE_SECONDS = 60 * 60;
 
 /** `id.secret` as the server makes it; anything else is not worth keeping. */
 const TOKEN_SHAPE = /^[a-z0-9]{16,64}\.[a-z0-9]{16,64}$/;
 
-const cookieName = (secure: boolean) => (secure ? `__Secure-${NAME}` : NAME);
+const cookieName = (secure: boolean) => (secure ? `__Host-${NAME}` : NAME);
 
 function cookie(secure: boolean, value: string, maxAge: number): string {
   return [
     `${cookieName(secure)}=${value}`,
-    `Path=${PATH}`,
+    "Path=/",
     "HttpOnly",
     "SameSite=Lax",
     `Max-Age=${maxAge}`,
