@@ -112,9 +112,11 @@ describe("role permissions", () => {
     expect(STAFF_ROLES.filter((r) => roleHasPermission(r, "manage:staff"))).toEqual(["OWNER"]);
   });
 
-  it("only OWNER manages API keys; MANAGER has everything else", () => {
+  it("only OWNER manages API keys and security settings; MANAGER has everything else", () => {
     expect(STAFF_ROLES.filter((r) => roleHasPermission(r, "manage:apikey"))).toEqual(["OWNER"]);
-    expect(ROLE_PERMISSIONS.MANAGER.size).toBe(PERMISSIONS.length - 2);
+    expect(STAFF_ROLES.filter((r) => roleHasPermission(r, "manage:security"))).toEqual(["OWNER"]);
+    // manage:staff, manage:apikey and manage:security are the owner's alone.
+    expect(ROLE_PERMISSIONS.MANAGER.size).toBe(PERMISSIONS.length - 3);
   });
 
   it("front desk cannot read revenue, marketing or the outbox; marketing cannot touch bookings or points", () => {
