@@ -12,6 +12,7 @@ import {
   type TestDatabase,
   testClusterUrl,
 } from "@xplorium/db/testing";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestRoute, testServerBuild } from "../../../tests/support/remix-route-server";
 
@@ -434,6 +435,91 @@ export function appServerSuite(app: AppName, appModules: AppModules) {
       expect(own.status).toBe(401);
     });
   });
+
+  describe.each(["production", "development"] as const)(
+    `${app} in %s: a path whose percent-encoding does not decode`,
+    (mode) => {
+      // Express cannot decode these paths (URIError): a plain 400, never the 500 of an error.
+      const paths = [
+        "/unsubscribe/%E0%A4",
+        "/consent/confirm/%E0%A4",
+        "/reset-password/%E0%A4",
+        "/customers/%E0%A4",
+        "/x%ZZ",
+        "/%",
+        "/%E0%A4",
+        "/sign-in/%C0%AF",
+        "/sign-in%ED%A0%80",
+        "/boom/%FF",
+        "/_root.data%E0",
+        "/sign-in.data/%E0%A4",
+        "/api/trpc/auth.me%E0%A4",
+        "/api/trpc/%ZZ",
+        "/healthz/%E0",
+        "/assets/%E0%A4.js",
+        "/%25%E0%A4?next=%E0%A4",
+      ];
+      let r: Running;
+      beforeAll(async () => {
+        r = await start(app, mode);
+      });
+
+      it("answers 400 with a plain message, for GET and POST alike", async () => {
+        for (const path of paths) {
+          for (const method of ["GET", "POST"]) {
+            const res = await send(r, method, path, {
+              host: new URL(ORIGIN[app]).host,
+              headers: { origin: ORIGIN[app], "content-type": "application/json" },
+              body: method === "POST" ? "{}" : "",
+            });
+            expect(res.status, `${method} ${path}`).toBe(400);
+            expect(res.body, `${method} ${path}`).toBe(
+              "Bad request: the address is not valid (broken percent-encoding).",
+            );
+            expect(res.headers["content-type"]).toMatch(/^text\/plain/);
+          }
+        }
+        expect(r.logs.lines.filter((l) => l.level === "error")).toEqual([]);
+      });
+
+      it("never answers 5xx to a fuzzed path", async () => {
+        const piece = fc.oneof(
+          fc.constantFrom(
+            "%E0",
+            "%A4",
+            "%",
+            "%2",
+            "%ZZ",
+            "%00",
+            "%25",
+            "%C0%AF",
+            "%FF",
+            "%ED%A0%80",
+          ),
+          fc.constantFrom(
+            "a",
+            "/",
+            ".",
+            "..",
+            "customers",
+            "sign-in",
+            "api",
+            "trpc",
+            ".data",
+            "?x=",
+          ),
+        );
+        await fc.assert(
+          fc.asyncProperty(fc.array(piece, { minLength: 1, maxLength: 8 }), async (parts) => {
+            const path = `/${parts.join("")}`;
+            const res = await send(r, "GET", path, { host: new URL(ORIGIN[app]).host });
+            if (res.status >= 500) throw new Error(`GET ${path} answered ${res.status}`);
+          }),
+          { seed: 20261215, numRuns: 60 },
+        );
+      }, 120_000);
+    },
+  );
 
   describe("readiness", () => {
     it("is 503 on a database without the migrations, and on one that does not answer; /healthz stays 200", async () => {

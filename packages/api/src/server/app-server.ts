@@ -61,11 +61,24 @@ export function applyAppEndpoints(
   }
 }
 
+/** What a request whose path does not percent-decode gets (400, never the 500 of an error). */
+export const MALFORMED_PATH_MESSAGE =
+  "Bad request: the address is not valid (broken percent-encoding).";
+
+function decodablePath(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What every request passes before Remix: a request id (X-Request-Id) and a logger carrying it,
- * security headers with a CSP nonce, the request-body cap (413 before anything reads a body
- * larger than MAX_REQUEST_BODY_BYTES or the route's allowance), and the same-origin check on
- * every non-GET request with the app's few exemptions. Also used by the HTTP tests, so they
+ * security headers with a CSP nonce, a 400 for a path that does not decode, the request-body
+ * cap (413 before anything reads a body larger than MAX_REQUEST_BODY_BYTES or the route's
+ * allowance), and the same-origin check on every non-GET request with the app's few exemptions. Also used by the HTTP tests, so they
  * exercise the edge the apps run.
  */
 export function applyAppEdge(server: express.Express, opts: AppEdgeOptions) {
@@ -76,6 +89,15 @@ export function applyAppEdge(server: express.Express, opts: AppEdgeOptions) {
     const headers = securityHeaders(res.locals.nonce as string, { production: opts.production });
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     next();
+  });
+  // A path that does not percent-decode (`/customers/%E0%A4`) names no page: Express's router,
+  // and Remix after it, would throw decoding it, and the last error handler answer 500.
+  server.use((req, res, next) => {
+    if (decodablePath(req.path)) {
+      next();
+      return;
+    }
+    res.status(400).type("text/plain").send(MALFORMED_PATH_MESSAGE);
   });
   server.use(
     bodyLimit({
@@ -174,6 +196,12 @@ export function createAppServer(opts: CreateAppServerOptions) {
   // Errors Remix did not handle: log with the request id, show nothing internal.
   server.use(
     (err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      // Anything else that decodes the URL (a route parameter) and fails: the client's
+      // mistake, not an error of ours.
+      if (err instanceof URIError && !res.headersSent) {
+        res.status(400).type("text/plain").send(MALFORMED_PATH_MESSAGE);
+        return;
+      }
       (res.locals.log as Logger | undefined)?.error("request failed", {
         err,
         method: req.method,
