@@ -370,10 +370,28 @@ export async function dropUndeliveredErasureEmails(db: DbOrTx, now = new Date())
  * Secret emails (TemplateDef.secret: sign-in and sign-up codes, magic links) whose code has
  * expired keep no body: the development outbox's copies are dropped, and one still queued (the
  * provider kept failing) gives up, FAILED, since its code no longer works. Run hourly with the
- * auth purge. Returns how many rows changed.
+ * auth purge over every row. Returns how many rows changed.
+ *
+ * `recentOutbox`: only outbox rows created within the longest code lifetime plus an hour (an
+ * index range on (transport, created_at), not a scan of every email ever sent), for the task
+ * that runs every minute so a body outlives its code by less than a minute; the hourly sweep
+ * catches anything older (a worker that was down).
  */
-export async function dropExpiredSecretBodies(db: DbOrTx, now = new Date()): Promise<number> {
+export async function dropExpiredSecretBodies(
+  db: DbOrTx,
+  now = new Date(),
+  opts: { recentOutbox?: boolean } = {},
+): Promise<number> {
   if (SECRET_TEMPLATES.size === 0) return 0;
+  const longest = Math.max(...[...SECRET_TEMPLATES.values()].map((s) => s.validForSeconds));
+  const recent = opts.recentOutbox
+    ? and(
+        eq(emailMessages.transport, "OUTBOX"),
+        sql`${emailMessages.createdAt} >= ${new Date(
+          now.getTime() - (longest + 60 * 60) * 1000,
+        ).toISOString()}::timestamptz`,
+      )
+    : undefined;
   const expired = sql.join(
     [...SECRET_TEMPLATES].map(
       ([name, { validForSeconds }]) =>
@@ -392,6 +410,7 @@ export async function dropExpiredSecretBodies(db: DbOrTx, now = new Date()): Pro
     })
     .where(
       and(
+        recent,
         sql`(${expired})`,
         sql`(${emailMessages.html} is not null or ${emailMessages.text} is not null or ${emailMessages.status} = 'QUEUED')`,
       ),

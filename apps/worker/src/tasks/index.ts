@@ -4,6 +4,10 @@ import type { Env } from "@xplorium/db/env";
 import { SEND_EMAIL_TASK } from "@xplorium/email";
 import type { TaskList } from "graphile-worker";
 import { checkLedgerTask, LEDGER_CHECK_TASK } from "./check-ledger";
+import {
+  DROP_EXPIRED_SECRET_BODIES_TASK,
+  dropExpiredSecretBodiesTask,
+} from "./drop-expired-secret-bodies";
 import { expirePointsTask, POINTS_EXPIRY_TASK } from "./expire-points";
 import { EXPIRE_VOUCHERS_TASK, expireVouchersTask } from "./expire-vouchers";
 import { PURGE_EXPIRED_AUTH_TASK, purgeExpiredAuthTask } from "./purge-expired-auth";
@@ -23,6 +27,7 @@ export function createTaskList(db: Database, env: Env): TaskList {
   return {
     [SEND_EMAIL_TASK]: sendEmailTask(db, env),
     [PURGE_EXPIRED_AUTH_TASK]: purgeExpiredAuthTask(db, env),
+    [DROP_EXPIRED_SECRET_BODIES_TASK]: dropExpiredSecretBodiesTask(db),
     [CUSTOMER_SYNC_TASK]: syncCustomersTask(db),
     [POINTS_EXPIRY_TASK]: expirePointsTask(db, env),
     [LEDGER_CHECK_TASK]: checkLedgerTask(db),
@@ -37,6 +42,8 @@ export function createTaskList(db: Database, env: Env): TaskList {
 /** Recurring jobs (graphile-worker crontab syntax). */
 export const CRONTAB = [
   `0 * * * * ${PURGE_EXPIRED_AUTH_TASK}`,
+  // A code email's body (the development outbox's) outlives its code by under a minute.
+  `* * * * * ${DROP_EXPIRED_SECRET_BODIES_TASK}`,
   // A campaign whose worker died mid-send continues within a few minutes, not hours.
   `* * * * * ${CAMPAIGN_RESUME_TASK}`,
   // Daily, in UTC (graphile-worker's crontab): voucher expiry, the ledger check, points expiry.
@@ -49,6 +56,7 @@ export const CRONTAB = [
   `*/30 * * * * ${ANALYTICS_REFRESH_TASK} ?jobKey=${ANALYTICS_REFRESH_TASK}`,
 ].join("\n");
 
+export { dropExpiredSecretBodiesTask } from "./drop-expired-secret-bodies";
 export { resumeCampaignsTask, sendCampaignTask } from "./send-campaign";
 export {
   ANALYTICS_REFRESH_TASK,
@@ -56,6 +64,7 @@ export {
   CAMPAIGN_RESUME_TASK,
   CAMPAIGN_SEND_TASK,
   CUSTOMER_SYNC_TASK,
+  DROP_EXPIRED_SECRET_BODIES_TASK,
   EXPIRE_VOUCHERS_TASK,
   LEDGER_CHECK_TASK,
   POINTS_EXPIRY_TASK,
