@@ -30,3 +30,40 @@ describe("outbox.list", () => {
     expect(seen.sort()).toEqual(["S1", "S2", "S3", "S4", "S5", "S6", "S7"]);
   });
 });
+
+describe("outbox.list and staff password-reset links", () => {
+  it("shows a live reset link's body only to the staff member it was sent to, in development", async () => {
+    const created = new Date("2026-12-07T10:00:00Z");
+    const now = new Date(created.getTime() + 60_000);
+    await t.sql`insert into email_messages (kind, template, to_email, from_email, subject, html, text, transport, status, created_at)
+      values ('TRANSACTIONAL', 'staff-password-reset', 'owner@xplorium.example', 'x@example.org',
+              'Reset your Xplorium password', '<a href="/reset-password/abc.def">Reset</a>',
+              'Reset: /reset-password/abc.def', 'OUTBOX', 'SENT', ${created.toISOString()}::timestamptz)`;
+    const config = {
+      NODE_ENV: "development" as const,
+      SESSION_SECRET: "outbox-list-test-secret-0123456789abcdefghij",
+      PORTAL_URL: "http://localhost:3001",
+    };
+    const reset = async (viewerEmail?: string) => {
+      const page = await listOutbox(
+        t.db,
+        { limit: 5, to: "owner@xplorium.example" },
+        config,
+        now,
+        viewerEmail ? { viewerEmail } : {},
+      );
+      return page.items[0]!;
+    };
+    // Marketing or a manager reading the outbox could follow it and take the owner's account.
+    for (const viewer of ["marketing@xplorium.example", "manager@xplorium.example", undefined]) {
+      const row = await reset(viewer);
+      expect(row.subject, viewer).toBe("Password reset link sent");
+      expect(row.html, viewer).toBeNull();
+      expect(row.text, viewer).toBeNull();
+    }
+    // The member it was addressed to (however their address is written) reads their own link.
+    const own = await reset("Owner@Xplorium.example");
+    expect(own.subject).toBe("Reset your Xplorium password");
+    expect(own.text).toContain("/reset-password/abc.def");
+  });
+});

@@ -5,7 +5,8 @@ import { createTRPCRouter, staffProcedure } from "../trpc";
 export const outboxRouter = createTRPCRouter({
   /**
    * Emails kept instead of sent (EMAIL_TRANSPORT=outbox): Marketing → Outbox. Sign-in and
-   * sign-up codes show only in development, until they expire (listOutbox).
+   * sign-up codes show only in development, until they expire (listOutbox); a staff
+   * password-reset link only to the member it was sent to.
    */
   list: staffProcedure("read:outbox")
     .input(
@@ -15,5 +16,10 @@ export const outboxRouter = createTRPCRouter({
         to: z.string().trim().toLowerCase().optional(),
       }),
     )
-    .query(({ ctx, input }) => listOutbox(ctx.db, input, ctx.env)),
+    .query(({ ctx, input }) =>
+      // A staff password-reset link shows only to the member it was sent to.
+      listOutbox(ctx.db, input, ctx.env, new Date(), {
+        viewerEmail: ctx.principal.staff.email,
+      }),
+    ),
 });

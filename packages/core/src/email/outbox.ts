@@ -72,18 +72,24 @@ async function withCampaignBodies<R extends OutboxRow>(
  * A secret email (sign-in or sign-up code, magic link: TemplateDef.secret) as the outbox shows
  * it: its body and subject only in development (NODE_ENV=development, where the outbox is how a
  * developer signs in) and only while its code still works; otherwise what the timeline shows
- * ("Sign-in code sent"), without a body, whatever the row still holds.
+ * ("Sign-in code sent"), without a body, whatever the row still holds. A staff password-reset
+ * link (`addresseeOnly`) shows only to the staff member it was sent to: Marketing reading the
+ * owner's would own the account.
  */
 function withSecretsHidden<R extends OutboxRow & { template: string; createdAt: Date }>(
   rows: R[],
   development: boolean,
   now: Date,
+  viewerEmail: string | null,
 ): R[] {
   return rows.map((row) => {
     const secret = SECRET_TEMPLATES.get(row.template);
     if (!secret) return row;
     const live = now.getTime() - row.createdAt.getTime() < secret.validForSeconds * 1000;
-    if (development && live) return row;
+    const readable =
+      !secret.addresseeOnly ||
+      (viewerEmail !== null && row.toEmail?.trim().toLowerCase() === viewerEmail);
+    if (development && live && readable) return row;
     return { ...row, subject: secret.label, html: null, text: null };
   });
 }
@@ -106,6 +112,8 @@ export async function listOutbox(
   },
   config?: Pick<Env, "SESSION_SECRET" | "PORTAL_URL"> & Partial<Pick<Env, "NODE_ENV">>,
   now = new Date(),
+  /** Who reads it: an `addresseeOnly` secret (reset link) shows only to its addressee. */
+  viewer: { viewerEmail?: string } = {},
 ) {
   const rows = await db
     .select({
@@ -142,6 +150,7 @@ export async function listOutbox(
     rows.slice(0, input.limit),
     config?.NODE_ENV === "development",
     now,
+    viewer.viewerEmail?.trim().toLowerCase() ?? null,
   );
   const last = page.at(-1);
   return {

@@ -54,6 +54,11 @@ export interface SecretEmail {
   label: string;
   /** How long the code or link in it works (the development outbox shows it this long). */
   validForSeconds: number;
+  /**
+   * The development outbox shows it only to the staff member it was addressed to (a staff
+   * password-reset link: another role reading it could take over that account, the owner's).
+   */
+  addresseeOnly?: boolean;
 }
 
 function define<P>(def: TemplateDef<P>): TemplateDef<P> {
@@ -136,7 +141,7 @@ export const templates = {
       expiresInMinutes: 60,
     },
     // PASSWORD_RESET_TTL_SECONDS (@xplorium/core staff-password-reset.ts).
-    secret: { label: "Password reset link sent", validForSeconds: 60 * 60 },
+    secret: { label: "Password reset link sent", validForSeconds: 60 * 60, addresseeOnly: true },
   }),
 };
 
