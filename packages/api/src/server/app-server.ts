@@ -220,6 +220,21 @@ export function createAppServer(opts: CreateAppServerOptions) {
 }
 
 /**
+ * Vite's server options in development: middleware mode (Express serves the app), and its HMR
+ * websocket server (its own port, 24678 / 24679 from vite.config.ts) on the app's `HOST`, so
+ * it is not open on every interface while the app listens on loopback. A wildcard `HOST`
+ * (0.0.0.0, ::) already means every interface, and the browser then connects to the name it
+ * loaded the page from, so Vite is left its default.
+ */
+export function devViteServerOptions(host: string): {
+  middlewareMode: true;
+  hmr: { host?: string };
+} {
+  const wildcard = host === "0.0.0.0" || host === "::" || host === "";
+  return { middlewareMode: true, hmr: wildcard ? {} : { host } };
+}
+
+/**
  * Starts one app: the database (DATABASE_URL or the embedded cluster), Remix through Vite's
  * middleware in development or the built server bundle in production, on the app's port; stops
  * gracefully on SIGTERM / SIGINT (serve.ts).
@@ -241,7 +256,7 @@ export async function startAppServer(
         v.createServer({
           root,
           configFile: path.join(root, "vite.config.ts"),
-          server: { middlewareMode: true },
+          server: devViteServerOptions(env.HOST),
         }),
       );
 

@@ -5,6 +5,7 @@ export {
   applyAppEndpoints,
   type CreateAppServerOptions,
   createAppServer,
+  devViteServerOptions,
   startAppServer,
   type XpLoadContext,
 } from "./app-server";
