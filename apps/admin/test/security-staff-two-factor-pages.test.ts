@@ -197,6 +197,35 @@ describe("the two-factor page", () => {
     expect(text).toContain("You have 10 of 10 recovery codes left.");
   });
 
+  it("asks for the password before starting the setup once it was entered long ago, and one submit does both", async () => {
+    const m = await member();
+    const [sessionId] = m.cookie.slice(STAFF_COOKIE.length + 1).split(".") as [string];
+    await p.t.db
+      .update(schema.sessions)
+      .set({ passwordConfirmedAt: new Date(Date.now() - 60 * 60_000) })
+      .where(eq(schema.sessions.id, sessionId));
+    expect(await (await p.get("/account/two-factor", m.cookie)).text()).toMatch(
+      /name="yourPassword"/,
+    );
+    const refused = await p.post("/account/two-factor", m.cookie, { intent: "start" });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/name="yourPassword"/);
+    const wrong = await p.post("/account/two-factor", m.cookie, {
+      intent: "start",
+      yourPassword: "not the password",
+    });
+    expect(wrong.status).toBe(400);
+    expect(visibleText(await wrong.text())).toContain("That password is not right.");
+    const started = await p.post("/account/two-factor", m.cookie, {
+      intent: "start",
+      yourPassword: PASSWORD,
+    });
+    expect(started.status).toBe(200);
+    expect(secretOn(await (await p.get("/account/two-factor", m.cookie)).text())).toMatch(
+      /^[A-Z2-7]{32}$/,
+    );
+  });
+
   it("turns it off with the password (refused with a wrong one, inline)", async () => {
     const m = await member();
     await enrolOnPage(m.cookie);

@@ -12,6 +12,8 @@ export interface StaffTwoFactorSetupPrincipal {
   sessionId: string;
   staff: StaffPrincipal["staff"];
   twoFactor: StaffPrincipal["twoFactor"];
+  /** Set by the sign-in: starting the setup needs it recent (routers/two-factor.ts). */
+  passwordConfirmedAt: StaffPrincipal["passwordConfirmedAt"];
 }
 
 /** Where the admin sends such a member, and what every other procedure tells them. */
@@ -29,5 +31,6 @@ export function gateTwoFactor(
     sessionId: principal.sessionId,
     staff: principal.staff,
     twoFactor: principal.twoFactor,
+    passwordConfirmedAt: principal.passwordConfirmedAt,
   };
 }

@@ -741,6 +741,57 @@ describe("the owner's rule: two-factor for all staff", () => {
   });
 });
 
+describe("starting the setup needs the password entered recently", () => {
+  /** Makes the session's last password entry an hour old. */
+  const staleSession = (token: string) =>
+    t.db
+      .update(schema.sessions)
+      .set({ passwordConfirmedAt: new Date(Date.now() - 60 * 60_000) })
+      .where(eq(schema.sessions.id, token.split(".")[0]!));
+
+  it("a stolen session an hour after sign-in cannot put the thief's phone on the account", async () => {
+    const m = await member();
+    await staleSession(m.token);
+    const refused = await call("twoFactor.start", null, { token: m.token });
+    expect([refused.status, refused.reason]).toEqual([403, "REAUTH_REQUIRED"]);
+    expect((await staffRow(m.id)).totpPendingSecret).toBeNull();
+    const wrong = await call("twoFactor.start", { password: "not it at all" }, { token: m.token });
+    expect([wrong.status, wrong.fieldErrors?.password]).toEqual([
+      400,
+      ["That password is not right."],
+    ]);
+    expect((await staffRow(m.id)).totpPendingSecret).toBeNull();
+    // With the member's own password, in the same request: set up as usual.
+    const started = await call<{ secret: string }>(
+      "twoFactor.start",
+      { password: PASSWORD },
+      { token: m.token },
+    );
+    expect(started.status).toBe(200);
+    const confirmed = await call(
+      "twoFactor.confirm",
+      { code: codeFor(started.data.secret) },
+      { token: m.token },
+    );
+    expect(confirmed.status).toBe(200);
+  });
+
+  it("a member owing setup can start right after signing in, and later only with the password", async () => {
+    const owner = await member("OWNER");
+    await enrol(owner.token);
+    await call("security.setRequireTwoFactor", { required: true }, { token: owner.token });
+    const m = await member();
+    const token = sessionFrom(await signIn(m.email))!;
+    expect(await whoIs(token)).toBe("staffTwoFactorSetup");
+    expect((await call("twoFactor.start", null, { token })).status).toBe(200);
+
+    await staleSession(token);
+    const refused = await call("twoFactor.start", null, { token });
+    expect([refused.status, refused.reason]).toEqual([403, "REAUTH_REQUIRED"]);
+    expect((await call("twoFactor.start", { password: PASSWORD }, { token })).status).toBe(200);
+  });
+});
+
 describe("owner-level actions", () => {
   it("requiring it for all and resetting another's need the password entered in the last minutes", async () => {
     const owner = await member("OWNER");

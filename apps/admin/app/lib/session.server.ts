@@ -43,6 +43,7 @@ export async function requireSignedInStaff(request: Request, context: AppLoadCon
     headers,
     staff: principal.staff,
     mustSetUpTwoFactor: principal.type === "staffTwoFactorSetup",
+    passwordConfirmedAt: principal.passwordConfirmedAt,
   };
 }
 

@@ -7,10 +7,16 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, Button, Card, formatDate, PageHeader, TextField } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
+import {
+  asksForPassword,
+  ConfirmPasswordField,
+  PASSWORD_FIELD,
+} from "~/components/confirm-password-field";
 import { CodeField } from "~/components/two-factor/code-field";
 import { RecoveryCodes } from "~/components/two-factor/recovery-codes";
 import { describeActionError, forwardDataHeaders } from "~/lib/api.server";
 import { qrCodeDataUrl } from "~/lib/qr-code.server";
+import { passwordPrompt } from "~/lib/reauth.server";
 import { requireSignedInStaff, safeNext } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Two-factor sign-in · Xplorium CRM" }];
@@ -28,7 +34,8 @@ const REQUIRED_BY = {
  * setup can open. The secret of a setup in progress is read fresh each time (never cached).
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers, staff, mustSetUpTwoFactor } = await requireSignedInStaff(request, context);
+  const { api, headers, staff, mustSetUpTwoFactor, passwordConfirmedAt } =
+    await requireSignedInStaff(request, context);
   const status = await api.twoFactor.status();
   const next = new URL(request.url).searchParams.get("next");
   headers.set("Cache-Control", "no-store");
@@ -50,6 +57,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         : null,
       // After the setup: back to the page the member was sent here from.
       next: next ? safeNext(next, context) : null,
+      // Starting the setup needs the password entered recently (a stolen session must not
+      // enrol the thief's phone); asked up front when it is older.
+      ...passwordPrompt({ passwordConfirmedAt }, context),
     },
     { headers },
   );
@@ -65,7 +75,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   headers.set("Cache-Control", "no-store");
   try {
     if (intent === "start") {
-      await api.twoFactor.start();
+      // "Your password", when asked: checked by the same call (this member may owe the setup,
+      // and auth.staff.confirmPassword is not open to them).
+      const password = text(PASSWORD_FIELD);
+      await api.twoFactor.start(password ? { password } : null);
       return data({ ok: true as const, intent, recoveryCodes: null, toast: null }, { headers });
     }
     if (intent === "confirm") {
@@ -162,7 +175,14 @@ export default function TwoFactorPage() {
             </ol>
             <Form method="post" className="mt-4">
               <input type="hidden" name="intent" value="start" />
-              {failed("start") ? <Alert tone="error">{failed("start")?.message}</Alert> : null}
+              {failed("start") && !asksForPassword(failed("start")) ? (
+                <Alert tone="error">{failed("start")?.message}</Alert>
+              ) : null}
+              <ConfirmPasswordField
+                show={page.askPassword}
+                failure={failed("start")}
+                minutes={page.confirmMinutes}
+              />
               <Button busy={busy("start")}>Set up two-factor sign-in</Button>
             </Form>
           </Card>
@@ -207,8 +227,13 @@ export default function TwoFactorPage() {
               />
               <Button busy={busy("confirm")}>Turn on two-factor sign-in</Button>
             </Form>
-            <Form method="post" className="mt-3">
+            <Form method="post" className="mt-3 space-y-3">
               <input type="hidden" name="intent" value="start" />
+              <ConfirmPasswordField
+                show={page.askPassword}
+                failure={failed("start")}
+                minutes={page.confirmMinutes}
+              />
               <button
                 type="submit"
                 className="font-medium text-sm text-stone-600 hover:underline"

@@ -1,4 +1,5 @@
 import {
+  confirmStaffPassword,
   confirmTwoFactorEnrolment,
   disableTwoFactor,
   regenerateRecoveryCodes,
@@ -7,6 +8,7 @@ import {
   twoFactorStatus,
 } from "@xplorium/core";
 import { z } from "zod";
+import { passwordConfirmationStale, requireRecentPassword } from "../reauth";
 import { createTRPCRouter, recentPasswordStaffProcedure, twoFactorSelfProcedure } from "../trpc";
 
 /** A code from the authenticator app; "123 456" (as some apps show it) is accepted. */
@@ -28,10 +30,23 @@ export const twoFactorRouter = createTRPCRouter({
     twoFactorStatus(ctx.db, ctx.env, ctx.principal.staff.id),
   ),
 
-  /** A new secret to scan: returned for the QR code and for typing in by hand. */
-  start: twoFactorSelfProcedure.mutation(({ ctx }) =>
-    startTwoFactorEnrolment(ctx.db, ctx.env, ctx.actor, ctx.meta),
-  ),
+  /**
+   * A new secret to scan: returned for the QR code and for typing in by hand. Needs the password
+   * entered in this session within STAFF_PASSWORD_CONFIRM_MINUTES, or given here (checked like
+   * auth.staff.confirmPassword: limited, audited): a stolen session must not put the thief's
+   * phone on the account. A member owing setup has just signed in, so theirs is fresh; past the
+   * minutes they give it here too (confirmPassword itself is not open to them).
+   */
+  start: twoFactorSelfProcedure
+    .input(z.object({ password: z.string().max(256).optional() }).nullish())
+    .mutation(async ({ ctx, input }) => {
+      if (passwordConfirmationStale(ctx.principal, ctx.env)) {
+        if (!input?.password) requireRecentPassword(ctx.principal, ctx.env);
+        else
+          await confirmStaffPassword(ctx.db, ctx.principal, ctx.meta, { password: input.password });
+      }
+      return startTwoFactorEnrolment(ctx.db, ctx.env, ctx.actor, ctx.meta);
+    }),
 
   /** The first code from the app turns it on; the ten recovery codes are returned this once. */
   confirm: twoFactorSelfProcedure.input(z.object({ code: totpCode })).mutation(({ ctx, input }) =>
