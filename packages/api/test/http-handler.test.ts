@@ -256,13 +256,15 @@ describe("tRPC over HTTP", () => {
     expect(await me(elsewhere.token)).toBe("anonymous");
   });
 
-  it("slows sign-ins down after five wrong passwords: 429 and Retry-After, even for the right password, which works once waited for", async () => {
+  it("slows sign-ins down after five wrong passwords from one IP: 429 and Retry-After, even for the right password, which works once waited for", async () => {
     const password = "rate-limited-member-password";
     const member = await insertStaff(t.db, { role: "MANAGER", password });
-    // Each from another IP: the delay belongs to the account, not to where the tries come from.
+    // All from one IP: the delay belongs to the account and the IP the tries come from.
+    const ip = "10.2.0.1";
     const wrong = (i: number) =>
       call(adminUrl, "auth.staff.signIn", {
         input: { email: member.email, password: `wrong-${i}` },
+        ip,
       });
     for (let i = 0; i < 5; i++) expect((await wrong(i)).res.status).toBe(401);
     // Then each try waits 1 s after the last, then 2, 4…: wrong passwords until a try is
@@ -278,9 +280,11 @@ describe("tRPC over HTTP", () => {
       if (wait >= 2) break;
       await new Promise((resolve) => setTimeout(resolve, wait * 1000));
     }
-    // Straight after that, the right password is refused too (429, not a lockout's 15 minutes).
+    // Straight after that, the right password from that IP is refused too (429, not a
+    // lockout's 15 minutes).
     const { res, json, text } = await call(adminUrl, "auth.staff.signIn", {
       input: { email: member.email, password },
+      ip,
     });
     expect(res.status).toBe(429);
     const retryAfter = Number(res.headers.get("retry-after"));
@@ -292,10 +296,11 @@ describe("tRPC over HTTP", () => {
     expect(err.message).toMatch(/^Too many attempts\. Try again in \d+ seconds?\.$/);
     expect(res.headers.getSetCookie()).toEqual([]);
     expectNoInternals(text);
-    // Not a lockout: once the wait is over, the member's own password signs in.
+    // Not a lockout: once the wait is over, the member's own password signs in from there.
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 50));
     const after = await call(adminUrl, "auth.staff.signIn", {
       input: { email: member.email, password },
+      ip,
     });
     expect(after.res.status).toBe(200);
     expect(after.res.headers.getSetCookie()).toHaveLength(1);

@@ -158,12 +158,17 @@ describe("auth.customer.verifyCode answers every failure alike", { timeout: 60_0
     const { code: customerCode } = await issueLoginCode(t.db, customer.id, secret);
     const stranger = `newcomer-${unique()}@example.com`;
     const strangerCode = signUpCode(secret, stranger);
+    // Each guessed at from one client IP of its own (the address limits are per address and IP).
     const people = [
-      { email: customer.email!, right: customerCode },
-      { email: stranger, right: strangerCode },
+      { email: customer.email!, right: customerCode, ip: "10.15.0.1" },
+      { email: stranger, right: strangerCode, ip: "10.15.0.2" },
     ];
     const round = async (pick: (p: (typeof people)[number]) => string) => {
-      const [a, b] = await Promise.all(people.map((p) => verify(p.email, pick(p))));
+      const [a, b] = await Promise.all(
+        people.map((p) =>
+          post("auth.customer.verifyCode", { email: p.email, code: pick(p) }, p.ip),
+        ),
+      );
       expect(shape(a!)).toEqual(shape(b!));
       return a!;
     };
@@ -179,10 +184,87 @@ describe("auth.customer.verifyCode answers every failure alike", { timeout: 60_0
     for (let i = LOGIN_CODE_MAX_ATTEMPTS + 1; i < AUTH_LIMITS.codeCheckPerEmail.limit; i++) {
       expect((await round((p) => otherThan(p.right))).status).toBe(401);
     }
-    // Then the address limit, for both alike: 429 with the same Retry-After.
+    // Then the address limit for that IP, for both alike: 429 with the same Retry-After.
     const limited = await round((p) => p.right);
     expect(limited.status).toBe(429);
     expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+  });
+});
+
+describe("an address's code checks spent by others do not lock its owner out", {
+  timeout: 60_000,
+}, () => {
+  it("an IP that spent an address's checks gets 429; the owner's right code from their own IP signs in", async () => {
+    const secret = env.SESSION_SECRET;
+    const customer = await insertCustomer(t.db);
+    const stranger = `spent-${unique()}@example.com`;
+    const { code } = await issueLoginCode(t.db, customer.id, secret);
+    const wrong = otherThan(code);
+    const attack = (email: string, ip: string) =>
+      post("auth.customer.verifyCode", { email, code: wrong }, ip);
+    for (let i = 0; i < AUTH_LIMITS.codeCheckPerEmail.limit; i++) {
+      const [a, b] = await Promise.all([
+        attack(customer.email!, "10.16.0.1"),
+        attack(stranger, "10.16.0.2"),
+      ]);
+      expect(a!.status).toBe(401);
+      expect(shape(a!)).toEqual(shape(b!));
+    }
+    const [a, b] = await Promise.all([
+      attack(customer.email!, "10.16.0.1"),
+      attack(stranger, "10.16.0.2"),
+    ]);
+    expect(a!.status).toBe(429);
+    expect(shape(a!)).toEqual(shape(b!));
+    // The attacker's wrong codes also used up the code itself (5 tries): the owner asks for a
+    // new one and types it from their own IP: signed in.
+    const fresh = await issueLoginCode(t.db, customer.id, secret);
+    const owner = await post(
+      "auth.customer.verifyCode",
+      { email: customer.email!, code: fresh.code },
+      "10.16.0.3",
+    );
+    expect(owner.status).toBe(200);
+  });
+
+  it("past the ceiling across all IPs even a fresh IP is refused a code check, alike for a stranger, but the magic link still signs the owner in (links are limited per IP only)", async () => {
+    const secret = env.SESSION_SECRET;
+    const customer = await insertCustomer(t.db);
+    const stranger = `ceiling-${unique()}@example.com`;
+    const ipsNeeded = Math.ceil(
+      AUTH_LIMITS.codeCheckPerEmailAllIps.limit / AUTH_LIMITS.codeCheckPerEmail.limit,
+    );
+    // Several IPs each spend their 15 minutes' worth of checks at both addresses.
+    await Promise.all(
+      Array.from({ length: ipsNeeded }, async (_, n) => {
+        for (let i = 0; i < AUTH_LIMITS.codeCheckPerEmail.limit; i++) {
+          const [a, b] = await Promise.all([
+            post(
+              "auth.customer.verifyCode",
+              { email: customer.email!, code: "000000" },
+              `10.17.${n}.1`,
+            ),
+            post("auth.customer.verifyCode", { email: stranger, code: "000000" }, `10.17.${n}.2`),
+          ]);
+          expect([a!.status, b!.status]).toEqual([401, 401]);
+        }
+      }),
+    );
+    const { code, linkToken } = await issueLoginCode(t.db, customer.id, secret);
+    const [a, b] = await Promise.all([
+      post("auth.customer.verifyCode", { email: customer.email!, code }, "10.17.200.1"),
+      post(
+        "auth.customer.verifyCode",
+        { email: stranger, code: signUpCode(secret, stranger) },
+        "10.17.200.2",
+      ),
+    ]);
+    expect(a!.status).toBe(429);
+    expect(shape(a!)).toEqual(shape(b!));
+    // The link from the same email: signed in.
+    expect(
+      (await post("auth.customer.verifyLink", { token: linkToken }, "10.17.200.3")).status,
+    ).toBe(200);
   });
 });
 

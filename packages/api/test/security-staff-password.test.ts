@@ -240,14 +240,17 @@ describe("changing your own password", () => {
   it("checks the current password like the sign-in form: the same delay, then 429 for both, and the alert", async () => {
     const m = await member();
     const token = await signedIn(m.id);
+    // All from one client IP: the delay is kept per address and IP.
+    const ip = freshIp();
     for (let i = 0; i < STAFF_SIGN_IN_DELAY.freeFailures; i++) {
-      expect((await changePassword(token, `wrong guess ${i}`, NEW_PASSWORD)).status).toBe(400);
+      expect((await changePassword(token, `wrong guess ${i}`, NEW_PASSWORD, ip)).status).toBe(400);
     }
-    const limited = await changePassword(token, PASSWORD, NEW_PASSWORD);
+    const limited = await changePassword(token, PASSWORD, NEW_PASSWORD, ip);
     expect(limited.status).toBe(429);
     expect(Number(limited.retryAfter)).toBeGreaterThan(0);
-    // The sign-in form waits too: one counter for the address, whichever form guessed.
-    expect((await signIn(m.email, PASSWORD)).status).toBe(429);
+    // The sign-in form from that IP waits too: one counter for the address and IP, whichever
+    // form guessed.
+    expect((await signIn(m.email, PASSWORD, ip)).status).toBe(429);
     expect(await verifyPassword(await passwordHashOf(m.id), PASSWORD)).toBe(true);
     // The member is told, as after failed sign-ins.
     const alerts = await t.db.$count(
@@ -263,14 +266,15 @@ describe("changing your own password", () => {
   it("a right current password clears the delay wrong ones built up", async () => {
     const m = await member();
     const token = await signedIn(m.id);
+    const ip = freshIp();
     for (let i = 0; i < STAFF_SIGN_IN_DELAY.freeFailures - 1; i++) {
-      expect((await changePassword(token, `wrong guess ${i}`, NEW_PASSWORD)).status).toBe(400);
+      expect((await changePassword(token, `wrong guess ${i}`, NEW_PASSWORD, ip)).status).toBe(400);
     }
-    expect((await changePassword(token, PASSWORD, NEW_PASSWORD)).status).toBe(200);
+    expect((await changePassword(token, PASSWORD, NEW_PASSWORD, ip)).status).toBe(200);
     for (let i = 0; i < STAFF_SIGN_IN_DELAY.freeFailures - 1; i++) {
-      expect((await signIn(m.email, `wrong again ${i}`)).status).toBe(401);
+      expect((await signIn(m.email, `wrong again ${i}`, ip)).status).toBe(401);
     }
-    expect((await signIn(m.email, NEW_PASSWORD)).status).toBe(200);
+    expect((await signIn(m.email, NEW_PASSWORD, ip)).status).toBe(200);
   });
 
   it("needs a signed-in staff member: anonymous and ended sessions are refused", async () => {

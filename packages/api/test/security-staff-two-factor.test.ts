@@ -391,23 +391,27 @@ describe("signing in with two-factor", () => {
     expect((await verify(await challengeFor(m.email), codeFor(secret, 1))).status).toBe(200);
   });
 
-  it("counts code tries per account across sign-ins: 429 with Retry-After past the limit", async () => {
+  it("counts code tries per account and client IP across sign-ins: 429 with Retry-After past the limit", async () => {
     const m = await member();
     const { secret } = await enrol(m.token);
     const limit = TWO_FACTOR_LIMITS.codeCheckPerAccount.limit;
-    // The setup's code counted once already.
-    let tries = 1;
+    // All from one client IP (the setup's code came from another, so it does not count here).
+    const ip = "10.13.99.1";
+    let tries = 0;
     while (tries < limit) {
       const challenge = await challengeFor(m.email);
       for (let i = 0; i < 4 && tries < limit; i++, tries++) {
-        expect((await verify(challenge, wrongCode(secret))).status).toBe(401);
+        expect((await verify(challenge, wrongCode(secret), ip)).status).toBe(401);
       }
     }
-    const limited = await verify(await challengeFor(m.email), codeFor(secret, 1));
+    const limited = await verify(await challengeFor(m.email), codeFor(secret, 1), ip);
     expect(limited.status).toBe(429);
     expect(Number(limited.retryAfter)).toBeGreaterThan(0);
     expect(limited.message).toMatch(/^Too many attempts\./);
     expect(sessionFrom(limited)).toBeNull();
+    // Another client IP (the member's own) is not held up by those tries: the right code works.
+    const own = await verify(await challengeFor(m.email), codeFor(secret, 1), "10.13.99.2");
+    expect(own.status).toBe(200);
   });
 
   it("expires a challenge after five minutes, and the worker's purge removes it", async () => {

@@ -72,7 +72,12 @@ export {
   signUpCustomer,
   signUpInput,
 } from "./auth/customer-sign-up";
-export { AUTH_LIMITS, enforceRateLimits, STAFF_SIGN_IN_DELAY } from "./auth/rate-limits";
+export {
+  AUTH_LIMITS,
+  enforceRateLimits,
+  STAFF_SIGN_IN_ACCOUNT_WIDE,
+  STAFF_SIGN_IN_DELAY,
+} from "./auth/rate-limits";
 export { SIGN_IN_ALERT } from "./auth/sign-in-alerts";
 export {
   changeOwnPassword,

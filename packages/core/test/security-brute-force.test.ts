@@ -6,11 +6,13 @@ import {
   type RequestMeta,
   requestCustomerCode,
   SIGN_IN_ALERT,
+  STAFF_SIGN_IN_ACCOUNT_WIDE,
   STAFF_SIGN_IN_DELAY,
   STAFF_SIGN_IN_FAILURE_ANSWER_MS,
   signInStaff,
   verifyCustomerCode,
   verifyCustomerCodeOrSignUp,
+  verifyCustomerLink,
 } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
@@ -84,12 +86,17 @@ const alertsTo = (email: string) =>
       ),
     );
 
-describe("code checks: a daily cap per address", { timeout: 60_000 }, () => {
-  it("refuses the 21st check of a day although the 15-minute window has room, for customers and strangers alike", async () => {
+describe("code checks: a daily cap per address and client IP", { timeout: 60_000 }, () => {
+  it("refuses the 21st check of a day from one IP although the 15-minute window has room, for customers and strangers alike", async () => {
     const customer = await insertCustomer(t.db);
     const stranger = `daily-${unique()}@example.com`;
+    // One client IP per address, for the whole day.
+    const ipOf = new Map([
+      [customer.email!, meta()],
+      [stranger, meta()],
+    ]);
     const check = (email: string, code: string, when: Date) =>
-      outcome(verifyCustomerCodeOrSignUp(t.db, env, { email, code }, meta(), when));
+      outcome(verifyCustomerCodeOrSignUp(t.db, env, { email, code }, ipOf.get(email)!, when));
     const window = AUTH_LIMITS.codeCheckPerEmail.limit;
     expect(AUTH_LIMITS.codeCheckPerEmailDaily.limit).toBe(2 * window);
 
@@ -124,10 +131,11 @@ describe("code checks: a daily cap per address", { timeout: 60_000 }, () => {
     expect(await check(customer.email!, fresh, at(24 * HOUR + MINUTE))).toBe("ok");
   });
 
-  it("refuses the 11th code email of a day although the 15-minute window has room", async () => {
+  it("refuses the 11th code email of a day from one IP although the 15-minute window has room", async () => {
     const customer = await insertCustomer(t.db);
+    const ip = meta();
     const request = (when: Date) =>
-      outcome(requestCustomerCode(t.db, env, { email: customer.email! }, meta(), when));
+      outcome(requestCustomerCode(t.db, env, { email: customer.email! }, ip, when));
     const window = AUTH_LIMITS.codeRequestPerEmail.limit;
     expect(AUTH_LIMITS.codeRequestPerEmailDaily.limit).toBe(2 * window);
     for (const start of [0, 16 * MINUTE]) {
@@ -209,21 +217,22 @@ describe("staff sign-in: a progressive delay, not a lockout", { timeout: 60_000 
       .returning();
     return s!;
   }
-  const signIn = (email: string, pw: string, when: Date) =>
-    outcome(signInStaff(t.db, env, { email, password: pw }, meta(), when));
+  const signIn = (email: string, pw: string, when: Date, from = meta()) =>
+    outcome(signInStaff(t.db, env, { email, password: pw }, from, when));
   const shape = (o: AppError | "ok") =>
     o === "ok" ? "ok" : [o.code, o.message, o.retryAfterSeconds ?? null];
 
-  it("waits 1, 2, 4 … s up to 5 minutes after five wrong passwords, alike for an unknown email; the right password then works", async () => {
+  it("waits 1, 2, 4 … s up to 5 minutes after five wrong passwords from one IP, alike for an unknown email; the right password then works", async () => {
     const m = await member();
     const nobody = `nobody-${unique()}@example.com`;
     const waits: number[] = [];
     let clock = 0;
-    // The same tries for the member and an unknown email, side by side.
+    // The same tries for the member and an unknown email, side by side, each from one IP.
+    const [mIp, nobodyIp] = [meta(), meta()];
     const both = async (pw: string) => {
       const [a, b] = await Promise.all([
-        signIn(m.email, pw, at(clock)),
-        signIn(nobody, pw, at(clock)),
+        signIn(m.email, pw, at(clock), mIp),
+        signIn(nobody, pw, at(clock), nobodyIp),
       ]);
       expect(shape(a!)).toEqual(shape(b!));
       return a!;
@@ -251,13 +260,13 @@ describe("staff sign-in: a progressive delay, not a lockout", { timeout: 60_000 
 
     // After the wait, the right password signs the member in and starts from nothing again.
     clock += 300_000;
-    const ok = await signInStaff(t.db, env, { email: m.email, password }, meta(), at(clock));
+    const ok = await signInStaff(t.db, env, { email: m.email, password }, mIp, at(clock));
     expect(ok.staff?.id).toBe(m.id);
     expect(await validateStaffSession(t.db, ok.token!, at(clock))).not.toBeNull();
     for (let i = 0; i < STAFF_SIGN_IN_DELAY.freeFailures; i++) {
-      expect(codeOf(await signIn(m.email, `after-${i}`, at(clock)))).toBe("UNAUTHORIZED");
+      expect(codeOf(await signIn(m.email, `after-${i}`, at(clock), mIp))).toBe("UNAUTHORIZED");
     }
-    expect(codeOf(await signIn(m.email, password, at(clock)))).toBe("TOO_MANY_REQUESTS");
+    expect(codeOf(await signIn(m.email, password, at(clock), mIp))).toBe("TOO_MANY_REQUESTS");
   });
 
   it("answers a refused sign-in no sooner than the floor, member or not", async () => {
@@ -346,5 +355,300 @@ describe("an alert email to the account holder after repeated failures", {
     expect(alert!.text).not.toContain("guess-");
     expect(alert!.html).not.toMatch(/href="http/);
     expect(await alertsTo(nobody)).toHaveLength(0);
+  });
+});
+
+/*
+ * Issue 14, finding 9, as probed on the running product: the per-address limits counted every
+ * request from anyone, refused ones included, so ten anonymous code requests from one IP kept the
+ * real customer (another IP) from getting any email for a day, and one wrong staff password
+ * every five minutes from anywhere kept a member's right password answering 429. Each client IP
+ * now spends a budget of its own per address; a looser ceiling per address across all IPs stays.
+ */
+describe("one client IP cannot lock an address's owner out", { timeout: 180_000 }, () => {
+  const from = (ip: string): RequestMeta => ({
+    ip,
+    userAgent: "vitest",
+    requestId: `req-bf-ip-${++ipSeq}`,
+  });
+  const sentTo = (email: string, template: string) =>
+    t.db.$count(
+      schema.emailMessages,
+      and(eq(schema.emailMessages.toEmail, email), eq(schema.emailMessages.template, template)),
+    );
+  const shape = (o: AppError | "ok") =>
+    o === "ok" ? "ok" : [o.code, o.message, o.retryAfterSeconds ?? null];
+
+  it("code emails: ten requests in 2 s from one IP leave the owner's request from another IP untouched; refused ones spend nothing", async () => {
+    const c = await insertCustomer(t.db);
+    const stranger = `probe-${unique()}@example.com`;
+    const request = (email: string, ip: string, when: Date) =>
+      outcome(requestCustomerCode(t.db, env, { email }, from(ip), when));
+    // The probe: ten anonymous requests in 2 s from one IP, for a customer and for an address
+    // without an account side by side (each from an IP of its own): answered alike.
+    for (let i = 0; i < 10; i++) {
+      const [a, b] = await Promise.all([
+        request(c.email!, "198.51.100.201", at(i * 200)),
+        request(stranger, "198.51.100.202", at(i * 200)),
+      ]);
+      expect(shape(a!)).toEqual(shape(b!));
+      expect(codeOf(a!)).toBe(
+        i < AUTH_LIMITS.codeRequestPerEmail.limit ? "ok" : "TOO_MANY_REQUESTS",
+      );
+    }
+    // The owner, from their own IP, at once: the email comes (with its magic link).
+    expect(await request(c.email!, "203.0.113.201", at(2000))).toBe("ok");
+    expect(await sentTo(c.email!, "sign-in-code")).toBe(AUTH_LIMITS.codeRequestPerEmail.limit + 1);
+    expect(await request(stranger, "203.0.113.202", at(2000))).toBe("ok");
+    expect(await sentTo(stranger, "sign-up-code")).toBe(AUTH_LIMITS.codeRequestPerEmail.limit + 1);
+  });
+
+  it("code emails: the ceiling per address across all IPs still holds, alike for known and unknown addresses; refused requests do not count towards it", async () => {
+    const c = await insertCustomer(t.db);
+    const stranger = `ceiling-${unique()}@example.com`;
+    const perIpDay = AUTH_LIMITS.codeRequestPerEmailDaily.limit;
+    const window = AUTH_LIMITS.codeRequestPerEmail.limit;
+    const ceiling = AUTH_LIMITS.codeRequestPerEmailAllIps.limit;
+    expect(ceiling % perIpDay).toBe(0);
+    expect(perIpDay).toBe(2 * window);
+    const both = async (ip: number, when: Date) => {
+      const [a, b] = await Promise.all([
+        outcome(requestCustomerCode(t.db, env, { email: c.email! }, from(`192.0.2.${ip}`), when)),
+        outcome(requestCustomerCode(t.db, env, { email: stranger }, from(`198.18.0.${ip}`), when)),
+      ]);
+      expect(shape(a!)).toEqual(shape(b!));
+      return a!;
+    };
+    // Enough IPs to spend the ceiling, each its whole day (two 15-minute windows); every one
+    // also hammers on past its own budget, which must not eat into the others'.
+    for (let ip = 1; ip <= ceiling / perIpDay; ip++) {
+      for (const start of [0, 16 * MINUTE]) {
+        for (let i = 0; i < window; i++) expect(await both(ip, at(start + i * 1000))).toBe("ok");
+        for (let i = 0; i < 5; i++) {
+          expect(codeOf(await both(ip, at(start + 10_000 + i)))).toBe("TOO_MANY_REQUESTS");
+        }
+      }
+    }
+    expect(await sentTo(c.email!, "sign-in-code")).toBe(ceiling);
+    expect(await sentTo(stranger, "sign-up-code")).toBe(ceiling);
+    // Now even a fresh IP is refused for the rest of the day, alike for both.
+    const refused = await both(200, at(40 * MINUTE));
+    expect(refused).toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      message: expect.stringMatching(/hour/),
+    });
+    // A day after the first, it is over.
+    expect(await both(200, at(24 * HOUR + MINUTE))).toBe("ok");
+  });
+
+  it("code checks: an IP that spent an address's checks does not stop its owner's right code from another IP", async () => {
+    const c = await insertCustomer(t.db);
+    const stranger = `checks-${unique()}@example.com`;
+    const check = (email: string, code: string, ip: string, when: Date) =>
+      outcome(verifyCustomerCodeOrSignUp(t.db, env, { email, code }, from(ip), when));
+    const window = AUTH_LIMITS.codeCheckPerEmail.limit;
+    // The attacker's IP spends a whole day's checks at each address (two windows), then is refused.
+    await Promise.all(
+      [
+        [c.email!, "198.51.100.211"],
+        [stranger, "198.51.100.212"],
+      ].map(async ([email, ip]) => {
+        for (const start of [0, 16 * MINUTE]) {
+          for (let i = 0; i < window; i++) {
+            expect(codeOf(await check(email!, "000000", ip!, at(start + i * 1000)))).toBe(
+              "UNAUTHORIZED",
+            );
+          }
+        }
+      }),
+    );
+    const [a, b] = await Promise.all([
+      check(c.email!, "000000", "198.51.100.211", at(32 * MINUTE)),
+      check(stranger, "000000", "198.51.100.212", at(32 * MINUTE)),
+    ]);
+    expect(a).toMatchObject({ code: "TOO_MANY_REQUESTS", message: expect.stringMatching(/hour/) });
+    expect(shape(a!)).toEqual(shape(b!));
+    // The owner, from their own IP: their right code signs them in; the newcomer's sign-up code works.
+    const { code } = await issueLoginCode(t.db, c.id, secret, at(32 * MINUTE));
+    expect(await check(c.email!, code, "203.0.113.211", at(32 * MINUTE))).toBe("ok");
+    const signUp = await verifyCustomerCodeOrSignUp(
+      t.db,
+      env,
+      { email: stranger, code: signUpCode(secret, stranger, at(32 * MINUTE)) },
+      from("203.0.113.212"),
+      at(32 * MINUTE),
+    );
+    expect(signUp).toMatchObject({ status: "sign-up", email: stranger });
+  });
+
+  it("code checks: the ceiling across all IPs holds guessing down; the owner still signs in with the emailed link", async () => {
+    const c = await insertCustomer(t.db);
+    const stranger = `check-ceiling-${unique()}@example.com`;
+    const perIpDay = AUTH_LIMITS.codeCheckPerEmailDaily.limit;
+    const window = AUTH_LIMITS.codeCheckPerEmail.limit;
+    const ceiling = AUTH_LIMITS.codeCheckPerEmailAllIps.limit;
+    expect(ceiling % perIpDay).toBe(0);
+    const both = async (ip: number, when: Date, code = "000000") => {
+      const [a, b] = await Promise.all([
+        outcome(
+          verifyCustomerCodeOrSignUp(
+            t.db,
+            env,
+            { email: c.email!, code },
+            from(`192.0.2.${ip}`),
+            when,
+          ),
+        ),
+        outcome(
+          verifyCustomerCodeOrSignUp(
+            t.db,
+            env,
+            { email: stranger, code },
+            from(`198.18.0.${ip}`),
+            when,
+          ),
+        ),
+      ]);
+      expect(shape(a!)).toEqual(shape(b!));
+      return a!;
+    };
+    for (let ip = 1; ip <= ceiling / perIpDay; ip++) {
+      for (let i = 0; i < perIpDay; i++) {
+        const start = i < window ? 0 : 16 * MINUTE;
+        expect(codeOf(await both(ip, at(start + i * 1000)))).toBe("UNAUTHORIZED");
+      }
+      // Past its own budget: refused, and not counted towards the ceiling.
+      expect(codeOf(await both(ip, at(17 * MINUTE)))).toBe("TOO_MANY_REQUESTS");
+    }
+    // A fresh IP is refused now, for a customer and a stranger alike…
+    const { code, linkToken } = await issueLoginCode(t.db, c.id, secret, at(40 * MINUTE));
+    const refused = await both(100, at(40 * MINUTE), code);
+    expect(refused).toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      message: expect.stringMatching(/hour/),
+    });
+    // …but the magic link in the same email is limited per IP only: the owner signs in with it.
+    const viaLink = await verifyCustomerLink(
+      t.db,
+      { token: linkToken },
+      from("203.0.113.221"),
+      at(40 * MINUTE),
+    );
+    expect(viaLink.customer.id).toBe(c.id);
+  });
+
+  it("staff: a stranger's wrong passwords delay only the stranger's IP; the member's right password from their own IP signs in at once", async () => {
+    const password = "front-desk-password-2026";
+    const [m] = await t.db
+      .insert(schema.staffUsers)
+      .values({
+        email: `held-${unique()}@example.com`,
+        name: "Mila Held",
+        role: "FRONT_DESK",
+        passwordHash: await hashPassword(password),
+      })
+      .returning();
+    const nobody = `held-nobody-${unique()}@example.com`;
+    const signIn = (email: string, pw: string, ip: string, when: Date) =>
+      outcome(signInStaff(t.db, env, { email, password: pw }, from(ip), when));
+    // The stranger: five free wrong passwords a second apart, then one more as the first wait
+    // (1 s) allows; the next wait (2 s) is running.
+    let clock = 0;
+    for (let i = 0; i < STAFF_SIGN_IN_DELAY.freeFailures + 1; i++) {
+      const [a, b] = await Promise.all([
+        signIn(m!.email, `wrong-${i}-pw`, "198.51.100.231", at(clock)),
+        signIn(nobody, `wrong-${i}-pw`, "198.51.100.232", at(clock)),
+      ]);
+      expect(shape(a!)).toEqual(shape(b!));
+      expect(codeOf(a!)).toBe("UNAUTHORIZED");
+      clock += 1000;
+    }
+    clock -= 500;
+    // The stranger's IP waits now, even with the right password…
+    const delayed = await signIn(m!.email, password, "198.51.100.231", at(clock));
+    expect(delayed).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(shape(delayed)).toEqual(
+      shape(await signIn(nobody, password, "198.51.100.232", at(clock))),
+    );
+    // …the member, from their own IP at the same moment, signs in at once.
+    const ok = await signInStaff(
+      t.db,
+      env,
+      { email: m!.email, password },
+      from("203.0.113.231"),
+      at(clock),
+    );
+    expect(ok.staff?.id).toBe(m!.id);
+    // Their success does not lift the stranger's delay.
+    expect(codeOf(await signIn(m!.email, password, "198.51.100.231", at(clock)))).toBe(
+      "TOO_MANY_REQUESTS",
+    );
+    // The alert email still went to the member.
+    expect(await alertsTo(m!.email)).toHaveLength(1);
+  });
+
+  it("staff: wrong passwords from many IPs switch on a delay for the whole account, alike for an unknown email; it slows, never refuses for good", async () => {
+    const password = "manager-password-2026";
+    const [m] = await t.db
+      .insert(schema.staffUsers)
+      .values({
+        email: `spread-${unique()}@example.com`,
+        name: "Nina Spread",
+        role: "MANAGER",
+        passwordHash: await hashPassword(password),
+      })
+      .returning();
+    const nobody = `spread-nobody-${unique()}@example.com`;
+    const both = async (ip: number, pw: string, when: Date) => {
+      const [a, b] = await Promise.all([
+        outcome(
+          signInStaff(t.db, env, { email: m!.email, password: pw }, from(`192.0.2.${ip}`), when),
+        ),
+        outcome(
+          signInStaff(t.db, env, { email: nobody, password: pw }, from(`198.18.0.${ip}`), when),
+        ),
+      ]);
+      expect(shape(a!)).toEqual(shape(b!));
+      return a!;
+    };
+    const { failuresPerIp, failuresBeforeDelay } = STAFF_SIGN_IN_ACCOUNT_WIDE;
+    // Each IP: as many failures as count towards the account (its own delay waited out), and
+    // a few more that do not count; enough IPs to reach the threshold.
+    await Promise.all(
+      Array.from({ length: failuresBeforeDelay / failuresPerIp }, async (_, n) => {
+        let clock = 0;
+        for (let i = 0; i < failuresPerIp + 2; i++) {
+          const o = await both(n + 1, `wrong-${n}-${i}`, at(clock));
+          expect(codeOf(o)).toBe("UNAUTHORIZED");
+          clock += 5 * MINUTE;
+        }
+      }),
+    );
+    // Not yet: the member, from a fresh IP, signs in (only the first failures of each IP count).
+    const first = await signInStaff(
+      t.db,
+      env,
+      { email: m!.email, password },
+      from("203.0.113.240"),
+      at(HOUR),
+    );
+    expect(first.staff?.id).toBe(m!.id);
+    // One more failure from yet another IP passes the threshold: now the account as a whole
+    // gets a few free tries, then waits, from any IP, for a member and an unknown email alike.
+    for (let i = 0; i < STAFF_SIGN_IN_DELAY.freeFailures; i++) {
+      expect(codeOf(await both(150 + i, `more-wrong-${i}`, at(HOUR)))).toBe("UNAUTHORIZED");
+    }
+    const held = await both(200, password, at(HOUR));
+    expect(held).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    // Slowed, not locked: once the wait has passed, the right password signs in.
+    const later = at(HOUR + (held as AppError).retryAfterSeconds! * 1000);
+    const ok = await signInStaff(
+      t.db,
+      env,
+      { email: m!.email, password },
+      from("203.0.113.241"),
+      later,
+    );
+    expect(ok.staff?.id).toBe(m!.id);
   });
 });

@@ -118,45 +118,47 @@ describe("customer sign-in (outbox)", () => {
     ).toBe(0);
   });
 
-  it("limits code requests per email, with a retry time", async () => {
+  it("limits code requests per email and client IP, with a retry time", async () => {
     const c = await customer();
     const now = new Date();
+    const ip = meta();
     for (let i = 0; i < AUTH_LIMITS.codeRequestPerEmail.limit; i++) {
-      await requestCustomerCode(t.db, env, { email: c.email! }, meta(), now);
+      await requestCustomerCode(t.db, env, { email: c.email! }, ip, now);
     }
-    const err = await rejection(requestCustomerCode(t.db, env, { email: c.email! }, meta(), now));
+    const err = await rejection(requestCustomerCode(t.db, env, { email: c.email! }, ip, now));
     expect(err.code).toBe("TOO_MANY_REQUESTS");
     expect(err.retryAfterSeconds).toBe(AUTH_LIMITS.codeRequestPerEmail.windowSeconds);
     // An unknown address is limited the same way (no enumeration through the limiter).
     const stranger = `nobody-${seq}@example.com`;
+    const strangerIp = meta();
     for (let i = 0; i < AUTH_LIMITS.codeRequestPerEmail.limit; i++) {
-      await requestCustomerCode(t.db, env, { email: stranger }, meta(), now);
+      await requestCustomerCode(t.db, env, { email: stranger }, strangerIp, now);
     }
     expect(
-      (await rejection(requestCustomerCode(t.db, env, { email: stranger }, meta(), now))).code,
+      (await rejection(requestCustomerCode(t.db, env, { email: stranger }, strangerIp, now))).code,
     ).toBe("TOO_MANY_REQUESTS");
   });
 
-  it("limits code checks per email before looking at the code", async () => {
+  it("limits code checks per email and client IP before looking at the code", async () => {
     const c = await customer();
     await requestCustomerCode(t.db, env, { email: c.email! }, meta());
     const { code } = await latestEmail(c.email!);
     const now = new Date();
-    // Burn the per-email check budget with a locked code, then even the right code is refused.
+    const ip = meta();
+    // Burn the IP's check budget for the address with a locked code, then even the right code
+    // is refused from that IP.
     for (let i = 0; i < AUTH_LIMITS.codeCheckPerEmail.limit; i++) {
       await rejection(
         verifyCustomerCode(
           t.db,
           env,
           { email: c.email!, code: "000000" === code ? "111111" : "000000" },
-          meta(),
+          ip,
           now,
         ),
       );
     }
-    const err = await rejection(
-      verifyCustomerCode(t.db, env, { email: c.email!, code }, meta(), now),
-    );
+    const err = await rejection(verifyCustomerCode(t.db, env, { email: c.email!, code }, ip, now));
     expect(err.code).toBe("TOO_MANY_REQUESTS");
     expect(err.retryAfterSeconds).toBeGreaterThan(0);
   });

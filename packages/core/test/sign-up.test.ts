@@ -149,16 +149,17 @@ describe("requestCustomerCode for an address without an account", () => {
     }
   });
 
-  it("counts sign-up code checks against the same per-email limit as sign-in codes", async () => {
+  it("counts sign-up code checks against the same per-email (and IP) limit as sign-in codes", async () => {
     const email = newEmail();
     const right = signUpCode(secret, email);
     const wrong = right === "000000" ? "111111" : "000000";
     const now = new Date();
+    const ip = meta();
     for (let i = 0; i < AUTH_LIMITS.codeCheckPerEmail.limit; i++) {
-      await rejection(verifyCustomerCodeOrSignUp(t.db, env, { email, code: wrong }, meta(), now));
+      await rejection(verifyCustomerCodeOrSignUp(t.db, env, { email, code: wrong }, ip, now));
     }
     const err = await rejection(
-      verifyCustomerCodeOrSignUp(t.db, env, { email, code: right }, meta(), now),
+      verifyCustomerCodeOrSignUp(t.db, env, { email, code: right }, ip, now),
     );
     expect(err.code).toBe("TOO_MANY_REQUESTS");
   });

@@ -13,7 +13,7 @@ import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
 import { answerNoSoonerThan } from "./answer-floor";
-import { AUTH_LIMITS, addressKey, enforceRateLimits } from "./rate-limits";
+import { AUTH_LIMITS, addressIpKey, addressKey, enforceRateLimits } from "./rate-limits";
 import { countFailedSignIn, type SignInAlertConfig } from "./sign-in-alerts";
 import {
   mayCreateAccount,
@@ -62,10 +62,19 @@ export async function requestCustomerCode(
   await enforceRateLimits(
     db,
     [
-      { key: `code-request:email:${input.email}`, rule: AUTH_LIMITS.codeRequestPerEmail },
+      // Per address and client IP: one client's budget for an address is its own…
+      {
+        key: addressIpKey("code-request", input.email, meta.ip),
+        rule: AUTH_LIMITS.codeRequestPerEmail,
+      },
+      {
+        key: addressIpKey("code-request-day", input.email, meta.ip),
+        rule: AUTH_LIMITS.codeRequestPerEmailDaily,
+      },
+      // …under a looser ceiling for the address across all IPs (and, refused, none counts).
       {
         key: addressKey("code-request-day", input.email),
-        rule: AUTH_LIMITS.codeRequestPerEmailDaily,
+        rule: AUTH_LIMITS.codeRequestPerEmailAllIps,
       },
       { key: `code-request:ip:${meta.ip ?? "unknown"}`, rule: AUTH_LIMITS.codeRequestPerIp },
     ],
@@ -171,7 +180,8 @@ export async function verifyCustomerCode(
  * The sign-in page's code check: a customer's code signs them in (as verifyCustomerCode); for an
  * address with no account, the right sign-up code returns a form ticket for the sign-up step
  * instead (no session yet). Every failure answers CODE_FAILED, after the same least time,
- * for customers and strangers alike; both count against the same code-check limits, and
+ * for customers and strangers alike; both count against the same code-check limits (per address
+ * and client IP, and per address across all IPs; AUTH_LIMITS), and
  * each code, stored or not, against its own attempt limit. A customer's failures count towards
  * the sign-in alert email (sign-in-alerts.ts), in the transaction that counts the try.
  */
@@ -188,8 +198,15 @@ export async function verifyCustomerCodeOrSignUp(
   await enforceRateLimits(
     db,
     [
-      { key: `code-check:email:${input.email}`, rule: AUTH_LIMITS.codeCheckPerEmail },
-      { key: addressKey("code-check-day", input.email), rule: AUTH_LIMITS.codeCheckPerEmailDaily },
+      {
+        key: addressIpKey("code-check", input.email, meta.ip),
+        rule: AUTH_LIMITS.codeCheckPerEmail,
+      },
+      {
+        key: addressIpKey("code-check-day", input.email, meta.ip),
+        rule: AUTH_LIMITS.codeCheckPerEmailDaily,
+      },
+      { key: addressKey("code-check-day", input.email), rule: AUTH_LIMITS.codeCheckPerEmailAllIps },
       { key: `code-check:ip:${meta.ip ?? "unknown"}`, rule: AUTH_LIMITS.codeCheckPerIp },
     ],
     now,
@@ -236,6 +253,11 @@ export async function verifyCustomerCodeOrSignUp(
   return { status: "sign-up", email: input.email, ticket, expiresAt };
 }
 
+/**
+ * Signs a customer in with the magic link from their code email. Limited per client IP only,
+ * never per address (its secret is 256 bits): whoever spends an address's code checks, from one
+ * IP or many, does not keep its owner from signing in with the link.
+ */
 export async function verifyCustomerLink(
   db: Database,
   input: { token: string },

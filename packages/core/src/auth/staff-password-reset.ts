@@ -1,5 +1,4 @@
 import {
-  clearDelayedAttempts,
   constantTimeEqual,
   generateSecureRandomString,
   hashPassword,
@@ -18,6 +17,7 @@ import { answerNoSoonerThan } from "./answer-floor";
 import { CODE_REQUEST_ANSWER_MS } from "./customer-sign-in";
 import { addressKey, enforceRateLimits } from "./rate-limits";
 import { checkNewPassword } from "./staff-password";
+import { clearAllStaffPasswordAttempts } from "./staff-password-attempts";
 
 const { staffUsers, staffPasswordResets } = schema;
 
@@ -256,9 +256,9 @@ export async function resetStaffPassword(
       kind: "STAFF",
       staffUserId: reset.staffId,
     });
-    // Whoever holds the mailbox chose this password: a sign-in delay built up by wrong
-    // guesses (maybe a stranger's) does not keep them out now.
-    await clearDelayedAttempts(tx, addressKey("staff-sign-in-delay", reset.email));
+    // Whoever holds the mailbox chose this password: sign-in delays built up by wrong
+    // guesses (maybe a stranger's, from any IP) do not keep them out now.
+    await clearAllStaffPasswordAttempts(tx, reset.email);
     await recordAudit(tx, { type: "staff", id: reset.staffId, role: reset.role }, meta, {
       action: "auth.staff.password_reset",
       entityType: "staff_user",

@@ -1,10 +1,8 @@
 import {
-  clearDelayedAttempts,
   hashPassword,
   invalidateAllSessions,
   passwordProblem,
   type StaffPrincipal,
-  takeDelayedAttempt,
   verifyPassword,
 } from "@xplorium/auth";
 import { type Database, schema } from "@xplorium/db";
@@ -12,14 +10,8 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
-import {
-  AUTH_LIMITS,
-  addressKey,
-  enforceRateLimits,
-  STAFF_SIGN_IN_DELAY,
-  tryAgainIn,
-} from "./rate-limits";
 import { countFailedSignIn, type SignInAlertConfig } from "./sign-in-alerts";
+import { clearStaffPasswordAttempt, takeStaffPasswordAttempt } from "./staff-password-attempts";
 
 const { staffUsers, sessions, staffPasswordResets } = schema;
 
@@ -40,7 +32,8 @@ export function checkNewPassword(password: string, field = "newPassword"): void 
  * one must pass the policy. Every other session of theirs ends; the one they did it from stays
  * (and counts as having just entered the password), and any reset link still open stops
  * working. The current password is checked exactly as the sign-in form checks it (the same
- * per-IP limit, the same progressive delay per address, the same alert email to the member
+ * per-IP limit, the same delays per address and IP and per account, takeStaffPasswordAttempt;
+ * the same alert email to the member
  * after repeated failures), so a stolen session cannot guess the password any faster than the
  * sign-in form allows.
  */
@@ -57,20 +50,7 @@ export async function changeOwnPassword(
   // The new password first: refusing a weak one needs no secret, so it costs no attempt.
   if (input.newPassword === input.currentPassword) throw fieldError("newPassword", SAME_PASSWORD);
   checkNewPassword(input.newPassword);
-  await enforceRateLimits(
-    db,
-    [{ key: `staff-sign-in:ip:${meta.ip ?? "unknown"}`, rule: AUTH_LIMITS.staffSignInPerIp }],
-    now,
-  );
-  const delayKey = addressKey("staff-sign-in-delay", me.email);
-  const attempt = await takeDelayedAttempt(db, delayKey, STAFF_SIGN_IN_DELAY, now);
-  if (!attempt.allowed) {
-    throw new AppError(
-      "TOO_MANY_REQUESTS",
-      `Too many attempts. ${tryAgainIn(attempt.retryAfterSeconds)}`,
-      { retryAfterSeconds: attempt.retryAfterSeconds },
-    );
-  }
+  const attempt = await takeStaffPasswordAttempt(db, me.email, meta, now);
   const [row] = await db
     .select({ passwordHash: staffUsers.passwordHash })
     .from(staffUsers)
@@ -88,7 +68,7 @@ export async function changeOwnPassword(
     });
     throw fieldError("currentPassword", WRONG_CURRENT_PASSWORD);
   }
-  await clearDelayedAttempts(db, delayKey);
+  await clearStaffPasswordAttempt(db, attempt);
   const passwordHash = await hashPassword(input.newPassword);
 
   return db.transaction(async (tx) => {

@@ -1,25 +1,12 @@
-import {
-  burnPasswordCheck,
-  clearDelayedAttempts,
-  createSession,
-  type StaffRole,
-  takeDelayedAttempt,
-  verifyPassword,
-} from "@xplorium/auth";
+import { burnPasswordCheck, createSession, type StaffRole, verifyPassword } from "@xplorium/auth";
 import { type DbOrTx, schema } from "@xplorium/db";
 import { eq } from "drizzle-orm";
 import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
 import { answerNoSoonerThan } from "./answer-floor";
-import {
-  AUTH_LIMITS,
-  addressKey,
-  enforceRateLimits,
-  STAFF_SIGN_IN_DELAY,
-  tryAgainIn,
-} from "./rate-limits";
 import { countFailedSignIn, type SignInAlertConfig } from "./sign-in-alerts";
+import { clearStaffPasswordAttempt, takeStaffPasswordAttempt } from "./staff-password-attempts";
 import { issueSignInChallenge } from "./staff-two-factor";
 
 const { staffUsers } = schema;
@@ -44,10 +31,12 @@ export type StaffSignInResult =
 export const STAFF_SIGN_IN_FAILURE_ANSWER_MS = 400;
 
 /**
- * Email and password. Per client IP a fixed limit (AUTH_LIMITS.staffSignInPerIp); per email,
- * a member's or not, a progressive delay instead of a lockout (STAFF_SIGN_IN_DELAY): 429 with
+ * Email and password. Per client IP a fixed limit (AUTH_LIMITS.staffSignInPerIp); per email and
+ * client IP, a member's email or not, a progressive delay instead of a lockout, and an
+ * account-wide one only after failures from many IPs (takeStaffPasswordAttempt): 429 with
  * Retry-After while it runs, the same for every email. Wrong passwords for an active member
- * count towards the sign-in alert email (sign-in-alerts.ts); a right password clears the delay.
+ * count towards the sign-in alert email (sign-in-alerts.ts); a right password clears the delay
+ * of the IP it came from.
  */
 export async function signInStaff(
   db: DbOrTx,
@@ -56,22 +45,7 @@ export async function signInStaff(
   meta: RequestMeta,
   now = new Date(),
 ): Promise<StaffSignInResult> {
-  await enforceRateLimits(
-    db,
-    [{ key: `staff-sign-in:ip:${meta.ip ?? "unknown"}`, rule: AUTH_LIMITS.staffSignInPerIp }],
-    now,
-  );
-  const delayKey = addressKey("staff-sign-in-delay", input.email);
-  const attempt = await takeDelayedAttempt(db, delayKey, STAFF_SIGN_IN_DELAY, now);
-  if (!attempt.allowed) {
-    throw new AppError(
-      "TOO_MANY_REQUESTS",
-      `Too many attempts. ${tryAgainIn(attempt.retryAfterSeconds)}`,
-      {
-        retryAfterSeconds: attempt.retryAfterSeconds,
-      },
-    );
-  }
+  const attempt = await takeStaffPasswordAttempt(db, input.email, meta, now);
   const started = performance.now();
   const [staff] = await db
     .select()
@@ -100,8 +74,8 @@ export async function signInStaff(
     await answerNoSoonerThan(started, STAFF_SIGN_IN_FAILURE_ANSWER_MS);
     throw new AppError("UNAUTHORIZED", WRONG);
   }
-  // The password was right: the delay starts from nothing again (two-factor or not).
-  await clearDelayedAttempts(db, delayKey);
+  // The password was right: this IP's delay starts from nothing again (two-factor or not).
+  await clearStaffPasswordAttempt(db, attempt);
   if (staff.totpEnabledAt) {
     const twoFactor = await issueSignInChallenge(db, staff.id, now);
     await recordAudit(db, { type: "staff", id: staff.id, role: staff.role }, meta, {

@@ -49,13 +49,17 @@ export const SIGN_IN_CHALLENGE_MAX_ATTEMPTS = 5;
 
 /**
  * Every check of a staff member's TOTP or recovery code counts here (sign-in, enrolment,
- * regenerating codes, turning two-factor off), per account and per client IP. Only someone with
- * the password (or a session) gets this far; the daily cap keeps a guesser who has the password
- * near 50 × 3 / 10⁶ a day (three codes are valid at any moment).
+ * regenerating codes, turning two-factor off), as the password checks do (staff-password-
+ * attempts.ts): per account and client IP, so one client spending the account's checks does not
+ * stop the member from their own IP, under a daily ceiling per account across all IPs that
+ * keeps a guesser who has the password near 50 × 3 / 10⁶ a day (three codes are valid at any
+ * moment) and takes three IPs to reach; and per client IP. Only someone with the password (or a
+ * session) gets this far. A refused check counts nowhere (enforceRateLimits).
  */
 export const TWO_FACTOR_LIMITS = {
   codeCheckPerAccount: { limit: 10, windowSeconds: 15 * 60 },
-  codeCheckPerAccountDaily: { limit: 50, windowSeconds: 24 * 60 * 60 },
+  codeCheckPerAccountDaily: { limit: 20, windowSeconds: 24 * 60 * 60 },
+  codeCheckPerAccountAllIps: { limit: 50, windowSeconds: 24 * 60 * 60 },
   codeCheckPerIp: { limit: 60, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateLimitRule>;
 
@@ -75,11 +79,16 @@ function codeError(message: string, code: "BAD_REQUEST" | "UNAUTHORIZED" = "BAD_
 }
 
 async function limitCodeChecks(db: DbOrTx, staffId: string, meta: RequestMeta, now: Date) {
+  const ip = meta.ip ?? "unknown";
   await enforceRateLimits(
     db,
     [
-      { key: `staff-2fa:staff:${staffId}`, rule: TWO_FACTOR_LIMITS.codeCheckPerAccount },
-      { key: `staff-2fa-day:staff:${staffId}`, rule: TWO_FACTOR_LIMITS.codeCheckPerAccountDaily },
+      { key: `staff-2fa:staff:${staffId}:ip:${ip}`, rule: TWO_FACTOR_LIMITS.codeCheckPerAccount },
+      {
+        key: `staff-2fa-day:staff:${staffId}:ip:${ip}`,
+        rule: TWO_FACTOR_LIMITS.codeCheckPerAccountDaily,
+      },
+      { key: `staff-2fa-day:staff:${staffId}`, rule: TWO_FACTOR_LIMITS.codeCheckPerAccountAllIps },
       { key: `staff-2fa:ip:${meta.ip ?? "unknown"}`, rule: TWO_FACTOR_LIMITS.codeCheckPerIp },
     ],
     now,
