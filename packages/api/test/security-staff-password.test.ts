@@ -480,10 +480,12 @@ describe("forgot password", () => {
     const m = await member();
     const unknown = `nobody-${unique()}@example.com`;
     for (const email of [m.email, unknown]) {
+      // From one client: the per-address limits are kept per address and client IP.
+      const from = freshIp();
       for (let i = 0; i < PASSWORD_RESET_LIMITS.requestPerEmail.limit; i++) {
-        expect((await requestReset(email)).status).toBe(200);
+        expect((await requestReset(email, from)).status).toBe(200);
       }
-      const limited = await requestReset(email);
+      const limited = await requestReset(email, from);
       expect(limited.status).toBe(429);
       expect(Number(limited.retryAfter)).toBeGreaterThan(0);
     }
@@ -496,21 +498,16 @@ describe("forgot password", () => {
     expect((await requestReset(`walk-last-${unique()}@example.com`, ip)).status).toBe(429);
   }, 30_000);
 
-  it("caps links per address per day across quarter-hour windows", async () => {
+  it("caps links per address and client per day across quarter-hour windows", async () => {
     const m = await member();
     const { requestPerEmail, requestPerEmailPerDay } = PASSWORD_RESET_LIMITS;
     const start = Date.now() - 12 * 60 * 60 * 1000;
+    const ip = freshIp();
     let sent = 0;
     let window = 0;
     const at = () => new Date(start + window * (requestPerEmail.windowSeconds + 1) * 1000);
-    const ask = () =>
-      requestStaffPasswordReset(
-        t.db,
-        env,
-        { email: m.email },
-        { ...noRequest, ip: freshIp() },
-        at(),
-      );
+    const ask = (from = ip) =>
+      requestStaffPasswordReset(t.db, env, { email: m.email }, { ...noRequest, ip: from }, at());
     while (sent < requestPerEmailPerDay.limit) {
       for (let i = 0; i < requestPerEmail.limit && sent < requestPerEmailPerDay.limit; i++) {
         await ask();
@@ -518,10 +515,50 @@ describe("forgot password", () => {
       }
       window++;
     }
-    // A fresh quarter hour, but the day's links are spent.
+    // A fresh quarter hour, but this client's links for the address are spent for the day…
     await expect(ask()).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
     expect(await resetEmails(m.email)).toHaveLength(requestPerEmailPerDay.limit);
+    // …and that does not keep the member, asking from their own address, from a link.
+    await ask(freshIp());
+    expect(await resetEmails(m.email)).toHaveLength(requestPerEmailPerDay.limit + 1);
   }, 30_000);
+
+  it("one client spending an address's links leaves the member a link; many clients meet a ceiling", async () => {
+    const m = await member();
+    const { requestPerEmail, requestPerEmailAllIps } = PASSWORD_RESET_LIMITS;
+    const attacker = freshIp();
+    for (let i = 0; i < requestPerEmail.limit; i++) {
+      expect((await requestReset(m.email, attacker)).status).toBe(200);
+    }
+    expect((await requestReset(m.email, attacker)).status).toBe(429);
+    expect((await requestReset(m.email, freshIp())).status).toBe(200);
+    const sentSoFar = requestPerEmail.limit + 1;
+    expect(await resetEmails(m.email)).toHaveLength(sentSoFar);
+
+    // Across every client, a daily ceiling still keeps the inbox from being flooded.
+    const now = new Date();
+    let sent = sentSoFar;
+    while (sent < requestPerEmailAllIps.limit) {
+      await requestStaffPasswordReset(
+        t.db,
+        env,
+        { email: m.email },
+        { ...noRequest, ip: freshIp() },
+        now,
+      );
+      sent++;
+    }
+    await expect(
+      requestStaffPasswordReset(
+        t.db,
+        env,
+        { email: m.email },
+        { ...noRequest, ip: freshIp() },
+        now,
+      ),
+    ).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(await resetEmails(m.email)).toHaveLength(requestPerEmailAllIps.limit);
+  }, 60_000);
 
   it("used and expired links are purged; live ones stay", async () => {
     const m = await member();

@@ -15,7 +15,7 @@ import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
 import { answerNoSoonerThan } from "./answer-floor";
 import { CODE_REQUEST_ANSWER_MS } from "./customer-sign-in";
-import { addressKey, enforceRateLimits } from "./rate-limits";
+import { addressIpKey, addressKey, enforceRateLimits } from "./rate-limits";
 import { checkNewPassword } from "./staff-password";
 import { clearAllStaffPasswordAttempts } from "./staff-password-attempts";
 
@@ -25,14 +25,17 @@ const { staffUsers, staffPasswordResets } = schema;
 export const PASSWORD_RESET_TTL_SECONDS = 60 * 60;
 
 /**
- * "Forgot password?" limits. Per address: a few links in a quarter of an hour (a second try
- * when the first email is slow) and a daily cap, so nobody can flood a staff member's inbox;
- * per client IP, so one client cannot walk a list of addresses. Checking or using a link is
+ * "Forgot password?" limits. Per address and client IP: a few links in a quarter of an hour (a
+ * second try when the first email is slow) and a daily cap; per address across every IP, a
+ * looser daily ceiling, so nobody can flood a staff member's inbox, while one client that spends
+ * an address's budget cannot keep the member (from their own IP) from a link (ADR 020); per
+ * client IP, so one client cannot walk a list of addresses. Checking or using a link is
  * limited per IP (its secret has 160 bits: this only keeps a bot from hammering the table).
  */
 export const PASSWORD_RESET_LIMITS = {
   requestPerEmail: { limit: 3, windowSeconds: 15 * 60 },
   requestPerEmailPerDay: { limit: 10, windowSeconds: 24 * 60 * 60 },
+  requestPerEmailAllIps: { limit: 30, windowSeconds: 24 * 60 * 60 },
   requestPerIp: { limit: 20, windowSeconds: 15 * 60 },
   linkCheckPerIp: { limit: 60, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateLimitRule>;
@@ -70,12 +73,16 @@ export async function requestStaffPasswordReset(
     db,
     [
       {
-        key: addressKey("staff-password-reset:email", input.email),
+        key: addressIpKey("staff-password-reset:email", input.email, meta.ip ?? null),
         rule: PASSWORD_RESET_LIMITS.requestPerEmail,
       },
       {
-        key: addressKey("staff-password-reset:email-day", input.email),
+        key: addressIpKey("staff-password-reset:email-day", input.email, meta.ip ?? null),
         rule: PASSWORD_RESET_LIMITS.requestPerEmailPerDay,
+      },
+      {
+        key: addressKey("staff-password-reset:email-all-ips", input.email),
+        rule: PASSWORD_RESET_LIMITS.requestPerEmailAllIps,
       },
       {
         key: `staff-password-reset:ip:${meta.ip ?? "unknown"}`,
