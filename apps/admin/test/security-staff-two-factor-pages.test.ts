@@ -10,6 +10,7 @@ import * as accountPage from "../app/routes/_app.account";
 import * as twoFactorPage from "../app/routes/_app.account_.two-factor";
 import * as securityPage from "../app/routes/_app.settings.security";
 import * as signInPage from "../app/routes/sign-in";
+import * as signOutPage from "../app/routes/sign-out";
 import { type AdminPages, page, startAdminPages } from "./admin-pages";
 
 /**
@@ -38,6 +39,7 @@ beforeAll(async () => {
       page("_app.account_.two-factor", "account/two-factor", twoFactorPage),
       page("_app.settings.security", "settings/security", securityPage),
       top("sign-in", "sign-in", signInPage),
+      top("sign-out", "sign-out", signOutPage),
     ],
     env: { ADMIN_URL: "http://admin.test" },
   });
@@ -375,6 +377,20 @@ describe("the owner's rule", () => {
     const after = visibleText(await (await p.get("/account/two-factor", m.cookie)).text());
     expect(after).toContain("It cannot be turned off.");
     expect(after).not.toContain("Turn off two-factor sign-in");
+  });
+
+  it("signs out a member who still owes the setup (the counter's shared computer)", async () => {
+    await p.t.db.update(schema.securitySettings).set({ requireStaffTwoFactor: true });
+    const m = await member();
+    expect((await p.get("/account", m.cookie)).status).toBe(302);
+    const out = await p.post("/sign-out", m.cookie, {});
+    expect(out.status).toBe(302);
+    expect(out.headers.get("location")).toBe("/sign-in");
+    const left = await p.t.db
+      .select()
+      .from(schema.sessions)
+      .where(eq(schema.sessions.staffUserId, m.id));
+    expect(left).toEqual([]);
   });
 
   it("the owner's security page: own two-factor first, then the switch; owners only", async () => {

@@ -3,7 +3,7 @@ import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serveApp } from "@xplorium/api/server";
-import { loadEnv as load } from "@xplorium/db/env";
+import { isLocalDevelopment, loadEnv as load } from "@xplorium/db/env";
 import { memoryLogger } from "@xplorium/db/logger";
 import express from "express";
 import { describe, expect, it } from "vitest";
@@ -93,6 +93,32 @@ describe("the built-in SESSION_SECRET", () => {
       /SESSION_SECRET is required in production/,
     );
     expect(loadEnv({ ...production, SESSION_SECRET: REAL_SECRET }).production).toBe(true);
+  });
+});
+
+describe("the development outbox's live codes", () => {
+  // Only development on this machine shows staff a live sign-in code (issue 14, finding 1): a
+  // deployment that forgot NODE_ENV but serves others must not.
+  const secret = { SESSION_SECRET: "s".repeat(40) };
+  it("are for development on this machine only", () => {
+    expect(isLocalDevelopment(loadEnv({}))).toBe(true);
+    expect(isLocalDevelopment(loadEnv({ NODE_ENV: "development" }))).toBe(true);
+  });
+  it("are not shown with NODE_ENV unset on a public address or behind a public URL", () => {
+    expect(isLocalDevelopment(loadEnv({ HOST: "0.0.0.0", ...secret }))).toBe(false);
+    expect(isLocalDevelopment(loadEnv({ HOST: "::", ...secret }))).toBe(false);
+    expect(isLocalDevelopment(loadEnv({ ADMIN_URL: "https://crm.example.com", ...secret }))).toBe(
+      false,
+    );
+    expect(isLocalDevelopment(loadEnv({ PORTAL_URL: "https://moj.example.rs", ...secret }))).toBe(
+      false,
+    );
+  });
+  it("are never shown in tests or production", () => {
+    expect(isLocalDevelopment(loadEnv({ NODE_ENV: "test" }))).toBe(false);
+    expect(
+      isLocalDevelopment(loadEnv({ NODE_ENV: "production", EMAIL_TRANSPORT: "outbox", ...secret })),
+    ).toBe(false);
   });
 });
 

@@ -20,7 +20,7 @@ import {
 import { schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { TWO_FACTOR_SETUP_REQUIRED } from "../src/two-factor-gate";
@@ -470,6 +470,52 @@ describe("signing in with two-factor", () => {
     const [a, b] = [await challengeFor(m.email), await challengeFor(m.email)];
     const answers = await Promise.all([verify(a, recoveryCodes[0]!), verify(b, recoveryCodes[0]!)]);
     expect(answers.map((x) => x.status).sort()).toEqual([200, 401]);
+  });
+
+  it("two recovery codes raced on one sign-in step: one signs in, the other code stays unused", async () => {
+    const m = await member();
+    const { recoveryCodes } = await enrol(m.token);
+    const step = await challengeFor(m.email);
+    // Both requests wait on the step's row (held here), then go on together: both count their
+    // try and check their code before either uses the step up.
+    let racing: Promise<Answer[]> | undefined;
+    await t.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select 1 from staff_sign_in_challenges where staff_user_id = ${m.id} for update`,
+      );
+      racing = Promise.all([verify(step, recoveryCodes[0]!), verify(step, recoveryCodes[1]!)]);
+      await new Promise((r) => setTimeout(r, 500));
+    });
+    const answers = await racing!;
+    expect(answers.map((x) => x.status).sort()).toEqual([200, 401]);
+    const unused = await t.db
+      .select()
+      .from(schema.staffRecoveryCodes)
+      .where(
+        and(
+          eq(schema.staffRecoveryCodes.staffUserId, m.id),
+          isNull(schema.staffRecoveryCodes.usedAt),
+        ),
+      );
+    // Only the code that opened the session is spent.
+    expect(unused).toHaveLength(9);
+  });
+
+  it("a password change ends a sign-in's open two-factor step", async () => {
+    const m = await member();
+    const { secret } = await enrol(m.token);
+    // Someone with the old password stands at the second step…
+    const step = await challengeFor(m.email);
+    // …when the member changes it.
+    const changed = await call(
+      "auth.staff.changePassword",
+      { currentPassword: PASSWORD, newPassword: "a brand new staple battery horse" },
+      { token: m.token },
+    );
+    expect(changed.status).toBe(200);
+    const late = await verify(step, codeFor(secret, 1));
+    expect(late.status).toBe(401);
+    expect(sessionFrom(late)).toBeNull();
   });
 
   it("regenerating recovery codes needs a current code and retires the old ones", async () => {

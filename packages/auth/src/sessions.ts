@@ -4,7 +4,7 @@ import { constantTimeEqual, generateSecureRandomString, sha256 } from "./crypto"
 import type { StaffRole } from "./permissions";
 import { twoFactorRequiredSql } from "./two-factor";
 
-const { sessions, staffUsers, customers } = schema;
+const { sessions, staffUsers, customers, staffSignInChallenges } = schema;
 
 export type SessionKind = "STAFF" | "CUSTOMER";
 
@@ -240,13 +240,20 @@ export async function invalidateSession(db: DbOrTx, sessionId: string): Promise<
 
 /**
  * "Sign out everywhere", and what a password, role or disable change does. `exceptSessionId`
- * keeps one session: the one a member used to change their own password.
+ * keeps one session: the one a member used to change their own password. A staff member's
+ * half-done sign-ins (the password right, the two-factor step still open) end too: whoever
+ * passed the old password must not finish with it after the change.
  */
 export async function invalidateAllSessions(
   db: DbOrTx,
   subject: SessionSubject,
   opts: { exceptSessionId?: string } = {},
 ): Promise<number> {
+  if (subject.kind === "STAFF") {
+    await db
+      .delete(staffSignInChallenges)
+      .where(eq(staffSignInChallenges.staffUserId, subject.staffUserId));
+  }
   const deleted = await db
     .delete(sessions)
     .where(

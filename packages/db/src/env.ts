@@ -21,6 +21,20 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/**
+ * Development on this machine only: NODE_ENV development (also when unset) AND the servers
+ * listen on loopback AND both public URLs are on this machine. Only then may the development
+ * outbox keep and show secret emails (a live sign-in code): a deployment that forgot NODE_ENV
+ * but serves others (HOST, or a proxy's public URL) never shows staff a code (issue 14).
+ */
+export function isLocalDevelopment(
+  e: Partial<Pick<Env, "NODE_ENV" | "HOST" | "ADMIN_URL" | "PORTAL_URL">>,
+): boolean {
+  if (e.NODE_ENV !== "development") return false;
+  if (e.HOST !== undefined && !isLoopbackHost(e.HOST)) return false;
+  return [e.ADMIN_URL, e.PORTAL_URL].every((u) => !u || isLoopbackHost(new URL(u).hostname));
+}
+
 /** A Svix signing secret as Resend shows it: `whsec_` and the base64 of the key. */
 const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 

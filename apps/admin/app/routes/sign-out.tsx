@@ -9,9 +9,12 @@ export async function loader() {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const { api, headers, principal } = await adminApi(request, context);
-  if (principal.type === "staff") {
-    if (form.get("everywhere") === "1") await api.auth.signOutEverywhere();
-    else await api.auth.signOut();
+  // A member who still owes two-factor setup is signed in too (a principal of its own): the
+  // button must end that session as well, e.g. on the counter's shared computer.
+  if (principal.type === "staff" && form.get("everywhere") === "1") {
+    await api.auth.signOutEverywhere();
+  } else if (principal.type === "staff" || principal.type === "staffTwoFactorSetup") {
+    await api.auth.signOut();
   }
   return redirect("/sign-in", { headers });
 }

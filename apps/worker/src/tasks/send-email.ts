@@ -1,6 +1,6 @@
 import { listUnsubscribeHeaders } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
+import { type Env, isLocalDevelopment } from "@xplorium/db/env";
 import { deliverEmail, type EmailTransport, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
@@ -23,7 +23,7 @@ export function sendEmailTask(
     const { emailMessageId } = payload.parse(raw);
     const outcome = await deliverEmail(db, emailMessageId, transport, {
       marketingHeaders,
-      developmentOutbox: env.NODE_ENV === "development",
+      developmentOutbox: isLocalDevelopment(env),
     });
     helpers.logger.info(`${SEND_EMAIL_TASK} ${emailMessageId}: ${outcome}`);
   };

@@ -6,7 +6,7 @@ import { appProcedure } from "../trpc";
 /**
  * `auth.staff.confirmPassword`: the signed-in staff member (any role) enters their password
  * again, so the owner-level actions (reauth.ts) work for the next STAFF_PASSWORD_CONFIRM_MINUTES.
- * Limited like sign-in; a wrong password is audited and answered as the field's error (400,
+ * Limited per member (10 per 15 minutes, 30 a day) and per IP; a wrong password is audited and answered as the field's error (400,
  * `data.reason` REAUTH_REQUIRED). Staff sessions only: an API key is not a session.
  */
 export const confirmPasswordProcedure = appProcedure("admin")

@@ -573,6 +573,14 @@ export async function issueSignInChallenge(
   return { challenge: `${id}.${secret}`, expiresAt };
 }
 
+/** The member's recovery code matching `code`, still unused. */
+const unusedRecoveryCode = (staffId: string, code: string) =>
+  and(
+    eq(staffRecoveryCodes.staffUserId, staffId),
+    eq(staffRecoveryCodes.codeHash, recoveryCodeHash(code)),
+    isNull(staffRecoveryCodes.usedAt),
+  );
+
 function splitChallenge(token: string): [string, string] | null {
   const parts = token.split(".");
   if (parts.length !== 2 || !parts[0] || !parts[1]) return null;
@@ -651,18 +659,14 @@ export async function completeStaffSignIn(
     const secret = openSecret(staff.totpSecret!, sealing(config, staff.id));
     if (secret && (await acceptTotp(db, staff.id, secret, code, now))) method = "totp";
   } else if (normalizeRecoveryCode(code)) {
-    const [used] = await db
-      .update(staffRecoveryCodes)
-      .set({ usedAt: now })
-      .where(
-        and(
-          eq(staffRecoveryCodes.staffUserId, staff.id),
-          eq(staffRecoveryCodes.codeHash, recoveryCodeHash(code)),
-          isNull(staffRecoveryCodes.usedAt),
-        ),
-      )
-      .returning({ id: staffRecoveryCodes.id });
-    if (used) method = "recovery_code";
+    // Only looked up here: it is used up in the transaction that also uses up this sign-in step
+    // (below), so a code is never spent on a sign-in that does not happen.
+    const [found] = await db
+      .select({ id: staffRecoveryCodes.id })
+      .from(staffRecoveryCodes)
+      .where(unusedRecoveryCode(staff.id, code))
+      .limit(1);
+    if (found) method = "recovery_code";
   }
 
   if (!method) {
@@ -701,6 +705,16 @@ export async function completeStaffSignIn(
       .where(eq(staffSignInChallenges.id, row.id))
       .returning({ id: staffSignInChallenges.id });
     if (!consumed) throw new AppError("UNAUTHORIZED", CHALLENGE_GONE);
+    if (method === "recovery_code") {
+      // Single use, even when two sign-ins race with the same code: the loser's transaction
+      // (and its step's deletion) rolls back.
+      const [used] = await tx
+        .update(staffRecoveryCodes)
+        .set({ usedAt: now })
+        .where(unusedRecoveryCode(staff.id, code))
+        .returning({ id: staffRecoveryCodes.id });
+      if (!used) throw codeError(WRONG_SIGN_IN_CODE, "UNAUTHORIZED");
+    }
     const session = await createSession(tx, { kind: "STAFF", staffUserId: staff.id }, meta, now);
     await tx.update(staffUsers).set({ lastSignInAt: now }).where(eq(staffUsers.id, staff.id));
     const [left] = await tx

@@ -1,5 +1,5 @@
 import { type Database, schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
+import { type Env, isLocalDevelopment } from "@xplorium/db/env";
 import { personalize, renderMarketingTemplate, SECRET_TEMPLATES } from "@xplorium/email";
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { unsubscribeUrl } from "../consent/unsubscribe";
@@ -110,7 +110,8 @@ export async function listOutbox(
     cursor?: { createdAt: Date; id: string } | undefined;
     to?: string | undefined;
   },
-  config?: Pick<Env, "SESSION_SECRET" | "PORTAL_URL"> & Partial<Pick<Env, "NODE_ENV">>,
+  config?: Pick<Env, "SESSION_SECRET" | "PORTAL_URL"> &
+    Partial<Pick<Env, "NODE_ENV" | "HOST" | "ADMIN_URL">>,
   now = new Date(),
   /** Who reads it: an `addresseeOnly` secret (reset link) shows only to its addressee. */
   viewer: { viewerEmail?: string } = {},
@@ -148,7 +149,7 @@ export async function listOutbox(
     .limit(input.limit + 1);
   const page = withSecretsHidden(
     rows.slice(0, input.limit),
-    config?.NODE_ENV === "development",
+    config ? isLocalDevelopment(config) : false,
     now,
     viewer.viewerEmail?.trim().toLowerCase() ?? null,
   );
