@@ -1,5 +1,6 @@
-import { ledgerDrift, refreshAnalytics } from "@xplorium/core";
+import { refreshAnalytics } from "@xplorium/core/analytics";
 import type { DbHandle } from "@xplorium/db";
+import { ledgerDrift } from "../packages/core/src/loyalty/ledger";
 import { generateBenchData } from "./generate";
 
 export const BENCH_TIME_ZONE = "Europe/Belgrade";

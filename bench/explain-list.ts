@@ -1,5 +1,5 @@
 /** Where the customer list's time goes at 1M: EXPLAIN ANALYZE of each statement it sends. */
-import { listCustomers } from "@xplorium/core";
+import { listCustomers } from "@xplorium/core/customers";
 import { CONNECTION_PARAMETERS, type Database, schema } from "@xplorium/db";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";

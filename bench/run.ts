@@ -4,16 +4,10 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { createSession, validateStaffSession } from "@xplorium/auth";
-import {
-  type Actor,
-  analyticsDashboard,
-  countCustomers,
-  customerFilterInput,
-  listCustomers,
-  type RequestMeta,
-  segmentCount,
-  syncFromBookings,
-} from "@xplorium/core";
+import type { Actor, RequestMeta } from "@xplorium/core/actor";
+import { analyticsDashboard } from "@xplorium/core/analytics";
+import { countCustomers, customerFilterInput, listCustomers } from "@xplorium/core/customers";
+import { segmentCount } from "@xplorium/core/marketing";
 import { CONNECTION_PARAMETERS, copyOut, createDb, type Database, schema } from "@xplorium/db";
 import { repoRoot } from "@xplorium/db/embedded";
 import { insertStaff } from "@xplorium/db/testing";
@@ -22,6 +16,7 @@ import { sql as dsql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { customerCsvQuery } from "../packages/core/src/customers/customer-export";
+import { syncFromBookings } from "../packages/core/src/customers/sync-from-bookings";
 import { productionBuildExists, productionCommand } from "../tooling/scripts/production";
 import { BENCH_TIME_ZONE } from "./build";
 import { benchDatabase } from "./database";

@@ -1,4 +1,5 @@
-import { ANALYTICS_REFRESH_TASK, CUSTOMER_SYNC_TASK, startCustomerSync } from "@xplorium/core";
+import { ANALYTICS_REFRESH_TASK } from "@xplorium/core/analytics";
+import { CUSTOMER_SYNC_TASK, startCustomerSync } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaffActor, type TestDatabase } from "@xplorium/db/testing";

@@ -1,10 +1,8 @@
 import {
   AUTOMATIONS_TASK,
-  postPoints,
-  readUnsubscribeToken,
   requestAutomationRun,
   setAutomationEnabled,
-} from "@xplorium/core";
+} from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import {
@@ -18,6 +16,8 @@ import { QUEUE_PRESET } from "@xplorium/worker";
 import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readUnsubscribeToken } from "../packages/core/src/consent/unsubscribe";
+import { postPoints } from "../packages/core/src/loyalty/ledger";
 import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
 import { graphileWorker } from "./support/graphile-worker";
 

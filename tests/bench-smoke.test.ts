@@ -1,4 +1,6 @@
-import { countCustomers, listCustomers, portalSummary, segmentCount } from "@xplorium/core";
+import { countCustomers, listCustomers } from "@xplorium/core/customers";
+import { segmentCount } from "@xplorium/core/marketing";
+import { portalSummary } from "@xplorium/core/portal";
 import { CONNECTION_PARAMETERS, type Database, schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { sql } from "drizzle-orm";

@@ -1,21 +1,16 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import {
-  batchIdempotencyKey,
   CAMPAIGN_SEND_TASK,
-  CANCELLED_ERROR,
   type CampaignSender,
   cancelCampaign,
   createCampaign,
-  emailSuppressionHash,
-  listOutbox,
-  NOT_SENT,
   resumeStalledCampaigns,
   runCampaignSend,
   scheduleCampaign,
   sendCampaignNow,
-  unsubscribeUrl,
-} from "@xplorium/core";
+} from "@xplorium/core/marketing";
+import { listOutbox } from "@xplorium/core/messaging";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import {
@@ -29,6 +24,10 @@ import { QUEUE_PRESET } from "@xplorium/worker";
 import { sendCampaignTask } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { unsubscribeUrl } from "../packages/core/src/consent/unsubscribe";
+import { batchIdempotencyKey, NOT_SENT } from "../packages/core/src/marketing/campaign-send";
+import { CANCELLED_ERROR } from "../packages/core/src/marketing/campaigns";
+import { emailSuppressionHash } from "../packages/core/src/privacy/suppression-hash";
 import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
 import { graphileWorker } from "./support/graphile-worker";
 

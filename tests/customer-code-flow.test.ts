@@ -1,7 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import { sessionCookieName } from "@xplorium/auth";
-import { CODE_FAILED, emailSuppressionHash, LINK_FAILED } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
@@ -9,6 +8,8 @@ import { deliverEmail, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
 import { QUEUE_PRESET } from "@xplorium/worker";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CODE_FAILED, LINK_FAILED } from "../packages/core/src/auth/customer-sign-in";
+import { emailSuppressionHash } from "../packages/core/src/privacy/suppression-hash";
 import {
   type FakeResend,
   type RecordedRequest,

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core";
+import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { seedDemoData } from "@xplorium/core";
+import { seedDemoData } from "@xplorium/core/seed";
 import { checkReadiness, createDb, migrateDatabase } from "@xplorium/db";
 import { findPgTool } from "@xplorium/db/backup";
 import postgres from "postgres";

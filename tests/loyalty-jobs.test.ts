@@ -1,10 +1,11 @@
-import { LEDGER_CHECK_TASK, ledgerDrift, POINTS_EXPIRY_TASK, postPoints } from "@xplorium/core";
+import { LEDGER_CHECK_TASK, POINTS_EXPIRY_TASK } from "@xplorium/core/loyalty";
 import { enqueueJob } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { QUEUE_PRESET } from "@xplorium/worker";
 import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ledgerDrift, postPoints } from "../packages/core/src/loyalty/ledger";
 import { graphileWorker } from "./support/graphile-worker";
 
 /**

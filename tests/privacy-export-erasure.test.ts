@@ -1,14 +1,8 @@
 import { createCaller, createContext, personalDataResponse } from "@xplorium/api";
 import { createSession, sessionCookieName } from "@xplorium/auth";
-import {
-  emailSuppressionHash,
-  eraseCustomer,
-  ledgerDrift,
-  PERSONAL_DATA_TABLES,
-  refreshAnalytics,
-  requestCustomerCode,
-  syncFromBookings,
-} from "@xplorium/core";
+import { refreshAnalytics } from "@xplorium/core/analytics";
+import { requestCustomerCode } from "@xplorium/core/auth";
+import { eraseCustomer } from "@xplorium/core/privacy";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
@@ -17,6 +11,10 @@ import { QUEUE_PRESET } from "@xplorium/worker";
 import { createTaskList } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncFromBookings } from "../packages/core/src/customers/sync-from-bookings";
+import { ledgerDrift } from "../packages/core/src/loyalty/ledger";
+import { PERSONAL_DATA_TABLES } from "../packages/core/src/privacy/personal-data-export";
+import { emailSuppressionHash } from "../packages/core/src/privacy/suppression-hash";
 import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
 import { graphileWorker } from "./support/graphile-worker";
 import {

@@ -1,10 +1,5 @@
 import { createCaller, createContext } from "@xplorium/api";
-import {
-  readUnsubscribeToken,
-  recordConsentChange,
-  unsubscribe,
-  unsubscribeToken,
-} from "@xplorium/core";
+import { unsubscribe } from "@xplorium/core/consent";
 import { enqueueJob, schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
@@ -13,6 +8,8 @@ import { QUEUE_PRESET } from "@xplorium/worker";
 import { createTaskList } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { recordConsentChange } from "../packages/core/src/consent/consent";
+import { readUnsubscribeToken, unsubscribeToken } from "../packages/core/src/consent/unsubscribe";
 import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
 import { graphileWorker } from "./support/graphile-worker";
 

@@ -1,9 +1,11 @@
-import { createReward, ledgerDrift, postPoints, redeemReward, systemActor } from "@xplorium/core";
+import { systemActor } from "@xplorium/core/actor";
+import { createReward, redeemReward } from "@xplorium/core/loyalty";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { QUEUE_PRESET } from "@xplorium/worker";
 import { CRONTAB, createTaskList, EXPIRE_VOUCHERS_TASK } from "@xplorium/worker/tasks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ledgerDrift, postPoints } from "../packages/core/src/loyalty/ledger";
 import { graphileWorker } from "./support/graphile-worker";
 
 /** The worker's daily `loyalty:expire-vouchers` task, run by graphile-worker itself. */

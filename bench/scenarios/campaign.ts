@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { ANALYTICS_REFRESH_TASK } from "@xplorium/core";
+import { ANALYTICS_REFRESH_TASK } from "@xplorium/core/analytics";
 import { repoRoot } from "@xplorium/db/embedded";
 import {
   type FakeResend,

@@ -1,6 +1,7 @@
 import { createSession } from "@xplorium/auth";
-import { collectPersonalData, ledgerDrift } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
+import { ledgerDrift } from "../../packages/core/src/loyalty/ledger";
+import { collectPersonalData } from "../../packages/core/src/privacy/personal-data-export";
 import type { BenchContext } from "../kit";
 import { pct, round } from "../report";
 

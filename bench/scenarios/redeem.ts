@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createSession } from "@xplorium/auth";
-import { ledgerDrift } from "@xplorium/core";
+import { ledgerDrift } from "../../packages/core/src/loyalty/ledger";
 import { type BenchContext, pool, trpcMutation } from "../kit";
 import { pct, round } from "../report";
 

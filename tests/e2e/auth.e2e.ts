@@ -1,4 +1,4 @@
-import { DEMO_CUSTOMER_EMAIL, DEMO_STAFF } from "@xplorium/core";
+import { DEMO_CUSTOMER_EMAIL, DEMO_STAFF } from "@xplorium/core/seed";
 import type { Browser, Page } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

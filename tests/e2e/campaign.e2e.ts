@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { DEMO_STAFF, signWebhook } from "@xplorium/core";
+import { DEMO_STAFF } from "@xplorium/core/seed";
 import type { Browser } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signWebhook } from "../../packages/core/src/tracking/webhook-signature";
 import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";
 import { E2E_WEBHOOK_SECRET } from "../../tooling/e2e/global-setup";
 

@@ -1,4 +1,4 @@
-import { DEMO_STAFF } from "@xplorium/core";
+import { DEMO_STAFF } from "@xplorium/core/seed";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";

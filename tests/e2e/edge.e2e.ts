@@ -1,4 +1,4 @@
-import { DEMO_STAFF } from "@xplorium/core";
+import { DEMO_STAFF } from "@xplorium/core/seed";
 import { describe, expect, it } from "vitest";
 import { adminUrl, portalUrl } from "../../tooling/e2e/browser";
 

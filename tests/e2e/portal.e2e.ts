@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
-import { nextTier, unsubscribeUrl } from "@xplorium/core";
 import type { Browser } from "playwright-core";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unsubscribeUrl } from "../../packages/core/src/consent/unsubscribe";
+import { nextTier } from "../../packages/core/src/loyalty/rules";
 import { launchBrowser, portalUrl, screenshot, watchConsole } from "../../tooling/e2e/browser";
 import { openMailbox } from "../../tooling/e2e/mailbox";
 

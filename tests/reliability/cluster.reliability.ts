@@ -1,18 +1,13 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { generateApiKey, hashPassword } from "@xplorium/auth";
-import {
-  adjustPoints,
-  createCampaign,
-  createReward,
-  ledgerDrift,
-  resumeStalledCampaigns,
-  STAFF_SIGN_IN_DELAY,
-  sendCampaignNow,
-} from "@xplorium/core";
+import { adjustPoints, createReward } from "@xplorium/core/loyalty";
+import { createCampaign, resumeStalledCampaigns, sendCampaignNow } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
 import { insertStaff, testMeta } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STAFF_SIGN_IN_DELAY } from "../../packages/core/src/auth/rate-limits";
+import { ledgerDrift } from "../../packages/core/src/loyalty/ledger";
 import {
   ADMIN_URL,
   buildApps,

@@ -3,7 +3,7 @@
  * accepted batch CRASH_AFTER_SEND_BATCH, before recording it: no `finally`, no unlock, no
  * graceful anything (tests/campaign-sending.test.ts). Run with `node --import tsx`.
  */
-import { runCampaignSend } from "@xplorium/core";
+import { runCampaignSend } from "@xplorium/core/marketing";
 import { createDb } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
 import { createRequestPacer, resendBatchTransport } from "@xplorium/email";

@@ -1,18 +1,16 @@
+import type { Actor } from "@xplorium/core/actor";
+import { bookingCreateInput, createBooking, setBookingStatus } from "@xplorium/core/bookings";
 import {
-  type Actor,
   adjustPoints,
   applyReferralCode,
-  bookingCreateInput,
-  createBooking,
   createReward,
-  postPoints,
   redeemReward,
-  setBookingStatus,
-} from "@xplorium/core";
+} from "@xplorium/core/loyalty";
 import { type Database, schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { insertCustomer, insertStaffActor, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
+import { postPoints } from "../../packages/core/src/loyalty/ledger";
 
 const meta = { ip: "127.0.0.1", userAgent: "vitest", requestId: "portal-fixture" };
 

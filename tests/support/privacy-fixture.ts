@@ -1,25 +1,19 @@
 import { createSession } from "@xplorium/auth";
+import { requestCustomerCode } from "@xplorium/core/auth";
+import { createBooking, setBookingStatus } from "@xplorium/core/bookings";
+import { confirmConsent, setConsentByCustomer } from "@xplorium/core/consent";
+import { changeTag, setCustomerNotes, updateCustomer } from "@xplorium/core/customers";
+import { adjustPoints, redeemReward, setVip } from "@xplorium/core/loyalty";
 import {
-  adjustPoints,
-  changeTag,
-  confirmConsent,
-  createBooking,
   createCampaign,
   createSegment,
-  exportPersonalData,
-  redeemReward,
   requestAutomationRun,
-  requestCustomerCode,
   sendCampaignNow,
   sendCampaignTest,
   setAutomationEnabled,
-  setBookingStatus,
-  setConsentByCustomer,
-  setCustomerNotes,
-  setVip,
   updateAutomation,
-  updateCustomer,
-} from "@xplorium/core";
+} from "@xplorium/core/marketing";
+import { exportPersonalData } from "@xplorium/core/privacy";
 import { type Database, schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { unique } from "@xplorium/db/testing";

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { seedDemoData } from "@xplorium/core";
+import { seedDemoData } from "@xplorium/core/seed";
 import { createDb, ensureDatabaseExists, migrateDatabase } from "@xplorium/db";
 import { startEmbeddedPostgres } from "@xplorium/db/embedded";
 import { withDatabase } from "@xplorium/db/testing";

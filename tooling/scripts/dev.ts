@@ -4,7 +4,7 @@
  * admin, portal and worker through turbo against that one database, and prints the sign-ins.
  */
 import { spawn } from "node:child_process";
-import { isEmptyDatabase, seedDemoData, signInDetails } from "@xplorium/core";
+import { isEmptyDatabase, seedDemoData, signInDetails } from "@xplorium/core/seed";
 import { createDb, migrateDatabase, resolveDatabase } from "@xplorium/db";
 import { env as loadEnv } from "@xplorium/db/env";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { refreshAnalytics } from "@xplorium/core";
+import { refreshAnalytics } from "@xplorium/core/analytics";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 import type { StaffRole } from "@xplorium/auth";
-import { runAutomations } from "@xplorium/core";
+import { runAutomations } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { type TestDatabase, unique } from "@xplorium/db/testing";

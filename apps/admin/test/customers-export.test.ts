@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { sendResponse, type XpLoadContext } from "@xplorium/api/server";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { listCustomers, seedDemoData } from "@xplorium/core";
+import { listCustomers } from "@xplorium/core/customers";
+import { seedDemoData } from "@xplorium/core/seed";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { silentLogger } from "@xplorium/db/logger";
 import {

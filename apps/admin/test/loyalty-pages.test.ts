@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { createReward, ledgerDrift, postPoints, redeemReward, systemActor } from "@xplorium/core";
+import { systemActor } from "@xplorium/core/actor";
+import { createReward, redeemReward } from "@xplorium/core/loyalty";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
@@ -13,6 +14,7 @@ import {
 } from "@xplorium/db/testing";
 import { createElement } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ledgerDrift, postPoints } from "../../../packages/core/src/loyalty/ledger";
 import {
   type RouteServer,
   startRouteServer,

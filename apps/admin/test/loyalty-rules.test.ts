@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { checkLedger, runPointsExpiry, tierScale } from "@xplorium/core";
+import { checkLedger, runPointsExpiry } from "@xplorium/core/loyalty";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tierScale } from "../../../packages/core/src/loyalty/tier-history";
 import {
   type RouteServer,
   startRouteServer,

@@ -6,11 +6,11 @@ import {
   validateStaffSession,
   verifyPassword,
 } from "@xplorium/auth";
-import { WRONG_CURRENT_PASSWORD } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import { insertStaff, unique } from "@xplorium/db/testing";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WRONG_CURRENT_PASSWORD } from "../../../packages/core/src/auth/staff-password";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as accountPage from "../app/routes/_app.account";
 import * as forgotPage from "../app/routes/forgot-password";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { setConsentByStaff } from "@xplorium/core";
+import { setConsentByStaff } from "@xplorium/core/consent";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import {

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { createSession, sessionCookieName } from "@xplorium/auth";
-import { REWARD_CATALOGUE_CACHE_MS } from "@xplorium/core";
 import { CONNECTION_PARAMETERS, type Database, schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REWARD_CATALOGUE_CACHE_MS } from "../../../packages/core/src/loyalty/rewards";
 import { buildPortalFamily, insertCatalogue } from "../../../tests/support/portal-fixture";
 import { type RouteServer, startRouteServer } from "../../../tests/support/remix-route-server";
 import * as entry from "../app/entry.server";

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { createSession, sessionCookieName } from "@xplorium/auth";
-import { CONSENT_WORDING, ledgerDrift, postPoints } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import {
@@ -11,6 +10,8 @@ import {
 } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CONSENT_WORDING } from "../../../packages/core/src/consent/consent";
+import { ledgerDrift, postPoints } from "../../../packages/core/src/loyalty/ledger";
 import { buildPortalFamily, insertCatalogue } from "../../../tests/support/portal-fixture";
 import { decodeQrSvg } from "../../../tests/support/qr-code";
 import {

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { createSession, sessionCookieName } from "@xplorium/auth";
-import { BIRTH_DATE_LOCKED_MESSAGE, CONSENT_WORDING } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONSENT_WORDING } from "../../../packages/core/src/consent/consent";
+import { BIRTH_DATE_LOCKED_MESSAGE } from "../../../packages/core/src/customers/portal-profile";
 import {
   type RouteServer,
   startRouteServer,

@@ -1,14 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { ONE_CLICK_UNSUBSCRIBE } from "@xplorium/api/server";
-import {
-  listUnsubscribeHeaders,
-  mergeCustomers,
-  recordConsentChange,
-  setConsentByStaff,
-  UNSUBSCRIBE_LIMITS,
-  unsubscribeUrl,
-} from "@xplorium/core";
+import { listUnsubscribeHeaders, setConsentByStaff } from "@xplorium/core/consent";
+import { mergeCustomers } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import {
@@ -20,6 +14,8 @@ import {
 } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordConsentChange } from "../../../packages/core/src/consent/consent";
+import { UNSUBSCRIBE_LIMITS, unsubscribeUrl } from "../../../packages/core/src/consent/unsubscribe";
 import {
   type RouteServer,
   startRouteServer,

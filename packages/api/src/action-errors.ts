@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { AppError } from "@xplorium/core";
+import { AppError } from "@xplorium/core/errors";
 import { ZodError, z } from "zod";
 
 export interface ActionFailure {

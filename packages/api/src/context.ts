@@ -9,7 +9,7 @@ import {
   validateCustomerSession,
   validateStaffSession,
 } from "@xplorium/auth";
-import type { RequestMeta } from "@xplorium/core";
+import type { RequestMeta } from "@xplorium/core/actor";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import type { Logger } from "@xplorium/db/logger";

@@ -1,5 +1,7 @@
 import { ROLE_PERMISSIONS } from "@xplorium/auth";
-import { type Actor, AppError, type CustomerFilterInput, exportCustomersCsv } from "@xplorium/core";
+import type { Actor } from "@xplorium/core/actor";
+import { type CustomerFilterInput, exportCustomersCsv } from "@xplorium/core/customers";
+import { AppError } from "@xplorium/core/errors";
 import { ZodError } from "zod";
 import { type CreateContextInput, createContext } from "./context";
 import { passwordConfirmationStale, reauthRequiredResponse } from "./reauth";

@@ -1,11 +1,18 @@
 /** Shared with the admin so `?sort=` in the URL is checked against the same list. */
+export { LINK_FAILED } from "@xplorium/core/auth";
+export { CONSENT_WORDING } from "@xplorium/core/consent";
+export { CUSTOMER_SORTS, type CustomerFilterInput } from "@xplorium/core/customers";
 export {
-  CONSENT_WORDING,
-  CUSTOMER_SORTS,
-  type CustomerFilterInput,
-  LINK_FAILED,
-} from "@xplorium/core";
-export { type ActionFailure, describeActionError } from "./action-errors";
+  type ActionFailure,
+  CHECK_THE_FIELDS,
+  describeActionError,
+  type FormResult,
+  type FormResultOptions,
+  type FormSubmission,
+  formResult,
+  parseForm,
+  type Refusal,
+} from "./action-errors";
 export {
   type AppName,
   type Context,

@@ -1,5 +1,7 @@
 import { type Permission, ROLE_PERMISSIONS } from "@xplorium/auth";
-import { type Actor, AppError, exportMarketingListCsv } from "@xplorium/core";
+import type { Actor } from "@xplorium/core/actor";
+import { AppError } from "@xplorium/core/errors";
+import { exportMarketingListCsv } from "@xplorium/core/marketing";
 import { ZodError } from "zod";
 import { type CreateContextInput, createContext } from "./context";
 import { passwordConfirmationStale, reauthRequiredResponse } from "./reauth";

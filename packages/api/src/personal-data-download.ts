@@ -1,4 +1,4 @@
-import { type PersonalData, personalDataFileName, personalDataZip } from "@xplorium/core";
+import { type PersonalData, personalDataFileName, personalDataZip } from "@xplorium/core/privacy";
 
 /**
  * A data export as the browser downloads it: one zip (data.json, bookings.csv, points.csv),

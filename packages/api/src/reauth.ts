@@ -1,5 +1,5 @@
 import type { StaffPrincipal } from "@xplorium/auth";
-import { AppError } from "@xplorium/core";
+import { AppError } from "@xplorium/core/errors";
 import type { Env } from "@xplorium/db/env";
 
 /**

@@ -6,7 +6,8 @@ import {
   ROLE_PERMISSIONS,
   type StaffPrincipal,
 } from "@xplorium/auth";
-import { type Actor, AppError } from "@xplorium/core";
+import type { Actor } from "@xplorium/core/actor";
+import { AppError } from "@xplorium/core/errors";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { AppName, Context } from "./context";

@@ -1,6 +1,6 @@
 import { createCaller, createContext } from "@xplorium/api";
 import type { StaffRole } from "@xplorium/auth";
-import { refreshAnalytics } from "@xplorium/core";
+import { refreshAnalytics } from "@xplorium/core/analytics";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

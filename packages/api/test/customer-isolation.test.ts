@@ -1,12 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { appRouter, createCaller, createContext } from "@xplorium/api";
-import { adjustPoints, ledgerDrift, redeemReward } from "@xplorium/core";
+import { adjustPoints, redeemReward } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, insertStaffActor, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPortalFamily, insertCatalogue } from "../../../tests/support/portal-fixture";
+import { ledgerDrift } from "../../core/src/loyalty/ledger";
 import { customerCookie, insertCustomer, testEnv } from "./support";
 
 /**

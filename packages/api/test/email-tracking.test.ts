@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { emailSuppressionHash, updateTrackingSettings } from "@xplorium/core";
+import { updateTrackingSettings } from "@xplorium/core/tracking";
 import { schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import {
@@ -17,6 +17,7 @@ import {
   type ResendEmailBody,
   startFakeResend,
 } from "../../../tests/support/fake-resend";
+import { emailSuppressionHash } from "../../core/src/privacy/suppression-hash";
 import {
   newWebhookSecret,
   postWebhook,

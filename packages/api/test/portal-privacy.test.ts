@@ -1,5 +1,5 @@
 import { appRouter } from "@xplorium/api";
-import { setConsentByStaff } from "@xplorium/core";
+import { setConsentByStaff } from "@xplorium/core/consent";
 import { schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import {

@@ -1,10 +1,10 @@
-import { ledgerDrift, postPoints } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildPortalFamily, insertCatalogue } from "../../../tests/support/portal-fixture";
+import { ledgerDrift, postPoints } from "../../core/src/loyalty/ledger";
 import { customerCookie, insertCustomer, startTrpcServer, testEnv, unique } from "./support";
 
 /**
@@ -369,7 +369,7 @@ describe("requesting a code", () => {
     const known = fixture.family.email!;
     const stranger = `stranger-${unique()}@example.com`;
     const suppressed = `gone-${unique()}@example.com`;
-    const { emailSuppressionHash } = await import("@xplorium/core");
+    const { emailSuppressionHash } = await import("../../core/src/privacy/suppression-hash");
     await t.db
       .insert(schema.suppressions)
       .values({ emailHash: emailSuppressionHash(suppressed), reason: "ERASURE" });

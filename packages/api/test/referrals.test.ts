@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import type { StaffRole } from "@xplorium/auth";
-import { setVip } from "@xplorium/core";
+import { setVip } from "@xplorium/core/loyalty";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

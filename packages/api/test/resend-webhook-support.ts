@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyAppEdge, applyAppEndpoints, RESEND_WEBHOOK_PATH } from "@xplorium/api/server";
-import { signWebhook } from "@xplorium/core";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import express from "express";
+import { signWebhook } from "../../core/src/tracking/webhook-signature";
 
 /** A signing secret in Resend's format (whsec_ + base64 of 24 random bytes). */
 export const newWebhookSecret = () => `whsec_${randomBytes(24).toString("base64")}`;

@@ -1,7 +1,8 @@
-import { createReward, ledgerDrift, postPoints, updateReward } from "@xplorium/core";
+import { createReward, updateReward } from "@xplorium/core/loyalty";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ledgerDrift, postPoints } from "../../core/src/loyalty/ledger";
 import {
   customerCookie,
   insertCustomer,

@@ -1,11 +1,12 @@
 import { issueLoginCode, LOGIN_CODE_MAX_ATTEMPTS } from "@xplorium/auth";
-import { AUTH_LIMITS, emailSuppressionHash } from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUTH_LIMITS } from "../../core/src/auth/rate-limits";
 import { signUpCode } from "../../core/src/auth/sign-up-codes";
+import { emailSuppressionHash } from "../../core/src/privacy/suppression-hash";
 import { insertCustomer, startTrpcServer, testEnv, unique } from "./support";
 
 /*

@@ -1,8 +1,8 @@
 import { sessionCookieName } from "@xplorium/auth";
-import { PASSWORD_CONFIRM_LIMITS } from "@xplorium/core";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PASSWORD_CONFIRM_LIMITS } from "../../core/src/auth/staff-password-confirm";
 import {
   customerCookie,
   insertCustomer,

@@ -5,25 +5,23 @@ import {
   validateStaffSession,
   verifyPassword,
 } from "@xplorium/auth";
-import {
-  noRequest,
-  PASSWORD_RESET_ANSWER_MS,
-  PASSWORD_RESET_LIMITS,
-  PASSWORD_RESET_TTL_SECONDS,
-  purgeStalePasswordResets,
-  RESET_LINK_INVALID,
-  requestStaffPasswordReset,
-  SAME_PASSWORD,
-  SIGN_IN_ALERT,
-  STAFF_SIGN_IN_DELAY,
-  WRONG_CURRENT_PASSWORD,
-} from "@xplorium/core";
+import { noRequest } from "@xplorium/core/actor";
+import { purgeStalePasswordResets, requestStaffPasswordReset } from "@xplorium/core/auth";
 import { schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { SECRET_TEMPLATES, templates } from "@xplorium/email";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STAFF_SIGN_IN_DELAY } from "../../core/src/auth/rate-limits";
+import { SIGN_IN_ALERT } from "../../core/src/auth/sign-in-alerts";
+import { SAME_PASSWORD, WRONG_CURRENT_PASSWORD } from "../../core/src/auth/staff-password";
+import {
+  PASSWORD_RESET_ANSWER_MS,
+  PASSWORD_RESET_LIMITS,
+  PASSWORD_RESET_TTL_SECONDS,
+  RESET_LINK_INVALID,
+} from "../../core/src/auth/staff-password-reset";
 import { insertStaff, startTrpcServer, testEnv, unique } from "./support";
 
 /*

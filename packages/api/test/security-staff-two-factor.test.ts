@@ -10,19 +10,18 @@ import {
   sha256,
   validateStaffSession,
 } from "@xplorium/auth";
-import {
-  completeStaffSignIn,
-  noRequest,
-  purgeExpiredSignInChallenges,
-  SIGN_IN_CHALLENGE_TTL_SECONDS,
-  TWO_FACTOR_LIMITS,
-} from "@xplorium/core";
+import { noRequest } from "@xplorium/core/actor";
+import { completeStaffSignIn, purgeExpiredSignInChallenges } from "@xplorium/core/auth";
 import { schema } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  SIGN_IN_CHALLENGE_TTL_SECONDS,
+  TWO_FACTOR_LIMITS,
+} from "../../core/src/auth/staff-two-factor";
 import { TWO_FACTOR_SETUP_REQUIRED } from "../src/two-factor-gate";
 import { insertStaff, startTrpcServer, testEnv, unique } from "./support";
 

@@ -5,7 +5,7 @@ import {
   churnList,
   customerAnalytics,
   refreshAnalytics,
-} from "@xplorium/core";
+} from "@xplorium/core/analytics";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertFamily } from "../../../tests/support/analytics-fixture";

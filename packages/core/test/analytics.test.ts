@@ -4,16 +4,13 @@ import {
   analyticsRfm,
   churnList,
   customerAnalytics,
-  quintileScore,
-  RFM_GRID,
   refreshAnalytics,
-  rfmSegmentOf,
-  segmentCount,
-  segmentPreview,
-} from "@xplorium/core";
+} from "@xplorium/core/analytics";
+import { segmentCount, segmentPreview } from "@xplorium/core/marketing";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertJuneFixture, type JuneFixture } from "../../../tests/support/analytics-fixture";
+import { quintileScore, RFM_GRID, rfmSegmentOf } from "../src/analytics/rfm";
 
 /**
  * Every figure against a hand computation on a small fixture (UTC days, as of 30 June 2026

@@ -1,4 +1,4 @@
-import { listAudit, recordAudit } from "@xplorium/core";
+import { listAudit, recordAudit } from "@xplorium/core/audit";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,19 +1,14 @@
+import { mergeCustomers } from "@xplorium/core/customers";
+import { AppError } from "@xplorium/core/errors";
 import {
-  AppError,
-  type AutomationKind,
   automationLog,
-  emailSuppressionHash,
-  ledgerDrift,
   listAutomations,
-  mergeCustomers,
-  postPoints,
   previewAutomationMessage,
   requestAutomationRun,
   runAutomations,
   setAutomationEnabled,
-  TIER_UPGRADE_LOOKBACK_DAYS,
   updateAutomation,
-} from "@xplorium/core";
+} from "@xplorium/core/marketing";
 import { createDb, type DbHandle, schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import {
@@ -25,6 +20,12 @@ import {
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ledgerDrift, postPoints } from "../src/loyalty/ledger";
+import {
+  type AutomationKind,
+  TIER_UPGRADE_LOOKBACK_DAYS,
+} from "../src/marketing/automation-runner";
+import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 
 /**
  * The marketing automations (DESIGN.md "Marketing"): birthday, win-back and tier-upgrade emails,

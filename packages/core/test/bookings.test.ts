@@ -1,12 +1,10 @@
 import {
-  type BookingCreateInput,
   bookingCreateInput,
   createBooking,
-  ledgerDrift,
   listBookings,
   recordReview,
   setBookingStatus,
-} from "@xplorium/core";
+} from "@xplorium/core/bookings";
 import { schema } from "@xplorium/db";
 import {
   createTestDatabase,
@@ -17,6 +15,8 @@ import {
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { BookingCreateInput } from "../src/bookings/booking-create";
+import { ledgerDrift } from "../src/loyalty/ledger";
 
 let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;

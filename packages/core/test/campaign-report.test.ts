@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
   campaignReport,
-  signWebhook,
   updateTrackingSettings,
   verifyWebhookSignature,
-} from "@xplorium/core";
+} from "@xplorium/core/tracking";
 import { schema } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
 import {
@@ -16,6 +15,7 @@ import {
   unique,
 } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signWebhook } from "../src/tracking/webhook-signature";
 
 /**
  * campaignReport against a hand-built campaign whose every number is worked out below, plus the

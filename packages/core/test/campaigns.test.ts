@@ -1,9 +1,8 @@
+import { AppError } from "@xplorium/core/errors";
 import {
-  AppError,
   campaignProgress,
   cancelCampaign,
   createCampaign,
-  emailSuppressionHash,
   getCampaign,
   listCampaigns,
   previewCampaign,
@@ -11,7 +10,7 @@ import {
   sendCampaignNow,
   sendCampaignTest,
   updateCampaign,
-} from "@xplorium/core";
+} from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
 import {
@@ -23,6 +22,7 @@ import {
 } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 
 let t: TestDatabase;
 let marketer: Awaited<ReturnType<typeof insertStaffActor<"MARKETING">>>;

@@ -1,9 +1,5 @@
-import {
-  CODE_REQUEST_ANSWER_MS,
-  emailSuppressionHash,
-  type RequestMeta,
-  requestCustomerCode,
-} from "@xplorium/core";
+import type { RequestMeta } from "@xplorium/core/actor";
+import { requestCustomerCode } from "@xplorium/core/auth";
 import { schema } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
 import {
@@ -13,6 +9,8 @@ import {
   unique,
 } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CODE_REQUEST_ANSWER_MS } from "../src/auth/customer-sign-in";
+import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 
 /**
  * No account enumeration through "email me a code": a customer's address, a new address (which

@@ -1,11 +1,9 @@
 import {
-  CONSENT_WORDING,
   confirmConsent,
   consentHistory,
   previewConsentLink,
-  recordConsentChange,
   setConsentByStaff,
-} from "@xplorium/core";
+} from "@xplorium/core/consent";
 import { schema } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
 import {
@@ -17,6 +15,7 @@ import {
 import { SEND_EMAIL_TASK } from "@xplorium/email";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONSENT_WORDING, recordConsentChange } from "../src/consent/consent";
 
 let t: TestDatabase;
 const config = loadEnv({

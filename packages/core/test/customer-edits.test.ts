@@ -1,4 +1,4 @@
-import { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "@xplorium/core";
+import { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

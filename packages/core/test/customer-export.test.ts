@@ -1,14 +1,13 @@
-import { schema } from "@xplorium/db";
-import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Actor, noRequest } from "@xplorium/core/actor";
 import {
-  type Actor,
   type CustomerFilterInput,
   exportCustomersCsv,
   listCustomers,
-  noRequest,
-  seedDemoData,
-} from "../src";
+} from "@xplorium/core/customers";
+import { seedDemoData } from "@xplorium/core/seed";
+import { schema } from "@xplorium/db";
+import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const HEADER = [
   "Email",

@@ -1,15 +1,10 @@
-import { customerById, listCustomers } from "@xplorium/core";
+import { countCustomers, customerById, listCustomers } from "@xplorium/core/customers";
+import { seedDemoData } from "@xplorium/core/seed";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CUSTOMER_SORTS,
-  type CustomerSort,
-  countCustomers,
-  RELEVANCE_MAX_MATCHES,
-  SEARCH_WINDOW,
-  seedDemoData,
-} from "../src";
+import { CUSTOMER_SORTS, type CustomerSort, SEARCH_WINDOW } from "../src/customers/customer-list";
+import { RELEVANCE_MAX_MATCHES } from "../src/customers/customer-query";
 
 let t: TestDatabase;
 beforeAll(async () => {

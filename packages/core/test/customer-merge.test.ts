@@ -1,16 +1,6 @@
 import { createSession } from "@xplorium/auth";
-import {
-  calculateTier,
-  canonicalEmail,
-  duplicateSuggestions,
-  findCustomerByEmailForUpdate,
-  ledgerDrift,
-  mergeCustomers,
-  mergePreview,
-  postPoints,
-  setVip,
-  upsertCustomerTx,
-} from "@xplorium/core";
+import { duplicateSuggestions, mergeCustomers, mergePreview } from "@xplorium/core/customers";
+import { setVip } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
 import {
   createTestDatabase,
@@ -21,6 +11,10 @@ import {
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { canonicalEmail } from "../src/customers/customer-merge";
+import { findCustomerByEmailForUpdate, upsertCustomerTx } from "../src/customers/customer-profile";
+import { ledgerDrift, postPoints } from "../src/loyalty/ledger";
+import { calculateTier } from "../src/loyalty/rules";
 
 let t: TestDatabase;
 let actor: { type: "staff"; id: string; role: "MANAGER" };

@@ -1,12 +1,12 @@
 import {
-  adjustPoints,
   changeTag,
   customerTimeline,
   customerUpsertInput,
   setCustomerNotes,
   updateCustomer,
   upsertCustomer,
-} from "@xplorium/core";
+} from "@xplorium/core/customers";
+import { adjustPoints } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
 import {
   createTestDatabase,

@@ -1,4 +1,4 @@
-import { adjustPoints, ledgerDrift, postPoints, setVip } from "@xplorium/core";
+import { adjustPoints, setVip } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
 import {
   createTestDatabase,
@@ -9,6 +9,7 @@ import {
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ledgerDrift, postPoints } from "../src/loyalty/ledger";
 
 let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;

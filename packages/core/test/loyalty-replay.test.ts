@@ -1,15 +1,10 @@
 import {
-  awardReferral,
-  bookingAward,
   bookingCreateInput,
   createBooking,
-  LOYALTY_LIMITS,
-  ledgerDrift,
-  postPoints,
   recordReview,
-  seedDemoData,
   setBookingStatus,
-} from "@xplorium/core";
+} from "@xplorium/core/bookings";
+import { seedDemoData } from "@xplorium/core/seed";
 import {
   createTestDatabase,
   insertCustomer,
@@ -18,6 +13,9 @@ import {
   testMeta,
 } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ledgerDrift, postPoints } from "../src/loyalty/ledger";
+import { awardReferral } from "../src/loyalty/referral-awards";
+import { bookingAward, LOYALTY_LIMITS } from "../src/loyalty/rules";
 
 let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;

@@ -1,5 +1,5 @@
-import { bookingAward, calculateTier, isBirthdayBonus, nextTier } from "@xplorium/core";
 import { describe, expect, it } from "vitest";
+import { bookingAward, calculateTier, isBirthdayBonus, nextTier } from "../src/loyalty/rules";
 
 const TZ = "Europe/Belgrade";
 const noBirthday = { birthDate: null, birthDateSetAt: null };

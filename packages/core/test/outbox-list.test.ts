@@ -1,4 +1,4 @@
-import { listOutbox } from "@xplorium/core";
+import { listOutbox } from "@xplorium/core/messaging";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

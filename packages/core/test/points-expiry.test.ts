@@ -1,4 +1,4 @@
-import { emailSuppressionHash, ledgerDrift, postPoints, runPointsExpiry } from "@xplorium/core";
+import { runPointsExpiry } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import {
@@ -9,6 +9,8 @@ import {
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ledgerDrift, postPoints } from "../src/loyalty/ledger";
+import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 
 /**
  * Points expiry (DESIGN.md "Earning rules"): after POINTS_EXPIRY_MONTHS without a completed

@@ -1,14 +1,10 @@
 import {
-  BIRTH_DATE_LOCKED_MESSAGE,
-  CONSENT_WORDING,
   confirmConsent,
   portalPrivacyOverview,
-  portalProfile,
   setConsentByCustomer,
   setConsentByStaff,
-  updateCustomer,
-  updateOwnProfile,
-} from "@xplorium/core";
+} from "@xplorium/core/consent";
+import { portalProfile, updateCustomer, updateOwnProfile } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
 import {
@@ -19,6 +15,8 @@ import {
 } from "@xplorium/db/testing";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONSENT_WORDING } from "../src/consent/consent";
+import { BIRTH_DATE_LOCKED_MESSAGE } from "../src/customers/portal-profile";
 
 let t: TestDatabase;
 const config = loadEnv({

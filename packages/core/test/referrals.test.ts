@@ -1,16 +1,6 @@
-import {
-  type Actor,
-  applyReferralCode,
-  type BookingCreateInput,
-  bookingCreateInput,
-  createBooking,
-  friendDisplayName,
-  ledgerDrift,
-  referralApplyInput,
-  referralConflict,
-  referralSummary,
-  setBookingStatus,
-} from "@xplorium/core";
+import type { Actor } from "@xplorium/core/actor";
+import { bookingCreateInput, createBooking, setBookingStatus } from "@xplorium/core/bookings";
+import { applyReferralCode, referralApplyInput, referralSummary } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
 import {
   createTestDatabase,
@@ -20,6 +10,10 @@ import {
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { BookingCreateInput } from "../src/bookings/booking-create";
+import { ledgerDrift } from "../src/loyalty/ledger";
+import { referralConflict } from "../src/loyalty/referral-rules";
+import { friendDisplayName } from "../src/loyalty/referrals";
 
 let t: TestDatabase;
 let staff: Actor;

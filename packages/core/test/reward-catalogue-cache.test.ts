@@ -1,11 +1,5 @@
-import {
-  activeRewardCatalogue,
-  createReward,
-  forgetRewardCatalogue,
-  portalSummary,
-  REWARD_CATALOGUE_CACHE_MS,
-  updateReward,
-} from "@xplorium/core";
+import { createReward, updateReward } from "@xplorium/core/loyalty";
+import { portalSummary } from "@xplorium/core/portal";
 import { type Database, schema } from "@xplorium/db";
 import {
   createTestDatabase,
@@ -17,6 +11,11 @@ import {
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  activeRewardCatalogue,
+  forgetRewardCatalogue,
+  REWARD_CATALOGUE_CACHE_MS,
+} from "../src/loyalty/rewards";
 
 /**
  * The portal home page's copy of the rewards catalogue (REWARD_CATALOGUE_CACHE_MS): shared by

@@ -2,18 +2,13 @@ import {
   cancelVoucher,
   createReward,
   expireVouchers,
-  generateVoucherCode,
-  ledgerDrift,
   listRewards,
   listVouchersForCustomer,
   lookupVoucher,
   markVoucherUsed,
-  postPoints,
   redeemReward,
-  UNAMBIGUOUS_ALPHABET,
   updateReward,
-  voucherCodeCandidates,
-} from "@xplorium/core";
+} from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
 import {
   createTestDatabase,
@@ -24,6 +19,9 @@ import {
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { UNAMBIGUOUS_ALPHABET } from "../src/customers/referral-code";
+import { ledgerDrift, postPoints } from "../src/loyalty/ledger";
+import { generateVoucherCode, voucherCodeCandidates } from "../src/loyalty/vouchers";
 
 let t: TestDatabase;
 let staff: { type: "staff"; id: string; role: "FRONT_DESK" };

@@ -1,19 +1,12 @@
 import { hashPassword, issueLoginCode, validateStaffSession } from "@xplorium/auth";
+import type { RequestMeta } from "@xplorium/core/actor";
 import {
-  AppError,
-  AUTH_LIMITS,
-  CODE_CHECK_FAILURE_ANSWER_MS,
-  type RequestMeta,
   requestCustomerCode,
-  SIGN_IN_ALERT,
-  STAFF_SIGN_IN_ACCOUNT_WIDE,
-  STAFF_SIGN_IN_DELAY,
-  STAFF_SIGN_IN_FAILURE_ANSWER_MS,
   signInStaff,
-  verifyCustomerCode,
   verifyCustomerCodeOrSignUp,
   verifyCustomerLink,
-} from "@xplorium/core";
+} from "@xplorium/core/auth";
+import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
 import {
@@ -24,7 +17,15 @@ import {
 } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CODE_CHECK_FAILURE_ANSWER_MS, verifyCustomerCode } from "../src/auth/customer-sign-in";
+import {
+  AUTH_LIMITS,
+  STAFF_SIGN_IN_ACCOUNT_WIDE,
+  STAFF_SIGN_IN_DELAY,
+} from "../src/auth/rate-limits";
+import { SIGN_IN_ALERT } from "../src/auth/sign-in-alerts";
 import { SIGN_UP_CODE_MAX_ATTEMPTS, signUpCode } from "../src/auth/sign-up-codes";
+import { STAFF_SIGN_IN_FAILURE_ANSWER_MS } from "../src/auth/staff-sign-in";
 
 /*
  * Issue 14, finding 9: brute force and lockout. Code checks were limited to 10 per 15 minutes

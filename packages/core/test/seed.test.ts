@@ -1,15 +1,14 @@
 import { verifyPassword } from "@xplorium/auth";
 import {
-  calculateTier,
   DEMO_CUSTOMER_EMAIL,
   DEMO_STAFF,
   isEmptyDatabase,
-  LOYALTY_REWARDS,
   type SeedSummary,
   seedDemoData,
-} from "@xplorium/core";
+} from "@xplorium/core/seed";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { calculateTier, LOYALTY_REWARDS } from "../src/loyalty/rules";
 
 const TODAY = new Date("2026-11-24T12:00:00.000Z");
 let a: TestDatabase;

@@ -1,19 +1,16 @@
+import { AppError } from "@xplorium/core/errors";
 import {
-  AppError,
   createSegment,
   deleteSegment,
   duplicateSegment,
-  emailSuppressionHash,
   exportMarketingListCsv,
   getSegment,
   listSegments,
   marketingList,
-  type SegmentFilterInput,
   segmentCount,
   segmentPreview,
-  segmentWhere,
   updateSegment,
-} from "@xplorium/core";
+} from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
 import {
   createTestDatabase,
@@ -23,6 +20,8 @@ import {
 } from "@xplorium/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SegmentFilterInput, segmentWhere } from "../src/marketing/segments";
+import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 
 let t: TestDatabase;
 const UTC = { timeZone: "UTC" };

@@ -1,19 +1,14 @@
 import { hashPassword, validateCustomerSession, validateStaffSession } from "@xplorium/auth";
-import {
-  AppError,
-  AUTH_LIMITS,
-  LINK_FAILED,
-  type RequestMeta,
-  requestCustomerCode,
-  signInStaff,
-  verifyCustomerCode,
-  verifyCustomerLink,
-} from "@xplorium/core";
+import type { RequestMeta } from "@xplorium/core/actor";
+import { requestCustomerCode, signInStaff, verifyCustomerLink } from "@xplorium/core/auth";
+import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LINK_FAILED, verifyCustomerCode } from "../src/auth/customer-sign-in";
+import { AUTH_LIMITS } from "../src/auth/rate-limits";
 
 let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });

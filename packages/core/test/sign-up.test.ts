@@ -1,14 +1,12 @@
 import { validateCustomerSession } from "@xplorium/auth";
+import type { RequestMeta } from "@xplorium/core/actor";
 import {
-  AppError,
-  AUTH_LIMITS,
-  emailSuppressionHash,
   openSignUpLink,
-  type RequestMeta,
   requestCustomerCode,
   signUpCustomer,
   verifyCustomerCodeOrSignUp,
-} from "@xplorium/core";
+} from "@xplorium/core/auth";
+import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
 import {
@@ -19,12 +17,14 @@ import {
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUTH_LIMITS } from "../src/auth/rate-limits";
 import {
   checkSignUpCode,
   readSignUpTicket,
   signSignUpTicket,
   signUpCode,
 } from "../src/auth/sign-up-codes";
+import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 
 let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });

@@ -6,15 +6,10 @@ import {
   validateStaffSession,
   verifyPassword,
 } from "@xplorium/auth";
-import {
-  type Actor,
-  AppError,
-  createStaff,
-  listStaff,
-  type RequestMeta,
-  signInStaff,
-  updateStaff,
-} from "@xplorium/core";
+import type { Actor, RequestMeta } from "@xplorium/core/actor";
+import { signInStaff } from "@xplorium/core/auth";
+import { AppError } from "@xplorium/core/errors";
+import { createStaff, listStaff, updateStaff } from "@xplorium/core/staff";
 import { schema } from "@xplorium/db";
 import { loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";

@@ -1,10 +1,10 @@
-import { syncFromBookings } from "@xplorium/core";
 import { type Database, schema } from "@xplorium/db";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncFromBookings } from "../src/customers/sync-from-bookings";
 
 /**
  * Sync from bookings on a generated dataset (5,000 customers, 50,000 bookings): one SQL pass,

@@ -1,15 +1,11 @@
-import {
-  emailSuppressionHash,
-  lockCustomerStats,
-  REFERRAL_CODE_PREFIX,
-  refreshCustomerStats,
-  syncFromBookings,
-  UNAMBIGUOUS_ALPHABET,
-} from "@xplorium/core";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lockCustomerStats, refreshCustomerStats } from "../src/customers/booking-stats";
+import { REFERRAL_CODE_PREFIX, UNAMBIGUOUS_ALPHABET } from "../src/customers/referral-code";
+import { syncFromBookings } from "../src/customers/sync-from-bookings";
+import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 
 /**
  * Sync from bookings on a small fixture whose outcome is worked out by hand below.

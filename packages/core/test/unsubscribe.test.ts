@@ -1,21 +1,19 @@
 import { randomUUID } from "node:crypto";
-import {
-  AppError,
-  listUnsubscribeHeaders,
-  maskEmail,
-  previewUnsubscribe,
-  readUnsubscribeToken,
-  recordConsentChange,
-  UNSUBSCRIBE_LIMITS,
-  unsubscribe,
-  unsubscribeToken,
-  unsubscribeUrl,
-} from "@xplorium/core";
+import { listUnsubscribeHeaders, previewUnsubscribe, unsubscribe } from "@xplorium/core/consent";
+import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
 import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordConsentChange } from "../src/consent/consent";
+import {
+  maskEmail,
+  readUnsubscribeToken,
+  UNSUBSCRIBE_LIMITS,
+  unsubscribeToken,
+  unsubscribeUrl,
+} from "../src/consent/unsubscribe";
 
 let t: TestDatabase;
 let env: Env;

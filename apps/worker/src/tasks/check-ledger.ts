@@ -1,4 +1,4 @@
-import { checkLedger, LEDGER_CHECK_TASK } from "@xplorium/core";
+import { checkLedger, LEDGER_CHECK_TASK } from "@xplorium/core/loyalty";
 import type { Database } from "@xplorium/db";
 import type { Task } from "graphile-worker";
 

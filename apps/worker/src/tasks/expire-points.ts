@@ -1,4 +1,4 @@
-import { POINTS_EXPIRY_TASK, runPointsExpiry } from "@xplorium/core";
+import { POINTS_EXPIRY_TASK, runPointsExpiry } from "@xplorium/core/loyalty";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import type { Task } from "graphile-worker";

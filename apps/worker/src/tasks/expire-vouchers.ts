@@ -1,4 +1,4 @@
-import { expireVouchers } from "@xplorium/core";
+import { expireVouchers } from "@xplorium/core/loyalty";
 import type { Database } from "@xplorium/db";
 import type { Task } from "graphile-worker";
 

@@ -1,4 +1,4 @@
-import { CUSTOMER_SYNC_TASK } from "@xplorium/core";
+import { CUSTOMER_SYNC_TASK } from "@xplorium/core/customers";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { SEND_EMAIL_TASK } from "@xplorium/email";

@@ -1,5 +1,5 @@
 import { purgeExpiredSessions, purgeRateLimitBuckets, purgeStaleLoginCodes } from "@xplorium/auth";
-import { purgeExpiredSignInChallenges, purgeStalePasswordResets } from "@xplorium/core";
+import { purgeExpiredSignInChallenges, purgeStalePasswordResets } from "@xplorium/core/auth";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { dropExpiredSecretBodies, dropUndeliveredErasureEmails } from "@xplorium/email";

@@ -1,4 +1,4 @@
-import { ANALYTICS_REFRESH_TASK, refreshAnalytics } from "@xplorium/core";
+import { ANALYTICS_REFRESH_TASK, refreshAnalytics } from "@xplorium/core/analytics";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import type { Task } from "graphile-worker";

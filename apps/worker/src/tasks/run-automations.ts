@@ -1,4 +1,4 @@
-import { AUTOMATION_KINDS, AUTOMATIONS_TASK, runAutomations } from "@xplorium/core";
+import { AUTOMATION_KINDS, AUTOMATIONS_TASK, runAutomations } from "@xplorium/core/marketing";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import type { Task } from "graphile-worker";

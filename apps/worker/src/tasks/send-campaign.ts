@@ -5,7 +5,7 @@ import {
   failCampaign,
   resumeStalledCampaigns,
   runCampaignSend,
-} from "@xplorium/core";
+} from "@xplorium/core/marketing";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import { batchTransportFor, createRequestPacer, type RequestPacer } from "@xplorium/email";

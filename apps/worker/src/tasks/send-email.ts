@@ -1,4 +1,4 @@
-import { listUnsubscribeHeaders } from "@xplorium/core";
+import { listUnsubscribeHeaders } from "@xplorium/core/consent";
 import type { Database } from "@xplorium/db";
 import { type Env, isLocalDevelopment } from "@xplorium/db/env";
 import { deliverEmail, type EmailTransport, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";

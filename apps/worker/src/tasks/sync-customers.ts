@@ -1,4 +1,4 @@
-import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core";
+import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core/customers";
 import type { Database } from "@xplorium/db";
 import type { Task } from "graphile-worker";
 import { z } from "zod";

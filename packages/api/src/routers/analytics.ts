@@ -8,7 +8,7 @@ import {
   customerAnalytics,
   customerAnalyticsInput,
   dashboardInput,
-} from "@xplorium/core";
+} from "@xplorium/core/analytics";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 /**

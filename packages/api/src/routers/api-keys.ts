@@ -1,4 +1,9 @@
-import { apiKeyCreateInput, createApiKey, listApiKeys, revokeApiKey } from "@xplorium/core";
+import {
+  apiKeyCreateInput,
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from "@xplorium/core/api-keys";
 import { z } from "zod";
 import {
   apiKeyOrStaffProcedure,

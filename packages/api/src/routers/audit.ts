@@ -1,4 +1,4 @@
-import { auditListInput, listAudit } from "@xplorium/core";
+import { auditListInput, listAudit } from "@xplorium/core/audit";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 export const auditRouter = createTRPCRouter({

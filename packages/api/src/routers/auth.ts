@@ -8,15 +8,13 @@ import {
   serializeBlankSessionCookie,
   serializeSessionCookie,
 } from "@xplorium/auth";
+import type { Actor } from "@xplorium/core/actor";
+import { recordAudit } from "@xplorium/core/audit";
 import {
-  type Actor,
   changeOwnPassword,
   checkStaffPasswordReset,
   completeStaffSignIn,
-  emailSchema,
   openSignUpLink,
-  recordAudit,
-  referralCodeSchema,
   requestCustomerCode,
   requestStaffPasswordReset,
   resetStaffPassword,
@@ -25,7 +23,9 @@ import {
   signUpInput,
   verifyCustomerCodeOrSignUp,
   verifyCustomerLink,
-} from "@xplorium/core";
+} from "@xplorium/core/auth";
+import { emailSchema } from "@xplorium/core/customers";
+import { referralCodeSchema } from "@xplorium/core/loyalty";
 import { z } from "zod";
 import { cookieSettings } from "../context";
 import {

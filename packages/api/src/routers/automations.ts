@@ -10,7 +10,7 @@ import {
   requestAutomationRun,
   setAutomationEnabled,
   updateAutomation,
-} from "@xplorium/core";
+} from "@xplorium/core/marketing";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 /**

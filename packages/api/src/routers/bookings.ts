@@ -9,7 +9,7 @@ import {
   listBookings,
   recordReview,
   setBookingStatus,
-} from "@xplorium/core";
+} from "@xplorium/core/bookings";
 import { apiKeyOrStaffProcedure, createTRPCRouter, staffProcedure } from "../trpc";
 
 export const bookingsRouter = createTRPCRouter({

@@ -15,7 +15,7 @@ import {
   sendCampaignNow,
   sendCampaignTest,
   updateCampaign,
-} from "@xplorium/core";
+} from "@xplorium/core/marketing";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 /**

@@ -3,7 +3,7 @@ import {
   previewConsentLink,
   previewUnsubscribe,
   unsubscribe,
-} from "@xplorium/core";
+} from "@xplorium/core/consent";
 import { z } from "zod";
 import { appProcedure, createTRPCRouter } from "../trpc";
 

@@ -3,7 +3,7 @@ import {
   eraseCustomer,
   exportPersonalData,
   listGdprRequests,
-} from "@xplorium/core";
+} from "@xplorium/core/privacy";
 import { z } from "zod";
 import { recentPasswordStaffProcedure, staffProcedure } from "../trpc";
 

@@ -1,7 +1,6 @@
+import { CONSENT_CHANNELS, consentHistory, setConsentByStaff } from "@xplorium/core/consent";
 import {
-  CONSENT_CHANNELS,
   changeTag,
-  consentHistory,
   countCustomers,
   customerById,
   customerFilterInput,
@@ -17,14 +16,13 @@ import {
   mergeCustomersInput,
   mergePreview,
   mergePreviewInput,
-  setConsentByStaff,
   setCustomerNotes,
   startCustomerSync,
   tagSchema,
   tagSuggestions,
   updateCustomer,
   upsertCustomer,
-} from "@xplorium/core";
+} from "@xplorium/core/customers";
 import { z } from "zod";
 import { createTRPCRouter, recentPasswordStaffProcedure, staffProcedure } from "../trpc";
 import { customerPrivacyProcedures } from "./customer-privacy";

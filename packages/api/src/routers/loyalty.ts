@@ -6,7 +6,7 @@ import {
   setVipInput,
   tierHistory,
   tierHistoryInput,
-} from "@xplorium/core";
+} from "@xplorium/core/loyalty";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 export const loyaltyRouter = createTRPCRouter({

@@ -14,7 +14,7 @@ import {
   segmentPreviewInput,
   segmentUpdateInput,
   updateSegment,
-} from "@xplorium/core";
+} from "@xplorium/core/marketing";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 /** Saved segments (Marketing → Segments): filters over customers, counted and previewed live. */

@@ -1,4 +1,4 @@
-import { listOutbox } from "@xplorium/core";
+import { listOutbox } from "@xplorium/core/messaging";
 import { z } from "zod";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 

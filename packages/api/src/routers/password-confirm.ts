@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { confirmStaffPassword } from "@xplorium/core";
+import { confirmStaffPassword } from "@xplorium/core/auth";
 import { z } from "zod";
 import { appProcedure } from "../trpc";
 

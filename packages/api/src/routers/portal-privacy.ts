@@ -1,15 +1,11 @@
 import { serializeBlankSessionCookie } from "@xplorium/auth";
 import {
-  eraseConfirmation,
-  eraseCustomer,
-  exportPersonalData,
   portalConsentInput,
   portalPrivacyOverview,
-  portalProfile,
-  portalProfileInput,
   setConsentByCustomer,
-  updateOwnProfile,
-} from "@xplorium/core";
+} from "@xplorium/core/consent";
+import { portalProfile, portalProfileInput, updateOwnProfile } from "@xplorium/core/customers";
+import { eraseConfirmation, eraseCustomer, exportPersonalData } from "@xplorium/core/privacy";
 import { z } from "zod";
 import { cookieSettings } from "../context";
 import { customerProcedure } from "../trpc";

@@ -1,13 +1,13 @@
+import { customerSummary } from "@xplorium/core/customers";
+import { notFound } from "@xplorium/core/errors";
 import {
-  customerSummary,
   loyaltyProgramme,
-  notFound,
   portalBookings,
   portalPageInput,
   portalPoints,
   portalSummary,
   portalVoucherByCode,
-} from "@xplorium/core";
+} from "@xplorium/core/portal";
 import { z } from "zod";
 import { appProcedure, createTRPCRouter, customerProcedure } from "../trpc";
 import { portalPrivacyProcedures } from "./portal-privacy";

@@ -3,7 +3,7 @@ import {
   referralApplyForInput,
   referralApplyInput,
   referralSummary,
-} from "@xplorium/core";
+} from "@xplorium/core/loyalty";
 import { createTRPCRouter, customerProcedure, staffProcedure } from "../trpc";
 
 export const referralsRouter = createTRPCRouter({

@@ -1,5 +1,5 @@
+import { AppError } from "@xplorium/core/errors";
 import {
-  AppError,
   createReward,
   listRewards,
   redeemReward,
@@ -7,7 +7,7 @@ import {
   rewardCreateInput,
   rewardUpdateInput,
   updateReward,
-} from "@xplorium/core";
+} from "@xplorium/core/loyalty";
 import { createTRPCRouter, customerOrStaffProcedure, staffProcedure } from "../trpc";
 
 export const rewardsRouter = createTRPCRouter({

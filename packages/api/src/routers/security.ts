@@ -1,4 +1,4 @@
-import { securitySettingsView, setRequireStaffTwoFactor } from "@xplorium/core";
+import { securitySettingsView, setRequireStaffTwoFactor } from "@xplorium/core/auth";
 import { z } from "zod";
 import { createTRPCRouter, recentPasswordStaffProcedure, staffProcedure } from "../trpc";
 

@@ -1,5 +1,6 @@
 import { STAFF_ROLES } from "@xplorium/auth";
-import { createStaff, emailSchema, listStaff, updateStaff } from "@xplorium/core";
+import { emailSchema } from "@xplorium/core/customers";
+import { createStaff, listStaff, updateStaff } from "@xplorium/core/staff";
 import { z } from "zod";
 import { requireRecentPassword } from "../reauth";
 import { createTRPCRouter, recentPasswordStaffProcedure, staffProcedure } from "../trpc";

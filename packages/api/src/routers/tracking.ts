@@ -4,7 +4,7 @@ import {
   trackingSettings,
   trackingSettingsInput,
   updateTrackingSettings,
-} from "@xplorium/core";
+} from "@xplorium/core/tracking";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 /** Email tracking: campaign reports from Resend's webhooks, and whether opens/clicks are kept. */

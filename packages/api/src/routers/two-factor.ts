@@ -6,7 +6,7 @@ import {
   resetStaffTwoFactor,
   startTwoFactorEnrolment,
   twoFactorStatus,
-} from "@xplorium/core";
+} from "@xplorium/core/auth";
 import { z } from "zod";
 import { passwordConfirmationStale, requireRecentPassword } from "../reauth";
 import { createTRPCRouter, recentPasswordStaffProcedure, twoFactorSelfProcedure } from "../trpc";

@@ -1,5 +1,5 @@
+import { AppError } from "@xplorium/core/errors";
 import {
-  AppError,
   cancelVoucher,
   cancelVoucherInput,
   listRecentVouchers,
@@ -9,7 +9,7 @@ import {
   voucherCodeInput,
   voucherIdInput,
   voucherListInput,
-} from "@xplorium/core";
+} from "@xplorium/core/loyalty";
 import { z } from "zod";
 import { createTRPCRouter, customerOrStaffProcedure, staffProcedure } from "../trpc";
 

@@ -1,11 +1,11 @@
 import { hitRateLimit, type RateLimitRule } from "@xplorium/auth";
+import type { ConsentConfig } from "@xplorium/core/consent";
+import { AppError } from "@xplorium/core/errors";
 import {
-  AppError,
-  type ConsentConfig,
   parseResendWebhook,
   recordEmailEvent,
   verifyWebhookSignature,
-} from "@xplorium/core";
+} from "@xplorium/core/tracking";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import express from "express";
