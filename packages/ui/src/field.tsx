@@ -1,11 +1,34 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from "react";
+import {
+  type FieldMetadata,
+  getInputProps,
+  getSelectProps,
+  getTextareaProps,
+} from "@conform-to/react";
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type Ref,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
 import { cn } from "./cn";
+
+/** A field of a `useZodForm` form (packages/ui/src/form.tsx). */
+// biome-ignore lint/suspicious/noExplicitAny: a field of any form, whatever its value's type
+export type FormField = FieldMetadata<any, any, string[]>;
 
 interface FieldShell {
   label: string;
   /** Inline error under the field; also wires aria-invalid and aria-describedby. */
   error?: string | string[] | null | undefined;
-  hint?: string;
+  /** The description under the field (shown when there is no error). */
+  hint?: ReactNode;
+  /**
+   * The Conform field: its name, id, value to refill, constraints from the schema (required,
+   * maxLength, min, max, …) and errors. Props given next to it win (e.g. `value` to control it).
+   */
+  field?: FormField | undefined;
 }
 
 function firstError(error: FieldShell["error"]): string | null {
@@ -16,57 +39,122 @@ function firstError(error: FieldShell["error"]): string | null {
 const inputClass =
   "block w-full rounded-lg border border-stone-300 bg-white px-3 py-2 text-sm shadow-sm placeholder:text-stone-400 focus:border-brand-600 focus:ring-2 focus:ring-brand-200 focus:outline-none aria-[invalid=true]:border-red-500";
 
+interface A11y {
+  id: string;
+  "aria-invalid"?: true;
+  "aria-describedby"?: string;
+}
+
+/** The ids, message and aria wiring a field shares, from its Conform field when it has one. */
+function useFieldA11y({ error, hint, field }: FieldShell) {
+  const generated = useId();
+  const id = field?.id ?? generated;
+  const errorId = field?.errorId ?? `${id}-error`;
+  const hintId = field?.descriptionId ?? `${id}-hint`;
+  const message = firstError(error ?? field?.errors);
+  const describedBy = message ? errorId : hint ? hintId : undefined;
+  const a11y: A11y = {
+    id,
+    ...(message ? { "aria-invalid": true as const } : {}),
+    ...(describedBy ? { "aria-describedby": describedBy } : {}),
+  };
+  return { a11y, message, errorId, hintId };
+}
+
+function Message({
+  message,
+  hint,
+  errorId,
+  hintId,
+}: {
+  message: string | null;
+  hint: ReactNode;
+  errorId: string;
+  hintId: string;
+}) {
+  if (message) {
+    return (
+      <p id={errorId} className="text-sm text-red-600">
+        {message}
+      </p>
+    );
+  }
+  return hint ? (
+    <p id={hintId} className="text-xs text-stone-500">
+      {hint}
+    </p>
+  ) : null;
+}
+
 /** Label, control and message, with the accessibility wiring every form field shares. */
 function Field({
   label,
   error,
   hint,
+  field,
   className,
   control,
 }: FieldShell & {
   className?: string | undefined;
-  control: (a11y: { id: string; "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode;
+  control: (a11y: A11y) => ReactNode;
 }) {
-  const id = useId();
-  const message = firstError(error);
-  const describedBy = message ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  const { a11y, message, errorId, hintId } = useFieldA11y({ label, error, hint, field });
   return (
     <div className={cn("space-y-1", className)}>
-      <label htmlFor={id} className="block text-sm font-medium text-stone-700">
+      <label htmlFor={a11y.id} className="block text-sm font-medium text-stone-700">
         {label}
       </label>
-      {control({
-        id,
-        ...(message ? { "aria-invalid": true as const } : {}),
-        ...(describedBy ? { "aria-describedby": describedBy } : {}),
-      })}
-      {message ? (
-        <p id={`${id}-error`} className="text-sm text-red-600">
-          {message}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="text-xs text-stone-500">
-          {hint}
-        </p>
-      ) : null}
+      {control(a11y)}
+      <Message message={message} hint={hint} errorId={errorId} hintId={hintId} />
     </div>
   );
 }
+
+/**
+ * What a Conform field gives a control (name, form, constraints and, unless the control is
+ * controlled, the value to start from), without its aria wiring (the Field does that) and its
+ * `key` (returned apart: React takes it as a prop of its own).
+ */
+function conformProps<P extends { key?: string | undefined; id?: string; form?: string }>(
+  props: P,
+): { key: string | undefined; rest: Omit<P, "key" | "id" | "form"> } {
+  // No `form` attribute: the control sits inside its form, which then need not carry the id.
+  const { key, id: _id, form: _form, ...rest } = props;
+  return { key, rest };
+}
+
+type InputType = Exclude<
+  NonNullable<Parameters<typeof getInputProps>[1]["type"]>,
+  "checkbox" | "radio" | "file"
+>;
 
 export function TextField({
   label,
   error,
   hint,
+  field,
   className,
   ...input
 }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  const bound = field
+    ? conformProps(
+        getInputProps(field, {
+          type: (input.type ?? "text") as InputType,
+          ariaAttributes: false,
+          value: input.value === undefined,
+        }),
+      )
+    : null;
   return (
     <Field
       label={label}
       error={error}
-      {...(hint ? { hint } : {})}
+      hint={hint}
+      field={field}
       className={className}
-      control={(a11y) => <input {...input} {...a11y} className={inputClass} />}
+      control={(a11y) => (
+        <input key={bound?.key} {...bound?.rest} {...input} {...a11y} className={inputClass} />
+      )}
     />
   );
 }
@@ -75,19 +163,26 @@ export function SelectField({
   label,
   error,
   hint,
+  field,
   className,
   options,
   ...select
 }: FieldShell &
   SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
+  const bound = field
+    ? conformProps(
+        getSelectProps(field, { ariaAttributes: false, value: select.value === undefined }),
+      )
+    : null;
   return (
     <Field
       label={label}
       error={error}
-      {...(hint ? { hint } : {})}
+      hint={hint}
+      field={field}
       className={className}
       control={(a11y) => (
-        <select {...select} {...a11y} className={inputClass}>
+        <select key={bound?.key} {...bound?.rest} {...select} {...a11y} className={inputClass}>
           {options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -96,5 +191,88 @@ export function SelectField({
         </select>
       )}
     />
+  );
+}
+
+export function TextareaField({
+  label,
+  error,
+  hint,
+  field,
+  className,
+  textareaRef,
+  monospace = false,
+  ...textarea
+}: FieldShell &
+  TextareaHTMLAttributes<HTMLTextAreaElement> & {
+    textareaRef?: Ref<HTMLTextAreaElement>;
+    /** For source text (Markdown, templates). */
+    monospace?: boolean;
+  }) {
+  const bound = field
+    ? conformProps(
+        getTextareaProps(field, { ariaAttributes: false, value: textarea.value === undefined }),
+      )
+    : null;
+  return (
+    <Field
+      label={label}
+      error={error}
+      hint={hint}
+      field={field}
+      className={className}
+      control={(a11y) => (
+        <textarea
+          key={bound?.key}
+          ref={textareaRef}
+          {...bound?.rest}
+          {...textarea}
+          {...a11y}
+          className={cn(inputClass, monospace && "font-mono")}
+        />
+      )}
+    />
+  );
+}
+
+/**
+ * A checkbox with its label beside it. With a Conform field it posts "on" when ticked (the
+ * schema reads it as `z.boolean()`), or `value` when given.
+ */
+export function CheckboxField({
+  label,
+  error,
+  hint,
+  field,
+  className,
+  ...input
+}: FieldShell & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
+  const { a11y, message, errorId, hintId } = useFieldA11y({ label, error, hint, field });
+  const bound = field
+    ? conformProps(
+        getInputProps(field, {
+          type: "checkbox",
+          ariaAttributes: false,
+          ...(input.value === undefined ? {} : { value: String(input.value) }),
+        }),
+      )
+    : null;
+  return (
+    <div className={cn("space-y-1", className)}>
+      <div className="flex items-center gap-2">
+        <input
+          key={bound?.key}
+          {...bound?.rest}
+          {...input}
+          {...a11y}
+          type="checkbox"
+          className="size-4 rounded border-stone-300 text-brand-700 focus:ring-brand-200"
+        />
+        <label htmlFor={a11y.id} className="text-sm text-stone-700">
+          {label}
+        </label>
+      </div>
+      <Message message={message} hint={hint} errorId={errorId} hintId={hintId} />
+    </div>
   );
 }

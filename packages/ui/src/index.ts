@@ -1,9 +1,17 @@
+export { getFormProps } from "@conform-to/react";
 export type { ColumnDef } from "@tanstack/react-table";
 export { Button, type ButtonProps, Spinner } from "./button";
 export { Alert, Card, EmptyState, PageHeader } from "./card";
 export { cn } from "./cn";
 export { DataTable, type DataTableProps, type DataTableSort } from "./data-table";
-export { SelectField, TextField } from "./field";
+export { CheckboxField, type FormField, SelectField, TextareaField, TextField } from "./field";
+export {
+  type FormResultLike,
+  failedResult,
+  useBusyIntent,
+  useResultToast,
+  useZodForm,
+} from "./form";
 export { formatDate, formatMoney, formatNumber, setDisplayTimeZone } from "./format";
 export {
   CHURN_LEVEL_INFO,

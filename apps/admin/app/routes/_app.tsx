@@ -2,6 +2,7 @@ import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import type { Permission } from "@xplorium/auth/permissions";
 import { cn } from "@xplorium/ui";
+import { useCan } from "~/lib/can";
 import { requireSignedInStaff } from "~/lib/session.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -9,6 +10,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // every other page sends them to the setup (requireStaff).
   const { api, headers, staff, mustSetUpTwoFactor } = await requireSignedInStaff(request, context);
   const me = await api.auth.me();
+  // Sent once for every page under the layout: `useCan()` (lib/can.ts) reads them.
   const permissions = me.type === "staff" ? me.permissions : [];
   return data({ staff, permissions, mustSetUpTwoFactor }, { headers });
 }
@@ -39,8 +41,8 @@ function activeEntry(pathname: string): string | undefined {
 }
 
 export default function AppLayout() {
-  const { staff, permissions, mustSetUpTwoFactor } = useLoaderData<typeof loader>();
-  const allowed = new Set<string>(permissions);
+  const { staff, mustSetUpTwoFactor } = useLoaderData<typeof loader>();
+  const can = useCan();
   const { pathname } = useLocation();
   const active = activeEntry(pathname);
   const isAccount = pathname === "/account" || pathname.startsWith("/account/");
@@ -60,7 +62,7 @@ export default function AppLayout() {
           aria-label="Main"
           className="flex gap-1 overflow-x-auto px-3 pb-3 md:flex-col md:overflow-visible"
         >
-          {NAV.filter((n) => !n.permission || allowed.has(n.permission)).map((n) => (
+          {NAV.filter((n) => !n.permission || can(n.permission)).map((n) => (
             <Link
               key={n.to}
               to={n.to}
