@@ -10,6 +10,7 @@ import {
   validateStaffSession,
 } from "@xplorium/auth";
 import type { RequestMeta } from "@xplorium/core/actor";
+import type { DepsWith } from "@xplorium/core/deps";
 import type { Database } from "@xplorium/db";
 import type { Env } from "@xplorium/db/env";
 import type { Logger } from "@xplorium/db/logger";
@@ -31,6 +32,11 @@ export interface Context {
   app: AppName;
   principal: Principal;
   meta: RequestMeta;
+  /**
+   * What services take first (`doThing(ctx.deps, input)`); the middleware that authenticates a
+   * procedure adds the actor (trpc.ts), so an anonymous procedure's services cannot audit as one.
+   */
+  deps: DepsWith<"db" | "meta" | "config", Env>;
   /** Headers the response must carry (Set-Cookie from sign-in, sign-out, session refresh). */
   resHeaders: Headers;
   /** The request's logger (with its request id), when the request came through an app server. */
@@ -134,16 +140,18 @@ function resolvePrincipalOnce(input: Omit<CreateContextInput, "resHeaders">): Pr
 export async function createContext(input: CreateContextInput): Promise<Context> {
   const { principal, setCookie } = await resolvePrincipalOnce(input);
   if (setCookie) input.resHeaders.append("Set-Cookie", setCookie);
+  const meta: RequestMeta = {
+    ip: input.ip ?? null,
+    userAgent: input.request.headers.get("user-agent"),
+    requestId: input.requestId ?? null,
+  };
   return {
     db: input.db,
     env: input.env,
     app: input.app,
     principal,
-    meta: {
-      ip: input.ip ?? null,
-      userAgent: input.request.headers.get("user-agent"),
-      requestId: input.requestId ?? null,
-    },
+    meta,
+    deps: { db: input.db, meta, config: input.env },
     resHeaders: input.resHeaders,
     ...(input.log ? { log: input.log } : {}),
   };

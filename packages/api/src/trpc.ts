@@ -7,7 +7,9 @@ import {
   type StaffPrincipal,
 } from "@xplorium/auth";
 import type { Actor } from "@xplorium/core/actor";
+import type { Deps } from "@xplorium/core/deps";
 import { AppError } from "@xplorium/core/errors";
+import type { Env } from "@xplorium/db/env";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { AppName, Context } from "./context";
@@ -20,6 +22,14 @@ import { requireRecentPassword } from "./reauth";
 import { TWO_FACTOR_SETUP_REQUIRED } from "./two-factor-gate";
 
 type KeyOrStaff = ApiKeyPrincipal | StaffPrincipal;
+
+/** The context of an authenticated procedure: its actor, and the deps its services take. */
+function actingAs<A extends Actor>(
+  ctx: Context,
+  actor: A,
+): { actor: A; deps: Deps<Env> & { actor: A } } {
+  return { actor, deps: { ...ctx.deps, actor } };
+}
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -142,7 +152,7 @@ export const customerProcedure = publicProcedure.use(({ ctx, next }) => {
   }
   const principal = ctx.principal;
   const actor: Actor = { type: "customer", id: principal.customer.id };
-  return next({ ctx: { ...ctx, principal, actor } });
+  return next({ ctx: { ...ctx, principal, ...actingAs(ctx, actor) } });
 });
 
 /**
@@ -180,7 +190,7 @@ export const staffProcedure = (permission: Permission) =>
       permission,
       "Sign in as staff to do this.",
     );
-    return next({ ctx: { ...ctx, principal, actor } });
+    return next({ ctx: { ...ctx, principal, ...actingAs(ctx, actor) } });
   });
 
 /**
@@ -210,14 +220,14 @@ export const apiKeyOrStaffProcedure = (permission: Permission, scope: ApiKeyScop
         });
       }
       const actor: Actor = { type: "apiKey", id: principal.apiKey.id };
-      return next({ ctx: { ...ctx, principal: principal as KeyOrStaff, actor } });
+      return next({ ctx: { ...ctx, principal: principal as KeyOrStaff, ...actingAs(ctx, actor) } });
     }
     const { principal, actor } = requireStaffPermission(
       ctx,
       permission,
       "Send a valid API key (Authorization: Bearer …) or sign in as staff.",
     );
-    return next({ ctx: { ...ctx, principal: principal as KeyOrStaff, actor } });
+    return next({ ctx: { ...ctx, principal: principal as KeyOrStaff, ...actingAs(ctx, actor) } });
   });
 
 /** Any signed-in principal of this app (sign-out), a member owing two-factor setup included. */
@@ -245,7 +255,7 @@ export const signedInStaffProcedure = publicProcedure.use(({ ctx, next }) => {
   }
   const principal = ctx.principal;
   const actor: Actor = { type: "staff", id: principal.staff.id, role: principal.staff.role };
-  return next({ ctx: { ...ctx, principal, actor } });
+  return next({ ctx: { ...ctx, principal, ...actingAs(ctx, actor) } });
 });
 
 /**
@@ -259,7 +269,7 @@ export const twoFactorSelfProcedure = publicProcedure.use(({ ctx, next }) => {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in as staff to do this." });
   }
   const actor = { type: "staff" as const, id: p.staff.id, role: p.staff.role };
-  return next({ ctx: { ...ctx, principal: p, actor } });
+  return next({ ctx: { ...ctx, principal: p, ...actingAs(ctx, actor) } });
 });
 
 /**
@@ -273,8 +283,8 @@ export const customerOrStaffProcedure = (permission: Permission) =>
     if (ctx.app === "portal" && ctx.principal.type === "customer") {
       const self = ctx.principal.customer.id;
       const actor: Actor = { type: "customer", id: self };
-      return next({ ctx: { ...ctx, actor, self: self as string | null } });
+      return next({ ctx: { ...ctx, ...actingAs(ctx, actor), self: self as string | null } });
     }
     const { actor } = requireStaffPermission(ctx, permission, "Sign in first.");
-    return next({ ctx: { ...ctx, actor, self: null as string | null } });
+    return next({ ctx: { ...ctx, ...actingAs(ctx, actor), self: null as string | null } });
   });
