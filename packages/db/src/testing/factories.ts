@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../client";
+import { type Env, loadEnv } from "../env";
 import * as schema from "../schema";
 
 let counter = 0;
@@ -59,3 +60,21 @@ export async function insertStaffActor<R extends StaffRole = "FRONT_DESK">(
 
 /** Request metadata for service calls in tests. */
 export const testMeta = { ip: "127.0.0.1", userAgent: null, requestId: "test" };
+
+/**
+ * What services take first (`doThing(deps, input)`, see packages/core/src/deps.ts) for a test
+ * acting as `actor`: test request metadata and the test configuration unless one is given.
+ */
+export function testDeps<A, C = Env>(
+  db: Database,
+  actor: A,
+  opts: { config?: C; now?: Date } = {},
+): { db: Database; actor: A; meta: typeof testMeta; config: C; now?: Date } {
+  return {
+    db,
+    actor,
+    meta: testMeta,
+    config: opts.config ?? (loadEnv({ NODE_ENV: "test" }) as C),
+    ...(opts.now ? { now: opts.now } : {}),
+  };
+}

@@ -60,5 +60,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-export { insertCustomer, insertStaff, insertStaffActor, testMeta, unique } from "./factories";
+export {
+  insertCustomer,
+  insertStaff,
+  insertStaffActor,
+  testDeps,
+  testMeta,
+  unique,
+} from "./factories";
 export { withDatabase };
