@@ -145,7 +145,10 @@ export function formResult(submission: FormSubmission, options: FormResultOption
   ];
   const retryAfterSeconds =
     "retryAfterSeconds" in failure ? (failure as ActionFailure).retryAfterSeconds : undefined;
-  if (retryAfterSeconds) headers.set("Retry-After", String(retryAfterSeconds));
+  // As the procedure middleware sets it (trpc.ts); a Remix action returns these headers.
+  if (retryAfterSeconds !== undefined) {
+    headers.set("Retry-After", String(Math.max(1, Math.ceil(retryAfterSeconds))));
+  }
   const result: FormResult = {
     ok: false,
     intent,
