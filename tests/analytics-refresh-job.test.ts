@@ -1,7 +1,7 @@
+import { type Env, loadEnv } from "@xplorium/config";
 import { ANALYTICS_REFRESH_TASK } from "@xplorium/core/analytics";
 import { CUSTOMER_SYNC_TASK, startCustomerSync } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaffActor, type TestDatabase } from "@xplorium/db/testing";
 import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

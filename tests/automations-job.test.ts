@@ -1,10 +1,10 @@
+import { type Env, loadEnv } from "@xplorium/config";
 import {
   AUTOMATIONS_TASK,
   requestAutomationRun,
   setAutomationEnabled,
 } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertStaffActor,

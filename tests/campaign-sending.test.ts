@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type Env, loadEnv } from "@xplorium/config";
 import {
   CAMPAIGN_SEND_TASK,
   type CampaignSender,
@@ -12,7 +13,6 @@ import {
 } from "@xplorium/core/marketing";
 import { listOutbox } from "@xplorium/core/messaging";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertStaffActor,

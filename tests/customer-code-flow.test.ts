@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import { sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { deliverEmail, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
 import { QUEUE_PRESET } from "@xplorium/worker";

@@ -1,9 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { QUEUE_PRESET } from "@xplorium/worker";
 import { createTaskList } from "@xplorium/worker/tasks";

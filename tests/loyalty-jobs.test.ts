@@ -1,6 +1,6 @@
+import { type Env, loadEnv } from "@xplorium/config";
 import { LEDGER_CHECK_TASK, POINTS_EXPIRY_TASK } from "@xplorium/core/loyalty";
 import { enqueueJob } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { QUEUE_PRESET } from "@xplorium/worker";
 import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";

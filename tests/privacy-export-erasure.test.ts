@@ -1,10 +1,10 @@
 import { createCaller, createContext, personalDataResponse } from "@xplorium/api";
 import { createSession, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { refreshAnalytics } from "@xplorium/core/analytics";
 import { requestCustomerCode } from "@xplorium/core/auth";
 import { eraseCustomer } from "@xplorium/core/privacy";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
 import { queueEmail } from "@xplorium/email";
 import { QUEUE_PRESET } from "@xplorium/worker";

@@ -1,4 +1,4 @@
-import { loadEnv } from "@xplorium/db/env";
+import { loadEnv } from "@xplorium/config";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { SECRET_TEMPLATES } from "@xplorium/email";
 import {

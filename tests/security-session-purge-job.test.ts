@@ -1,5 +1,5 @@
 import { createSession } from "@xplorium/auth";
-import { loadEnv } from "@xplorium/db/env";
+import { loadEnv } from "@xplorium/config";
 import {
   createTestDatabase,
   insertCustomer,

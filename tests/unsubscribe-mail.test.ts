@@ -1,7 +1,7 @@
 import { createCaller, createContext } from "@xplorium/api";
+import { type Env, loadEnv } from "@xplorium/config";
 import { unsubscribe } from "@xplorium/core/consent";
 import { enqueueJob, schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { SEND_EMAIL_TASK } from "@xplorium/email";
 import { QUEUE_PRESET } from "@xplorium/worker";

@@ -1,6 +1,6 @@
+import { type Env, loadEnv } from "@xplorium/config";
 import { systemActor } from "@xplorium/core/actor";
 import { createReward, redeemReward } from "@xplorium/core/loyalty";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { QUEUE_PRESET } from "@xplorium/worker";
 import { CRONTAB, createTaskList, EXPIRE_VOUCHERS_TASK } from "@xplorium/worker/tasks";

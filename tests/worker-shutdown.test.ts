@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { enqueueJob } from "@xplorium/db";
-import { memoryLogger } from "@xplorium/db/logger";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { memoryLogger } from "@xplorium/logger";
 import { type StartedWorker, startWorker } from "@xplorium/worker";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

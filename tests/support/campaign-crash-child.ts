@@ -3,9 +3,10 @@
  * accepted batch CRASH_AFTER_SEND_BATCH, before recording it: no `finally`, no unlock, no
  * graceful anything (tests/campaign-sending.test.ts). Run with `node --import tsx`.
  */
+
+import { loadEnv } from "@xplorium/config";
 import { runCampaignSend } from "@xplorium/core/marketing";
 import { createDb } from "@xplorium/db";
-import { loadEnv } from "@xplorium/db/env";
 import { createRequestPacer, resendBatchTransport } from "@xplorium/email";
 
 // biome-ignore lint/style/noProcessEnv: a test harness's child process, configured by its parent

@@ -1,3 +1,4 @@
+import type { Env } from "@xplorium/config";
 import type { Actor } from "@xplorium/core/actor";
 import { bookingCreateInput, createBooking, setBookingStatus } from "@xplorium/core/bookings";
 import {
@@ -7,7 +8,6 @@ import {
   redeemReward,
 } from "@xplorium/core/loyalty";
 import { type Database, schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { insertCustomer, insertStaffActor, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { postPoints } from "../../packages/core/src/loyalty/ledger";

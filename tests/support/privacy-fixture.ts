@@ -1,4 +1,5 @@
 import { createSession } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { requestCustomerCode } from "@xplorium/core/auth";
 import { createBooking, setBookingStatus } from "@xplorium/core/bookings";
 import { confirmConsent, setConsentByCustomer } from "@xplorium/core/consent";
@@ -15,7 +16,6 @@ import {
 } from "@xplorium/core/marketing";
 import { exportPersonalData } from "@xplorium/core/privacy";
 import { type Database, schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { unique } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 

@@ -96,7 +96,7 @@ export default async function setup() {
     const command = productionCommand(app);
     return spawn(process.execPath, command.args, {
       cwd: command.cwd,
-      env: { ...env, ...command.env },
+      env: { ...env, ...command.env } as NodeJS.ProcessEnv,
       stdio: "inherit",
       detached: true,
     });

@@ -97,7 +97,7 @@ export function startProcess(
   const { cwd, args, env: productionEnv } = productionCommand(app);
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...env, ...productionEnv },
+    env: { ...env, ...productionEnv } as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -4,9 +4,9 @@
  * admin, portal and worker through turbo against that one database, and prints the sign-ins.
  */
 import { spawn } from "node:child_process";
+import { env as loadEnv } from "@xplorium/config";
 import { isEmptyDatabase, seedDemoData, signInDetails } from "@xplorium/core/seed";
 import { createDb, migrateDatabase, resolveDatabase } from "@xplorium/db";
-import { env as loadEnv } from "@xplorium/db/env";
 
 const production = process.argv.includes("--production");
 if (production) process.env.NODE_ENV = "production";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/db/env";
+import { type Env, loadEnv } from "@xplorium/config";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import {
   type RouteServer,

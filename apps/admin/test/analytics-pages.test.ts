@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { refreshAnalytics } from "@xplorium/core/analytics";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertJuneFixture, type JuneFixture } from "../../../tests/support/analytics-fixture";

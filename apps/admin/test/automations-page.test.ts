@@ -1,7 +1,7 @@
 import type { StaffRole } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { runAutomations } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { type TestDatabase, unique } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { visibleText } from "../../../tests/support/remix-route-server";

@@ -1,5 +1,5 @@
 import type { StaffRole } from "@xplorium/auth";
-import type { Env } from "@xplorium/db/env";
+import type { Env } from "@xplorium/config";
 import { type TestDatabase, unique } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RouteServer, visibleText } from "../../../tests/support/remix-route-server";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

@@ -4,16 +4,16 @@ import type { AddressInfo } from "node:net";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { sendResponse, type XpLoadContext } from "@xplorium/api/server";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { listCustomers } from "@xplorium/core/customers";
 import { seedDemoData } from "@xplorium/core/seed";
-import { type Env, loadEnv } from "@xplorium/db/env";
-import { silentLogger } from "@xplorium/db/logger";
 import {
   createTestDatabase,
   insertCustomer,
   insertStaff,
   type TestDatabase,
 } from "@xplorium/db/testing";
+import { silentLogger } from "@xplorium/logger";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader } from "../app/routes/customers.export";

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { systemActor } from "@xplorium/core/actor";
 import { createReward, redeemReward } from "@xplorium/core/loyalty";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { checkLedger, runPointsExpiry } from "@xplorium/core/loyalty";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hashPassword } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/db/env";
+import { type Env, loadEnv } from "@xplorium/config";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lookalikeNext } from "../../../packages/api/test/open-redirect-payloads";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { StaffRole } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RouteServer, visibleText } from "../../../tests/support/remix-route-server";

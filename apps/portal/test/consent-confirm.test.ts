@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { type Env, loadEnv } from "@xplorium/config";
 import { setConsentByStaff } from "@xplorium/core/consent";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

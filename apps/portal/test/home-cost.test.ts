@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createSession, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { CONNECTION_PARAMETERS, type Database, schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";

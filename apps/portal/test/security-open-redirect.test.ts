@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createSession, issueLoginCode, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/db/env";
+import { type Env, loadEnv } from "@xplorium/config";
 import {
   createTestDatabase,
   insertCustomer,

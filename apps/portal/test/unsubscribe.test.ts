@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { ONE_CLICK_UNSUBSCRIBE } from "@xplorium/api/server";
+import { type Env, loadEnv } from "@xplorium/config";
 import { listUnsubscribeHeaders, setConsentByStaff } from "@xplorium/core/consent";
 import { mergeCustomers } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

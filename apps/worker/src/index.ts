@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
+import { type Env, env as loadEnv } from "@xplorium/config";
 import { createDb, type Database, migrateDatabase, resolveDatabase } from "@xplorium/db";
-import { type Env, env as loadEnv } from "@xplorium/db/env";
-import { type Logger as AppLogger, createLogger } from "@xplorium/db/logger";
 import { emailTransportStartupNotice } from "@xplorium/email";
+import { type Logger as AppLogger, createLogger } from "@xplorium/logger";
 import {
   Logger,
   type Runner,

@@ -9,11 +9,11 @@ import {
   validateCustomerSession,
   validateStaffSession,
 } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import type { RequestMeta } from "@xplorium/core/actor";
 import type { DepsWith } from "@xplorium/core/deps";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
-import type { Logger } from "@xplorium/db/logger";
+import type { Logger } from "@xplorium/logger";
 import { gateTwoFactor, type StaffTwoFactorSetupPrincipal } from "./two-factor-gate";
 
 /** Which app a request came through; each reads only its own kind of session. */

@@ -1,6 +1,6 @@
 import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createLogger } from "@xplorium/db/logger";
+import { createLogger } from "@xplorium/logger";
 import { type CreateContextInput, createContext } from "./context";
 import { databaseUnavailableError, isDatabaseUnavailable } from "./database-unavailable";
 import { appRouter } from "./root";

@@ -1,6 +1,6 @@
 import type { StaffPrincipal } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { AppError } from "@xplorium/core/errors";
-import type { Env } from "@xplorium/db/env";
 
 /**
  * Owner-level actions (creating API keys, adding staff or changing a role, switching an account

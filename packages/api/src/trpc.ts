@@ -6,10 +6,10 @@ import {
   ROLE_PERMISSIONS,
   type StaffPrincipal,
 } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import type { Actor } from "@xplorium/core/actor";
 import type { Deps } from "@xplorium/core/deps";
 import { AppError } from "@xplorium/core/errors";
-import type { Env } from "@xplorium/db/env";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { AppName, Context } from "./context";

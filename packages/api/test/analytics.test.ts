@@ -1,7 +1,7 @@
 import { createCaller, createContext } from "@xplorium/api";
 import type { StaffRole } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { refreshAnalytics } from "@xplorium/core/analytics";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertFamily } from "../../../tests/support/analytics-fixture";

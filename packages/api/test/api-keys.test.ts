@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { StaffRole } from "@xplorium/auth";
 import { generateApiKey } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertStaff, staffCookie, startTrpcServer, testEnv } from "./support";

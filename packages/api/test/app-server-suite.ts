@@ -3,15 +3,15 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AppName } from "@xplorium/api";
 import { createAppServer, type ServedApp, serveApp } from "@xplorium/api/server";
 import { generateApiKey, hashPassword } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { createDb, ensureDatabaseExists } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
-import { memoryLogger } from "@xplorium/db/logger";
 import {
   createTestDatabase,
   insertStaff,
   type TestDatabase,
   testClusterUrl,
 } from "@xplorium/db/testing";
+import { memoryLogger } from "@xplorium/logger";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestRoute, testServerBuild } from "../../../tests/support/remix-route-server";

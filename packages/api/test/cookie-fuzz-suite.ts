@@ -3,14 +3,14 @@ import { request as httpRequest } from "node:http";
 import type { AppName } from "@xplorium/api";
 import { createAppServer, type ServedApp, serveApp } from "@xplorium/api/server";
 import { createSession, type SessionKind, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/db/env";
-import { memoryLogger } from "@xplorium/db/logger";
+import { type Env, loadEnv } from "@xplorium/config";
 import {
   createTestDatabase,
   insertCustomer,
   insertStaff,
   type TestDatabase,
 } from "@xplorium/db/testing";
+import { memoryLogger } from "@xplorium/logger";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestRoute, testServerBuild } from "../../../tests/support/remix-route-server";

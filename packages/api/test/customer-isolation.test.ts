@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { appRouter, createCaller, createContext } from "@xplorium/api";
+import type { Env } from "@xplorium/config";
 import { adjustPoints, redeemReward } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, insertStaffActor, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

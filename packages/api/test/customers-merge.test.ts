@@ -1,7 +1,7 @@
 import { createCaller, createContext } from "@xplorium/api";
 import type { StaffRole } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

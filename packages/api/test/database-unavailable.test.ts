@@ -1,8 +1,8 @@
 import { createServer } from "node:net";
 import { createSession, sessionCookieName } from "@xplorium/auth";
 import { createDb, type DbHandle } from "@xplorium/db";
-import { memoryLogger } from "@xplorium/db/logger";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { memoryLogger } from "@xplorium/logger";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isDatabaseUnavailable } from "../src/database-unavailable";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { Env } from "@xplorium/config";
 import { updateTrackingSettings } from "@xplorium/core/tracking";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

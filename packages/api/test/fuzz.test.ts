@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { type AppName, appRouter, createCaller, createContext } from "@xplorium/api";
 import { generateApiKey } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

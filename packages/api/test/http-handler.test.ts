@@ -1,7 +1,7 @@
 import { createSession, sessionCookieName } from "@xplorium/auth";
-import type { Env } from "@xplorium/db/env";
-import { memoryLogger } from "@xplorium/db/logger";
+import type { Env } from "@xplorium/config";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { memoryLogger } from "@xplorium/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   customerCookie,

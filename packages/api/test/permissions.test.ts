@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { type AppName, appRouter, createCaller, createContext } from "@xplorium/api";
 import { generateApiKey, STAFF_ROLES, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customerCookie, insertCustomer, insertStaff, staffCookie, testEnv } from "./support";

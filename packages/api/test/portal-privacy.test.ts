@@ -1,7 +1,7 @@
 import { appRouter } from "@xplorium/api";
+import type { Env } from "@xplorium/config";
 import { setConsentByStaff } from "@xplorium/core/consent";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertStaff as insertStaffRow,

@@ -1,5 +1,5 @@
+import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import type { StaffRole } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { setVip } from "@xplorium/core/loyalty";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

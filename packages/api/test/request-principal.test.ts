@@ -1,6 +1,6 @@
 import { invalidateSession } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { type Database, schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";

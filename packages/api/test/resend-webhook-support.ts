@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyAppEdge, applyAppEndpoints, RESEND_WEBHOOK_PATH } from "@xplorium/api/server";
+import type { Env } from "@xplorium/config";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import express from "express";
 import { signWebhook } from "../../core/src/tracking/webhook-signature";
 

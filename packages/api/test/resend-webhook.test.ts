@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { RESEND_WEBHOOK_LIMITS } from "@xplorium/api/server";
+import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWebhook } from "../../core/src/tracking/webhook-signature";

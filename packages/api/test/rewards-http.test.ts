@@ -1,5 +1,5 @@
+import type { Env } from "@xplorium/config";
 import { createReward, updateReward } from "@xplorium/core/loyalty";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDrift, postPoints } from "../../core/src/loyalty/ledger";

@@ -3,15 +3,15 @@ import { request as httpRequest } from "node:http";
 import type { AppName } from "@xplorium/api";
 import { createAppServer, type ServedApp, serveApp } from "@xplorium/api/server";
 import { createSession, generateApiKey, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
-import { memoryLogger } from "@xplorium/db/logger";
 import {
   createTestDatabase,
   insertCustomer,
   insertStaff,
   type TestDatabase,
 } from "@xplorium/db/testing";
+import { memoryLogger } from "@xplorium/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testServerBuild } from "../../../tests/support/remix-route-server";
 

@@ -3,10 +3,10 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";
 import type { AppName } from "@xplorium/api";
 import { createAppServer, type ServedApp, serveApp } from "@xplorium/api/server";
+import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
-import { memoryLogger } from "@xplorium/db/logger";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { memoryLogger } from "@xplorium/logger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testServerBuild } from "../../../tests/support/remix-route-server";
 

@@ -1,4 +1,4 @@
-import type { Env } from "@xplorium/db/env";
+import type { Env } from "@xplorium/config";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertStaff, staffCookie, startTrpcServer, testEnv } from "./support";

@@ -1,6 +1,6 @@
 import { issueLoginCode, LOGIN_CODE_MAX_ATTEMPTS } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

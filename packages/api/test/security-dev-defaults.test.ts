@@ -3,8 +3,8 @@ import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serveApp } from "@xplorium/api/server";
-import { isLocalDevelopment, loadEnv as load } from "@xplorium/db/env";
-import { memoryLogger } from "@xplorium/db/logger";
+import { isLocalDevelopment, loadEnv as load } from "@xplorium/config";
+import { memoryLogger } from "@xplorium/logger";
 import express from "express";
 import { describe, expect, it } from "vitest";
 

@@ -1,5 +1,5 @@
 import { sessionCookieName } from "@xplorium/auth";
-import type { Env } from "@xplorium/db/env";
+import type { Env } from "@xplorium/config";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD_CONFIRM_LIMITS } from "../../core/src/auth/staff-password-confirm";

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { StaffRole } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import type { Database } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
-import { memoryLogger } from "@xplorium/db/logger";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import {
   emailTransportStartupNotice,
@@ -12,6 +11,7 @@ import {
   type TemplateName,
   templates,
 } from "@xplorium/email";
+import { memoryLogger } from "@xplorium/logger";
 import { QUEUE_PRESET } from "@xplorium/worker";
 import { createTaskList, PURGE_EXPIRED_AUTH_TASK } from "@xplorium/worker/tasks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -5,10 +5,10 @@ import {
   validateStaffSession,
   verifyPassword,
 } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { noRequest } from "@xplorium/core/actor";
 import { purgeStalePasswordResets, requestStaffPasswordReset } from "@xplorium/core/auth";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { SECRET_TEMPLATES, templates } from "@xplorium/email";
 import { and, desc, eq } from "drizzle-orm";

@@ -10,10 +10,10 @@ import {
   sha256,
   validateStaffSession,
 } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { noRequest } from "@xplorium/core/actor";
 import { completeStaffSignIn, purgeExpiredSignInChallenges } from "@xplorium/core/auth";
 import { schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";

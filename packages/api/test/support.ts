@@ -4,10 +4,10 @@ import type { AddressInfo } from "node:net";
 import { type AppName, handleTrpcRequest } from "@xplorium/api";
 import { SAME_ORIGIN_EXEMPTIONS, sameOriginGuard } from "@xplorium/api/server";
 import { createSession, hashPassword, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { type Env, loadEnv } from "@xplorium/config";
 import type { Database } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
-import type { Logger } from "@xplorium/db/logger";
 import { insertCustomer, insertStaff as insertStaffRow, unique } from "@xplorium/db/testing";
+import type { Logger } from "@xplorium/logger";
 import express from "express";
 
 export { insertCustomer, unique };

@@ -1,5 +1,5 @@
+import { env } from "@xplorium/config";
 import { createDb, migrateDatabase, resolveDatabase } from "@xplorium/db";
-import { env } from "@xplorium/db/env";
 import { isEmptyDatabase, seedDemoData, signInDetails } from "../src/seed";
 
 // `pnpm db:seed`: migrate, then fill an empty database with demo data and print the sign-ins.

@@ -1,3 +1,4 @@
+import { type Env, loadEnv } from "@xplorium/config";
 import { mergeCustomers } from "@xplorium/core/customers";
 import { AppError } from "@xplorium/core/errors";
 import {
@@ -10,7 +11,6 @@ import {
   updateAutomation,
 } from "@xplorium/core/marketing";
 import { createDb, type DbHandle, schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertStaffActor,

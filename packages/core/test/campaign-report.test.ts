@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { loadEnv } from "@xplorium/config";
 import {
   campaignReport,
   updateTrackingSettings,
   verifyWebhookSignature,
 } from "@xplorium/core/tracking";
 import { schema } from "@xplorium/db";
-import { loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

@@ -1,3 +1,4 @@
+import { loadEnv } from "@xplorium/config";
 import { AppError } from "@xplorium/core/errors";
 import {
   campaignProgress,
@@ -12,7 +13,6 @@ import {
   updateCampaign,
 } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
-import { loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

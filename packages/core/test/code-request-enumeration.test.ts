@@ -1,7 +1,7 @@
+import { loadEnv } from "@xplorium/config";
 import type { RequestMeta } from "@xplorium/core/actor";
 import { requestCustomerCode } from "@xplorium/core/auth";
 import { schema } from "@xplorium/db";
-import { loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

@@ -1,3 +1,4 @@
+import { loadEnv } from "@xplorium/config";
 import {
   confirmConsent,
   consentHistory,
@@ -5,7 +6,6 @@ import {
   setConsentByStaff,
 } from "@xplorium/core/consent";
 import { schema } from "@xplorium/db";
-import { loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

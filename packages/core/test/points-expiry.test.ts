@@ -1,6 +1,6 @@
+import { type Env, loadEnv } from "@xplorium/config";
 import { runPointsExpiry } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

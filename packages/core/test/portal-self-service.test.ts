@@ -1,3 +1,4 @@
+import { loadEnv } from "@xplorium/config";
 import {
   confirmConsent,
   portalPrivacyOverview,
@@ -6,7 +7,6 @@ import {
 } from "@xplorium/core/consent";
 import { portalProfile, updateCustomer, updateOwnProfile } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import { loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

@@ -1,4 +1,5 @@
 import { hashPassword, issueLoginCode, validateStaffSession } from "@xplorium/auth";
+import { loadEnv } from "@xplorium/config";
 import type { RequestMeta } from "@xplorium/core/actor";
 import {
   requestCustomerCode,
@@ -8,7 +9,6 @@ import {
 } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import { loadEnv } from "@xplorium/db/env";
 import {
   createTestDatabase,
   insertCustomer,

@@ -1,9 +1,9 @@
 import { hashPassword, validateCustomerSession, validateStaffSession } from "@xplorium/auth";
+import { loadEnv } from "@xplorium/config";
 import type { RequestMeta } from "@xplorium/core/actor";
 import { requestCustomerCode, signInStaff, verifyCustomerLink } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import { loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

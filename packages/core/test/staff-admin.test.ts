@@ -6,12 +6,12 @@ import {
   validateStaffSession,
   verifyPassword,
 } from "@xplorium/auth";
+import { loadEnv } from "@xplorium/config";
 import type { Actor, RequestMeta } from "@xplorium/core/actor";
 import { signInStaff } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { createStaff, listStaff, updateStaff } from "@xplorium/core/staff";
 import { schema } from "@xplorium/db";
-import { loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

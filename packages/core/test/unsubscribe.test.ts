@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { type Env, loadEnv } from "@xplorium/config";
 import { listUnsubscribeHeaders, previewUnsubscribe, unsubscribe } from "@xplorium/core/consent";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import { type Env, loadEnv } from "@xplorium/db/env";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

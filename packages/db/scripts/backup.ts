@@ -4,9 +4,9 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { env } from "@xplorium/config";
 import { backupDatabase } from "../src/backup";
 import { resolveDatabase } from "../src/connection";
-import { env } from "../src/env";
 
 const stamp = new Date()
   .toISOString()

@@ -5,9 +5,9 @@
  * recreates what the backup holds. Stop the apps and the worker first.
  */
 import path from "node:path";
+import { env } from "@xplorium/config";
 import { restoreDatabase } from "../src/backup";
 import { resolveDatabase } from "../src/connection";
-import { env } from "../src/env";
 
 const args = process.argv.slice(2);
 const replace = args.includes("--replace");

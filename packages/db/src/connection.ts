@@ -1,3 +1,4 @@
+import { env } from "@xplorium/config";
 import postgres from "postgres";
 import {
   DEV_DATABASE,
@@ -7,7 +8,6 @@ import {
   isReachable,
   startEmbeddedPostgres,
 } from "./embedded";
-import { env } from "./env";
 
 export interface ResolvedDatabase {
   url: string;

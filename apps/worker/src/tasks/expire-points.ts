@@ -1,6 +1,6 @@
+import type { Env } from "@xplorium/config";
 import { POINTS_EXPIRY_TASK, runPointsExpiry } from "@xplorium/core/loyalty";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import type { Task } from "graphile-worker";
 
 export { POINTS_EXPIRY_TASK };

@@ -1,6 +1,6 @@
+import type { Env } from "@xplorium/config";
 import { CUSTOMER_SYNC_TASK } from "@xplorium/core/customers";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { SEND_EMAIL_TASK } from "@xplorium/email";
 import type { TaskList } from "graphile-worker";
 import { checkLedgerTask, LEDGER_CHECK_TASK } from "./check-ledger";

@@ -1,7 +1,7 @@
+import type { Env } from "@xplorium/config";
 import { noRequest, systemActor } from "@xplorium/core/actor";
 import type { Deps } from "@xplorium/core/deps";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import type { JobHelpers, Task } from "graphile-worker";
 
 /** What a job's services take first: the system acting, the job's id standing for a request id. */

@@ -1,7 +1,7 @@
 import { purgeExpiredSessions, purgeRateLimitBuckets, purgeStaleLoginCodes } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { purgeExpiredSignInChallenges, purgeStalePasswordResets } from "@xplorium/core/auth";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { dropExpiredSecretBodies, dropUndeliveredErasureEmails } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 

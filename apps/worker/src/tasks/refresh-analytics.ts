@@ -1,6 +1,6 @@
+import type { Env } from "@xplorium/config";
 import { ANALYTICS_REFRESH_TASK, refreshAnalytics } from "@xplorium/core/analytics";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import type { Task } from "graphile-worker";
 
 export { ANALYTICS_REFRESH_TASK };

@@ -1,6 +1,6 @@
+import type { Env } from "@xplorium/config";
 import { AUTOMATION_KINDS, AUTOMATIONS_TASK, runAutomations } from "@xplorium/core/marketing";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 

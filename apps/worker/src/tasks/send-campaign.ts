@@ -1,3 +1,4 @@
+import type { Env } from "@xplorium/config";
 import {
   CAMPAIGN_RESUME_TASK,
   CAMPAIGN_SEND_TASK,
@@ -7,7 +8,6 @@ import {
   runCampaignSend,
 } from "@xplorium/core/marketing";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { batchTransportFor, createRequestPacer, type RequestPacer } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 import { z } from "zod";

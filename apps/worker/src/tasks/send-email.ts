@@ -1,6 +1,6 @@
+import { type Env, isLocalDevelopment } from "@xplorium/config";
 import { listUnsubscribeHeaders } from "@xplorium/core/consent";
 import type { Database } from "@xplorium/db";
-import { type Env, isLocalDevelopment } from "@xplorium/db/env";
 import { deliverEmail, type EmailTransport, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 import { z } from "zod";

@@ -1,9 +1,9 @@
 import path from "node:path";
 import type { ServerBuild } from "@remix-run/node";
+import { type Env, env as loadEnv } from "@xplorium/config";
 import { checkReadiness, createDb, type Database, resolveDatabase } from "@xplorium/db";
-import { type Env, env as loadEnv } from "@xplorium/db/env";
-import { createLogger, type Logger } from "@xplorium/db/logger";
 import { emailTransportStartupNotice } from "@xplorium/email";
+import { createLogger, type Logger } from "@xplorium/logger";
 import express from "express";
 import type { AppName } from "../context";
 import { contextInput } from "../context";

@@ -1,5 +1,5 @@
 import type { ReadinessReport } from "@xplorium/db";
-import type { Logger } from "@xplorium/db/logger";
+import type { Logger } from "@xplorium/logger";
 import { Router } from "express";
 
 /** Shared by the server and its shutdown: once draining, the instance is no longer ready. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Logger } from "@xplorium/db/logger";
+import type { Logger } from "@xplorium/logger";
 import type { RequestHandler } from "express";
 import { createNonce } from "./security-headers";
 

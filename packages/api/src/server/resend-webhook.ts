@@ -1,4 +1,5 @@
 import { hitRateLimit, type RateLimitRule } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import type { ConsentConfig } from "@xplorium/core/consent";
 import { AppError } from "@xplorium/core/errors";
 import {
@@ -7,7 +8,6 @@ import {
   verifyWebhookSignature,
 } from "@xplorium/core/tracking";
 import type { Database } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import express from "express";
 
 /** Where Resend posts its events (configure it in Resend → Webhooks; see the README). */

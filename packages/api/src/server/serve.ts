@@ -1,7 +1,7 @@
 import type { EventEmitter } from "node:events";
 import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "@xplorium/db/logger";
+import type { Logger } from "@xplorium/logger";
 import type express from "express";
 import type { Lifecycle } from "./health";
 

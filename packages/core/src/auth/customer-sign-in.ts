@@ -5,8 +5,8 @@ import {
   verifyLoginCode,
   verifyLoginLink,
 } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { type Database, type DbOrTx, schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { emailTransportName, queueEmail } from "@xplorium/email";
 import { and, eq, isNull } from "drizzle-orm";
 import type { RequestMeta } from "../actor";

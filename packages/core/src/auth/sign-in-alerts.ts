@@ -1,6 +1,6 @@
 import { hitRateLimit } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import type { DbOrTx } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { emailTransportName, queueEmail } from "@xplorium/email";
 
 /**

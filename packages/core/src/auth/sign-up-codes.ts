@@ -6,8 +6,8 @@ import {
   LOGIN_CODE_MAX_ATTEMPTS,
   LOGIN_CODE_TTL_SECONDS,
 } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { type DbOrTx, schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { emailTransportName, queueEmail } from "@xplorium/email";
 import { eq } from "drizzle-orm";
 import { emailSuppressionHash } from "../privacy/suppression-hash";

@@ -6,8 +6,8 @@ import {
   type RateLimitRule,
   sha256,
 } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { type Database, type DbOrTx, schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { emailTransportName, queueEmail } from "@xplorium/email";
 import { and, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
 import type { Actor, RequestMeta } from "../actor";

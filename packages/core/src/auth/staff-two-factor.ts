@@ -20,8 +20,8 @@ import {
   twoFactorRequiredSql,
   verifyPassword,
 } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { type Database, type DbOrTx, schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { and, count, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";

@@ -1,5 +1,5 @@
+import type { Env } from "@xplorium/config";
 import { type Database, schema, type Tx } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { emailTransportName, queueEmail } from "@xplorium/email";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Actor, RequestMeta } from "../actor";

@@ -1,6 +1,6 @@
 import type { RateLimitRule } from "@xplorium/auth";
+import type { Env } from "@xplorium/config";
 import { type Database, schema, type Tx } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";

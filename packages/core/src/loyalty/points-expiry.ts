@@ -1,5 +1,5 @@
+import type { Env } from "@xplorium/config";
 import { type Database, schema, type Tx } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { emailTransportName, queueEmail } from "@xplorium/email";
 import { eq, type SQL, sql } from "drizzle-orm";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";

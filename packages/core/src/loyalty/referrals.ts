@@ -1,5 +1,5 @@
+import type { Env } from "@xplorium/config";
 import { type Database, type DbOrTx, schema } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";

@@ -1,5 +1,5 @@
+import { type Env, isLocalDevelopment } from "@xplorium/config";
 import { type Database, schema } from "@xplorium/db";
-import { type Env, isLocalDevelopment } from "@xplorium/db/env";
 import { personalize, renderMarketingTemplate, SECRET_TEMPLATES } from "@xplorium/email";
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { unsubscribeUrl } from "../consent/unsubscribe";

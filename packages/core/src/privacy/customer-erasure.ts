@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { Env } from "@xplorium/config";
 import { type Database, schema, type Tx } from "@xplorium/db";
-import type { Env } from "@xplorium/db/env";
 import { emailTransportName, queueEmail } from "@xplorium/email";
 import { and, eq, inArray, isNotNull, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { type Env, loadEnv } from "@xplorium/config";
 import type { Database } from "../client";
-import { type Env, loadEnv } from "../env";
 import * as schema from "../schema";
 
 let counter = 0;
