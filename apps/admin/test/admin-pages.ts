@@ -20,8 +20,8 @@ export interface AdminPages {
   t: TestDatabase;
   env: Env;
   server: RouteServer;
-  /** A new staff member of the role, signed in: the `Cookie:` header value. */
-  cookieFor: (role: StaffRole) => Promise<string>;
+  /** A new staff member of the role (and name, when given), signed in: the `Cookie:` value. */
+  cookieFor: (role: StaffRole, opts?: { name?: string }) => Promise<string>;
   get: (path: string, cookie: string) => Promise<Response>;
   post: (path: string, cookie: string, fields: Record<string, string>) => Promise<Response>;
   close: () => Promise<void>;
@@ -43,9 +43,16 @@ export function page(
   };
 }
 
+/** A route outside the signed-in layout (sign-in, resource routes), by its file name. */
+export function rootPage(file: string, path: string, module: TestRoute["module"]): TestRoute {
+  return { id: `routes/${file}`, parentId: "root", path, module };
+}
+
 export async function startAdminPages(opts: {
   routes: TestRoute[];
   env?: Record<string, string>;
+  /** The client address of each request (default: the socket's), e.g. a new one per request. */
+  clientIp?: () => string;
 }): Promise<AdminPages> {
   const t = await createTestDatabase();
   const env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, ...opts.env });
@@ -57,14 +64,21 @@ export async function startAdminPages(opts: {
       { id: "routes/_app", parentId: "root", module: appLayout },
       ...opts.routes,
     ],
-    loadContext: (ip) => ({ db: t.db, env, app: "admin", nonce: "", requestId: randomUUID(), ip }),
+    loadContext: (ip) => ({
+      db: t.db,
+      env,
+      app: "admin",
+      nonce: "",
+      requestId: randomUUID(),
+      ip: opts.clientIp?.() ?? ip,
+    }),
   });
   return {
     t,
     env,
     server,
-    async cookieFor(role) {
-      const staff = await insertStaff(t.db, { role });
+    async cookieFor(role, { name } = {}) {
+      const staff = await insertStaff(t.db, { role, ...(name ? { name } : {}) });
       const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff.id });
       return `${sessionCookieName("STAFF", { secure: false })}=${token}`;
     },

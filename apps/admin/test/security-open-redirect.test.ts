@@ -1,13 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { hashPassword } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
-import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { insertStaff } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lookalikeNext } from "../../../packages/api/test/open-redirect-payloads";
-import { type RouteServer, startRouteServer } from "../../../tests/support/remix-route-server";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
 import * as signIn from "../app/routes/sign-in";
+import { type AdminPages, rootPage, startAdminPages } from "./admin-pages";
 
 /**
  * Issue 14, finding 2, through the admin's real sign-in action over HTTP: after the password,
@@ -15,40 +11,24 @@ import * as signIn from "../app/routes/sign-in";
  * table is the unit test's (packages/api/test/security-open-redirect.test.ts).
  */
 
-let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
-let base: string;
+/** The admin's own address (ADMIN_URL): its absolute URLs are its own, lookalikes are not. */
+const base = "http://admin.test";
+let pages: AdminPages;
 let requests = 0;
 const PASSWORD = "open-redirect-test-passphrase";
 let passwordHash: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
-    routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/sign-in", parentId: "root", path: "sign-in", module: signIn },
-    ],
+  pages = await startAdminPages({
+    routes: [rootPage("sign-in", "sign-in", signIn)],
+    env: { ADMIN_URL: base },
     // A client address per request, so the sign-in rate limits of one case never touch another.
-    loadContext: () => ({
-      db: t.db,
-      env,
-      app: "admin",
-      nonce: "",
-      requestId: randomUUID(),
-      ip: `10.78.${Math.floor(++requests / 250)}.${requests % 250}`,
-    }),
+    clientIp: () => `10.78.${Math.floor(++requests / 250)}.${requests % 250}`,
   });
-  base = server.url;
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, ADMIN_URL: base });
   passwordHash = await hashPassword(PASSWORD);
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
 const UNSAFE = [
@@ -71,13 +51,8 @@ const UNSAFE = [
 
 /** Signs in a new staff member (so no per-address limit is reached) with `next`. */
 async function signInWith(next: string) {
-  const staff = await insertStaff(t.db, { passwordHash });
-  return fetch(`${base}/sign-in`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email: staff.email, password: PASSWORD, next }).toString(),
-    redirect: "manual",
-  });
+  const staff = await insertStaff(pages.t.db, { passwordHash });
+  return pages.post("/sign-in", "", { email: staff.email, password: PASSWORD, next });
 }
 
 describe("?next= on the admin sign-in", () => {
