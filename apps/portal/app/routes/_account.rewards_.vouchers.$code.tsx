@@ -1,9 +1,9 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Alert, formatDate, formatNumber, VoucherStateBadge } from "@xplorium/ui";
+import { qrCodeSvg } from "@xplorium/ui/qr-code";
 import { ErrorPage } from "@xplorium/ui/remix";
 import { describeActionError } from "~/lib/api.server";
-import { qrCodeSvg } from "~/lib/qr-code.server";
 import { requireCustomer } from "~/lib/session.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
