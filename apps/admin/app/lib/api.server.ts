@@ -1,4 +1,4 @@
-import { type AppLoadContext, data } from "@remix-run/node";
+import type { AppLoadContext } from "@remix-run/node";
 import {
   type CustomerFilterInput,
   contextInput,
@@ -32,16 +32,3 @@ export const exportMarketingList = (request: Request, context: AppLoadContext, s
 /** The customer list's sort keys, for validating `?sort=` in the URL. */
 export { CONSENT_WORDING, CUSTOMER_SORTS } from "@xplorium/api";
 export { describeActionError, forwardDataHeaders };
-
-/** A form's submitted fields as strings, to refill the form after a refusal. */
-export const formValues = (form: FormData): Record<string, string> =>
-  Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
-
-/** A refused form submission: the message, per-field errors and what was typed. */
-export function formFailure(error: unknown, values: Record<string, string>, headers: Headers) {
-  const f = describeActionError(error);
-  return data(
-    { message: f.message, fieldErrors: f.fieldErrors as Record<string, string[]>, values },
-    { status: f.status, headers },
-  );
-}

@@ -6,46 +6,43 @@ import {
   redirect,
 } from "@remix-run/node";
 import {
-  Form,
   Link,
   useActionData,
   useLoaderData,
   useNavigation,
   useSearchParams,
 } from "@remix-run/react";
-import type { RouterOutputs } from "@xplorium/api";
-import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
 import {
-  type ColumnDef,
   DataTable,
   EmptyState,
-  formatDate,
-  formatMoney,
   formatNumber,
   PageHeader,
   SelectField,
-  Spinner,
   TextField,
+  useResultToast,
 } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
 import { z } from "zod";
-import { titleCase } from "~/components/customer/form-state";
+import {
+  BOOKING_STATUSES,
+  BOOKING_TYPES,
+  bookingRowForms,
+} from "~/components/bookings/booking-forms";
+import { bookingColumns } from "~/components/bookings/bookings-table";
+import { titleCase } from "~/components/customer/labels";
 import { FilterForm, hrefWith, Pager } from "~/components/list/filter-form";
-import { describeActionError } from "~/lib/api.server";
+import { useCan } from "~/lib/can";
+import { formResult, parseForm } from "~/lib/form.server";
 import { requireStaff } from "~/lib/session.server";
 import { urlDay, urlEnum, urlText } from "~/lib/url-query";
 
 export const meta: MetaFunction = () => [{ title: "Bookings · Xplorium CRM" }];
 
-type Row = RouterOutputs["bookings"]["list"]["items"][number];
-
-const TYPES = ["CAFE", "PLAYGROUND", "PARTY", "EVENT"] as const;
-const STATUSES = ["PENDING", "APPROVED", "COMPLETED", "CANCELLED"] as const;
 /** Filters live in the URL so a view can be shared; bad values are dropped. */
 const urlQuery = z.object({
   q: urlText(100),
-  type: urlEnum(TYPES),
-  status: urlEnum(STATUSES),
+  type: urlEnum(BOOKING_TYPES),
+  status: urlEnum(BOOKING_STATUSES),
   from: urlDay,
   to: urlDay,
   customer: z.uuid().optional().catch(undefined),
@@ -61,7 +58,7 @@ function decodeCursor(s: string | undefined) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers, staff } = await requireStaff(request, context, "read:booking");
+  const { api, headers } = await requireStaff(request, context, "read:booking");
   const url = new URL(request.url);
   const p = urlQuery.parse(Object.fromEntries(url.searchParams));
   const cursor = decodeCursor(p.cursor);
@@ -81,7 +78,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       {
         page: { ...page, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null },
         filters: p,
-        canWrite: ROLE_PERMISSIONS[staff.role].has("write:booking"),
       },
       { headers },
     );
@@ -94,172 +90,34 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
-const ACTIONS = {
-  APPROVED: "Approve",
-  COMPLETED: "Complete",
-  CANCELLED: "Cancel",
-} as const;
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context, "write:booking");
-  const form = await request.formData();
-  const bookingId = String(form.get("bookingId") ?? "");
-  const intent = String(form.get("intent") ?? "");
+  const submission = parseForm(await request.formData(), bookingRowForms);
+  if (submission.status !== "success") return formResult(submission, { headers });
+  const input = submission.value;
   try {
-    if (intent === "review") {
-      const r = await api.bookings.recordReview({ bookingId });
-      return data(
-        {
-          ok: true as const,
-          text: r.changed ? "Review recorded: +25 points." : "Already recorded.",
-        },
-        { headers },
-      );
+    if (input.intent === "review") {
+      const r = await api.bookings.recordReview({ bookingId: input.bookingId });
+      const toast = r.changed ? "Review recorded: +25 points." : "Already recorded.";
+      return formResult(submission, { headers, toast });
     }
-    const status = String(form.get("status")) as keyof typeof ACTIONS;
-    const r = await api.bookings.setStatus({ bookingId, status });
+    const r = await api.bookings.setStatus({ bookingId: input.bookingId, status: input.status });
     const points = r.points
       ? ` ${r.points > 0 ? "+" : "−"}${formatNumber(Math.abs(r.points))} points.`
       : "";
-    const text = !r.changed ? "Nothing to change." : `Booking ${status.toLowerCase()}.${points}`;
-    return data({ ok: true as const, text }, { headers });
+    const toast = !r.changed
+      ? "Nothing to change."
+      : `Booking ${input.status.toLowerCase()}.${points}`;
+    return formResult(submission, { headers, toast });
   } catch (error) {
-    const f = describeActionError(error);
-    return data({ ok: false as const, text: f.message }, { status: f.status, headers });
+    return formResult(submission, { headers, error });
   }
-}
-
-const STATUS_STYLE: Record<(typeof STATUSES)[number], string> = {
-  PENDING: "bg-amber-50 text-amber-800 ring-amber-200",
-  APPROVED: "bg-sky-50 text-sky-800 ring-sky-200",
-  COMPLETED: "bg-emerald-50 text-emerald-800 ring-emerald-200",
-  CANCELLED: "bg-stone-100 text-stone-600 ring-stone-200",
-};
-
-/** Which buttons a booking in each status offers (CANCELLED is final). */
-const NEXT: Record<(typeof STATUSES)[number], (keyof typeof ACTIONS)[]> = {
-  PENDING: ["APPROVED", "COMPLETED", "CANCELLED"],
-  APPROVED: ["COMPLETED", "CANCELLED"],
-  COMPLETED: ["CANCELLED"],
-  CANCELLED: [],
-};
-
-function RowActions({ row, busyId }: { row: Row; busyId: string | null }) {
-  const busy = busyId === row.id;
-  return (
-    <div className="flex flex-wrap gap-1">
-      {NEXT[row.status].map((status) => (
-        <Form
-          key={status}
-          method="post"
-          preventScrollReset
-          onSubmit={(e) => {
-            if (
-              status === "CANCELLED" &&
-              row.status === "COMPLETED" &&
-              !window.confirm("Cancel this completed booking? The points it earned are taken back.")
-            ) {
-              e.preventDefault();
-            }
-          }}
-        >
-          <input type="hidden" name="bookingId" value={row.id} />
-          <input type="hidden" name="status" value={status} />
-          <button
-            type="submit"
-            disabled={busy}
-            aria-label={`${ACTIONS[status]} booking of ${row.customerName ?? row.contactEmail ?? "customer"} on ${formatDate(row.scheduledAt, { time: true })}`}
-            className={
-              status === "CANCELLED"
-                ? "rounded-md px-2 py-1 font-medium text-red-700 text-xs ring-1 ring-red-200 hover:bg-red-50"
-                : "rounded-md px-2 py-1 font-medium text-brand-800 text-xs ring-1 ring-brand-200 hover:bg-brand-50"
-            }
-          >
-            {ACTIONS[status]}
-          </button>
-        </Form>
-      ))}
-      {row.status === "COMPLETED" && !row.reviewPostedAt ? (
-        <Form method="post" preventScrollReset>
-          <input type="hidden" name="bookingId" value={row.id} />
-          <input type="hidden" name="intent" value="review" />
-          <button
-            type="submit"
-            disabled={busy}
-            className="rounded-md px-2 py-1 font-medium text-stone-700 text-xs ring-1 ring-stone-300 hover:bg-stone-50"
-          >
-            Review posted
-          </button>
-        </Form>
-      ) : null}
-      {busy ? <Spinner label="Saving" /> : null}
-    </div>
-  );
-}
-
-function columns(canWrite: boolean, busyId: string | null): ColumnDef<Row>[] {
-  const cols: ColumnDef<Row>[] = [
-    {
-      id: "when",
-      header: "When",
-      cell: ({ row }) => formatDate(row.original.scheduledAt, { time: true }),
-    },
-    {
-      id: "customer",
-      header: "Customer",
-      cell: ({ row }) => {
-        const r = row.original;
-        const name = r.customerName ?? r.contactName ?? r.customerEmail ?? r.contactEmail ?? "—";
-        return r.customerId ? (
-          <Link to={`/customers/${r.customerId}`} className="text-brand-700 hover:underline">
-            {name}
-          </Link>
-        ) : (
-          <span title="Not linked yet: run Sync from bookings">{name} (unlinked)</span>
-        );
-      },
-    },
-    { id: "type", header: "Type", cell: ({ row }) => titleCase(row.original.type) },
-    {
-      id: "status",
-      header: "Status",
-      cell: ({ row }) => (
-        <span
-          className={`rounded-full px-2 py-0.5 font-medium text-xs ring-1 ${STATUS_STYLE[row.original.status]}`}
-        >
-          {titleCase(row.original.status)}
-        </span>
-      ),
-    },
-    {
-      id: "guests",
-      header: "Guests",
-      cell: ({ row }) => <span className="tabular-nums">{row.original.guests}</span>,
-    },
-    {
-      id: "amount",
-      header: "Amount",
-      cell: ({ row }) => (
-        <span className="tabular-nums">
-          {formatMoney(row.original.amount, row.original.currency)}
-        </span>
-      ),
-    },
-    { id: "source", header: "Source", cell: ({ row }) => titleCase(row.original.source) },
-  ];
-  if (canWrite) {
-    cols.push({
-      id: "actions",
-      header: "Actions",
-      cell: ({ row }) => <RowActions row={row.original} busyId={busyId} />,
-    });
-  }
-  return cols;
 }
 
 export default function Bookings() {
-  const { page, filters, canWrite } = useLoaderData<typeof loader>();
+  const { page, filters } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const canWrite = useCan()("write:booking");
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location?.pathname === "/bookings";
@@ -268,15 +126,7 @@ export default function Bookings() {
   const filtered = [...params.keys()].some((k) => !["cursor", "created"].includes(k));
   const link = (changes: Record<string, string | null>) =>
     hrefWith(params, { ...changes, created: null });
-  const toast = result
-    ? {
-        id: String(Date.now()),
-        tone: result.ok ? ("success" as const) : ("error" as const),
-        text: result.text,
-      }
-    : filters.created
-      ? { id: `created-${filters.created}`, tone: "success" as const, text: filters.created }
-      : null;
+  const toast = useResultToast(result, filters.created);
 
   return (
     <>
@@ -322,7 +172,7 @@ export default function Bookings() {
           defaultValue={filters.type ?? ""}
           options={[
             { value: "", label: "Any type" },
-            ...TYPES.map((t) => ({ value: t, label: titleCase(t) })),
+            ...BOOKING_TYPES.map((t) => ({ value: t, label: titleCase(t) })),
           ]}
         />
         <SelectField
@@ -331,7 +181,7 @@ export default function Bookings() {
           defaultValue={filters.status ?? ""}
           options={[
             { value: "", label: "Any status" },
-            ...STATUSES.map((s) => ({ value: s, label: titleCase(s) })),
+            ...BOOKING_STATUSES.map((s) => ({ value: s, label: titleCase(s) })),
           ]}
         />
         <TextField label="From" name="from" type="date" defaultValue={filters.from ?? ""} />
@@ -346,7 +196,7 @@ export default function Bookings() {
       ) : (
         <DataTable
           caption="Bookings"
-          columns={columns(canWrite, busyId)}
+          columns={bookingColumns(canWrite, busyId)}
           data={page.items}
           getRowId={(r) => r.id}
           busy={loading}

@@ -1,20 +1,30 @@
 import {
   type ActionFunctionArgs,
-  data,
   type LoaderFunctionArgs,
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Button, Card, PageHeader, SelectField, TextField } from "@xplorium/ui";
-import { titleCase } from "~/components/customer/form-state";
-import { CONSENT_WORDING, formFailure, formValues } from "~/lib/api.server";
+import {
+  Button,
+  Card,
+  CheckboxField,
+  getFormProps,
+  PageHeader,
+  SelectField,
+  TextField,
+  useZodForm,
+} from "@xplorium/ui";
+import { BOOKING_TYPES, newBookingForm } from "~/components/bookings/booking-forms";
+import { titleCase } from "~/components/customer/labels";
+import { CONSENT_WORDING } from "~/lib/api.server";
+import { formResult, parseForm } from "~/lib/form.server";
 import { parseAmount, parseVenueTime } from "~/lib/form-values";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "New booking · Xplorium CRM" }];
 
-const TYPES = ["CAFE", "PLAYGROUND", "PARTY", "EVENT"] as const;
+const TYPE_OPTIONS = BOOKING_TYPES.map((t) => ({ value: t, label: titleCase(t) }));
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireStaff(request, context, "write:booking");
@@ -27,50 +37,43 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context, "write:booking");
-  const form = await request.formData();
-  const text = (name: string) => String(form.get(name) ?? "");
-  const fieldErrors: Record<string, string[]> = {};
-  const amount = parseAmount(text("amount"));
-  if (amount === null) fieldErrors.amount = ["Enter an amount like 25.50."];
-  const scheduledAt = parseVenueTime(text("scheduledAt"), context.env.TIME_ZONE);
-  if (!scheduledAt) fieldErrors.scheduledAt = ["Enter the date and time of the visit."];
-  const values = formValues(form);
-  if (Object.keys(fieldErrors).length > 0) {
-    return data(
-      { message: "Please check the highlighted fields.", fieldErrors, values },
-      { status: 400, headers },
-    );
+  const submission = parseForm(await request.formData(), newBookingForm);
+  if (submission.status !== "success") return formResult(submission, { headers });
+  const { amount, scheduledAt, marketingConsent, ...input } = submission.value;
+  // The schema checked both shapes; the venue's time zone is known here only.
+  const at = parseVenueTime(scheduledAt, context.env.TIME_ZONE);
+  if (!at) {
+    const refuse = {
+      message: "Please check the highlighted fields.",
+      fieldErrors: { scheduledAt: ["Enter the date and time of the visit."] },
+    };
+    return formResult(submission, { headers, refuse });
   }
   try {
     const r = await api.bookings.create({
-      email: text("email"),
-      name: text("name"),
-      phone: text("phone"),
-      type: text("type") as (typeof TYPES)[number],
-      scheduledAt: scheduledAt!,
-      guests: Number(text("guests")),
-      amount: amount!,
-      notes: text("notes"),
-      marketingConsent: form.get("marketingConsent") === "on",
-      referralCode: text("referralCode"),
+      ...input,
+      scheduledAt: at,
+      amount: parseAmount(amount ?? "") ?? 0,
+      marketingConsent: marketingConsent === true,
     });
     const who = r.customerCreated ? "a new customer" : "the existing customer";
     // The answer carries ids and status only; the address is the one just typed, normalised
     // as validation does (trimmed, lower case).
-    const email = text("email").trim().toLowerCase();
-    const message = `Booking recorded for ${who} (${email}).`;
+    const message = `Booking recorded for ${who} (${input.email.trim().toLowerCase()}).`;
     return redirect(`/bookings?created=${encodeURIComponent(message)}`, { headers });
   } catch (error) {
-    return formFailure(error, values, headers);
+    return formResult(submission, { headers, error });
   }
 }
 
 export default function NewBooking() {
   const { currency, timeZone, consentWording } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const nav = useNavigation();
-  const v = result?.values ?? {};
-  const err = (name: string) => result?.fieldErrors[name]?.[0] ?? null;
+  const busy = useNavigation().state === "submitting";
+  const [form, fields] = useZodForm(newBookingForm, {
+    result,
+    defaultValue: { type: "PLAYGROUND", guests: "2" },
+  });
   return (
     <>
       <Link to="/bookings" className="text-brand-700 text-sm hover:underline">
@@ -83,97 +86,48 @@ export default function NewBooking() {
         />
       </div>
       <Card className="max-w-3xl">
-        <Form method="post" className="grid gap-4 sm:grid-cols-2" noValidate>
-          <TextField
-            label="Email"
-            name="email"
-            type="email"
-            required
-            autoComplete="off"
-            defaultValue={v.email ?? ""}
-            error={err("email")}
-          />
-          <TextField label="Name" name="name" defaultValue={v.name ?? ""} error={err("name")} />
+        <Form method="post" className="grid gap-4 sm:grid-cols-2" {...getFormProps(form)}>
+          <TextField label="Email" field={fields.email} type="email" autoComplete="off" />
+          <TextField label="Name" field={fields.name} />
           <TextField
             label="Phone"
-            name="phone"
+            field={fields.phone}
             type="tel"
-            defaultValue={v.phone ?? ""}
             hint="With country code for foreign numbers."
-            error={err("phone")}
           />
-          <SelectField
-            label="Type"
-            name="type"
-            defaultValue={v.type ?? "PLAYGROUND"}
-            options={TYPES.map((t) => ({ value: t, label: titleCase(t) }))}
-            error={err("type")}
-          />
+          <SelectField label="Type" field={fields.type} options={TYPE_OPTIONS} />
           <TextField
             label="Date and time"
-            name="scheduledAt"
+            field={fields.scheduledAt}
             type="datetime-local"
-            required
-            defaultValue={v.scheduledAt ?? ""}
             hint={`Venue time (${timeZone}).`}
-            error={err("scheduledAt")}
           />
-          <TextField
-            label="Guests"
-            name="guests"
-            type="number"
-            min={1}
-            max={500}
-            required
-            defaultValue={v.guests ?? "2"}
-            error={err("guests")}
-          />
+          <TextField label="Guests" field={fields.guests} type="number" />
           <TextField
             label={`Amount (${currency})`}
-            name="amount"
+            field={fields.amount}
             inputMode="decimal"
             placeholder="0.00"
-            defaultValue={v.amount ?? ""}
-            error={err("amount")}
           />
           <TextField
             label="Referral code"
-            name="referralCode"
-            defaultValue={v.referralCode ?? ""}
+            field={fields.referralCode}
             hint="Optional: a friend's code, for new customers."
-            error={err("referralCode")}
           />
-          <TextField
-            label="Notes"
-            name="notes"
+          <TextField label="Notes" field={fields.notes} className="sm:col-span-2" />
+          <CheckboxField
+            label={`The customer agrees: “${consentWording}”`}
+            field={fields.marketingConsent}
+            hint="Only tick this if they said yes. They get an email to confirm before any marketing is sent."
             className="sm:col-span-2"
-            defaultValue={v.notes ?? ""}
-            error={err("notes")}
           />
-          <div className="sm:col-span-2">
-            <label className="flex items-start gap-2 text-sm text-stone-800">
-              <input
-                type="checkbox"
-                name="marketingConsent"
-                defaultChecked={v.marketingConsent === "on"}
-                className="mt-0.5 h-4 w-4 rounded border-stone-300"
-              />
-              <span>
-                The customer agrees: “{consentWording}”
-                <span className="block text-stone-500 text-xs">
-                  Only tick this if they said yes. They get an email to confirm before any marketing
-                  is sent.
-                </span>
-              </span>
-            </label>
-          </div>
-          {result?.message ? (
+          {result && !result.ok ? (
             <p role="alert" className="text-red-600 text-sm sm:col-span-2">
               {result.message}
             </p>
           ) : null}
           <div className="flex gap-2 sm:col-span-2">
-            <Button busy={nav.state === "submitting"}>Record booking</Button>
+            <Button busy={busy}>Record booking</Button>
             <Link
               to="/bookings"
               className="rounded-lg px-4 py-2 font-semibold text-sm text-stone-700 hover:bg-stone-100"

@@ -1,7 +1,7 @@
 import { trpc } from "@xplorium/api/client";
 import { Button, Card, EmptyState, formatDate, formatMoney, formatNumber } from "@xplorium/ui";
 import { useEffect, useState } from "react";
-import { titleCase } from "./form-state";
+import { titleCase } from "./labels";
 
 interface TimelineEvent {
   kind: "booking" | "points" | "tier" | "consent" | "email" | "note";
