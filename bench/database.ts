@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { createDb, ensureDatabaseExists, migrateDatabase } from "@xplorium/db";
+import { createDb, ensureDatabaseExists } from "@xplorium/db";
 import { repoRoot, startEmbeddedPostgres } from "@xplorium/db/embedded";
+import { migrateDatabase } from "@xplorium/db/migrate";
 import { withDatabase } from "@xplorium/db/testing";
 import postgres from "postgres";
 import { buildBenchDatabase } from "./build";

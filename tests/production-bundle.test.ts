@@ -60,6 +60,15 @@ describe("bundleServer", () => {
       expect(r.unresolvable, app).toEqual([]);
       expect(r.externals, app).not.toContain("@faker-js/faker");
       expect(r.externals, app).not.toContain("tsx");
+      if (app !== "worker") {
+        // The web apps neither seed nor run jobs (they enqueue with SQL): neither the bundle nor
+        // the app's dependencies carry faker or the job queue.
+        const pkg = JSON.parse(readFileSync(path.join(root, "apps", app, "package.json"), "utf8"));
+        for (const dep of ["@faker-js/faker", "graphile-worker"]) {
+          expect(r.externals, app).not.toContain(dep);
+          expect(Object.keys(pkg.dependencies ?? {}), app).not.toContain(dep);
+        }
+      }
     }
   }, 60_000);
 

@@ -3,8 +3,9 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { seedDemoData } from "@xplorium/core/seed";
-import { createDb, ensureDatabaseExists, migrateDatabase } from "@xplorium/db";
+import { createDb, ensureDatabaseExists } from "@xplorium/db";
 import { startEmbeddedPostgres } from "@xplorium/db/embedded";
+import { migrateDatabase } from "@xplorium/db/migrate";
 import { withDatabase } from "@xplorium/db/testing";
 import {
   type ProductionProcess,

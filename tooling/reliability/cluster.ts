@@ -2,8 +2,9 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, createWriteStream, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createDb, ensureDatabaseExists, migrateDatabase } from "@xplorium/db";
+import { createDb, ensureDatabaseExists } from "@xplorium/db";
 import { startEmbeddedPostgres } from "@xplorium/db/embedded";
+import { migrateDatabase } from "@xplorium/db/migrate";
 import { withDatabase } from "@xplorium/db/testing";
 import { productionBuildExists, productionCommand } from "../scripts/production";
 

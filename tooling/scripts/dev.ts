@@ -6,7 +6,8 @@
 import { spawn } from "node:child_process";
 import { env as loadEnv } from "@xplorium/config";
 import { isEmptyDatabase, seedDemoData, signInDetails } from "@xplorium/core/seed";
-import { createDb, migrateDatabase, resolveDatabase } from "@xplorium/db";
+import { createDb, resolveDatabase } from "@xplorium/db";
+import { migrateDatabase } from "@xplorium/db/migrate";
 
 const production = process.argv.includes("--production");
 if (production) process.env.NODE_ENV = "production";

@@ -2,8 +2,9 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ensureDatabaseExists, migrateDatabase } from "@xplorium/db";
+import { ensureDatabaseExists } from "@xplorium/db";
 import { startEmbeddedPostgres } from "@xplorium/db/embedded";
+import { migrateDatabase } from "@xplorium/db/migrate";
 import { TEMPLATE_DATABASE, withDatabase } from "@xplorium/db/testing";
 
 function freePort(): Promise<number> {

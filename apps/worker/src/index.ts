@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { type Env, env as loadEnv } from "@xplorium/config";
-import { createDb, type Database, migrateDatabase, resolveDatabase } from "@xplorium/db";
+import { createDb, type Database, resolveDatabase } from "@xplorium/db";
+import { migrateDatabase } from "@xplorium/db/migrate";
 import { emailTransportStartupNotice } from "@xplorium/email";
 import { type Logger as AppLogger, createLogger } from "@xplorium/logger";
 import {

@@ -1,5 +1,6 @@
 import { env } from "@xplorium/config";
-import { createDb, migrateDatabase, resolveDatabase } from "@xplorium/db";
+import { createDb, resolveDatabase } from "@xplorium/db";
+import { migrateDatabase } from "@xplorium/db/migrate";
 import { isEmptyDatabase, seedDemoData, signInDetails } from "../src/seed";
 
 // `pnpm db:seed`: migrate, then fill an empty database with demo data and print the sign-ins.

@@ -1,14 +1,11 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import { Logger, runMigrations as runQueueMigrations } from "graphile-worker";
 import postgres from "postgres";
 
-export const migrationsFolder = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../migrations",
-);
+import { migrationsFolder } from "./migrations-folder";
+
+export { migrationsFolder };
 
 const quietLogger = new Logger(() => () => {});
 

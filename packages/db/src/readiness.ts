@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import type { Database } from "./client";
-import { migrationsFolder } from "./migrate";
+import { migrationsFolder } from "./migrations-folder";
 
 export interface ReadinessReport {
   ready: boolean;
