@@ -1,79 +1,41 @@
-import { randomUUID } from "node:crypto";
-import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
+import type { StaffRole } from "@xplorium/auth";
 import { refreshAnalytics } from "@xplorium/core/analytics";
-import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertJuneFixture, type JuneFixture } from "../../../tests/support/analytics-fixture";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText,
-} from "../../../tests/support/remix-route-server";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
-import * as appLayout from "../app/routes/_app";
+import { visibleText } from "../../../tests/support/remix-route-server";
 import * as dashboardPage from "../app/routes/_app._index";
 import * as insightsPage from "../app/routes/_app.analytics";
 import * as customerPage from "../app/routes/_app.customers_.$id";
 import * as segmentEditor from "../app/routes/_app.marketing_.segments.$id";
+import { type AdminPages, page as route, startAdminPages } from "./admin-pages";
 
 /**
  * The dashboard (/), the RFM and churn page (/analytics), the customer page's analytics card and
  * the segment editor's RFM start, over real HTTP on the hand-computed fixture (figures in
  * packages/core/test/analytics.test.ts).
  */
-let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
+let pages: AdminPages;
 let ids: JuneFixture;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, TIME_ZONE: "UTC", CURRENCY: "EUR" });
-  ids = await insertJuneFixture(t);
-  await refreshAnalytics(t.db, { timeZone: "UTC", asOf: new Date("2026-06-30T12:00:00Z") });
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
+  pages = await startAdminPages({
     routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/_app", parentId: "root", module: appLayout },
-      { id: "routes/_app._index", parentId: "routes/_app", index: true, module: dashboardPage },
-      {
-        id: "routes/_app.analytics",
-        parentId: "routes/_app",
-        path: "analytics",
-        module: insightsPage,
-      },
-      {
-        id: "routes/_app.customers_.$id",
-        parentId: "routes/_app",
-        path: "customers/:id",
-        module: customerPage,
-      },
-      {
-        id: "routes/_app.marketing_.segments.$id",
-        parentId: "routes/_app",
-        path: "marketing/segments/:id",
-        module: segmentEditor,
-      },
+      route("_app._index", "", dashboardPage, { index: true }),
+      route("_app.analytics", "analytics", insightsPage),
+      route("_app.customers_.$id", "customers/:id", customerPage),
+      route("_app.marketing_.segments.$id", "marketing/segments/:id", segmentEditor),
     ],
-    loadContext: (ip) => ({ db: t.db, env, app: "admin", nonce: "", requestId: randomUUID(), ip }),
+    env: { TIME_ZONE: "UTC", CURRENCY: "EUR" },
   });
+  ids = await insertJuneFixture(pages.t);
+  await refreshAnalytics(pages.t.db, { timeZone: "UTC", asOf: new Date("2026-06-30T12:00:00Z") });
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
-async function cookieFor(role: StaffRole) {
-  const staff = await insertStaff(t.db, { role, name: `Dana ${role}` });
-  const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff.id });
-  return `${sessionCookieName("STAFF", { secure: false })}=${token}`;
-}
-const get = (path: string, cookie: string) =>
-  fetch(`${server.url}${path}`, { headers: { cookie }, redirect: "manual" });
+const cookieFor = (role: StaffRole) => pages.cookieFor(role, { name: `Dana ${role}` });
+const get = (path: string, cookie: string) => pages.get(path, cookie);
 const page = async (path: string, cookie: string) => {
   const res = await get(path, cookie);
   expect(res.status, path).toBe(200);
@@ -194,7 +156,7 @@ describe("the customer page", () => {
 
 describe("before the first refresh", () => {
   it("says the figures are on their way", async () => {
-    await t.sql`delete from analytics_state`;
+    await pages.t.sql`delete from analytics_state`;
     const text = await page("/", await cookieFor("OWNER"));
     expect(text).toContain("The first figures are being worked out");
     expect(await page("/analytics", await cookieFor("MARKETING"))).toContain(
