@@ -1,33 +1,19 @@
-import { randomUUID } from "node:crypto";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
+import type { StaffRole } from "@xplorium/auth";
 import { systemActor } from "@xplorium/core/actor";
 import { createReward, redeemReward } from "@xplorium/core/loyalty";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-  unique,
-} from "@xplorium/db/testing";
+import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
 import { createElement } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDrift, postPoints } from "../../../packages/core/src/loyalty/ledger";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText,
-} from "../../../tests/support/remix-route-server";
+import { visibleText } from "../../../tests/support/remix-route-server";
 import { VouchersCard } from "../app/components/customer/vouchers-card";
 import { loadVouchersCard } from "../app/components/customer/vouchers-card.server";
-import * as entry from "../app/entry.server";
 import { requireStaff } from "../app/lib/session.server";
-import * as root from "../app/root";
-import * as appLayout from "../app/routes/_app";
 import * as rewardsPage from "../app/routes/_app.loyalty_.rewards";
 import * as vouchersPage from "../app/routes/_app.loyalty_.vouchers";
+import { type AdminPages, page, startAdminPages } from "./admin-pages";
 
 /**
  * /loyalty/rewards and /loyalty/vouchers over real HTTP (Express + Remix + the real route
@@ -52,64 +38,31 @@ const customerPageWithCard = {
   },
 };
 
+let pages: AdminPages;
 let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
 const meta = { ip: null, userAgent: null, requestId: null };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url });
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
+  pages = await startAdminPages({
     routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/_app", parentId: "root", module: appLayout },
-      {
-        id: "routes/_app.loyalty_.rewards",
-        parentId: "routes/_app",
-        path: "loyalty/rewards",
-        module: rewardsPage,
-      },
-      {
-        id: "routes/_app.loyalty_.vouchers",
-        parentId: "routes/_app",
-        path: "loyalty/vouchers",
-        module: vouchersPage,
-      },
-      {
-        id: "routes/_app.customers_.$id",
-        parentId: "routes/_app",
-        path: "customers/:id",
-        module: customerPageWithCard,
-      },
+      page("_app.loyalty_.rewards", "loyalty/rewards", rewardsPage),
+      page("_app.loyalty_.vouchers", "loyalty/vouchers", vouchersPage),
+      page("_app.customers_.$id", "customers/:id", customerPageWithCard),
     ],
-    loadContext: (ip) => ({ db: t.db, env, app: "admin", nonce: "", requestId: randomUUID(), ip }),
   });
+  t = pages.t;
 });
 afterEach(async () => {
   expect(await ledgerDrift(t.db)).toEqual([]);
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
-async function cookieFor(role: StaffRole) {
-  const staff = await insertStaff(t.db, { role });
-  const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff.id });
-  return `${sessionCookieName("STAFF", { secure: false })}=${token}`;
-}
-
-const get = (path: string, cookie: string) =>
-  fetch(`${server.url}${path}`, { headers: { cookie } });
+const cookieFor = (role: StaffRole) => pages.cookieFor(role);
+const get = (path: string, cookie: string) => pages.get(path, cookie);
 const post = (path: string, cookie: string, fields: Record<string, string>) =>
-  fetch(`${server.url}${path}`, {
-    method: "POST",
-    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields),
-  });
+  pages.post(path, cookie, fields);
 
 async function customerWith(points: number, name = `Parent ${unique()}`) {
   const c = await insertCustomer(t.db, { name });
@@ -189,14 +142,20 @@ describe("/loyalty/vouchers", () => {
   it("looks a typed code up, confirms, and marks it used once", async () => {
     const cookie = await cookieFor("FRONT_DESK");
     const c = await customerWith(600, "Ana Counter");
-    const r = await createReward(t.db, systemActor, meta, {
-      name: "Hot chocolate",
-      pointsCost: 500,
-    });
-    const { voucher } = await redeemReward(t.db, systemActor, meta, {
-      customerId: c.id,
-      rewardId: r.id,
-    });
+    const r = await createReward(
+      { db: t.db, actor: systemActor, meta },
+      {
+        name: "Hot chocolate",
+        pointsCost: 500,
+      },
+    );
+    const { voucher } = await redeemReward(
+      { db: t.db, actor: systemActor, meta },
+      {
+        customerId: c.id,
+        rewardId: r.id,
+      },
+    );
 
     const typed = encodeURIComponent(voucher.code.toLowerCase().replaceAll("-", " "));
     const found = visibleText(await (await get(`/loyalty/vouchers?code=${typed}`, cookie)).text());
@@ -239,11 +198,17 @@ describe("/loyalty/vouchers", () => {
   it("cancels with a refund after confirmation", async () => {
     const cookie = await cookieFor("MANAGER");
     const c = await customerWith(500);
-    const r = await createReward(t.db, systemActor, meta, { name: "Cake", pointsCost: 500 });
-    const { voucher } = await redeemReward(t.db, systemActor, meta, {
-      customerId: c.id,
-      rewardId: r.id,
-    });
+    const r = await createReward(
+      { db: t.db, actor: systemActor, meta },
+      { name: "Cake", pointsCost: 500 },
+    );
+    const { voucher } = await redeemReward(
+      { db: t.db, actor: systemActor, meta },
+      {
+        customerId: c.id,
+        rewardId: r.id,
+      },
+    );
     const confirm = visibleText(
       await (await get(`/loyalty/vouchers?code=${voucher.code}&confirm=cancel`, cookie)).text(),
     );
@@ -268,14 +233,20 @@ describe("customer page vouchers card", () => {
   it("lists the customer's vouchers and redeems once per form render", async () => {
     const cookie = await cookieFor("FRONT_DESK");
     const c = await customerWith(1200);
-    const cheap = await createReward(t.db, systemActor, meta, {
-      name: `Juice ${unique()}`,
-      pointsCost: 500,
-    });
-    await createReward(t.db, systemActor, meta, {
-      name: `Party ${unique()}`,
-      pointsCost: 2500,
-    });
+    const cheap = await createReward(
+      { db: t.db, actor: systemActor, meta },
+      {
+        name: `Juice ${unique()}`,
+        pointsCost: 500,
+      },
+    );
+    await createReward(
+      { db: t.db, actor: systemActor, meta },
+      {
+        name: `Party ${unique()}`,
+        pointsCost: 2500,
+      },
+    );
     const html = await (await get(`/customers/${c.id}`, cookie)).text();
     const text = visibleText(html);
     expect(text).toContain("Redeem a reward for this customer");

@@ -5,10 +5,11 @@ import {
   EmptyState,
   formatDate,
   formatNumber,
+  useResultToast,
   VoucherStateBadge,
 } from "@xplorium/ui";
-import { Toast, type ToastMessage } from "@xplorium/ui/remix";
-import { useEffect, useMemo, useState } from "react";
+import { Toast } from "@xplorium/ui/remix";
+import { useEffect, useState } from "react";
 import { VOUCHER_ACTION_PATH, VOUCHER_INTENTS } from "~/components/loyalty/voucher-intents";
 import type { action } from "~/routes/_app.loyalty_.vouchers";
 import type { VouchersCardData } from "./vouchers-card.server";
@@ -32,23 +33,13 @@ export function VouchersCard({
   const [confirming, setConfirming] = useState<{ id: string; kind: "use" | "cancel" } | null>(null);
   const busy = fetcher.state !== "idle" ? String(fetcher.formData?.get("intent")) : null;
   const result = fetcher.data;
-  const toast = useMemo<ToastMessage | null>(
-    () =>
-      result
-        ? {
-            id: String(Date.now()),
-            tone: result.ok ? "success" : "error",
-            text: result.ok ? result.toast : result.message,
-          }
-        : null,
-    [result],
-  );
+  const toast = useResultToast(result);
   useEffect(() => {
     if (result?.ok) setConfirming(null);
   }, [result]);
   const redeemError =
     result && !result.ok && result.intent === VOUCHER_INTENTS.redeem
-      ? (result.fieldErrors.rewardId?.[0] ?? result.message)
+      ? (result.reply.error?.rewardId?.[0] ?? result.message)
       : null;
   const affordable = rewards.some((r) => r.inStock && r.pointsCost <= balance);
 
