@@ -1,5 +1,5 @@
 import { type Env, loadEnv } from "@xplorium/config";
-import { systemActor } from "@xplorium/core/actor";
+import { systemDeps } from "@xplorium/core/deps";
 import { createReward, redeemReward } from "@xplorium/core/loyalty";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { QUEUE_PRESET } from "@xplorium/worker";
@@ -12,7 +12,6 @@ import { graphileWorker } from "./support/graphile-worker";
 
 let t: TestDatabase;
 let env: Env;
-const meta = { ip: null, userAgent: null, requestId: null };
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -41,9 +40,10 @@ describe("loyalty:expire-vouchers", () => {
         idempotencyKey: `earn:${c.id}`,
       }),
     );
-    const r = await createReward(t.db, systemActor, meta, { name: "Juice", pointsCost: 500 });
-    const old = await redeemReward(t.db, systemActor, meta, { customerId: c.id, rewardId: r.id });
-    const fresh = await redeemReward(t.db, systemActor, meta, { customerId: c.id, rewardId: r.id });
+    const system = systemDeps(t.db, env);
+    const r = await createReward(system, { name: "Juice", pointsCost: 500 });
+    const old = await redeemReward(system, { customerId: c.id, rewardId: r.id });
+    const fresh = await redeemReward(system, { customerId: c.id, rewardId: r.id });
     await t.sql`update vouchers set expires_at = now() - interval '1 day' where id = ${old.voucher.id}`;
 
     await t.sql`select graphile_worker.add_job(${EXPIRE_VOUCHERS_TASK})`;

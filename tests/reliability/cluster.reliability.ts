@@ -92,11 +92,14 @@ beforeAll(async () => {
     scopes: ["bookings:write"],
   });
   apiKey = k.key;
-  const reward = await createReward(handle.db, { type: "system" }, testMeta, {
-    name: "Reliability beverage",
-    pointsCost: 10,
-    stock: null,
-  });
+  const reward = await createReward(
+    { db: handle.db, actor: { type: "system" }, meta: testMeta },
+    {
+      name: "Reliability beverage",
+      pointsCost: 10,
+      stock: null,
+    },
+  );
   rewardId = reward.id;
 
   for (const [i, port] of PORTS.admin.entries()) {
@@ -347,11 +350,14 @@ describe("PostgreSQL restarted under a mixed load", () => {
     const staffActor = { type: "staff" as const, id: marketer.id, role: "MANAGER" as const };
     const sessions: Record<string, string> = {};
     for (const c of customers) {
-      await adjustPoints(handle.db, staffActor, testMeta, {
-        customerId: c.id,
-        delta: 100_000,
-        reason: "Reliability load",
-      });
+      await adjustPoints(
+        { db: handle.db, actor: staffActor, meta: testMeta },
+        {
+          customerId: c.id,
+          delta: 100_000,
+          reason: "Reliability load",
+        },
+      );
     }
     // Sign in through the real code flow is slow; sessions are made as the app makes them.
     const { createSession, sessionCookieName } = await import("@xplorium/auth");

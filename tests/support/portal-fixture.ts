@@ -18,7 +18,7 @@ const meta = { ip: "127.0.0.1", userAgent: "vitest", requestId: "portal-fixture"
 export async function insertCatalogue(db: Database) {
   const system: Actor = { type: "system" };
   const make = (name: string, pointsCost: number, stock: number | null = null) =>
-    createReward(db, system, meta, { name: `${name} ${unique()}`, pointsCost, stock });
+    createReward({ db, actor: system, meta }, { name: `${name} ${unique()}`, pointsCost, stock });
   return {
     beverage: await make("Free beverage", 500),
     discount: await make("10% discount", 1000),
@@ -54,10 +54,13 @@ export async function buildPortalFamily(
     .update(schema.customers)
     .set({ birthDate: "1990-05-20", birthDateSetAt: new Date("2020-01-01T00:00:00Z") })
     .where(eq(schema.customers.id, family.id));
-  await applyReferralCode(db, { type: "customer", id: family.id }, meta, {
-    customerId: family.id,
-    code: referrer.referralCode,
-  });
+  await applyReferralCode(
+    { db, actor: { type: "customer", id: family.id }, meta },
+    {
+      customerId: family.id,
+      code: referrer.referralCode,
+    },
+  );
 
   const opts = { currency: "EUR", phoneRegion: "RS", source: "ADMIN" as const, consent: env };
   const book = (type: string, scheduledAt: Date, amount: number) =>
@@ -81,15 +84,21 @@ export async function buildPortalFamily(
   await complete(party.id);
   const cafe = (await book("CAFE", new Date("2026-06-02T09:30:00Z"), 1_250)).booking;
   await complete(cafe.id);
-  await adjustPoints(db, staff, meta, {
-    customerId: family.id,
-    delta: 1800,
-    reason: "Goodwill for the broken slide",
-  });
-  const redeemed = await redeemReward(db, { type: "customer", id: family.id }, meta, {
-    customerId: family.id,
-    rewardId: catalogue.discount.id,
-  });
+  await adjustPoints(
+    { db, actor: staff, meta },
+    {
+      customerId: family.id,
+      delta: 1800,
+      reason: "Goodwill for the broken slide",
+    },
+  );
+  const redeemed = await redeemReward(
+    { db, actor: { type: "customer", id: family.id }, meta },
+    {
+      customerId: family.id,
+      rewardId: catalogue.discount.id,
+    },
+  );
   await db.transaction((tx) =>
     postPoints(tx, {
       customerId: family.id,

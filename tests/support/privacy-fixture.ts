@@ -211,17 +211,26 @@ export async function buildFamily(
     .where(eq(schema.customers.id, id));
 
   // Points: a manual adjustment naming them, VIP with a reason naming them, a redemption.
-  await adjustPoints(db, staff, staffMeta, {
-    customerId: id,
-    delta: 1_200,
-    // Free text as staff type it: the number and birthday written their own way.
-    reason: `Goodwill for ${name}; call ${nationalSpaced(opts.phone)}, born ${dateForms(birthDate)[2]}`,
-  });
-  await setVip(db, staff, staffMeta, { customerId: id, vip: true, reason: `${name} is family` });
-  await redeemReward(db, { type: "customer", id }, theirMeta, {
-    customerId: id,
-    rewardId: ctx.rewardId,
-  });
+  await adjustPoints(
+    { db, actor: staff, meta: staffMeta },
+    {
+      customerId: id,
+      delta: 1_200,
+      // Free text as staff type it: the number and birthday written their own way.
+      reason: `Goodwill for ${name}; call ${nationalSpaced(opts.phone)}, born ${dateForms(birthDate)[2]}`,
+    },
+  );
+  await setVip(
+    { db, actor: staff, meta: staffMeta },
+    { customerId: id, vip: true, reason: `${name} is family` },
+  );
+  await redeemReward(
+    { db, actor: { type: "customer", id }, meta: theirMeta },
+    {
+      customerId: id,
+      rewardId: ctx.rewardId,
+    },
+  );
 
   // Signing in: a code by email (rate-limit bucket keyed by the address) and a session.
   await requestCustomerCode(db, env, { email }, theirMeta);

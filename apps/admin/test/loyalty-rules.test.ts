@@ -90,8 +90,8 @@ describe("loyalty rules page", () => {
     expect(visibleText(await (await page(cookie)).text())).toContain(
       "Takes effect when the daily expiry job next runs",
     );
-    await runPointsExpiry(t.db, env, { now: new Date("2027-01-10T10:00:00Z") });
-    await checkLedger(t.db);
+    await runPointsExpiry({ db: t.db, config: env, now: new Date("2027-01-10T10:00:00Z") });
+    await checkLedger({ db: t.db });
     const text = visibleText(await (await page(cookie)).text());
     expect(text).toContain(
       "On. Points expire after 12 months without a completed booking. Customers are warned by email 10 days before.",

@@ -42,18 +42,24 @@ beforeAll(async () => {
     .set({ phone: aPhone })
     .where(eq(schema.customers.id, A.family.id));
   aRedeemKey = crypto.randomUUID();
-  const second = await redeemReward(t.db, { type: "customer", id: A.family.id }, meta, {
-    customerId: A.family.id,
-    rewardId: catalogue.beverage.id,
-    idempotencyKey: aRedeemKey,
-  });
+  const second = await redeemReward(
+    { db: t.db, actor: { type: "customer", id: A.family.id }, meta },
+    {
+      customerId: A.family.id,
+      rewardId: catalogue.beverage.id,
+      idempotencyKey: aRedeemKey,
+    },
+  );
   aVoucherIds = [A.voucher.id, second.voucher.id];
   aVoucherCodes = [A.voucher.code, second.voucher.code];
 
   const b = await insertCustomer(t.db, { name: "Bojan Jovanović" });
   B = b;
   const staff = await insertStaffActor(t.db, { role: "MANAGER" });
-  await adjustPoints(t.db, staff, meta, { customerId: b.id, delta: 3000, reason: "Test points" });
+  await adjustPoints(
+    { db: t.db, actor: staff, meta },
+    { customerId: b.id, delta: 3000, reason: "Test points" },
+  );
 });
 afterAll(async () => {
   await t?.drop();

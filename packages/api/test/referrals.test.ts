@@ -172,9 +172,11 @@ describe("loyalty.rules and loyalty.tierHistory", () => {
     const { api, staff } = await admin("MANAGER");
     await api.loyalty.adjustPoints({ customerId: c.id, delta: 1200, reason: "Opening bonus" });
     await setVip(
-      t.db,
-      { type: "staff", id: staff.id, role: "MANAGER" },
-      { ip: null, userAgent: null, requestId: null },
+      {
+        db: t.db,
+        actor: { type: "staff", id: staff.id, role: "MANAGER" },
+        meta: { ip: null, userAgent: null, requestId: null },
+      },
       { customerId: c.id, vip: true, reason: "Founding family" },
     );
     const history = await api.loyalty.tierHistory({ customerId: c.id });

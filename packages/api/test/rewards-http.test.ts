@@ -85,7 +85,10 @@ async function customerWith(points: number) {
 }
 
 const reward = (pointsCost: number, stock: number | null = null) =>
-  createReward(t.db, system, meta, { name: `Reward ${unique()}`, pointsCost, stock });
+  createReward(
+    { db: t.db, actor: system, meta },
+    { name: `Reward ${unique()}`, pointsCost, stock },
+  );
 
 const balanceOf = async (id: string) =>
   (
@@ -192,7 +195,7 @@ describe("rewards.redeem over HTTP", () => {
 
   it("the portal lists active rewards only; staff see inactive ones too", async () => {
     const off = await reward(10);
-    await updateReward(t.db, system, meta, { id: off.id, active: false });
+    await updateReward({ db: t.db, actor: system, meta }, { id: off.id, active: false });
     const c = await customerWith(0);
     const forCustomer = await call("portal", "rewards.list", c.cookie, undefined, "GET");
     expect((forCustomer.data as { id: string }[]).map((r) => r.id)).not.toContain(off.id);

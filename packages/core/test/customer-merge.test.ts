@@ -353,7 +353,10 @@ describe("mergeCustomers: tiers", () => {
   it("keeps VIP when the survivor is VIP, whatever the points", async () => {
     const a = await customer();
     const b = await customer();
-    await setVip(t.db, actor, meta, { customerId: a.id, vip: true, reason: "Founding family" });
+    await setVip(
+      { db: t.db, actor, meta },
+      { customerId: a.id, vip: true, reason: "Founding family" },
+    );
     await points(b.id, 7000, "BOOKING_COMPLETED");
     await merge(a.id, b.id);
     expect(await row(a.id)).toMatchObject({ loyaltyTier: "VIP", lifetimePoints: 7000 });
@@ -366,7 +369,10 @@ describe("mergeCustomers: tiers", () => {
     const a = await customer();
     const b = await customer();
     await points(a.id, 1500, "BOOKING_COMPLETED");
-    await setVip(t.db, actor, meta, { customerId: b.id, vip: true, reason: "Owner's friend" });
+    await setVip(
+      { db: t.db, actor, meta },
+      { customerId: b.id, vip: true, reason: "Owner's friend" },
+    );
     await merge(a.id, b.id);
     expect((await row(a.id))!.loyaltyTier).toBe("VIP");
     const changes = await t.sql`select from_tier, to_tier from tier_changes

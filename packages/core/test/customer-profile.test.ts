@@ -122,11 +122,14 @@ describe("customers.update", () => {
 describe("customers.timeline", () => {
   it("merges points, tags, notes and tier changes newest first, paginating without gaps", async () => {
     const { customer } = await upsert({ email: "timeline@example.com", name: "Tim" });
-    await adjustPoints(t.db, actor, meta, {
-      customerId: customer.id,
-      delta: 1150,
-      reason: "Party compensation",
-    });
+    await adjustPoints(
+      { db: t.db, actor, meta },
+      {
+        customerId: customer.id,
+        delta: 1150,
+        reason: "Party compensation",
+      },
+    );
     await changeTag(t.db, actor, meta, { customerId: customer.id, tag: "vip-family", op: "add" });
     await setCustomerNotes(t.db, actor, meta, { customerId: customer.id, notes: "Nut allergy" });
 

@@ -101,10 +101,13 @@ describe("points ledger", () => {
 
   it("keeps VIP through any change of points until cleared", async () => {
     const c = await insertCustomer(t.db);
-    await setVip(t.db, actor, meta, { customerId: c.id, vip: true, reason: "Founding family" });
+    await setVip(
+      { db: t.db, actor, meta },
+      { customerId: c.id, vip: true, reason: "Founding family" },
+    );
     await post(c.id, 7000, `${c.id}:big`, "BOOKING_COMPLETED");
     expect((await customerRow(c.id)).loyaltyTier).toBe("VIP");
-    await setVip(t.db, actor, meta, { customerId: c.id, vip: false, reason: "" });
+    await setVip({ db: t.db, actor, meta }, { customerId: c.id, vip: false, reason: "" });
     expect((await customerRow(c.id)).loyaltyTier).toBe("PLATINUM");
     const audit = await t.sql`select action from audit_log where entity_id = ${c.id} order by id`;
     expect(audit.map((a) => a.action)).toEqual(["loyalty.vip_set", "loyalty.vip_cleared"]);
@@ -113,7 +116,7 @@ describe("points ledger", () => {
   it("requires a reason to make someone VIP", async () => {
     const c = await insertCustomer(t.db);
     await expect(
-      setVip(t.db, actor, meta, { customerId: c.id, vip: true, reason: "" }),
+      setVip({ db: t.db, actor, meta }, { customerId: c.id, vip: true, reason: "" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
@@ -128,8 +131,8 @@ describe("adjustPoints (staff)", () => {
       idempotencyKey: crypto.randomUUID(),
     };
     const [a, b] = await Promise.all([
-      adjustPoints(t.db, actor, meta, input),
-      adjustPoints(t.db, actor, meta, input),
+      adjustPoints({ db: t.db, actor, meta }, input),
+      adjustPoints({ db: t.db, actor, meta }, input),
     ]);
     expect([a.posted, b.posted].sort()).toEqual([false, true]);
     const row = await customerRow(c.id);
@@ -153,20 +156,26 @@ describe("adjustPoints (staff)", () => {
 
   it("refuses a deduction below zero and leaves everything unchanged", async () => {
     const c = await insertCustomer(t.db);
-    await adjustPoints(t.db, actor, meta, { customerId: c.id, delta: 100, reason: "Welcome" });
+    await adjustPoints(
+      { db: t.db, actor, meta },
+      { customerId: c.id, delta: 100, reason: "Welcome" },
+    );
     await expect(
-      adjustPoints(t.db, actor, meta, { customerId: c.id, delta: -101, reason: "Oops" }),
+      adjustPoints({ db: t.db, actor, meta }, { customerId: c.id, delta: -101, reason: "Oops" }),
     ).rejects.toMatchObject({ code: "CONFLICT" });
     expect((await customerRow(c.id)).loyaltyPoints).toBe(100);
   });
 
   it("refuses an unknown customer", async () => {
     await expect(
-      adjustPoints(t.db, actor, meta, {
-        customerId: "00000000-0000-4000-8000-00000000dead",
-        delta: 5,
-        reason: "Nobody",
-      }),
+      adjustPoints(
+        { db: t.db, actor, meta },
+        {
+          customerId: "00000000-0000-4000-8000-00000000dead",
+          delta: 5,
+          reason: "Nobody",
+        },
+      ),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

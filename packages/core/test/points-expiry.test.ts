@@ -39,7 +39,7 @@ afterEach(async () => {
 });
 
 const run = (nowIso: string, config: Env = ON, batchSize?: number) =>
-  runPointsExpiry(t.db, config, { now: new Date(nowIso), ...(batchSize ? { batchSize } : {}) });
+  runPointsExpiry({ db: t.db, config, now: new Date(nowIso) }, batchSize ? { batchSize } : {});
 
 const post = (customerId: string, delta: number, reason = "MANUAL_ADJUSTMENT") =>
   t.db.transaction((tx) =>

@@ -80,10 +80,13 @@ const customer = async (id: string) =>
   (await t.db.select().from(schema.customers).where(eq(schema.customers.id, id)))[0]!;
 const asCustomer = (id: string): Actor => ({ type: "customer", id });
 const apply = (customerId: string, code: string, actor: Actor = asCustomer(customerId)) =>
-  applyReferralCode(t.db, actor, meta, {
-    customerId,
-    code: referralApplyInput.parse({ code }).code,
-  });
+  applyReferralCode(
+    { db: t.db, actor, meta },
+    {
+      customerId,
+      code: referralApplyInput.parse({ code }).code,
+    },
+  );
 const withPhone = async (id: string, phone: string) => {
   await t.sql`update customers set phone = ${phone} where id = ${id}`;
 };
@@ -287,7 +290,7 @@ describe("booking-time referral links use the same abuse check", () => {
 describe("referralSummary", () => {
   it("shows the code, share link, friends by first name and initial, and net referral points", async () => {
     const me = await insertCustomer(t.db, { email: email("summary") });
-    const empty = await referralSummary(t.db, me.id, config);
+    const empty = await referralSummary({ db: t.db, config }, { customerId: me.id });
     expect(empty).toMatchObject({
       code: me.referralCode,
       shareUrl: `http://portal.test/join?ref=${me.referralCode}`,
@@ -314,7 +317,7 @@ describe("referralSummary", () => {
     await apply(nameless.id, me.referralCode);
     await complete(marko.booking.id);
 
-    const s = await referralSummary(t.db, me.id, config);
+    const s = await referralSummary({ db: t.db, config }, { customerId: me.id });
     expect(s.friendsCount).toBe(3);
     expect(s.friends.map(({ displayName, earned }) => ({ displayName, earned }))).toEqual([
       { displayName: "Ivana", earned: false },
@@ -329,7 +332,7 @@ describe("referralSummary", () => {
 
     // The friend's first visit cancelled: the bonus is taken back, and the net shows it.
     await cancel(marko.booking.id);
-    expect(await referralSummary(t.db, me.id, config)).toMatchObject({
+    expect(await referralSummary({ db: t.db, config }, { customerId: me.id })).toMatchObject({
       pointsEarned: 0,
       friendsCount: 3,
     });
@@ -339,13 +342,15 @@ describe("referralSummary", () => {
     const referrer = await insertCustomer(t.db, { email: email("ref-can") });
     const friend = await insertCustomer(t.db, { email: email("can") });
     await apply(friend.id, referrer.referralCode);
-    expect(await referralSummary(t.db, friend.id, config)).toMatchObject({
+    expect(await referralSummary({ db: t.db, config }, { customerId: friend.id })).toMatchObject({
       canApplyCode: false,
       referred: true,
     });
     const { booking } = await book({ email: email("active") });
     await complete(booking.id);
-    expect(await referralSummary(t.db, booking.customerId!, config)).toMatchObject({
+    expect(
+      await referralSummary({ db: t.db, config }, { customerId: booking.customerId! }),
+    ).toMatchObject({
       canApplyCode: false,
       referred: false,
     });
@@ -356,7 +361,7 @@ describe("referralSummary", () => {
     const friend = await insertCustomer(t.db, { email: email("to-erase"), name: "Gone Soon" });
     await apply(friend.id, me.referralCode);
     await t.sql`update customers set erased_at = now(), email = null, name = null where id = ${friend.id}`;
-    expect(await referralSummary(t.db, me.id, config)).toMatchObject({
+    expect(await referralSummary({ db: t.db, config }, { customerId: me.id })).toMatchObject({
       friendsCount: 0,
       friends: [],
     });
@@ -364,7 +369,7 @@ describe("referralSummary", () => {
 
   it("is not found for an unknown or erased customer", async () => {
     await expect(
-      referralSummary(t.db, "00000000-0000-4000-8000-000000000000", config),
+      referralSummary({ db: t.db, config }, { customerId: "00000000-0000-4000-8000-000000000000" }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

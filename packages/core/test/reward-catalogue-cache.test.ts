@@ -71,10 +71,13 @@ describe("activeRewardCatalogue", () => {
   });
 
   it("shows an edit made by another process once the cache time has passed", async () => {
-    const { id } = await createReward(t.db, manager, meta, {
-      name: `Juice ${unique()}`,
-      pointsCost: 150,
-    });
+    const { id } = await createReward(
+      { db: t.db, actor: manager, meta },
+      {
+        name: `Juice ${unique()}`,
+        pointsCost: 150,
+      },
+    );
     const now = Date.now();
     expect(nameIn(await activeRewardCatalogue(counted, now), id)).toMatch(/^Juice/);
     // Another app process (the admin) renames it: not through this handle.
@@ -94,19 +97,22 @@ describe("activeRewardCatalogue", () => {
 
   it("an edit in this process shows at once, on the portal home page too", async () => {
     const customer = await insertCustomer(t.db);
-    const { id } = await createReward(t.db, manager, meta, {
-      name: `Cake ${unique()}`,
-      pointsCost: 1_000_000,
-    });
+    const { id } = await createReward(
+      { db: t.db, actor: manager, meta },
+      {
+        name: `Cake ${unique()}`,
+        pointsCost: 1_000_000,
+      },
+    );
     const before = await portalSummary(t.db, customer.id);
     expect(before.rewards.next?.id).toBeDefined();
 
-    await updateReward(t.db, manager, meta, { id, pointsCost: 1 });
+    await updateReward({ db: t.db, actor: manager, meta }, { id, pointsCost: 1 });
     expect(nameIn(await activeRewardCatalogue(t.db), id)).toMatch(/^Cake/);
     const cheaper = (await activeRewardCatalogue(t.db)).find((r) => r.id === id);
     expect(cheaper?.pointsCost).toBe(1);
 
-    await updateReward(t.db, manager, meta, { id, active: false });
+    await updateReward({ db: t.db, actor: manager, meta }, { id, active: false });
     expect(nameIn(await activeRewardCatalogue(t.db), id)).toBeUndefined();
     const after = await portalSummary(t.db, customer.id);
     expect([...after.rewards.affordable, after.rewards.next].some((r) => r?.id === id)).toBe(false);

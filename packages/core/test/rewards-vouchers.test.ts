@@ -1,3 +1,5 @@
+import type { Actor } from "@xplorium/core/actor";
+import { systemDeps } from "@xplorium/core/deps";
 import {
   cancelVoucher,
   createReward,
@@ -27,7 +29,9 @@ let t: TestDatabase;
 let staff: { type: "staff"; id: string; role: "FRONT_DESK" };
 let manager: { type: "staff"; id: string; role: "MANAGER" };
 const meta = { ip: "127.0.0.1", userAgent: null, requestId: "rv" };
-const tz = { timeZone: "Europe/Belgrade" };
+const config = { TIME_ZONE: "Europe/Belgrade" };
+/** The deps of a service call by `actor` (markVoucherUsed and cancelVoucher read the time zone). */
+const by = (actor: Actor) => ({ db: t.db, actor, meta, config });
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -57,7 +61,7 @@ async function customerWith(points: number, reason: "BOOKING_COMPLETED" = "BOOKI
 }
 
 async function reward(opts: { cost?: number; stock?: number | null; days?: number } = {}) {
-  return createReward(t.db, manager, meta, {
+  return createReward(by(manager), {
     name: `Reward ${unique()}`,
     description: "Test reward",
     pointsCost: opts.cost ?? 500,
@@ -81,7 +85,7 @@ const reasons = (rs: PromiseSettledResult<unknown>[]) =>
 
 describe("rewards catalogue", () => {
   it("creates with a stable code, validates with clear messages, audits before/after", async () => {
-    const created = await createReward(t.db, manager, meta, {
+    const created = await createReward(by(manager), {
       name: "Crêpe & juice",
       pointsCost: 750,
       stock: 10,
@@ -97,11 +101,11 @@ describe("rewards catalogue", () => {
       voucherValidityDays: 14,
     });
     // The same name again gets its own code.
-    const twin = await createReward(t.db, manager, meta, { name: "Crêpe & juice", pointsCost: 1 });
+    const twin = await createReward(by(manager), { name: "Crêpe & juice", pointsCost: 1 });
     expect(twin.code).toMatch(/^CREPE_JUICE_[2-9A-HJKMNP-Z]{4}$/);
 
     await expect(
-      createReward(t.db, manager, meta, { name: "X", pointsCost: 0, stock: -1 }),
+      createReward(by(manager), { name: "X", pointsCost: 0, stock: -1 }),
     ).rejects.toMatchObject({
       issues: expect.arrayContaining([
         expect.objectContaining({ message: "Give the reward a name (at least 2 characters)." }),
@@ -110,7 +114,7 @@ describe("rewards catalogue", () => {
       ]),
     });
 
-    const updated = await updateReward(t.db, manager, meta, {
+    const updated = await updateReward(by(manager), {
       id: created.id,
       pointsCost: 800,
       active: false,
@@ -121,9 +125,9 @@ describe("rewards catalogue", () => {
       changed: true,
       reward: { pointsCost: 800, active: false, stock: null },
     });
-    expect(
-      await updateReward(t.db, manager, meta, { id: created.id, active: false }),
-    ).toMatchObject({ changed: false });
+    expect(await updateReward(by(manager), { id: created.id, active: false })).toMatchObject({
+      changed: false,
+    });
     const audit = await t.sql`select action, actor_id, details from audit_log
       where entity_id = ${created.id} order by id`;
     expect(audit.map((a) => a.action)).toEqual(["reward.created", "reward.updated"]);
@@ -137,19 +141,19 @@ describe("rewards catalogue", () => {
 
   it("lists active first; customers see only active rewards", async () => {
     const off = await reward({ cost: 1 });
-    await updateReward(t.db, manager, meta, { id: off.id, active: false });
+    await updateReward(by(manager), { id: off.id, active: false });
     const on = await reward({ cost: 2 });
-    const all = await listRewards(t.db, { includeInactive: true });
+    const all = await listRewards({ db: t.db }, { includeInactive: true });
     const ids = all.map((r) => r.id);
     expect(ids).toContain(off.id);
     expect(ids.indexOf(on.id)).toBeLessThan(ids.indexOf(off.id));
     expect(all.findIndex((r) => !r.active)).toBeGreaterThan(all.findLastIndex((r) => r.active));
-    const active = await listRewards(t.db, { includeInactive: false });
+    const active = await listRewards({ db: t.db }, { includeInactive: false });
     expect(active.map((r) => r.id)).toContain(on.id);
     expect(active.every((r) => r.active)).toBe(true);
     // Counting issued vouchers (a pass over all of them) only when asked: staff's catalogue.
     expect(active.every((r) => r.vouchersIssued === null)).toBe(true);
-    const counted = await listRewards(t.db, { includeInactive: true, countIssued: true });
+    const counted = await listRewards({ db: t.db }, { includeInactive: true, countIssued: true });
     expect(counted.find((r) => r.id === on.id)?.vouchersIssued).toBe(0);
   });
 });
@@ -158,7 +162,7 @@ describe("redeeming a reward", () => {
   it("spends the points and issues an XP-XXXX-XXXX voucher linked from the ledger", async () => {
     const c = await customerWith(1200);
     const r = await reward({ cost: 500, days: 30 });
-    const { voucher, balance, replayed } = await redeemReward(t.db, asCustomer(c.id), meta, {
+    const { voucher, balance, replayed } = await redeemReward(by(asCustomer(c.id)), {
       customerId: c.id,
       rewardId: r.id,
     });
@@ -198,7 +202,7 @@ describe("redeeming a reward", () => {
   it("staff redeem on behalf: the ledger and audit name them", async () => {
     const c = await customerWith(1000);
     const r = await reward({ cost: 1000 });
-    const { voucher } = await redeemReward(t.db, staff, meta, { customerId: c.id, rewardId: r.id });
+    const { voucher } = await redeemReward(by(staff), { customerId: c.id, rewardId: r.id });
     const [entry] =
       await t.sql`select staff_user_id from loyalty_ledger where voucher_id = ${voucher.id}`;
     expect(entry!.staff_user_id).toBe(staff.id);
@@ -216,7 +220,7 @@ describe("redeeming a reward", () => {
     const other = await customerWith(1000);
     const r = await reward();
     await expect(
-      redeemReward(t.db, asCustomer(me.id), meta, { customerId: other.id, rewardId: r.id }),
+      redeemReward(by(asCustomer(me.id)), { customerId: other.id, rewardId: r.id }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await customerRow(other.id)).loyaltyPoints).toBe(1000);
   });
@@ -225,7 +229,7 @@ describe("redeeming a reward", () => {
     const poor = await customerWith(499);
     const r = await reward({ cost: 500 });
     await expect(
-      redeemReward(t.db, asCustomer(poor.id), meta, { customerId: poor.id, rewardId: r.id }),
+      redeemReward(by(asCustomer(poor.id)), { customerId: poor.id, rewardId: r.id }),
     ).rejects.toMatchObject({
       code: "CONFLICT",
       message: `Not enough points: you have 499, “${r.name}” needs 500.`,
@@ -243,16 +247,16 @@ describe("redeeming a reward", () => {
     );
     const cheap = await reward({ cost: 1 });
     await expect(
-      redeemReward(t.db, staff, meta, { customerId: reversed.id, rewardId: cheap.id }),
+      redeemReward(by(staff), { customerId: reversed.id, rewardId: cheap.id }),
     ).rejects.toMatchObject({
       code: "CONFLICT",
       message: /Not enough points: the balance is -100/,
     });
 
     const rich = await customerWith(5000);
-    await updateReward(t.db, manager, meta, { id: cheap.id, active: false });
+    await updateReward(by(manager), { id: cheap.id, active: false });
     await expect(
-      redeemReward(t.db, staff, meta, { customerId: rich.id, rewardId: cheap.id }),
+      redeemReward(by(staff), { customerId: rich.id, rewardId: cheap.id }),
     ).rejects.toMatchObject({ code: "CONFLICT", message: /no longer offered/ });
     const vouchers = await t.sql`select id from vouchers
       where customer_id in ${t.sql([poor.id, reversed.id, rich.id])}`;
@@ -264,7 +268,7 @@ describe("redeeming a reward", () => {
     expect((await customerRow(c.id)).loyaltyTier).toBe("GOLD");
     const r = await reward({ cost: 1000 });
     for (let i = 0; i < 3; i++) {
-      await redeemReward(t.db, asCustomer(c.id), meta, { customerId: c.id, rewardId: r.id });
+      await redeemReward(by(asCustomer(c.id)), { customerId: c.id, rewardId: r.id });
     }
     const row = await customerRow(c.id);
     expect(row).toMatchObject({ loyaltyPoints: 0, lifetimePoints: 3000, loyaltyTier: "GOLD" });
@@ -278,7 +282,7 @@ describe("redeeming a reward", () => {
     const r = await reward({ cost: 500 });
     const results = await settle(
       Array.from({ length: 30 }, () =>
-        redeemReward(t.db, asCustomer(c.id), meta, { customerId: c.id, rewardId: r.id }),
+        redeemReward(by(asCustomer(c.id)), { customerId: c.id, rewardId: r.id }),
       ),
     );
     expect(results.filter((x) => x.status === "fulfilled")).toHaveLength(1);
@@ -317,7 +321,7 @@ describe("redeeming a reward", () => {
     });
     await holding;
     let settled = false;
-    const redemption = redeemReward(t.db, asCustomer(c.id), meta, {
+    const redemption = redeemReward(by(asCustomer(c.id)), {
       customerId: c.id,
       rewardId: r.id,
     });
@@ -351,7 +355,7 @@ describe("redeeming a reward", () => {
     const idempotencyKey = crypto.randomUUID();
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
-        redeemReward(t.db, asCustomer(c.id), meta, {
+        redeemReward(by(asCustomer(c.id)), {
           customerId: c.id,
           rewardId: r.id,
           idempotencyKey,
@@ -363,7 +367,7 @@ describe("redeeming a reward", () => {
     expect((await customerRow(c.id)).loyaltyPoints).toBe(4500);
     // The same key from another customer is theirs alone: a new voucher, not the first one.
     const other = await customerWith(500);
-    const theirs = await redeemReward(t.db, asCustomer(other.id), meta, {
+    const theirs = await redeemReward(by(asCustomer(other.id)), {
       customerId: other.id,
       rewardId: r.id,
       idempotencyKey,
@@ -376,9 +380,7 @@ describe("redeeming a reward", () => {
     const r = await reward({ cost: 100, stock: 3 });
     const buyers = await Promise.all(Array.from({ length: 10 }, () => customerWith(100)));
     const results = await settle(
-      buyers.map((c) =>
-        redeemReward(t.db, asCustomer(c.id), meta, { customerId: c.id, rewardId: r.id }),
-      ),
+      buyers.map((c) => redeemReward(by(asCustomer(c.id)), { customerId: c.id, rewardId: r.id })),
     );
     expect(results.filter((x) => x.status === "fulfilled")).toHaveLength(3);
     expect(new Set(reasons(results))).toEqual(new Set([`“${r.name}” is out of stock.`]));
@@ -393,7 +395,7 @@ describe("at the counter", () => {
   async function issued(cost = 500, days = 30) {
     const c = await customerWith(cost);
     const r = await reward({ cost, days });
-    const { voucher } = await redeemReward(t.db, staff, meta, {
+    const { voucher } = await redeemReward(by(staff), {
       customerId: c.id,
       rewardId: r.id,
     });
@@ -412,20 +414,22 @@ describe("at the counter", () => {
       body,
       `${body.slice(0, 4)} ${body.slice(4)}`,
     ]) {
-      const found = await lookupVoucher(t.db, typed);
+      const found = await lookupVoucher({ db: t.db }, { code: typed });
       expect(found.id, typed).toBe(voucher.id);
     }
-    const found = await lookupVoucher(t.db, voucher.code);
+    const found = await lookupVoucher({ db: t.db }, { code: voucher.code });
     expect(found).toMatchObject({
       state: "ISSUED",
       customer: { id: c.id, email: c.email, name: c.name, tier: "BRONZE" },
     });
-    await expect(lookupVoucher(t.db, " - ")).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(lookupVoucher(t.db, "XP-2222-2222")).rejects.toMatchObject({
+    await expect(lookupVoucher({ db: t.db }, { code: " - " })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect(lookupVoucher({ db: t.db }, { code: "XP-2222-2222" })).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: "No voucher with the code XP-2222-2222.",
     });
-    await expect(lookupVoucher(t.db, "XP-0OIL-2222")).rejects.toMatchObject({
+    await expect(lookupVoucher({ db: t.db }, { code: "XP-0OIL-2222" })).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: /never contain 0, O, 1, I or L/,
     });
@@ -443,30 +447,29 @@ describe("at the counter", () => {
   it("marks a voucher used exactly once under a race of 10", async () => {
     const { voucher } = await issued();
     const results = await settle(
-      Array.from({ length: 10 }, () =>
-        markVoucherUsed(t.db, staff, meta, { voucherId: voucher.id }, tz),
-      ),
+      Array.from({ length: 10 }, () => markVoucherUsed(by(staff), { voucherId: voucher.id })),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const losers = reasons(results);
     expect(losers).toHaveLength(9);
     for (const m of losers)
       expect(m).toMatch(/^Already used on .+ \(marked by Staff FRONT_DESK\)\.$/);
-    const found = await lookupVoucher(t.db, voucher.code);
+    const found = await lookupVoucher({ db: t.db }, { code: voucher.code });
     expect(found).toMatchObject({ state: "USED", usedByStaffName: "Staff FRONT_DESK" });
     const audit = await t.sql`select action from audit_log where entity_id = ${voucher.id}
       and action = 'voucher.used'`;
     expect(audit).toHaveLength(1);
     // A used voucher cannot be cancelled for a refund.
-    await expect(
-      cancelVoucher(t.db, staff, meta, { voucherId: voucher.id }, tz),
-    ).rejects.toMatchObject({ code: "CONFLICT", message: /^Already used on/ });
+    await expect(cancelVoucher(by(staff), { voucherId: voucher.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: /^Already used on/,
+    });
   });
 
   it("cancel refunds once under concurrency and puts the reward back in stock", async () => {
     const c = await customerWith(700);
     const r = await reward({ cost: 500, stock: 2 });
-    const { voucher } = await redeemReward(t.db, staff, meta, {
+    const { voucher } = await redeemReward(by(staff), {
       customerId: c.id,
       rewardId: r.id,
     });
@@ -474,13 +477,7 @@ describe("at the counter", () => {
     expect((await customerRow(c.id)).loyaltyPoints).toBe(200);
     const results = await settle(
       Array.from({ length: 8 }, () =>
-        cancelVoucher(
-          t.db,
-          staff,
-          meta,
-          { voucherId: voucher.id, reason: "Changed their mind" },
-          tz,
-        ),
+        cancelVoucher(by(staff), { voucherId: voucher.id, reason: "Changed their mind" }),
       ),
     );
     expect(results.filter((x) => x.status === "fulfilled")).toHaveLength(1);
@@ -505,46 +502,45 @@ describe("at the counter", () => {
     });
     // Lifetime points did not move either way.
     expect((await customerRow(c.id)).lifetimePoints).toBe(700);
-    await expect(
-      markVoucherUsed(t.db, staff, meta, { voucherId: voucher.id }, tz),
-    ).rejects.toMatchObject({ message: /was cancelled on/ });
+    await expect(markVoucherUsed(by(staff), { voucherId: voucher.id })).rejects.toMatchObject({
+      message: /was cancelled on/,
+    });
   });
 
   it("mark-used and cancel racing: exactly one wins", async () => {
     const { voucher, c } = await issued(500);
     const results = await settle<unknown>([
-      markVoucherUsed(t.db, staff, meta, { voucherId: voucher.id }, tz),
-      cancelVoucher(t.db, staff, meta, { voucherId: voucher.id }, tz),
-      markVoucherUsed(t.db, staff, meta, { voucherId: voucher.id }, tz),
-      cancelVoucher(t.db, staff, meta, { voucherId: voucher.id }, tz),
+      markVoucherUsed(by(staff), { voucherId: voucher.id }),
+      cancelVoucher(by(staff), { voucherId: voucher.id }),
+      markVoucherUsed(by(staff), { voucherId: voucher.id }),
+      cancelVoucher(by(staff), { voucherId: voucher.id }),
     ]);
     expect(results.filter((x) => x.status === "fulfilled")).toHaveLength(1);
-    const found = await lookupVoucher(t.db, voucher.code);
+    const found = await lookupVoucher({ db: t.db }, { code: voucher.code });
     expect((await customerRow(c.id)).loyaltyPoints).toBe(found.state === "CANCELLED" ? 500 : 0);
   });
 
   it("an expired voucher can be neither used nor cancelled, before and after the job", async () => {
     const { voucher, c } = await issued(500);
     await t.sql`update vouchers set expires_at = now() - interval '1 hour' where id = ${voucher.id}`;
-    const before = await lookupVoucher(t.db, voucher.code);
+    const before = await lookupVoucher({ db: t.db }, { code: voucher.code });
     expect(before).toMatchObject({ status: "ISSUED", state: "EXPIRED" });
-    await expect(
-      markVoucherUsed(t.db, staff, meta, { voucherId: voucher.id }, tz),
-    ).rejects.toMatchObject({
+    await expect(markVoucherUsed(by(staff), { voucherId: voucher.id })).rejects.toMatchObject({
       code: "CONFLICT",
       message: /^Expired on .+; expired vouchers are not refunded\.$/,
     });
-    await expect(
-      cancelVoucher(t.db, staff, meta, { voucherId: voucher.id }, tz),
-    ).rejects.toMatchObject({ code: "CONFLICT", message: /^Expired on/ });
+    await expect(cancelVoucher(by(staff), { voucherId: voucher.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: /^Expired on/,
+    });
 
     const still = await issued(500);
-    const n = await expireVouchers(t.db);
+    const n = await expireVouchers(systemDeps(t.db, {}));
     expect(n).toBeGreaterThanOrEqual(1);
-    expect(await expireVouchers(t.db)).toBe(0);
-    const after = await lookupVoucher(t.db, voucher.code);
+    expect(await expireVouchers(systemDeps(t.db, {}))).toBe(0);
+    const after = await lookupVoucher({ db: t.db }, { code: voucher.code });
     expect(after).toMatchObject({ status: "EXPIRED", state: "EXPIRED" });
-    expect((await lookupVoucher(t.db, still.voucher.code)).state).toBe("ISSUED");
+    expect((await lookupVoucher({ db: t.db }, { code: still.voucher.code })).state).toBe("ISSUED");
     // No refund on expiry.
     expect((await customerRow(c.id)).loyaltyPoints).toBe(0);
     const [audit] = await t.sql`select actor_type, details from audit_log
@@ -555,10 +551,10 @@ describe("at the counter", () => {
   it("lists a customer's vouchers newest first with their state", async () => {
     const c = await customerWith(2000);
     const r = await reward({ cost: 500 });
-    const a = await redeemReward(t.db, staff, meta, { customerId: c.id, rewardId: r.id });
-    const b = await redeemReward(t.db, staff, meta, { customerId: c.id, rewardId: r.id });
-    await markVoucherUsed(t.db, staff, meta, { voucherId: a.voucher.id }, tz);
-    const list = await listVouchersForCustomer(t.db, c.id);
+    const a = await redeemReward(by(staff), { customerId: c.id, rewardId: r.id });
+    const b = await redeemReward(by(staff), { customerId: c.id, rewardId: r.id });
+    await markVoucherUsed(by(staff), { voucherId: a.voucher.id });
+    const list = await listVouchersForCustomer({ db: t.db }, { customerId: c.id });
     expect(list.map((v) => [v.id, v.state])).toEqual([
       [b.voucher.id, "ISSUED"],
       [a.voucher.id, "USED"],

@@ -1,6 +1,8 @@
+import type { Env } from "@xplorium/config";
 import { checkLedger, LEDGER_CHECK_TASK } from "@xplorium/core/loyalty";
 import type { Database } from "@xplorium/db";
 import type { Task } from "graphile-worker";
+import { jobTask } from "./job-deps";
 
 export { LEDGER_CHECK_TASK };
 
@@ -9,9 +11,9 @@ export { LEDGER_CHECK_TASK };
  * customers when one does not (the result is kept in job_runs, kind `ledger-check`). Drift is
  * reported, not retried: running again would find the same.
  */
-export function checkLedgerTask(db: Database): Task {
-  return async (_payload, helpers) => {
-    const { drift, jobRunId } = await checkLedger(db);
+export function checkLedgerTask(db: Database, env: Env): Task {
+  return jobTask(db, env, async (deps, _payload, helpers) => {
+    const { drift, jobRunId } = await checkLedger(deps);
     if (drift.length === 0) {
       helpers.logger.info(`${LEDGER_CHECK_TASK}: every balance matches its ledger`);
       return;
@@ -22,5 +24,5 @@ export function checkLedgerTask(db: Database): Task {
         .join(", ")} — job run ${jobRunId}`,
       { drift },
     );
-  };
+  });
 }

@@ -2,6 +2,7 @@ import type { Env } from "@xplorium/config";
 import { POINTS_EXPIRY_TASK, runPointsExpiry } from "@xplorium/core/loyalty";
 import type { Database } from "@xplorium/db";
 import type { Task } from "graphile-worker";
+import { jobTask } from "./job-deps";
 
 export { POINTS_EXPIRY_TASK };
 
@@ -11,12 +12,12 @@ export { POINTS_EXPIRY_TASK };
  * customer per date and expiry postings are idempotent.
  */
 export function expirePointsTask(db: Database, env: Env): Task {
-  return async (_payload, helpers) => {
-    const r = await runPointsExpiry(db, env);
+  return jobTask(db, env, async (deps, _payload, helpers) => {
+    const r = await runPointsExpiry(deps);
     helpers.logger.info(
       r.enabled
         ? `${POINTS_EXPIRY_TASK}: ${r.warned} warned, ${r.expired} expired (${r.pointsExpired} points)`
         : `${POINTS_EXPIRY_TASK}: points expiry is off (POINTS_EXPIRY_MONTHS=0)`,
     );
-  };
+  });
 }

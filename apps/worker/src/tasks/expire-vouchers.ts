@@ -1,6 +1,8 @@
+import type { Env } from "@xplorium/config";
 import { expireVouchers } from "@xplorium/core/loyalty";
 import type { Database } from "@xplorium/db";
 import type { Task } from "graphile-worker";
+import { jobTask } from "./job-deps";
 
 export const EXPIRE_VOUCHERS_TASK = "loyalty:expire-vouchers";
 
@@ -9,9 +11,9 @@ export const EXPIRE_VOUCHERS_TASK = "loyalty:expire-vouchers";
  * refunded (the expiry policy in packages/core/src/loyalty/vouchers.ts). Lookups already show
  * such vouchers as expired, so the hour it runs at does not matter; running it twice is harmless.
  */
-export function expireVouchersTask(db: Database): Task {
-  return async (_payload, helpers) => {
-    const count = await expireVouchers(db);
+export function expireVouchersTask(db: Database, env: Env): Task {
+  return jobTask(db, env, async (deps, _payload, helpers) => {
+    const count = await expireVouchers(deps);
     helpers.logger.info(`${EXPIRE_VOUCHERS_TASK}: ${count} vouchers expired`);
-  };
+  });
 }

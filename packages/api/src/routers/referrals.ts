@@ -9,7 +9,7 @@ import { createTRPCRouter, customerProcedure, staffProcedure } from "../trpc";
 export const referralsRouter = createTRPCRouter({
   /** The signed-in customer's code, share link and friends; the id comes from the session. */
   mine: customerProcedure.query(({ ctx }) =>
-    referralSummary(ctx.db, ctx.principal.customer.id, ctx.env),
+    referralSummary(ctx.deps, { customerId: ctx.principal.customer.id }),
   ),
 
   /**
@@ -17,7 +17,7 @@ export const referralsRouter = createTRPCRouter({
    * `referrals.apply`: tRPC reserves `apply` (and `call`, `then`) as procedure names.
    */
   applyCode: customerProcedure.input(referralApplyInput).mutation(({ ctx, input }) =>
-    applyReferralCode(ctx.db, ctx.actor, ctx.meta, {
+    applyReferralCode(ctx.deps, {
       customerId: ctx.principal.customer.id,
       code: input.code,
     }),
@@ -29,5 +29,5 @@ export const referralsRouter = createTRPCRouter({
    */
   applyCodeFor: staffProcedure("write:customer")
     .input(referralApplyForInput)
-    .mutation(({ ctx, input }) => applyReferralCode(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => applyReferralCode(ctx.deps, input)),
 });

@@ -16,7 +16,7 @@ export const rewardsRouter = createTRPCRouter({
    * customer on the portal sees only the active ones.
    */
   list: customerOrStaffProcedure("read:customer").query(async ({ ctx }) => {
-    const rewards = await listRewards(ctx.db, {
+    const rewards = await listRewards(ctx.deps, {
       includeInactive: ctx.self === null,
       countIssued: ctx.self === null,
     });
@@ -26,12 +26,12 @@ export const rewardsRouter = createTRPCRouter({
 
   create: staffProcedure("write:reward")
     .input(rewardCreateInput)
-    .mutation(({ ctx, input }) => createReward(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => createReward(ctx.deps, input)),
 
   /** Edit, deactivate (`active: false`) or bring back a reward. */
   update: staffProcedure("write:reward")
     .input(rewardUpdateInput)
-    .mutation(({ ctx, input }) => updateReward(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => updateReward(ctx.deps, input)),
 
   /**
    * Spends points on a reward and issues a voucher. A customer on the portal redeems for
@@ -47,6 +47,6 @@ export const rewardsRouter = createTRPCRouter({
           fieldErrors: { customerId: ["Choose the customer to redeem for."] },
         });
       }
-      return redeemReward(ctx.db, ctx.actor, ctx.meta, { ...input, customerId });
+      return redeemReward(ctx.deps, { ...input, customerId });
     }),
 });

@@ -22,26 +22,22 @@ export const vouchersRouter = createTRPCRouter({
   /** A code as typed or pasted (case, spaces and dashes ignored), with whose it is and its state. */
   lookup: staffProcedure("read:voucher")
     .input(voucherCodeInput)
-    .query(({ ctx, input }) => lookupVoucher(ctx.db, input.code)),
+    .query(({ ctx, input }) => lookupVoucher(ctx.deps, input)),
 
   /** The latest vouchers issued. */
   recent: staffProcedure("read:voucher")
     .input(voucherListInput.partial().optional())
-    .query(({ ctx, input }) => listRecentVouchers(ctx.db, { limit: input?.limit ?? 20 })),
+    .query(({ ctx, input }) => listRecentVouchers(ctx.deps, { limit: input?.limit ?? 20 })),
 
   /** Once: of concurrent presses exactly one succeeds, the rest get CONFLICT "Already used on …". */
   markUsed: staffProcedure("redeem:voucher")
     .input(voucherIdInput)
-    .mutation(({ ctx, input }) =>
-      markVoucherUsed(ctx.db, ctx.actor, ctx.meta, input, { timeZone: ctx.env.TIME_ZONE }),
-    ),
+    .mutation(({ ctx, input }) => markVoucherUsed(ctx.deps, input)),
 
   /** Cancels an unused, unexpired voucher and refunds its points once. */
   cancel: staffProcedure("redeem:voucher")
     .input(cancelVoucherInput)
-    .mutation(({ ctx, input }) =>
-      cancelVoucher(ctx.db, ctx.actor, ctx.meta, input, { timeZone: ctx.env.TIME_ZONE }),
-    ),
+    .mutation(({ ctx, input }) => cancelVoucher(ctx.deps, input)),
 
   /**
    * A customer's vouchers, newest first: staff (read:voucher) name the customer; a customer on
@@ -60,7 +56,10 @@ export const vouchersRouter = createTRPCRouter({
           fieldErrors: { customerId: ["Choose a customer."] },
         });
       }
-      const rows = await listVouchersForCustomer(ctx.db, customerId, { limit: input.limit ?? 50 });
+      const rows = await listVouchersForCustomer(ctx.deps, {
+        customerId,
+        limit: input.limit ?? 50,
+      });
       // Customers do not need to know which staff member served them.
       return ctx.self ? rows.map((r) => ({ ...r, usedByStaffName: null })) : rows;
     }),

@@ -125,10 +125,13 @@ export async function signUpCustomer(
     }
     if (input.referralCode) {
       try {
-        await applyReferralCode(tx, actor, meta, {
-          customerId: customer.id,
-          code: input.referralCode,
-        });
+        await applyReferralCode(
+          { db: tx, actor, meta },
+          {
+            customerId: customer.id,
+            code: input.referralCode,
+          },
+        );
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         throw new AppError("BAD_REQUEST", error.message, {

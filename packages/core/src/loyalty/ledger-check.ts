@@ -1,5 +1,6 @@
 import { type Database, schema } from "@xplorium/db";
 import { desc, eq, sql } from "drizzle-orm";
+import type { DepsWith } from "../deps";
 import { ledgerDrift } from "./ledger";
 
 const { jobRuns } = schema;
@@ -20,7 +21,7 @@ export interface LedgerCheckResult {
  * balance equals its ledger sum, FAILED with the customers' ids when any does not — so the admin
  * can show when the ledger was last proved consistent.
  */
-export async function checkLedger(db: Database): Promise<LedgerCheckResult> {
+export async function checkLedger({ db }: DepsWith<"db">): Promise<LedgerCheckResult> {
   const drift = [...(await ledgerDrift(db))].map((r) => ({
     customerId: r.customer_id,
     balance: r.balance,

@@ -2,6 +2,7 @@ import type { Env } from "@xplorium/config";
 import { type Database, schema, type Tx } from "@xplorium/db";
 import { emailTransportName, queueEmail } from "@xplorium/email";
 import { eq, type SQL, sql } from "drizzle-orm";
+import { type DepsWith, nowOf } from "../deps";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 import { postPoints } from "./ledger";
 
@@ -34,11 +35,17 @@ export interface PointsExpirySettings {
   enabledAt: Date | null;
 }
 
+/** The slice of the expiry configuration the rules page shows. */
+export type ExpirySettingsConfig = Pick<
+  PointsExpiryConfig,
+  "POINTS_EXPIRY_MONTHS" | "POINTS_EXPIRY_WARNING_DAYS"
+>;
+
 /** The configured expiry and when it took effect (for the admin's rules page). */
-export async function pointsExpirySettings(
-  db: Database,
-  config: Pick<PointsExpiryConfig, "POINTS_EXPIRY_MONTHS" | "POINTS_EXPIRY_WARNING_DAYS">,
-): Promise<PointsExpirySettings> {
+export async function pointsExpirySettings({
+  db,
+  config,
+}: DepsWith<"db" | "config", ExpirySettingsConfig>): Promise<PointsExpirySettings> {
   const [row] = await db
     .select({ enabledAt: loyaltySettings.pointsExpiryEnabledAt })
     .from(loyaltySettings)
@@ -266,12 +273,12 @@ export type PointsExpiryResult =
  * run with expiry on leaves a `job_runs` row (kind `points-expiry`) with its counts.
  */
 export async function runPointsExpiry(
-  db: Database,
-  config: PointsExpiryConfig,
-  opts: { now?: Date; batchSize?: number } = {},
+  deps: DepsWith<"db" | "config", PointsExpiryConfig>,
+  input: { batchSize?: number } = {},
 ): Promise<PointsExpiryResult> {
-  const now = opts.now ?? new Date();
-  const batch = opts.batchSize ?? DEFAULT_BATCH;
+  const { db, config } = deps;
+  const now = nowOf(deps);
+  const batch = input.batchSize ?? DEFAULT_BATCH;
   const enabled = config.POINTS_EXPIRY_MONTHS > 0;
   const enabledAt = await syncEnabledAt(db, enabled, now);
   if (!enabled || !enabledAt) return { enabled: false };

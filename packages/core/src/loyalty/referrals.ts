@@ -1,9 +1,9 @@
 import type { Env } from "@xplorium/config";
-import { type Database, type DbOrTx, schema } from "@xplorium/db";
+import { type DbOrTx, schema } from "@xplorium/db";
 import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { Deps, DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
 import { type ReferralConflict, referralConflict } from "./referral-rules";
 import { LOYALTY_LIMITS, LOYALTY_POINTS } from "./rules";
@@ -40,7 +40,10 @@ export function friendDisplayName(name: string | null): string {
  * and this month's bonuses against the monthly cap. Also whether the customer can still enter
  * someone else's code themselves.
  */
-export async function referralSummary(db: Database, customerId: string, config: ReferralConfig) {
+export async function referralSummary(
+  { db, config }: DepsWith<"db" | "config", ReferralConfig>,
+  { customerId }: { customerId: string },
+) {
   const [me] = await db
     .select({
       code: customers.referralCode,
@@ -137,11 +140,10 @@ const refuse = (code: "BAD_REQUEST" | "CONFLICT", message: string) =>
  * completed booking yet (a completed one later cancelled counts too), not referred already, and
  * not the referrer under another name (`referralConflict`, the same check the award makes).
  * Every refusal says why. Entering the code that already linked them changes nothing. Audited.
+ * `db` may be a transaction: sign-up applies the code in its own (a savepoint then).
  */
 export async function applyReferralCode(
-  db: DbOrTx,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: Pick<Deps, "actor" | "meta"> & { db: DbOrTx },
   input: { customerId: string; code: string },
 ) {
   return db.transaction(async (tx) => {

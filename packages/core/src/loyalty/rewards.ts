@@ -1,9 +1,9 @@
 import { type Database, schema } from "@xplorium/db";
 import { asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { randomCode } from "../customers/referral-code";
+import type { DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
 
 const { rewards, vouchers } = schema;
@@ -107,7 +107,7 @@ function editable(r: RewardRow) {
  * portal's home page must not do on every view (docs/performance.md).
  */
 export async function listRewards(
-  db: Database,
+  { db }: DepsWith<"db">,
   opts: { includeInactive: boolean; countIssued?: boolean },
 ) {
   const where = opts.includeInactive ? undefined : eq(rewards.active, true);
@@ -150,9 +150,7 @@ function codeFromName(name: string): string {
 }
 
 export async function createReward(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: RewardCreateInput,
 ) {
   const input = rewardCreateInput.parse(raw);
@@ -183,9 +181,7 @@ export async function createReward(
 
 /** Edits a reward; `active: false` is how a reward is retired (vouchers keep pointing at it). */
 export async function updateReward(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: RewardUpdateInput,
 ) {
   const { id, ...patch } = rewardUpdateInput.parse(raw);
@@ -247,7 +243,7 @@ export function activeRewardCatalogue(db: Database, now = Date.now()): Promise<C
   if (hit && now - hit.readAt < REWARD_CATALOGUE_CACHE_MS && now >= hit.readAt) {
     return hit.catalogue;
   }
-  const catalogue = listRewards(db, { includeInactive: false });
+  const catalogue = listRewards({ db }, { includeInactive: false });
   const entry = { readAt: now, catalogue };
   cached.set(db, entry);
   // A failed read is not kept: the next caller tries again.

@@ -1,6 +1,6 @@
-import type { Database } from "@xplorium/db";
+import type { DepsWith } from "../deps";
 import { lastLedgerCheck } from "./ledger-check";
-import { type PointsExpiryConfig, pointsExpirySettings } from "./points-expiry";
+import { type ExpirySettingsConfig, pointsExpirySettings } from "./points-expiry";
 import { BIRTHDAY_LOCK_DAYS, LOYALTY_LIMITS, LOYALTY_POINTS } from "./rules";
 import { tierScale } from "./tier-history";
 
@@ -8,12 +8,10 @@ import { tierScale } from "./tier-history";
  * The admin's points-rules page: the earning rules and limits as configured in rules.ts, the
  * tier scale, the expiry setting and when it took effect, and the latest ledger check.
  */
-export async function loyaltyRulesSummary(
-  db: Database,
-  config: Pick<PointsExpiryConfig, "POINTS_EXPIRY_MONTHS" | "POINTS_EXPIRY_WARNING_DAYS">,
-) {
+export async function loyaltyRulesSummary(deps: DepsWith<"db" | "config", ExpirySettingsConfig>) {
+  const { db } = deps;
   const [expiry, ledgerCheck] = await Promise.all([
-    pointsExpirySettings(db, config),
+    pointsExpirySettings(deps),
     lastLedgerCheck(db),
   ]);
   return {

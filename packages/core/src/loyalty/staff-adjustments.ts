@@ -1,7 +1,7 @@
-import type { Database } from "@xplorium/db";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
+import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { DepsWith } from "../deps";
 import { AppError } from "../errors";
 import { postPoints, setTierVip } from "./ledger";
 
@@ -32,9 +32,7 @@ function staffId(actor: Actor): string | null {
  * the tier recomputed. A deduction cannot take the balance below zero.
  */
 export async function adjustPoints(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   input: AdjustPointsInput,
 ) {
   return db.transaction(async (tx) => {
@@ -78,9 +76,7 @@ export const setVipInput = z.object({
 
 /** VIP is assigned by hand and sticks; clearing it returns the customer to their earned tier. */
 export async function setVip(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   input: z.infer<typeof setVipInput>,
 ) {
   if (input.vip && !input.reason) {

@@ -1,6 +1,7 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
+import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
 import { type EarnedTier, TIER_THRESHOLDS } from "./rules";
 
@@ -25,7 +26,10 @@ const HISTORY_LIMIT = 50;
  * The customer page's tier-progress view: the tier scale and the customer's tier changes
  * (from, to, why, who, when), newest first.
  */
-export async function tierHistory(db: Database, customerId: string) {
+export async function tierHistory(
+  { db }: DepsWith<"db">,
+  { customerId }: z.infer<typeof tierHistoryInput>,
+) {
   const [customer] = await db
     .select({ id: customers.id })
     .from(customers)

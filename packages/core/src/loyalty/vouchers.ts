@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
+import type { Env } from "@xplorium/config";
 import { type Database, type DbOrTx, schema, type Tx } from "@xplorium/db";
 import { and, desc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { type Actor, noRequest, type RequestMeta, systemActor } from "../actor";
+import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { randomCode } from "../customers/referral-code";
+import type { Deps, DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
 import { lockCustomerForPoints, postPoints } from "./ledger";
 
@@ -102,6 +104,9 @@ async function voucherById(db: DbOrTx, id: string) {
 
 const staffId = (actor: Actor) => (actor.type === "staff" ? actor.id : null);
 
+/** Marking used and cancelling name dates in refusals, in the venue's time zone. */
+export type VoucherConfig = Pick<Env, "TIME_ZONE">;
+
 // ---------------------------------------------------------------------------------------------
 // Redemption
 
@@ -144,9 +149,7 @@ async function insertVoucher(
  * voucher the first request issued. `actor` is the customer (portal) or staff on their behalf.
  */
 export async function redeemReward(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: RedeemRewardInput,
 ) {
   const input = redeemRewardInput.parse(raw);
@@ -260,8 +263,11 @@ export const voucherCodeInput = z.object({
 });
 
 /** A voucher by its code as typed or pasted, with whose it is and its state now. */
-export async function lookupVoucher(db: Database, typed: string) {
-  const candidates = voucherCodeCandidates(typed);
+export async function lookupVoucher(
+  { db }: DepsWith<"db">,
+  { code }: z.infer<typeof voucherCodeInput>,
+) {
+  const candidates = voucherCodeCandidates(code);
   if (candidates.length === 0) {
     throw new AppError("BAD_REQUEST", "Type or paste a voucher code.", {
       fieldErrors: { code: ["Type or paste a voucher code."] },
@@ -322,11 +328,8 @@ function notUsable(v: VoucherView, timeZone: string): AppError {
  * was used.
  */
 export async function markVoucherUsed(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta, config }: Deps<VoucherConfig>,
   input: { voucherId: string },
-  opts: { timeZone: string },
 ) {
   return db.transaction(async (tx) => {
     const [used] = await tx
@@ -341,7 +344,7 @@ export async function markVoucherUsed(
       )
       .returning({ id: vouchers.id });
     const view = await voucherById(tx, input.voucherId);
-    if (!used) throw notUsable(view, opts.timeZone);
+    if (!used) throw notUsable(view, config.TIME_ZONE);
     await recordAudit(tx, actor, meta, {
       action: "voucher.used",
       entityType: "voucher",
@@ -372,11 +375,8 @@ export const cancelVoucherInput = voucherIdInput.extend({
  * voucher, the order redemption and merging use, so they never deadlock with it.
  */
 export async function cancelVoucher(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta, config }: Deps<VoucherConfig>,
   raw: z.input<typeof cancelVoucherInput>,
-  opts: { timeZone: string },
 ) {
   const input = cancelVoucherInput.parse(raw);
   return db.transaction(async (tx) => {
@@ -421,7 +421,7 @@ export async function cancelVoucher(
       if (!cancelled) {
         const view = await voucherById(tx, input.voucherId);
         if (view.customer.id !== owner.customerId) continue;
-        throw notUsable(view, opts.timeZone);
+        throw notUsable(view, config.TIME_ZONE);
       }
       const refund = await postPoints(tx, {
         customerId: owner.customerId,
@@ -466,28 +466,32 @@ export const voucherListInput = z.object({
 
 /** A customer's vouchers, newest first. */
 export async function listVouchersForCustomer(
-  db: Database,
-  customerId: string,
-  opts: { limit?: number } = {},
+  { db }: DepsWith<"db">,
+  input: { customerId: string; limit?: number },
 ) {
   return voucherQuery(db)
-    .where(eq(vouchers.customerId, customerId))
+    .where(eq(vouchers.customerId, input.customerId))
     .orderBy(desc(vouchers.issuedAt), desc(vouchers.id))
-    .limit(opts.limit ?? 50);
+    .limit(input.limit ?? 50);
 }
 
 /** The latest vouchers issued, for the counter's "recent" list. */
-export async function listRecentVouchers(db: Database, opts: { limit?: number } = {}) {
+export async function listRecentVouchers({ db }: DepsWith<"db">, input: { limit?: number } = {}) {
   return voucherQuery(db)
     .orderBy(desc(vouchers.issuedAt), desc(vouchers.id))
-    .limit(opts.limit ?? 20);
+    .limit(input.limit ?? 20);
 }
 
 /**
  * Marks every ISSUED voucher past its expiry as EXPIRED in one statement, and returns how many.
- * No refund (see the policy at the top of this file). Safe to run any number of times.
+ * No refund (see the policy at the top of this file). Safe to run any number of times. Audited
+ * as `deps.actor` (the system, in the daily job).
  */
-export async function expireVouchers(db: Database): Promise<number> {
+export async function expireVouchers({
+  db,
+  actor,
+  meta,
+}: DepsWith<"db" | "actor" | "meta">): Promise<number> {
   return db.transaction(async (tx) => {
     const [row] = await tx.execute<{ n: number }>(sql`
       with expired as (
@@ -498,7 +502,7 @@ export async function expireVouchers(db: Database): Promise<number> {
       select count(*)::int as n from expired`);
     const n = row?.n ?? 0;
     if (n > 0) {
-      await recordAudit(tx, systemActor, noRequest, {
+      await recordAudit(tx, actor, meta, {
         action: "vouchers.expired",
         entityType: "voucher",
         details: { count: n },
