@@ -1,16 +1,23 @@
+import {
+  BOOKING_SOURCES,
+  BOOKING_STATUSES,
+  BOOKING_TYPES,
+  CAMPAIGN_STATUSES,
+  CONSENT_CHANNELS,
+  PREFERRED_CONTACTS,
+  TIERS,
+  VOUCHER_STATUSES,
+} from "@xplorium/domain";
 import { pgEnum } from "drizzle-orm/pg-core";
 
+// The lists every layer shares come from @xplorium/domain; the rest are the database's own.
+
 export const staffRole = pgEnum("staff_role", ["OWNER", "MANAGER", "FRONT_DESK", "MARKETING"]);
-export const loyaltyTier = pgEnum("loyalty_tier", ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"]);
-export const preferredContact = pgEnum("preferred_contact", ["EMAIL", "PHONE", "SMS", "ANY"]);
-export const bookingType = pgEnum("booking_type", ["CAFE", "PLAYGROUND", "PARTY", "EVENT"]);
-export const bookingStatus = pgEnum("booking_status", [
-  "PENDING",
-  "APPROVED",
-  "COMPLETED",
-  "CANCELLED",
-]);
-export const bookingSource = pgEnum("booking_source", ["ADMIN", "API", "PORTAL", "IMPORT", "SEED"]);
+export const loyaltyTier = pgEnum("loyalty_tier", TIERS);
+export const preferredContact = pgEnum("preferred_contact", PREFERRED_CONTACTS);
+export const bookingType = pgEnum("booking_type", BOOKING_TYPES);
+export const bookingStatus = pgEnum("booking_status", BOOKING_STATUSES);
+export const bookingSource = pgEnum("booking_source", BOOKING_SOURCES);
 export const sessionKind = pgEnum("session_kind", ["STAFF", "CUSTOMER"]);
 export const ledgerReason = pgEnum("ledger_reason", [
   "BOOKING_COMPLETED",
@@ -24,8 +31,8 @@ export const ledgerReason = pgEnum("ledger_reason", [
   "POINTS_EXPIRED",
   "MERGE",
 ]);
-export const voucherStatus = pgEnum("voucher_status", ["ISSUED", "USED", "CANCELLED", "EXPIRED"]);
-export const consentChannel = pgEnum("consent_channel", ["EMAIL", "SMS"]);
+export const voucherStatus = pgEnum("voucher_status", VOUCHER_STATUSES);
+export const consentChannel = pgEnum("consent_channel", CONSENT_CHANNELS);
 export const consentAction = pgEnum("consent_action", ["GRANTED", "WITHDRAWN"]);
 export const consentState = pgEnum("consent_state", ["CONFIRMED", "PENDING"]);
 export const consentSource = pgEnum("consent_source", [
@@ -38,14 +45,7 @@ export const consentSource = pgEnum("consent_source", [
   // A spam complaint reported by the mail provider (Resend's email.complained webhook).
   "COMPLAINT",
 ]);
-export const campaignStatus = pgEnum("campaign_status", [
-  "DRAFT",
-  "SCHEDULED",
-  "SENDING",
-  "SENT",
-  "CANCELLED",
-  "FAILED",
-]);
+export const campaignStatus = pgEnum("campaign_status", CAMPAIGN_STATUSES);
 export const emailKind = pgEnum("email_kind", ["TRANSACTIONAL", "MARKETING"]);
 export const emailTransport = pgEnum("email_transport", ["RESEND", "OUTBOX"]);
 export const emailStatus = pgEnum("email_status", [
