@@ -25,7 +25,7 @@ for (const input of [
   { tiers: ["SILVER", "GOLD"] as ("SILVER" | "GOLD")[], emailOptIn: true, limit: 25 },
 ]) {
   queries.length = 0;
-  await listCustomers(db, input);
+  await listCustomers({ db }, input);
   console.log("==", JSON.stringify(input));
   for (const q of queries.filter((x) => !/^\s*explain\b/i.test(x.query))) {
     const rows = await raw.unsafe(

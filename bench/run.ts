@@ -289,7 +289,7 @@ async function main() {
           name: `customer search, ${label} term "${q}"`,
           url: trpcUrl("customers.list", { q, limit: 25, withTotal: false }),
           cookie: staffCookie,
-          rawOf: (db) => listCustomers(db, { q, limit: 25, withTotal: false }),
+          rawOf: (db) => listCustomers({ db }, { q, limit: 25, withTotal: false }),
           budgetMs: 50,
           ratio: 1.3,
           sequential: true,
@@ -303,7 +303,7 @@ async function main() {
           name: `  its count, streamed in after the page ("${q}", ${label})`,
           url: trpcUrl("customers.count", { q }),
           cookie: staffCookie,
-          rawOf: (db) => countCustomers(db, { q }),
+          rawOf: (db) => countCustomers({ db }, { q }),
           budgetMs: 0,
           informational: true,
           iterations: label === "common" ? 10 : ITERATIONS,
@@ -316,7 +316,7 @@ async function main() {
         name: "list: SILVER+GOLD, opted in, last booking first, first page",
         url: trpcUrl("customers.list", { ...listInput, limit: 25, withTotal: false }),
         cookie: staffCookie,
-        rawOf: (db) => listCustomers(db, { ...listInput, limit: 25, withTotal: false }),
+        rawOf: (db) => listCustomers({ db }, { ...listInput, limit: 25, withTotal: false }),
         budgetMs: 20,
         sequential: true,
       });
@@ -334,7 +334,7 @@ async function main() {
         name: "list: same, deep keyset page",
         url: trpcUrl("customers.list", { ...listInput, limit: 25, cursor, withTotal: false }),
         cookie: staffCookie,
-        rawOf: (db) => listCustomers(db, { ...listInput, limit: 25, cursor, withTotal: false }),
+        rawOf: (db) => listCustomers({ db }, { ...listInput, limit: 25, cursor, withTotal: false }),
         budgetMs: 20,
         sequential: true,
       });
@@ -342,7 +342,7 @@ async function main() {
         name: "  its count, streamed in after the page",
         url: trpcUrl("customers.count", listInput),
         cookie: staffCookie,
-        rawOf: (db) => countCustomers(db, listInput),
+        rawOf: (db) => countCustomers({ db }, listInput),
         budgetMs: 0,
         informational: true,
         iterations: 15,
@@ -411,12 +411,12 @@ async function main() {
     // syncFromBookings over every booking (in-process: the HTTP procedure only enqueues the
     // worker's job, which runs this same function) vs its raw statement.
     if (enabled("sync")) {
-      const sent = await cap.capture((db) => syncFromBookings(db, actor, meta));
+      const sent = await cap.capture((db) => syncFromBookings({ db, actor, meta }));
       const statement = sent
         .filter((q) => /^\s*with\b/i.test(q.query))
         .sort((a, b) => b.query.length - a.query.length)[0];
       const t0 = performance.now();
-      await syncFromBookings(handle.db, actor, meta);
+      await syncFromBookings({ db: handle.db, actor, meta });
       const appMs = performance.now() - t0;
       let rawMs: number | null = null;
       if (statement) {

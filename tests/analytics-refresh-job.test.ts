@@ -55,7 +55,11 @@ describe("analytics:refresh", () => {
       contactName: "Synced Family",
       source: "IMPORT",
     });
-    await startCustomerSync(t.db, actor, { ip: null, userAgent: null, requestId: "sync" });
+    await startCustomerSync({
+      db: t.db,
+      actor,
+      meta: { ip: null, userAgent: null, requestId: "sync" },
+    });
     expect(await queued(CUSTOMER_SYNC_TASK)).toBe(1);
     // The sync runs and queues the refresh; the same run picks that up too.
     await runWorker();

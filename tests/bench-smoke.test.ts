@@ -153,12 +153,14 @@ describe("hot query plans after seven prepared executions", () => {
 
   it('customer search, rare term ("quint"): ranked by relevance from the trigram indexes', async () => {
     const sent = await captured((db) =>
-      listCustomers(db, { q: "quint", limit: 25, withTotal: false }),
+      listCustomers({ db }, { q: "quint", limit: 25, withTotal: false }),
     );
     const [estimate, pageQuery, ...rest] = sent;
     expect(estimate?.query).toMatch(/^explain \(format json\)/);
     expect(rest).toEqual([]);
-    expect((await listCustomers(t.db, { q: "quint", withTotal: false })).sort).toBe("relevance");
+    expect((await listCustomers({ db: t.db }, { q: "quint", withTotal: false })).sort).toBe(
+      "relevance",
+    );
     const nodes = await preparedPlan(pageQuery?.query ?? "", pageQuery?.params ?? []);
     expect(seqScans(nodes, "customers")).toEqual([]);
     expect(indexesUsed(nodes).some((i) => /_trgm_idx$/.test(i))).toBe(true);
@@ -166,10 +168,12 @@ describe("hot query plans after seven prepared executions", () => {
 
   it('customer search, common term ("mar"): last booking first, walking that index', async () => {
     const sent = await captured((db) =>
-      listCustomers(db, { q: "mar", limit: 25, withTotal: false }),
+      listCustomers({ db }, { q: "mar", limit: 25, withTotal: false }),
     );
     expect(sent).toHaveLength(2);
-    expect((await listCustomers(t.db, { q: "mar", withTotal: false })).sort).toBe("lastBooking");
+    expect((await listCustomers({ db: t.db }, { q: "mar", withTotal: false })).sort).toBe(
+      "lastBooking",
+    );
     const nodes = await preparedPlan(sent[1]?.query ?? "", sent[1]?.params ?? []);
     expect(seqScans(nodes, "customers")).toEqual([]);
     expect(indexesUsed(nodes)).toContain("customers_last_booking_key_idx");
@@ -178,7 +182,7 @@ describe("hot query plans after seven prepared executions", () => {
 
   for (const q of ["quint", "mar"]) {
     it(`the count of a search ("${q}") reads the trigram indexes, never all customers`, async () => {
-      const [count, ...rest] = await captured((db) => countCustomers(db, { q }));
+      const [count, ...rest] = await captured((db) => countCustomers({ db }, { q }));
       expect(rest).toEqual([]);
       const nodes = await preparedPlan(count?.query ?? "", count?.params ?? []);
       expect(seqScans(nodes, "customers")).toEqual([]);
@@ -187,18 +191,18 @@ describe("hot query plans after seven prepared executions", () => {
   }
 
   it("the default list page (last booking first) and a deep keyset page walk an index", async () => {
-    const first = await captured((db) => listCustomers(db, { limit: 25, withTotal: false }));
+    const first = await captured((db) => listCustomers({ db }, { limit: 25, withTotal: false }));
     expect(first).toHaveLength(1);
     const nodes = await preparedPlan(first[0]?.query ?? "", first[0]?.params ?? []);
     expect(seqScans(nodes, "customers")).toEqual([]);
     let cursor: string | null = null;
     for (let i = 0; i < 20; i++) {
-      const page = await listCustomers(t.db, { limit: 100, cursor: cursor ?? undefined });
+      const page = await listCustomers({ db: t.db }, { limit: 100, cursor: cursor ?? undefined });
       cursor = page.nextCursor;
     }
     expect(cursor).not.toBeNull();
     const deep = await captured((db) =>
-      listCustomers(db, { limit: 25, cursor: cursor ?? undefined, withTotal: false }),
+      listCustomers({ db }, { limit: 25, cursor: cursor ?? undefined, withTotal: false }),
     );
     expect(deep).toHaveLength(1);
     const deepNodes = await preparedPlan(deep[0]?.query ?? "", deep[0]?.params ?? []);
@@ -208,7 +212,7 @@ describe("hot query plans after seven prepared executions", () => {
 
   it("a filtered list sorted by tier walks the tier index", async () => {
     const sent = await captured((db) =>
-      listCustomers(db, { tiers: ["GOLD", "PLATINUM"], sort: "points", limit: 25 }),
+      listCustomers({ db }, { tiers: ["GOLD", "PLATINUM"], sort: "points", limit: 25 }),
     );
     for (const s of sent) {
       const nodes = await preparedPlan(s.query, s.params);

@@ -157,7 +157,10 @@ describe("sync from bookings as a job", () => {
 
     // A retried job for a finished run does nothing.
     expect(
-      await runCustomerSync(t.db, first.run.id, { ip: null, userAgent: null, requestId: null }),
+      await runCustomerSync(
+        { db: t.db, meta: { ip: null, userAgent: null, requestId: null } },
+        { jobRunId: first.run.id },
+      ),
     ).toEqual({ outcome: "skipped" });
 
     // Once finished, a new click starts a new run, which finds nothing left to do.

@@ -523,10 +523,14 @@ describe("Delete my account", () => {
         source: "IMPORT",
       });
     }
-    const result = await syncFromBookings(t.db, fx.staff, {
-      ip: null,
-      userAgent: null,
-      requestId: "privacy-sync",
+    const result = await syncFromBookings({
+      db: t.db,
+      actor: fx.staff,
+      meta: {
+        ip: null,
+        userAgent: null,
+        requestId: "privacy-sync",
+      },
     });
     expect(result.created).toBe(0);
     expect(result.suppressed).toBe(2);

@@ -188,9 +188,7 @@ export async function buildFamily(
 
   // Staff correct the profile (the old name and phone stay in the audit log), notes, a tag.
   await updateCustomer(
-    db,
-    staff,
-    staffMeta,
+    { db, actor: staff, meta: staffMeta, config: env },
     {
       customerId: id,
       name,
@@ -198,13 +196,18 @@ export async function buildFamily(
       birthDate,
       clear: [],
     },
-    { phoneRegion: env.DEFAULT_PHONE_REGION },
   );
-  await setCustomerNotes(db, staff, staffMeta, {
-    customerId: id,
-    notes: `${name} prefers the quiet room; mobile ${nationalDashed(opts.phone)}; born ${dateForms(birthDate)[1]}`,
-  });
-  await changeTag(db, staff, staffMeta, { customerId: id, tag: `vip-${opts.label}`, op: "add" });
+  await setCustomerNotes(
+    { db, actor: staff, meta: staffMeta },
+    {
+      customerId: id,
+      notes: `${name} prefers the quiet room; mobile ${nationalDashed(opts.phone)}; born ${dateForms(birthDate)[1]}`,
+    },
+  );
+  await changeTag(
+    { db, actor: staff, meta: staffMeta },
+    { customerId: id, tag: `vip-${opts.label}`, op: "add" },
+  );
   await db
     .update(schema.customers)
     .set({ userId: `site-user-${u}` })

@@ -135,12 +135,15 @@ describe("GET /customers/export", () => {
       expect(lines.pop()).toBe("");
       expect(lines[0]).toMatch(/^\uFEFFEmail,Name,Phone,Tier,/);
 
-      const list = await listCustomers(t.db, {
-        tiers: ["SILVER"],
-        emailOptIn: true,
-        sort: "name",
-        dir: "asc",
-      });
+      const list = await listCustomers(
+        { db: t.db },
+        {
+          tiers: ["SILVER"],
+          emailOptIn: true,
+          sort: "name",
+          dir: "asc",
+        },
+      );
       expect(list.total).toBeGreaterThan(0);
       expect(lines.length - 1).toBe(list.total);
       expect(lines[1]?.split(",")[0]).toBe(list.items[0]?.email);
@@ -158,7 +161,7 @@ describe("GET /customers/export", () => {
   it("exports the whole list when there are no filters", async () => {
     const { cookie } = await cookieFor("MARKETING");
     const text = await (await get("/customers/export", cookie)).text();
-    const { total } = await listCustomers(t.db, {});
+    const { total } = await listCustomers({ db: t.db }, {});
     expect(text.split("\n").length - 2).toBe(total);
   });
 
@@ -183,7 +186,7 @@ describe("GET /customers/export", () => {
       )
       .toBe(0);
     // The pool is whole again: a normal query still runs.
-    expect((await listCustomers(t.db, { limit: 1 })).total).toBeGreaterThan(30_000);
+    expect((await listCustomers({ db: t.db }, { limit: 1 })).total).toBeGreaterThan(30_000);
   });
 
   it("holds back when the client stops reading: the server buffers next to nothing", async () => {

@@ -10,6 +10,7 @@ import {
   insertCustomer,
   insertStaffActor,
   type TestDatabase,
+  testDeps,
   testMeta,
 } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
@@ -279,7 +280,7 @@ describe("POST /unsubscribe/:token", () => {
   it("withdraws a grant still awaiting its double opt-in", async () => {
     const customer = await insertCustomer(t.db);
     const staff = await insertStaffActor(t.db);
-    await setConsentByStaff(t.db, env, staff, testMeta, {
+    await setConsentByStaff(testDeps(t.db, staff, { config: env }), {
       customerId: customer.id,
       channel: "EMAIL",
       granted: true,
@@ -313,7 +314,10 @@ describe("POST /unsubscribe/:token", () => {
     const merged = await subscribed();
     const oldLink = linkOf(merged.id);
     const staff = await insertStaffActor(t.db, { role: "MANAGER" });
-    await mergeCustomers(t.db, staff, testMeta, { survivorId: survivor.id, mergedId: merged.id });
+    await mergeCustomers(
+      { db: t.db, actor: staff, meta: testMeta },
+      { survivorId: survivor.id, mergedId: merged.id },
+    );
     expect(await flags(survivor.id)).toEqual({ email: true, sms: false });
 
     expect((await oneClick(oldLink)).status).toBe(200);

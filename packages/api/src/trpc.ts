@@ -151,7 +151,8 @@ export const customerProcedure = publicProcedure.use(({ ctx, next }) => {
     });
   }
   const principal = ctx.principal;
-  const actor: Actor = { type: "customer", id: principal.customer.id };
+  // Typed as a customer, so services for the customer's own data (updateOwnProfile) take ctx.deps.
+  const actor = { type: "customer", id: principal.customer.id } satisfies Actor;
   return next({ ctx: { ...ctx, principal, ...actingAs(ctx, actor) } });
 });
 

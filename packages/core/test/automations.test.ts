@@ -542,10 +542,13 @@ describe("every automation", () => {
       { kind: "TIER_UPGRADE", sent: 0 },
     ]);
     const actor = await insertStaffActor(t.db, { role: "MANAGER" });
-    await mergeCustomers(t.db, actor, testMeta, {
-      survivorId: survivor.id,
-      mergedId: merged.id,
-    });
+    await mergeCustomers(
+      { db: t.db, actor, meta: testMeta },
+      {
+        survivorId: survivor.id,
+        mergedId: merged.id,
+      },
+    );
     expect(await periodsOf("BIRTHDAY", survivor.id)).toEqual(["2026"]);
     expect(await periodsOf("WIN_BACK", survivor.id)).toEqual(["first"]);
     expect(await sentOf("2026-03-13T10:00:00Z", "BIRTHDAY")).toBe(0);

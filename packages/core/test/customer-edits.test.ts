@@ -48,8 +48,8 @@ describe("customer tags and notes", () => {
 
   it("adds a tag once, even when two staff add it at the same moment, and audits the change", async () => {
     const results = await Promise.all([
-      changeTag(t.db, actor, meta, { customerId, tag: "birthday-regular", op: "add" }),
-      changeTag(t.db, actor, meta, { customerId, tag: "birthday-regular", op: "add" }),
+      changeTag({ db: t.db, actor, meta }, { customerId, tag: "birthday-regular", op: "add" }),
+      changeTag({ db: t.db, actor, meta }, { customerId, tag: "birthday-regular", op: "add" }),
     ]);
     expect(results.filter((r) => r.changed)).toHaveLength(1);
     const [row] = await t.sql`select tags from customers where id = ${customerId}`;
@@ -59,28 +59,32 @@ describe("customer tags and notes", () => {
 
   it("removes a tag, and removing a missing one changes and audits nothing", async () => {
     expect(
-      (await changeTag(t.db, actor, meta, { customerId, tag: "twins", op: "remove" })).tags,
+      (await changeTag({ db: t.db, actor, meta }, { customerId, tag: "twins", op: "remove" })).tags,
     ).toEqual(["birthday-regular"]);
     expect(
-      (await changeTag(t.db, actor, meta, { customerId, tag: "twins", op: "remove" })).changed,
+      (await changeTag({ db: t.db, actor, meta }, { customerId, tag: "twins", op: "remove" }))
+        .changed,
     ).toBe(false);
     expect(await audits("customer.tag_removed")).toBe(1);
   });
 
   it("answers NOT_FOUND for an unknown customer", async () => {
     await expect(
-      changeTag(t.db, actor, meta, {
-        customerId: "00000000-0000-4000-8000-00000000dead",
-        tag: "x",
-        op: "add",
-      }),
+      changeTag(
+        { db: t.db, actor, meta },
+        {
+          customerId: "00000000-0000-4000-8000-00000000dead",
+          tag: "x",
+          op: "add",
+        },
+      ),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("saves notes with before/after in the audit log", async () => {
-    await setCustomerNotes(t.db, actor, meta, { customerId, notes: "Nut allergy." });
-    await setCustomerNotes(t.db, actor, meta, { customerId, notes: "  Nut allergy.  " });
-    await setCustomerNotes(t.db, actor, meta, { customerId, notes: "" });
+    await setCustomerNotes({ db: t.db, actor, meta }, { customerId, notes: "Nut allergy." });
+    await setCustomerNotes({ db: t.db, actor, meta }, { customerId, notes: "  Nut allergy.  " });
+    await setCustomerNotes({ db: t.db, actor, meta }, { customerId, notes: "" });
     const rows =
       await t.sql`select details from audit_log where action = 'customer.notes_set' and entity_id = ${customerId} order by id`;
     expect(rows.map((r) => r.details)).toEqual([
@@ -94,8 +98,12 @@ describe("customer tags and notes", () => {
       .insert(schema.customers)
       .values({ email: "third@example.org", referralCode: "XPTAGS03", tags: ["twins"] });
     // twins ×2, then the rest once each, alphabetically.
-    expect(await tagSuggestions(t.db, "")).toEqual(["twins", "birthday-regular", "party-regular"]);
-    expect(await tagSuggestions(t.db, "par")).toEqual(["party-regular"]);
-    expect(await tagSuggestions(t.db, "%")).toEqual([]);
+    expect(await tagSuggestions({ db: t.db }, { prefix: "" })).toEqual([
+      "twins",
+      "birthday-regular",
+      "party-regular",
+    ]);
+    expect(await tagSuggestions({ db: t.db }, { prefix: "par" })).toEqual(["party-regular"]);
+    expect(await tagSuggestions({ db: t.db }, { prefix: "%" })).toEqual([]);
   });
 });

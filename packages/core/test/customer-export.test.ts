@@ -222,11 +222,14 @@ describe("exportCustomersCsv", () => {
     let total = 0;
     let cursor: string | undefined;
     do {
-      const page = await listCustomers(t.db, {
-        ...filters,
-        limit: 100,
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await listCustomers(
+        { db: t.db },
+        {
+          ...filters,
+          limit: 100,
+          ...(cursor ? { cursor } : {}),
+        },
+      );
       total = page.total ?? -1;
       emails.push(...page.items.map((r) => r.email ?? ""));
       cursor = page.nextCursor ?? undefined;
@@ -330,7 +333,7 @@ describe("exportCustomersCsv at scale", () => {
       await reader.read();
       await reader.cancel();
     }
-    const page = await listCustomers(big.db, { limit: 1 });
+    const page = await listCustomers({ db: big.db }, { limit: 1 });
     expect(page.total).toBe(N);
     // And after a cancel the connection is clean: no transaction left open.
     await expect

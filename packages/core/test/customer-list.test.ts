@@ -38,13 +38,16 @@ async function everyPage(
   let cursor: string | undefined;
   let total = 0;
   for (let i = 0; i < 100; i++) {
-    const page = await listCustomers(t.db, {
-      sort,
-      dir,
-      limit: 37,
-      ...extra,
-      ...(cursor ? { cursor } : {}),
-    });
+    const page = await listCustomers(
+      { db: t.db },
+      {
+        sort,
+        dir,
+        limit: 37,
+        ...extra,
+        ...(cursor ? { cursor } : {}),
+      },
+    );
     total = page.total ?? -1;
     ids.push(...page.items.map((r) => r.id));
     if (!page.nextCursor) break;
@@ -55,20 +58,20 @@ async function everyPage(
 
 describe("customers.list", () => {
   it("finds John Smith from a typo ('jon smth') first", async () => {
-    const page = await listCustomers(t.db, { q: "jon smth" });
+    const page = await listCustomers({ db: t.db }, { q: "jon smth" });
     expect(page.sort).toBe("relevance");
     expect(page.items[0]?.name).toBe("John Smith");
   });
 
   it("searches email and phone too", async () => {
-    expect((await listCustomers(t.db, { q: "jane.doe@" })).items.map((r) => r.name)).toEqual([
-      "Jane Doe",
-    ]);
-    expect((await listCustomers(t.db, { q: "064 123 4567" })).items.map((r) => r.name)).toContain(
-      "John Smith",
-    );
+    expect(
+      (await listCustomers({ db: t.db }, { q: "jane.doe@" })).items.map((r) => r.name),
+    ).toEqual(["Jane Doe"]);
+    expect(
+      (await listCustomers({ db: t.db }, { q: "064 123 4567" })).items.map((r) => r.name),
+    ).toContain("John Smith");
     // LIKE wildcards in the query are literal characters.
-    expect((await listCustomers(t.db, { q: "%_%" })).total).toBe(0);
+    expect((await listCustomers({ db: t.db }, { q: "%_%" })).total).toBe(0);
   });
 
   it.each(
@@ -91,13 +94,13 @@ describe("customers.list", () => {
   });
 
   it("orders pages by the sort column", async () => {
-    const page = await listCustomers(t.db, { sort: "points", dir: "desc", limit: 100 });
+    const page = await listCustomers({ db: t.db }, { sort: "points", dir: "desc", limit: 100 });
     const points = page.items.map((r) => r.loyaltyPoints);
     expect(points).toEqual([...points].sort((a, b) => b - a));
   });
 
   it("neither repeats nor skips rows when customers are added between pages", async () => {
-    const first = await listCustomers(t.db, { sort: "email", dir: "asc", limit: 50 });
+    const first = await listCustomers({ db: t.db }, { sort: "email", dir: "asc", limit: 50 });
     await t.db.insert(schema.customers).values([
       { email: "aaaa-new@example.org", referralCode: "XPNEW001" },
       { email: "zzzz-new@example.org", referralCode: "XPNEW002" },
@@ -106,7 +109,10 @@ describe("customers.list", () => {
     let cursor = first.nextCursor;
     const later: string[] = [];
     while (cursor) {
-      const page = await listCustomers(t.db, { sort: "email", dir: "asc", limit: 50, cursor });
+      const page = await listCustomers(
+        { db: t.db },
+        { sort: "email", dir: "asc", limit: 50, cursor },
+      );
       later.push(...page.items.map((r) => r.email ?? ""));
       for (const r of page.items) {
         expect(seen.has(r.id)).toBe(false);
@@ -134,18 +140,18 @@ describe("customers.list", () => {
     expect(new Set(filtered.ids)).toEqual(new Set(expected.map((r) => r.id)));
     expect(filtered.total).toBeGreaterThan(0);
 
-    const tagged = await listCustomers(t.db, { tags: ["vip-party", "twins"] });
+    const tagged = await listCustomers({ db: t.db }, { tags: ["vip-party", "twins"] });
     expect(tagged.items.map((r) => r.name)).toEqual(["John Smith"]);
   });
 
   it("rejects a cursor from another sort", async () => {
-    const page = await listCustomers(t.db, { sort: "email", dir: "asc", limit: 5 });
+    const page = await listCustomers({ db: t.db }, { sort: "email", dir: "asc", limit: 5 });
     await expect(
-      listCustomers(t.db, { sort: "name", dir: "asc", cursor: page.nextCursor! }),
+      listCustomers({ db: t.db }, { sort: "name", dir: "asc", cursor: page.nextCursor! }),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
-    await expect(listCustomers(t.db, { cursor: "garbage" })).rejects.toMatchObject({
+    await expect(listCustomers({ db: t.db }, { cursor: "garbage" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
   });
@@ -154,7 +160,7 @@ describe("customers.list", () => {
 describe("customers.byId", () => {
   it("returns the profile with recent bookings and points, newest first", async () => {
     const [ana] = await t.sql`select id from customers where email = 'parent@example.com'`;
-    const detail = await customerById(t.db, ana!.id as string);
+    const detail = await customerById({ db: t.db }, { id: ana!.id as string });
     expect(detail.customer.name).toBe("Ana Petrović");
     expect(detail.recentBookings.length).toBeGreaterThan(0);
     const times = detail.recentPoints.map((p) => p.createdAt.getTime());
@@ -163,7 +169,7 @@ describe("customers.byId", () => {
 
   it("hides erased customers", async () => {
     const [gone] = await t.sql`select id from customers where referral_code = 'XPGONE01'`;
-    await expect(customerById(t.db, gone!.id as string)).rejects.toMatchObject({
+    await expect(customerById({ db: t.db }, { id: gone!.id as string })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });
@@ -189,34 +195,37 @@ describe("customers.list without a chosen sort", () => {
   });
 
   it("ranks a search with few matches by relevance", async () => {
-    const page = await listCustomers(big.db, { q: "zora quinby", limit: 5 });
+    const page = await listCustomers({ db: big.db }, { q: "zora quinby", limit: 5 });
     expect(page.sort).toBe("relevance");
     expect(page.items[0]?.name).toBe("Zora Quinby");
   });
 
   it("orders a search with many matches by last booking, without ranking them all", async () => {
     expect(RELEVANCE_MAX_MATCHES).toBeLessThan(3000);
-    const page = await listCustomers(big.db, { q: "marta", limit: 10 });
+    const page = await listCustomers({ db: big.db }, { q: "marta", limit: 10 });
     expect(page.sort).toBe("lastBooking");
     expect(page.dir).toBe("desc");
     expect(page.items.map((r) => r.email)).toEqual(
       Array.from({ length: 10 }, (_, i) => `marta${i + 1}@example.com`),
     );
     // A chosen sort wins.
-    expect((await listCustomers(big.db, { q: "marta", sort: "relevance", limit: 1 })).sort).toBe(
-      "relevance",
-    );
+    expect(
+      (await listCustomers({ db: big.db }, { q: "marta", sort: "relevance", limit: 1 })).sort,
+    ).toBe("relevance");
   });
 
   it("keeps the first page's order on the next pages", async () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listCustomers(big.db, {
-        q: "zora",
-        limit: 7,
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await listCustomers(
+        { db: big.db },
+        {
+          q: "zora",
+          limit: 7,
+          ...(cursor ? { cursor } : {}),
+        },
+      );
       expect(page.sort).toBe("relevance");
       seen.push(...page.items.map((r) => r.id));
       cursor = page.nextCursor ?? undefined;
@@ -249,13 +258,16 @@ describe("customers.list without a chosen sort", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listCustomers(big.db, {
-        q: "quillon",
-        sort: "lastBooking",
-        limit: 15,
-        withTotal: false,
-        ...(cursor ? { cursor } : {}),
-      });
+      const page = await listCustomers(
+        { db: big.db },
+        {
+          q: "quillon",
+          sort: "lastBooking",
+          limit: 15,
+          withTotal: false,
+          ...(cursor ? { cursor } : {}),
+        },
+      );
       seen.push(...page.items.map((r) => r.email ?? ""));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
@@ -264,10 +276,10 @@ describe("customers.list without a chosen sort", () => {
   });
 
   it("leaves the total out when asked, and customers.count gives it", async () => {
-    const page = await listCustomers(big.db, { q: "marta", withTotal: false });
+    const page = await listCustomers({ db: big.db }, { q: "marta", withTotal: false });
     expect(page.total).toBeNull();
     expect(page.items).toHaveLength(25);
-    expect(await countCustomers(big.db, { q: "marta" })).toEqual({ total: 3000 });
-    expect((await listCustomers(big.db, { q: "marta" })).total).toBe(3000);
+    expect(await countCustomers({ db: big.db }, { q: "marta" })).toEqual({ total: 3000 });
+    expect((await listCustomers({ db: big.db }, { q: "marta" })).total).toBe(3000);
   });
 });

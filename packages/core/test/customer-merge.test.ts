@@ -157,8 +157,8 @@ async function holdings(ids: string[]) {
 const merge = (
   survivorId: string,
   mergedId: string,
-  keep: Parameters<typeof mergeCustomers>[3]["keep"] = {},
-) => mergeCustomers(t.db, actor, meta, { survivorId, mergedId, keep });
+  keep: Parameters<typeof mergeCustomers>[1]["keep"] = {},
+) => mergeCustomers({ db: t.db, actor, meta }, { survivorId, mergedId, keep });
 
 // --- tests ------------------------------------------------------------------------------------
 
@@ -233,7 +233,7 @@ describe("mergeCustomers: nothing lost", () => {
     const before = await holdings([a.id, b.id]);
     expect(before).toMatchObject({ bookings: 7, vouchers: 3, voucher_points: 2000 });
 
-    const preview = await mergePreview(t.db, { survivorId: a.id, mergedId: b.id });
+    const preview = await mergePreview({ db: t.db }, { survivorId: a.id, mergedId: b.id });
     const result = await merge(a.id, b.id, { birthDate: "merged", notes: "both" });
 
     // Nothing lost: the survivor now holds exactly what both held.
@@ -408,7 +408,7 @@ describe("mergeCustomers: consent and referrals", () => {
     await consent(b.id, "EMAIL", "GRANTED", "2022-01-01T00:00:00Z");
     await consent(b.id, "EMAIL", "WITHDRAWN", "2024-01-01T00:00:00Z");
     await consent(b.id, "SMS", "GRANTED", "2024-02-01T00:00:00Z");
-    const preview = await mergePreview(t.db, { survivorId: a.id, mergedId: b.id });
+    const preview = await mergePreview({ db: t.db }, { survivorId: a.id, mergedId: b.id });
     expect(preview.result).toMatchObject({ marketingOptIn: false, smsOptIn: true });
     await merge(a.id, b.id);
     expect(await row(a.id)).toMatchObject({ marketingOptIn: false, smsOptIn: true });
@@ -481,7 +481,9 @@ describe("mergeCustomers: refusals and races", () => {
       .where(eq(schema.customers.id, b.id));
     await expect(merge(a.id, b.id)).rejects.toMatchObject({ code: "CONFLICT" });
     await expect(merge(b.id, a.id)).rejects.toMatchObject({ code: "CONFLICT" });
-    await expect(mergePreview(t.db, { survivorId: a.id, mergedId: b.id })).rejects.toMatchObject({
+    await expect(
+      mergePreview({ db: t.db }, { survivorId: a.id, mergedId: b.id }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
     });
     // Nothing happened.
@@ -558,7 +560,7 @@ describe("duplicateSuggestions", () => {
       .set({ erasedAt: new Date(), email: null, phone: null })
       .where(eq(schema.customers.id, erased.id));
 
-    const found = await duplicateSuggestions(t.db, me.id);
+    const found = await duplicateSuggestions({ db: t.db }, { customerId: me.id });
     const byId = Object.fromEntries(found.map((f) => [f.id, f.reasons]));
     expect(byId).toEqual({
       [everything.id]: ["SAME_NAME", "SAME_PHONE", "SIMILAR_EMAIL"],
@@ -575,8 +577,10 @@ describe("duplicateSuggestions", () => {
 
   it("finds nothing for a unique customer and refuses an unknown one", async () => {
     const me = await customer({ name: `Unique ${unique()}`, phone: "+381649990777" });
-    expect(await duplicateSuggestions(t.db, me.id)).toEqual([]);
-    await expect(duplicateSuggestions(t.db, crypto.randomUUID())).rejects.toMatchObject({
+    expect(await duplicateSuggestions({ db: t.db }, { customerId: me.id })).toEqual([]);
+    await expect(
+      duplicateSuggestions({ db: t.db }, { customerId: crypto.randomUUID() }),
+    ).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });

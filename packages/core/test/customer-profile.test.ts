@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;
 const meta = testMeta;
-const RS = { phoneRegion: "RS" };
+const RS = { DEFAULT_PHONE_REGION: "RS" };
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 const upsert = (raw: Record<string, unknown>) =>
-  upsertCustomer(t.db, actor, meta, customerUpsertInput.parse(raw), RS);
+  upsertCustomer({ db: t.db, actor, meta, config: RS }, customerUpsertInput.parse(raw));
 
 describe("customers.upsert", () => {
   it("normalises email case and whitespace and phones to E.164, finding the same customer", async () => {
@@ -84,9 +84,7 @@ describe("customers.update", () => {
   it("changes profile fields, audits before/after, and restarts the birthday lock", async () => {
     const { customer } = await upsert({ email: "edit@example.com", name: "Before" });
     const r = await updateCustomer(
-      t.db,
-      actor,
-      meta,
+      { db: t.db, actor, meta, config: RS },
       {
         customerId: customer.id,
         name: "After",
@@ -94,7 +92,6 @@ describe("customers.update", () => {
         preferredContactMethod: "SMS",
         clear: [],
       },
-      RS,
     );
     expect(r.changed).toBe(true);
     expect(r.customer).toMatchObject({ name: "After", birthDate: "2019-04-02" });
@@ -109,11 +106,8 @@ describe("customers.update", () => {
       },
     });
     const again = await updateCustomer(
-      t.db,
-      actor,
-      meta,
+      { db: t.db, actor, meta, config: RS },
       { customerId: customer.id, name: "After", clear: [] },
-      RS,
     );
     expect(again.changed).toBe(false);
   });
@@ -130,15 +124,24 @@ describe("customers.timeline", () => {
         reason: "Party compensation",
       },
     );
-    await changeTag(t.db, actor, meta, { customerId: customer.id, tag: "vip-family", op: "add" });
-    await setCustomerNotes(t.db, actor, meta, { customerId: customer.id, notes: "Nut allergy" });
+    await changeTag(
+      { db: t.db, actor, meta },
+      { customerId: customer.id, tag: "vip-family", op: "add" },
+    );
+    await setCustomerNotes(
+      { db: t.db, actor, meta },
+      { customerId: customer.id, notes: "Nut allergy" },
+    );
 
-    const first = await customerTimeline(t.db, { customerId: customer.id, limit: 2 });
+    const first = await customerTimeline({ db: t.db }, { customerId: customer.id, limit: 2 });
     expect(first.events).toHaveLength(2);
     const seen = [...first.events];
     let cursor = first.nextCursor;
     while (cursor) {
-      const page = await customerTimeline(t.db, { customerId: customer.id, limit: 2, cursor });
+      const page = await customerTimeline(
+        { db: t.db },
+        { customerId: customer.id, limit: 2, cursor },
+      );
       seen.push(...page.events);
       cursor = page.nextCursor;
     }

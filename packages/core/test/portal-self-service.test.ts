@@ -25,7 +25,7 @@ const config = loadEnv({
   SESSION_SECRET: "portal-self-service-secret-0123456789-abc",
 });
 const meta = { ip: "198.51.100.7", userAgent: "vitest phone", requestId: "self-service" };
-const region = { phoneRegion: "RS" };
+const region = { DEFAULT_PHONE_REGION: "RS" };
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -48,15 +48,12 @@ describe("portal.updateProfile (right to rectification)", () => {
   it("saves name, phone in E.164 and the preferred contact, audited with the customer as actor", async () => {
     const { customer, actor } = await me();
     const r = await updateOwnProfile(
-      t.db,
-      actor,
-      meta,
+      { db: t.db, actor, meta, config: region },
       {
         name: "  Ana Petrović-Jovanović ",
         phone: "064 123 4567",
         preferredContactMethod: "SMS",
       },
-      region,
     );
     expect(r).toEqual({
       changed: true,
@@ -81,15 +78,12 @@ describe("portal.updateProfile (right to rectification)", () => {
     // Saving the same again writes nothing.
     expect(
       await updateOwnProfile(
-        t.db,
-        actor,
-        meta,
+        { db: t.db, actor, meta, config: region },
         {
           name: "Ana Petrović-Jovanović",
           phone: "+381641234567",
           preferredContactMethod: "SMS",
         },
-        region,
       ),
     ).toEqual({ changed: false });
     expect(await audits(customer.id, "customer.updated")).toHaveLength(1);
@@ -97,8 +91,8 @@ describe("portal.updateProfile (right to rectification)", () => {
 
   it("explains a bad phone, a missing name, and SMS without a phone, field by field", async () => {
     const { customer, actor } = await me();
-    const attempt = (input: Parameters<typeof updateOwnProfile>[3]) =>
-      updateOwnProfile(t.db, actor, meta, input, region);
+    const attempt = (input: Parameters<typeof updateOwnProfile>[1]) =>
+      updateOwnProfile({ db: t.db, actor, meta, config: region }, input);
     await expect(
       attempt({ name: "Ana", phone: "12", preferredContactMethod: "EMAIL" }),
     ).rejects.toMatchObject({
@@ -122,18 +116,12 @@ describe("portal.updateProfile (right to rectification)", () => {
   it("a blank phone removes it", async () => {
     const { customer, actor } = await me();
     await updateOwnProfile(
-      t.db,
-      actor,
-      meta,
+      { db: t.db, actor, meta, config: region },
       { name: "Ana", phone: "+381641234567", preferredContactMethod: "EMAIL" },
-      region,
     );
     await updateOwnProfile(
-      t.db,
-      actor,
-      meta,
+      { db: t.db, actor, meta, config: region },
       { name: "Ana", phone: "", preferredContactMethod: "EMAIL" },
-      region,
     );
     expect((await row(customer.id)).phone).toBeNull();
   });
@@ -141,28 +129,33 @@ describe("portal.updateProfile (right to rectification)", () => {
   it("the birth date can be set once; then only staff change it", async () => {
     const { customer, actor } = await me();
     const base = { name: "Ana", preferredContactMethod: "EMAIL" as const };
-    expect((await portalProfile(t.db, customer.id)).birthDateLocked).toBe(false);
+    expect((await portalProfile({ db: t.db }, { customerId: customer.id })).birthDateLocked).toBe(
+      false,
+    );
 
     const before = Date.now();
-    await updateOwnProfile(t.db, actor, meta, { ...base, birthDate: "2017-06-02" }, region);
+    await updateOwnProfile(
+      { db: t.db, actor, meta, config: region },
+      { ...base, birthDate: "2017-06-02" },
+    );
     const set = await row(customer.id);
     expect(set.birthDate).toBe("2017-06-02");
     // The 30-day birthday-bonus lock counts from here.
     expect(set.birthDateSetAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
-    expect(await portalProfile(t.db, customer.id)).toMatchObject({
+    expect(await portalProfile({ db: t.db }, { customerId: customer.id })).toMatchObject({
       birthDate: "2017-06-02",
       birthDateLocked: true,
     });
 
     // The same date again is fine (the form may send it); another one is refused, clearly.
-    await updateOwnProfile(t.db, actor, meta, { ...base, birthDate: "2017-06-02" }, region);
+    await updateOwnProfile(
+      { db: t.db, actor, meta, config: region },
+      { ...base, birthDate: "2017-06-02" },
+    );
     await expect(
       updateOwnProfile(
-        t.db,
-        actor,
-        meta,
+        { db: t.db, actor, meta, config: region },
         { ...base, name: "Changed", birthDate: "2017-06-20" },
-        region,
       ),
     ).rejects.toMatchObject({
       code: "FORBIDDEN",
@@ -176,15 +169,12 @@ describe("portal.updateProfile (right to rectification)", () => {
     // Staff can correct it (customers.update), which restarts the lock.
     const staff = await insertStaffActor(t.db);
     await updateCustomer(
-      t.db,
-      staff,
-      meta,
+      { db: t.db, actor: staff, meta, config: region },
       {
         customerId: customer.id,
         birthDate: "2017-06-20",
         clear: [],
       },
-      region,
     );
     const corrected = await row(customer.id);
     expect(corrected.birthDate).toBe("2017-06-20");
@@ -195,9 +185,14 @@ describe("portal.updateProfile (right to rectification)", () => {
     const { customer, actor } = await me();
     await t.sql`update customers set erased_at = now() where id = ${customer.id}`;
     await expect(
-      updateOwnProfile(t.db, actor, meta, { name: "Ana", preferredContactMethod: "EMAIL" }, region),
+      updateOwnProfile(
+        { db: t.db, actor, meta, config: region },
+        { name: "Ana", preferredContactMethod: "EMAIL" },
+      ),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(portalProfile(t.db, customer.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(portalProfile({ db: t.db }, { customerId: customer.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });
 
@@ -219,10 +214,13 @@ describe("portal.setConsent", () => {
       { channel: "EMAIL", granted: true },
     ] as const;
     for (const toggle of toggles) {
-      const r = await setConsentByCustomer(t.db, config, actor, meta, {
-        ...toggle,
-        wordingVersion: CONSENT_WORDING[toggle.channel].version,
-      });
+      const r = await setConsentByCustomer(
+        { db: t.db, actor, meta, config },
+        {
+          ...toggle,
+          wordingVersion: CONSENT_WORDING[toggle.channel].version,
+        },
+      );
       expect(r).toMatchObject({ changed: true, state: "CONFIRMED", confirmationEmailId: null });
     }
     const recorded = await events(customer.id);
@@ -249,14 +247,17 @@ describe("portal.setConsent", () => {
     expect(changes[0]).toMatchObject({ actor_type: "CUSTOMER", actor_id: customer.id });
 
     // Toggling to what it already is records nothing.
-    const again = await setConsentByCustomer(t.db, config, actor, meta, {
-      channel: "EMAIL",
-      granted: true,
-    });
+    const again = await setConsentByCustomer(
+      { db: t.db, actor, meta, config },
+      {
+        channel: "EMAIL",
+        granted: true,
+      },
+    );
     expect(again.changed).toBe(false);
     expect(await events(customer.id)).toHaveLength(toggles.length);
     // The page shows the history without staff names, and the wording to agree to.
-    const overview = await portalPrivacyOverview(t.db, customer.id);
+    const overview = await portalPrivacyOverview({ db: t.db }, { customerId: customer.id });
     expect(overview.events).toHaveLength(toggles.length);
     expect(overview.events[0]).not.toHaveProperty("staffName");
     expect(overview.wording).toEqual(CONSENT_WORDING);
@@ -265,20 +266,29 @@ describe("portal.setConsent", () => {
   it("refuses a grant whose wording changed since the page was shown", async () => {
     const { customer, actor } = await me();
     await expect(
-      setConsentByCustomer(t.db, config, actor, meta, {
-        channel: "EMAIL",
-        granted: true,
-        wordingVersion: "2019-old-wording",
-      }),
+      setConsentByCustomer(
+        { db: t.db, actor, meta, config },
+        {
+          channel: "EMAIL",
+          granted: true,
+          wordingVersion: "2019-old-wording",
+        },
+      ),
     ).rejects.toMatchObject({ code: "CONFLICT" });
     expect(await events(customer.id)).toHaveLength(0);
     // Withdrawing never depends on the wording.
-    await setConsentByCustomer(t.db, config, actor, meta, { channel: "EMAIL", granted: true });
-    const off = await setConsentByCustomer(t.db, config, actor, meta, {
-      channel: "EMAIL",
-      granted: false,
-      wordingVersion: "anything",
-    });
+    await setConsentByCustomer(
+      { db: t.db, actor, meta, config },
+      { channel: "EMAIL", granted: true },
+    );
+    const off = await setConsentByCustomer(
+      { db: t.db, actor, meta, config },
+      {
+        channel: "EMAIL",
+        granted: false,
+        wordingVersion: "anything",
+      },
+    );
     expect(off.changed).toBe(true);
   });
 });
@@ -288,11 +298,14 @@ describe("double opt-in (consent not from the signed-in customer)", () => {
     const { customer } = await me();
     const staff = await insertStaffActor(t.db);
     const staffMeta = { ip: "10.0.0.9", userAgent: "desk", requestId: "doi" };
-    const r = await setConsentByStaff(t.db, config, staff, staffMeta, {
-      customerId: customer.id,
-      channel: "EMAIL",
-      granted: true,
-    });
+    const r = await setConsentByStaff(
+      { db: t.db, actor: staff, meta: staffMeta, config },
+      {
+        customerId: customer.id,
+        channel: "EMAIL",
+        granted: true,
+      },
+    );
     const [pending] = await t.db
       .select()
       .from(schema.consentEvents)
@@ -307,7 +320,7 @@ describe("double opt-in (consent not from the signed-in customer)", () => {
       .where(eq(schema.emailMessages.id, r.confirmationEmailId!));
     const token = /\/consent\/confirm\/([^"]+)"/.exec(email!.html!)![1]!;
     // ... confirmed at another.
-    await confirmConsent(t.db, config, token, meta);
+    await confirmConsent({ db: t.db, meta, config }, { token });
     const [confirmed] = await t.db
       .select()
       .from(schema.consentEvents)
@@ -317,7 +330,7 @@ describe("double opt-in (consent not from the signed-in customer)", () => {
     expect(confirmed!.confirmedAt!.getTime()).toBeGreaterThan(Date.now() - 60 * 1000);
     expect((await row(customer.id)).marketingOptIn).toBe(true);
     // The portal history shows both.
-    const [shown] = (await portalPrivacyOverview(t.db, customer.id)).events;
+    const [shown] = (await portalPrivacyOverview({ db: t.db }, { customerId: customer.id })).events;
     expect(shown).toMatchObject({ source: "STAFF", status: "CONFIRMED" });
     expect(shown!.createdAt).toEqual(confirmed!.createdAt);
     expect(shown!.confirmedAt).toEqual(confirmed!.confirmedAt);

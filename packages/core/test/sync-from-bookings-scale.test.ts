@@ -107,7 +107,7 @@ const one = async <T>(query: string): Promise<T> =>
 describe("syncFromBookings at scale", () => {
   it("is one SQL pass whose result matches a recomputation from scratch", async () => {
     const actor = { type: "staff" as const, id: staffId, role: "OWNER" as const };
-    const result = await syncFromBookings(counting.db, actor, meta);
+    const result = await syncFromBookings({ db: counting.db, actor, meta });
 
     // The stats lock, the sync statement and the audit row: nothing that grows with the data.
     const statements = work(counting.statements);
@@ -176,7 +176,7 @@ describe("syncFromBookings at scale", () => {
   it("a second run is the same one pass and finds nothing to do", async () => {
     counting.statements.length = 0;
     const actor = { type: "staff" as const, id: staffId, role: "OWNER" as const };
-    expect(await syncFromBookings(counting.db, actor, meta)).toEqual({
+    expect(await syncFromBookings({ db: counting.db, actor, meta })).toEqual({
       created: 0,
       updated: 0,
       linked: 0,

@@ -169,7 +169,7 @@ describe("syncFromBookings on a hand-computed fixture", () => {
   });
 
   it("creates, links and recomputes exactly what the fixture says", async () => {
-    const result = await syncFromBookings(t.db, actor(), meta);
+    const result = await syncFromBookings({ db: t.db, actor: actor(), meta });
     expect(result).toEqual({ created: 2, updated: 2, linked: 7, unlinked: 4, suppressed: 2 });
 
     const a = await stats({ id: ids.A });
@@ -249,7 +249,7 @@ describe("syncFromBookings on a hand-computed fixture", () => {
       bookings: await t.sql`select id, customer_id, updated_at from bookings order by id`,
     });
     const before = await snapshot();
-    const result = await syncFromBookings(t.db, actor(), meta);
+    const result = await syncFromBookings({ db: t.db, actor: actor(), meta });
     expect(result).toEqual({ created: 0, updated: 0, linked: 0, unlinked: 4, suppressed: 2 });
     expect(await snapshot()).toEqual(before);
   });
@@ -257,7 +257,7 @@ describe("syncFromBookings on a hand-computed fixture", () => {
   it("brings wrong stats back and counts only the customers that changed", async () => {
     await t.sql`update customers set total_spent = 1 where id = ${ids.C}`;
     await t.sql`update customers set last_booking_at = null where id = ${ids.B}`;
-    expect(await syncFromBookings(t.db, actor(), meta)).toMatchObject({
+    expect(await syncFromBookings({ db: t.db, actor: actor(), meta })).toMatchObject({
       created: 0,
       updated: 2,
       linked: 0,
@@ -270,7 +270,7 @@ describe("syncFromBookings on a hand-computed fixture", () => {
     const changed = await refreshCustomerStats(t.db, [ids.A, ids.B, ids.C, ids.E]);
     expect(changed.sort()).toEqual([ids.A, ids.B].sort());
     expect(await refreshCustomerStats(t.db, [ids.A, ids.B])).toEqual([]);
-    expect(await syncFromBookings(t.db, actor(), meta)).toMatchObject({
+    expect(await syncFromBookings({ db: t.db, actor: actor(), meta })).toMatchObject({
       created: 0,
       updated: 0,
       linked: 0,
@@ -307,8 +307,8 @@ describe("syncFromBookings on a hand-computed fixture", () => {
     });
     await inside;
     const syncs = Promise.all([
-      syncFromBookings(t.db, actor(), meta),
-      syncFromBookings(t.db, actor(), meta),
+      syncFromBookings({ db: t.db, actor: actor(), meta }),
+      syncFromBookings({ db: t.db, actor: actor(), meta }),
     ]);
     await new Promise((r) => setTimeout(r, 300));
     release();

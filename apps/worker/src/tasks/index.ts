@@ -28,7 +28,7 @@ export function createTaskList(db: Database, env: Env): TaskList {
     [SEND_EMAIL_TASK]: sendEmailTask(db, env),
     [PURGE_EXPIRED_AUTH_TASK]: purgeExpiredAuthTask(db, env),
     [DROP_EXPIRED_SECRET_BODIES_TASK]: dropExpiredSecretBodiesTask(db),
-    [CUSTOMER_SYNC_TASK]: syncCustomersTask(db),
+    [CUSTOMER_SYNC_TASK]: syncCustomersTask(db, env),
     [POINTS_EXPIRY_TASK]: expirePointsTask(db, env),
     [LEDGER_CHECK_TASK]: checkLedgerTask(db, env),
     [EXPIRE_VOUCHERS_TASK]: expireVouchersTask(db, env),

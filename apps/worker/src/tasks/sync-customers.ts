@@ -1,7 +1,9 @@
+import type { Env } from "@xplorium/config";
 import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core/customers";
 import type { Database } from "@xplorium/db";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
+import { jobTask } from "./job-deps";
 import { ANALYTICS_REFRESH_JOB_KEY, ANALYTICS_REFRESH_TASK } from "./refresh-analytics";
 
 const payload = z.object({
@@ -15,14 +17,12 @@ const payload = z.object({
  * Sync from bookings for one job_runs row. A failure is recorded on the run (staff see it and
  * can start another) rather than retried; a finished run is skipped, so a retry is harmless.
  */
-export function syncCustomersTask(db: Database): Task {
-  return async (raw, helpers) => {
+export function syncCustomersTask(db: Database, env: Env): Task {
+  return jobTask(db, env, async (deps, raw, helpers) => {
     const { jobRunId, requestId, ip } = payload.parse(raw);
-    const run = await runCustomerSync(db, jobRunId, {
-      ip: ip ?? null,
-      userAgent: null,
-      requestId: requestId ?? null,
-    });
+    // The audit row carries the request that asked for the sync, not the job's id.
+    const meta = { ip: ip ?? null, userAgent: null, requestId: requestId ?? null };
+    const run = await runCustomerSync({ ...deps, meta }, { jobRunId });
     if (run.outcome === "failed") {
       helpers.logger.error(`${CUSTOMER_SYNC_TASK} ${jobRunId} failed: ${String(run.error)}`, {
         error: run.error,
@@ -37,5 +37,5 @@ export function syncCustomersTask(db: Database): Task {
     } else {
       helpers.logger.info(`${CUSTOMER_SYNC_TASK} ${jobRunId}: already finished`);
     }
-  };
+  });
 }

@@ -33,26 +33,24 @@ export const customersRouter = createTRPCRouter({
   /** Search, filters, sort and keyset pagination over non-erased customers, with the total. */
   list: staffProcedure("read:customer")
     .input(customerListInput)
-    .query(({ ctx, input }) => listCustomers(ctx.db, input)),
+    .query(({ ctx, input }) => listCustomers(ctx.deps, input)),
 
   /** How many customers the list's search and filters match (the list streams it in). */
   count: staffProcedure("read:customer")
     .input(customerFilterInput)
-    .query(({ ctx, input }) => countCustomers(ctx.db, input)),
+    .query(({ ctx, input }) => countCustomers(ctx.deps, input)),
 
   byId: staffProcedure("read:customer")
     .input(z.object({ id: z.uuid({ message: "Unknown customer." }) }))
-    .query(({ ctx, input }) => customerById(ctx.db, input.id)),
+    .query(({ ctx, input }) => customerById(ctx.deps, input)),
 
   addTag: staffProcedure("write:customer")
     .input(z.object({ customerId, tag: tagSchema }))
-    .mutation(({ ctx, input }) => changeTag(ctx.db, ctx.actor, ctx.meta, { ...input, op: "add" })),
+    .mutation(({ ctx, input }) => changeTag(ctx.deps, { ...input, op: "add" })),
 
   removeTag: staffProcedure("write:customer")
     .input(z.object({ customerId, tag: tagSchema }))
-    .mutation(({ ctx, input }) =>
-      changeTag(ctx.db, ctx.actor, ctx.meta, { ...input, op: "remove" }),
-    ),
+    .mutation(({ ctx, input }) => changeTag(ctx.deps, { ...input, op: "remove" })),
 
   setNotes: staffProcedure("write:customer")
     .input(
@@ -61,33 +59,25 @@ export const customersRouter = createTRPCRouter({
         notes: z.string().max(5000, { message: "Notes are at most 5,000 characters." }),
       }),
     )
-    .mutation(({ ctx, input }) => setCustomerNotes(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => setCustomerNotes(ctx.deps, input)),
 
   /** The seed's upsertCustomer: create, or update the customer that email (or alias) belongs to. */
   upsert: staffProcedure("write:customer")
     .input(customerUpsertInput)
-    .mutation(({ ctx, input }) =>
-      upsertCustomer(ctx.db, ctx.actor, ctx.meta, input, {
-        phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
-      }),
-    ),
+    .mutation(({ ctx, input }) => upsertCustomer(ctx.deps, input)),
 
   update: staffProcedure("write:customer")
     .input(customerUpdateInput)
-    .mutation(({ ctx, input }) =>
-      updateCustomer(ctx.db, ctx.actor, ctx.meta, input, {
-        phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
-      }),
-    ),
+    .mutation(({ ctx, input }) => updateCustomer(ctx.deps, input)),
 
   /** Bookings, points, tier, consent, emails and notes, newest first, keyset-paginated. */
   timeline: staffProcedure("read:customer")
     .input(customerTimelineInput)
-    .query(({ ctx, input }) => customerTimeline(ctx.db, input)),
+    .query(({ ctx, input }) => customerTimeline(ctx.deps, input)),
 
   tagSuggestions: staffProcedure("read:customer")
     .input(z.object({ prefix: z.string().trim().toLowerCase().max(40).default("") }))
-    .query(({ ctx, input }) => tagSuggestions(ctx.db, input.prefix)),
+    .query(({ ctx, input }) => tagSuggestions(ctx.deps, input)),
 
   /** Marketing consent by staff: a grant waits for the customer's emailed confirmation. */
   setConsent: staffProcedure("write:customer")
@@ -108,7 +98,7 @@ export const customersRouter = createTRPCRouter({
    * queued or running, returns that one instead (`started: false`).
    */
   syncFromBookings: staffProcedure("sync:booking").mutation(({ ctx }) =>
-    startCustomerSync(ctx.db, ctx.actor, ctx.meta),
+    startCustomerSync(ctx.deps),
   ),
 
   /**
@@ -117,16 +107,16 @@ export const customersRouter = createTRPCRouter({
    */
   syncStatus: staffProcedure("read:customer")
     .input(z.object({ id: z.uuid({ message: "Unknown sync run." }).optional() }).default({}))
-    .query(({ ctx, input }) => customerSyncStatus(ctx.db, input)),
+    .query(({ ctx, input }) => customerSyncStatus(ctx.deps, input)),
   /** Possible duplicates of one customer (same phone, same name, look-alike email). */
   duplicates: staffProcedure("read:customer")
     .input(z.object({ customerId }))
-    .query(({ ctx, input }) => duplicateSuggestions(ctx.db, input.customerId)),
+    .query(({ ctx, input }) => duplicateSuggestions(ctx.deps, input)),
 
   /** Two records side by side and the customer a merge would leave. */
   mergePreview: staffProcedure("merge:customer")
     .input(mergePreviewInput)
-    .query(({ ctx, input }) => mergePreview(ctx.db, input)),
+    .query(({ ctx, input }) => mergePreview(ctx.deps, input)),
 
   /**
    * Merges `mergedId` into `survivorId` in one transaction; the old email becomes an alias.
@@ -134,7 +124,7 @@ export const customersRouter = createTRPCRouter({
    */
   merge: recentPasswordStaffProcedure("merge:customer")
     .input(mergeCustomersInput)
-    .mutation(({ ctx, input }) => mergeCustomers(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => mergeCustomers(ctx.deps, input)),
 
   /** GDPR export and erasure by staff (export:personal-data, erase:customer). */
   ...customerPrivacyProcedures,

@@ -17,13 +17,13 @@ import { customerProcedure } from "../trpc";
  */
 export const portalPrivacyProcedures = {
   /** The profile form's current values; `birthDateLocked` once a birth date is on file. */
-  profile: customerProcedure.query(({ ctx }) => portalProfile(ctx.db, ctx.actor.id)),
-
-  updateProfile: customerProcedure.input(portalProfileInput).mutation(({ ctx, input }) =>
-    updateOwnProfile(ctx.db, { type: "customer", id: ctx.actor.id }, ctx.meta, input, {
-      phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
-    }),
+  profile: customerProcedure.query(({ ctx }) =>
+    portalProfile(ctx.deps, { customerId: ctx.actor.id }),
   ),
+
+  updateProfile: customerProcedure
+    .input(portalProfileInput)
+    .mutation(({ ctx, input }) => updateOwnProfile(ctx.deps, input)),
 
   /** Consent state with the wording to agree to, the consent history, privacy requests. */
   privacy: customerProcedure.query(({ ctx }) => portalPrivacyOverview(ctx.db, ctx.actor.id)),

@@ -18,7 +18,9 @@ import { portalPrivacyProcedures } from "./portal-privacy";
  */
 export const portalRouter = createTRPCRouter({
   /** The signed-in customer's own summary; the id comes from the session, never the input. */
-  me: customerProcedure.query(({ ctx }) => customerSummary(ctx.db, ctx.principal.customer.id)),
+  me: customerProcedure.query(({ ctx }) =>
+    customerSummary(ctx.deps, { customerId: ctx.principal.customer.id }),
+  ),
   ...portalPrivacyProcedures,
 
   /** Everything the home page shows, in one call (server-rendered, no client waterfall). */

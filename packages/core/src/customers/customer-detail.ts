@@ -1,12 +1,15 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, desc, eq, isNull } from "drizzle-orm";
+import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
 import { nextTier } from "../loyalty/rules";
 
 const { customers, bookings, loyaltyLedger } = schema;
 
 /** One customer for the admin detail page: profile, loyalty, stats, recent bookings and points. */
-export async function customerById(db: Database, id: string) {
+export async function customerById(deps: DepsWith<"db">, input: { id: string }) {
+  const { db } = deps;
+  const { id } = input;
   const [customer] = await db
     .select()
     .from(customers)

@@ -1,8 +1,8 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
 
 const c = schema.customers;
@@ -26,9 +26,7 @@ export const tagSchema = z
  * leave one copy). Audited only when something changed.
  */
 export async function changeTag(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   input: { customerId: string; tag: string; op: "add" | "remove" },
 ): Promise<{ tags: string[]; changed: boolean }> {
   return db.transaction(async (tx) => {
@@ -70,9 +68,7 @@ export async function changeTag(
 
 /** The admin notes of a customer; the audit row keeps what they said before and after. */
 export async function setCustomerNotes(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   input: { customerId: string; notes: string },
 ): Promise<{ notes: string | null }> {
   const notes = input.notes.trim() || null;
@@ -97,8 +93,8 @@ export async function setCustomerNotes(
 }
 
 /** Tags already in use, most used first, for suggestions while typing. */
-export async function tagSuggestions(db: Database, prefix: string) {
-  const rows = await db.execute<{ tag: string; uses: number }>(sql`
+export async function tagSuggestions(deps: DepsWith<"db">, { prefix }: { prefix: string }) {
+  const rows = await deps.db.execute<{ tag: string; uses: number }>(sql`
     select tag, count(*)::int as uses
     from customers, unnest(tags) as tag
     where erased_at is null and tag like ${`${prefix.replace(/[\\%_]/g, (m) => `\\${m}`)}%`}

@@ -1,6 +1,7 @@
 import { type Database, schema } from "@xplorium/db";
 import { and, getTableColumns, isNull, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { DepsWith } from "../deps";
 import { AppError } from "../errors";
 import {
   CUSTOMER_SORTS,
@@ -74,7 +75,8 @@ function sortOfCursor(raw: string): CustomerSort | undefined {
  * relevance when few rows match, else ordered by last booking (`defaultCustomerSort`); the
  * answer says which (`sort`, `dir`) and the cursor keeps it for the next pages.
  */
-export async function listCustomers(db: Database, rawInput: CustomerListInput) {
+export async function listCustomers(deps: DepsWith<"db">, rawInput: CustomerListInput) {
+  const { db } = deps;
   const input = customerListInput.parse(rawInput);
   const chosen =
     input.sort ??
@@ -178,6 +180,8 @@ async function countWhere(db: Database, where: SQL | undefined) {
 }
 
 /** How many customers the list's search and filters match (`customers.count`): every one. */
-export async function countCustomers(db: Database, rawInput: CustomerFilterInput) {
-  return { total: await countWhere(db, customerFilterWhere(customerFilterInput.parse(rawInput))) };
+export async function countCustomers(deps: DepsWith<"db">, rawInput: CustomerFilterInput) {
+  return {
+    total: await countWhere(deps.db, customerFilterWhere(customerFilterInput.parse(rawInput))),
+  };
 }

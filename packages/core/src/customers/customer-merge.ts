@@ -1,8 +1,8 @@
-import { type Database, type DbOrTx, schema } from "@xplorium/db";
+import { type DbOrTx, schema } from "@xplorium/db";
 import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
 import { calculateTier, type LoyaltyTier } from "../loyalty/rules";
 
@@ -56,7 +56,10 @@ const SUGGESTION_LIMIT = 5;
  * same domain). Each candidate comes from an index (the trigram GIN indexes on phone, name and
  * email, or the email btree) and is then checked exactly; a handful at most, strongest first.
  */
-export async function duplicateSuggestions(db: Database, customerId: string) {
+export async function duplicateSuggestions(
+  { db }: DepsWith<"db">,
+  { customerId }: { customerId: string },
+) {
   const [me] = await db
     .select({ id: c.id, email: c.email, name: c.name, phone: c.phone })
     .from(c)
@@ -350,7 +353,10 @@ function profileOf(row: CustomerRow) {
  * balance and lifetime added, tier recomputed (VIP sticks), tags joined, booking stats
  * recomputed over both records' bookings, the chosen profile fields.
  */
-export async function mergePreview(db: Database, rawInput: z.input<typeof mergePreviewInput>) {
+export async function mergePreview(
+  { db }: DepsWith<"db">,
+  rawInput: z.input<typeof mergePreviewInput>,
+) {
   const input = mergePreviewInput.parse(rawInput);
   const { survivor: s, merged: m } = await loadPair(db, input, { lock: false });
   const ids = [s.id, m.id];
@@ -414,9 +420,7 @@ async function affected(query: PromiseLike<unknown>): Promise<number> {
  * and the survivor after.
  */
 export async function mergeCustomers(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   rawInput: MergeCustomersInput,
 ) {
   const input = mergeCustomersInput.parse(rawInput);

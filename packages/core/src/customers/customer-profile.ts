@@ -1,8 +1,9 @@
-import { type Database, schema, type Tx } from "@xplorium/db";
+import type { Env } from "@xplorium/config";
+import { schema, type Tx } from "@xplorium/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { Deps } from "../deps";
 import { AppError, notFound } from "../errors";
 import { emailSchema, normalizePhone } from "./identity";
 import { generateReferralCode } from "./referral-code";
@@ -10,6 +11,9 @@ import { generateReferralCode } from "./referral-code";
 const c = schema.customers;
 
 export const PREFERRED_CONTACT = schema.preferredContact.enumValues;
+
+/** What profile edits read from the configuration: the region a phone without a + is in. */
+export type PhoneConfig = Pick<Env, "DEFAULT_PHONE_REGION">;
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -85,13 +89,10 @@ function diff(before: CustomerRow, patch: Partial<Pick<CustomerRow, ProfileKey>>
 
 /** customers.update: name, phone, birth date, preferred contact; audited with before/after. */
 export async function updateCustomer(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta, config }: Deps<PhoneConfig>,
   input: CustomerUpdateInput,
-  opts: { phoneRegion: string },
 ) {
-  const phone = phoneOrError(input.phone, opts.phoneRegion);
+  const phone = phoneOrError(input.phone, config.DEFAULT_PHONE_REGION);
   const patch: Partial<Pick<CustomerRow, ProfileKey>> = {};
   if (input.name !== undefined) patch.name = input.name;
   if (phone !== undefined) patch.phone = phone;
@@ -210,13 +211,10 @@ export async function upsertCustomerTx(
 
 /** customers.upsert from the admin: create-customer form, or update when the email exists. */
 export async function upsertCustomer(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta, config }: Deps<PhoneConfig>,
   input: CustomerUpsertInput,
-  opts: { phoneRegion: string },
 ) {
-  const phone = phoneOrError(input.phone, opts.phoneRegion);
+  const phone = phoneOrError(input.phone, config.DEFAULT_PHONE_REGION);
   return db.transaction(async (tx) => {
     const result = await upsertCustomerTx(tx, { ...input, phone });
     if (result.created || Object.keys(result.changes).length > 0) {

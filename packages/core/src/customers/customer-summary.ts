@@ -1,13 +1,17 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { eq } from "drizzle-orm";
+import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
 import { nextTier } from "../loyalty/rules";
 
 const { customers } = schema;
 
 /** What the portal's signed-in landing page shows: name, points, tier, progress. */
-export async function customerSummary(db: Database, customerId: string) {
-  const [c] = await db
+export async function customerSummary(
+  deps: DepsWith<"db">,
+  { customerId }: { customerId: string },
+) {
+  const [c] = await deps.db
     .select({
       id: customers.id,
       email: customers.email,

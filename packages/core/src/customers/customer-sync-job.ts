@@ -1,7 +1,8 @@
 import { type Database, enqueueJob, schema } from "@xplorium/db";
 import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
-import { type Actor, type RequestMeta, systemActor } from "../actor";
+import { type Actor, systemActor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
 import { type SyncFromBookingsResult, syncFromBookingsInTx } from "./sync-from-bookings";
 
@@ -92,7 +93,7 @@ async function readRun(db: Database, where: SQL | undefined): Promise<CustomerSy
 
 /** A given run, or the latest one (null when there has never been one). */
 export async function customerSyncStatus(
-  db: Database,
+  { db }: DepsWith<"db">,
   input: { id?: string | undefined } = {},
 ): Promise<CustomerSyncRun | null> {
   const run = await readRun(db, input.id ? eq(jobRuns.id, input.id) : undefined);
@@ -106,10 +107,9 @@ export async function customerSyncStatus(
  * (`started: false`), so a double click or two staff at once start one sync.
  */
 export async function startCustomerSync(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  deps: DepsWith<"db" | "actor" | "meta">,
 ): Promise<{ run: CustomerSyncRun; started: boolean }> {
+  const { db, actor, meta } = deps;
   if (actor.type !== "staff") throw new AppError("FORBIDDEN", "Only staff can start a sync.");
   const { id, started } = await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${START_LOCK}::bigint)`);
@@ -157,7 +157,7 @@ export async function startCustomerSync(
     });
     return { id: run!.id, started: true };
   });
-  return { run: (await customerSyncStatus(db, { id }))!, started };
+  return { run: (await customerSyncStatus(deps, { id }))!, started };
 }
 
 /** The database's own message: drizzle wraps it in a "Failed query: <the whole SQL>" error. */
@@ -178,9 +178,8 @@ export type CustomerSyncOutcome =
  * The audit row names the staff member who asked for it.
  */
 export async function runCustomerSync(
-  db: Database,
-  jobRunId: string,
-  meta: RequestMeta,
+  { db, meta }: DepsWith<"db" | "meta">,
+  { jobRunId }: { jobRunId: string },
 ): Promise<CustomerSyncOutcome> {
   const [claimed] = await db
     .update(jobRuns)

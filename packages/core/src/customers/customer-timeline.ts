@@ -1,7 +1,7 @@
-import type { Database } from "@xplorium/db";
 import { SECRET_TEMPLATES } from "@xplorium/email";
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { DepsWith } from "../deps";
 
 export const TIMELINE_KINDS = ["booking", "points", "tier", "consent", "email", "note"] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -50,7 +50,7 @@ export function secretEmailLabel(template: SQL): SQL {
  * tier changes, consent changes, emails and staff notes/edits. Each source is read through its
  * (customer, time) index; keyset pagination on (time, key).
  */
-export async function customerTimeline(db: Database, input: CustomerTimelineInput) {
+export async function customerTimeline({ db }: DepsWith<"db">, input: CustomerTimelineInput) {
   const { customerId, limit, cursor } = customerTimelineInput.parse(input);
   const after = cursor ? sql`where (at, key) < (${cursor.at}::timestamptz, ${cursor.key})` : sql``;
   // The cursor carries the time as text with microseconds: a JS Date would round to milliseconds

@@ -1,10 +1,11 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
+import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { Deps, DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
-import { PREFERRED_CONTACT, phoneOrError } from "./customer-profile";
+import { type PhoneConfig, PREFERRED_CONTACT, phoneOrError } from "./customer-profile";
 
 const c = schema.customers;
 
@@ -49,7 +50,10 @@ export const BIRTH_DATE_LOCKED_MESSAGE =
   "Your birth date is already set. If it is wrong, ask us at the front desk to correct it.";
 
 /** What the portal's profile page shows and edits. */
-export async function portalProfile(db: Database, customerId: string) {
+export async function portalProfile(
+  { db }: DepsWith<"db">,
+  { customerId }: { customerId: string },
+) {
   const [row] = await db
     .select({
       email: c.email,
@@ -76,14 +80,12 @@ type Field = "name" | "phone" | "birthDate" | "preferredContactMethod";
  * customer as actor; nothing is written when nothing changed.
  */
 export async function updateOwnProfile(
-  db: Database,
-  actor: Actor & { type: "customer" },
-  meta: RequestMeta,
+  { db, actor, meta, config }: Deps<PhoneConfig> & { actor: Actor & { type: "customer" } },
   rawInput: PortalProfileInput,
-  opts: { phoneRegion: string },
 ) {
   const input = portalProfileInput.parse(rawInput);
-  const phone = input.phone === undefined ? null : phoneOrError(input.phone, opts.phoneRegion)!;
+  const phone =
+    input.phone === undefined ? null : phoneOrError(input.phone, config.DEFAULT_PHONE_REGION)!;
   if (
     (input.preferredContactMethod === "SMS" || input.preferredContactMethod === "PHONE") &&
     !phone

@@ -1,7 +1,8 @@
-import type { Database, Tx } from "@xplorium/db";
+import type { Tx } from "@xplorium/db";
 import { sql } from "drizzle-orm";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { DepsWith } from "../deps";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 import { BOOKING_STATS_AGGREGATES, lockCustomerStats, statsDiffer } from "./booking-stats";
 import { REFERRAL_CODE_PREFIX, UNAMBIGUOUS_ALPHABET } from "./referral-code";
@@ -194,10 +195,10 @@ export async function syncFromBookingsInTx(
 }
 
 /** Sync from bookings in a transaction of its own (the job runner uses the `InTx` form). */
-export function syncFromBookings(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
-): Promise<SyncFromBookingsResult> {
+export function syncFromBookings({
+  db,
+  actor,
+  meta,
+}: DepsWith<"db" | "actor" | "meta">): Promise<SyncFromBookingsResult> {
   return db.transaction((tx) => syncFromBookingsInTx(tx, actor, meta));
 }
