@@ -1,47 +1,24 @@
-import { randomUUID } from "node:crypto";
-import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
-import { createTestDatabase, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
+import type { StaffRole } from "@xplorium/auth";
+import type { TestDatabase } from "@xplorium/db/testing";
+import { unique } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText,
-} from "../../../tests/support/remix-route-server";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
-import * as appLayout from "../app/routes/_app";
+import { visibleText } from "../../../tests/support/remix-route-server";
 import * as segmentsPage from "../app/routes/_app.marketing.segments";
 import * as editorPage from "../app/routes/_app.marketing_.segments.$id";
 import * as exportRoute from "../app/routes/marketing.segments.$id.export";
+import { type AdminPages, page, startAdminPages } from "./admin-pages";
 
 /** /marketing/segments and its editor over real HTTP (Remix + tRPC in-process + PostgreSQL). */
 
+let pages: AdminPages;
 let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url });
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
+  pages = await startAdminPages({
     routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/_app", parentId: "root", module: appLayout },
-      {
-        id: "routes/_app.marketing.segments",
-        parentId: "routes/_app",
-        path: "marketing/segments",
-        module: segmentsPage,
-      },
-      {
-        id: "routes/_app.marketing_.segments.$id",
-        parentId: "routes/_app",
-        path: "marketing/segments/:id",
-        module: editorPage,
-      },
+      page("_app.marketing.segments", "marketing/segments", segmentsPage),
+      page("_app.marketing_.segments.$id", "marketing/segments/:id", editorPage),
+      // A resource route outside the signed-in layout.
       {
         id: "routes/marketing.segments.$id.export",
         parentId: "root",
@@ -49,32 +26,20 @@ beforeAll(async () => {
         module: exportRoute,
       },
     ],
-    loadContext: (ip) => ({ db: t.db, env, app: "admin", nonce: "", requestId: randomUUID(), ip }),
   });
+  t = pages.t;
 });
+afterAll(async () => {
+  await pages?.close();
+});
+
 /** The body as text, keeping the byte order mark that Response.text() drops. */
 const withBom = (bytes: ArrayBuffer) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
 
-afterAll(async () => {
-  await server?.close();
-  await t?.drop();
-});
-
-async function cookieFor(role: StaffRole) {
-  const staff = await insertStaff(t.db, { role });
-  const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff.id });
-  return `${sessionCookieName("STAFF", { secure: false })}=${token}`;
-}
-
-const get = (path: string, cookie: string) =>
-  fetch(`${server.url}${path}`, { headers: { cookie }, redirect: "manual" });
+const cookieFor = (role: StaffRole) => pages.cookieFor(role);
+const get = (path: string, cookie: string) => pages.get(path, cookie);
 const post = (path: string, cookie: string, fields: Record<string, string>) =>
-  fetch(`${server.url}${path}`, {
-    method: "POST",
-    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields),
-    redirect: "manual",
-  });
+  pages.post(path, cookie, fields);
 
 describe("/marketing/segments", () => {
   it("marketing saves a segment, edits it, lists it and duplicates it", async () => {

@@ -6,49 +6,40 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
-import { Button, Card, EmptyState, formatDate, PageHeader } from "@xplorium/ui";
+import { Button, Card, EmptyState, formatDate, PageHeader, useResultToast } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
 import { useState } from "react";
 import { describeFilter } from "~/components/marketing/segment-filter";
-import { describeActionError } from "~/lib/api.server";
+import { segmentListForms } from "~/components/marketing/segment-forms";
+import { useCan } from "~/lib/can";
+import { formResult, parseForm } from "~/lib/form.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Segments · Marketing · Xplorium CRM" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers, staff } = await requireStaff(request, context, "read:marketing");
-  return data(
-    {
-      segments: await api.segments.list(),
-      canEdit: ROLE_PERMISSIONS[staff.role].has("write:marketing"),
-      currency: context.env.CURRENCY,
-    },
-    { headers },
-  );
+  const { api, headers } = await requireStaff(request, context, "read:marketing");
+  return data({ segments: await api.segments.list(), currency: context.env.CURRENCY }, { headers });
 }
 
 /** Duplicate a segment from the list (then open the copy), or delete one. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context, "write:marketing");
   const form = await request.formData();
-  const id = String(form.get("id") ?? "");
+  // A post without an intent is a Duplicate button of an older page.
+  if (!form.has("intent")) form.set("intent", "duplicate");
+  const submission = parseForm(form, segmentListForms);
+  if (submission.status !== "success") return formResult(submission, { headers });
+  const { intent, id } = submission.value;
   try {
-    if (form.get("intent") === "delete") {
+    if (intent === "delete") {
       await api.segments.delete({ id });
-      return data(
-        { tone: "success" as const, message: "Segment deleted", at: Date.now() },
-        { headers },
-      );
+      return formResult(submission, { headers, toast: "Segment deleted" });
     }
     const copy = await api.segments.duplicate({ id });
     return redirect(`/marketing/segments/${copy.id}?duplicated=1`, { headers });
   } catch (error) {
-    const f = describeActionError(error);
-    return data(
-      { tone: "error" as const, message: f.message, at: Date.now() },
-      { status: f.status, headers },
-    );
+    return formResult(submission, { headers, error });
   }
 }
 
@@ -71,8 +62,13 @@ function DeleteSegment({ id, name }: { id: string; name: string }) {
   return (
     <Form method="post" className="flex items-center gap-1">
       <input type="hidden" name="id" value={id} />
-      <input type="hidden" name="intent" value="delete" />
-      <Button variant="danger" className="px-2 py-1" aria-label={`Confirm deleting ${name}`}>
+      <Button
+        variant="danger"
+        name="intent"
+        value="delete"
+        className="px-2 py-1"
+        aria-label={`Confirm deleting ${name}`}
+      >
         Confirm delete
       </Button>
       <Button type="button" variant="ghost" className="px-2 py-1" onClick={() => setAsking(false)}>
@@ -83,8 +79,9 @@ function DeleteSegment({ id, name }: { id: string; name: string }) {
 }
 
 export default function SegmentsPage() {
-  const { segments, canEdit, currency } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>();
+  const { segments, currency } = useLoaderData<typeof loader>();
+  const canEdit = useCan()("write:marketing");
+  const toast = useResultToast(useActionData<typeof action>());
   return (
     <>
       <PageHeader
@@ -101,9 +98,7 @@ export default function SegmentsPage() {
           ) : null
         }
       />
-      <Toast
-        message={failed ? { id: String(failed.at), tone: failed.tone, text: failed.message } : null}
-      />
+      <Toast message={toast} />
       <Card title={`Segments (${segments.length})`}>
         {segments.length === 0 ? (
           <EmptyState title="No segments yet">
@@ -159,6 +154,8 @@ export default function SegmentsPage() {
                             <input type="hidden" name="id" value={s.id} />
                             <Button
                               variant="ghost"
+                              name="intent"
+                              value="duplicate"
                               className="px-2 py-1"
                               aria-label={`Duplicate ${s.name}`}
                             >

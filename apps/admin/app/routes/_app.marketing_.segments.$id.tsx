@@ -5,44 +5,43 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import {
-  Form,
-  Link,
-  useActionData,
-  useLoaderData,
-  useNavigation,
-  useSearchParams,
-} from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { trpc } from "@xplorium/api/client";
-import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
 import {
   Alert,
   Button,
   Card,
-  EmptyState,
+  failedResult,
   formatNumber,
+  getFormProps,
   PageHeader,
   RFM_SEGMENT_INFO,
   type RfmSegment,
   TextField,
-  TierBadge,
+  useBusyIntent,
+  useResultToast,
+  useZodForm,
 } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import {
   describeFilter,
   type Filter,
   SegmentFilterFields,
 } from "~/components/marketing/segment-filter";
-import { describeActionError } from "~/lib/api.server";
+import { saveSegmentForm, segmentEditorForms } from "~/components/marketing/segment-forms";
+import { RecipientPreview } from "~/components/marketing/segment-preview";
+import { useCan } from "~/lib/can";
+import { formResult, parseForm } from "~/lib/form.server";
 import { requireStaff } from "~/lib/session.server";
+import { useDebounced } from "~/lib/use-debounced";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.segment?.name ?? "New segment"} · Segments · Xplorium CRM` },
 ];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { api, headers, staff } = await requireStaff(request, context, "read:marketing");
+  const { api, headers } = await requireStaff(request, context, "read:marketing");
   const segment = params.id === "new" ? null : await api.segments.get({ id: params.id ?? "" });
   // A new segment can start from the RFM and churn page: ?rfm=CHAMPIONS or ?churn=1.
   const url = new URL(request.url);
@@ -50,175 +49,64 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const rfm = url.searchParams.getAll("rfm").filter((s): s is RfmSegment => s in RFM_SEGMENT_INFO);
   if (rfm.length) start.rfmSegments = rfm;
   if (url.searchParams.get("churn") === "1") start.likelyToChurn = true;
-  return data(
-    {
-      segment,
-      start,
-      canEdit: ROLE_PERMISSIONS[staff.role].has("write:marketing"),
-      canExport: ROLE_PERMISSIONS[staff.role].has("export:customer"),
-      currency: context.env.CURRENCY,
-    },
-    { headers },
-  );
+  return data({ segment, start, currency: context.env.CURRENCY }, { headers });
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context, "write:marketing");
   const form = await request.formData();
-  const intent = String(form.get("intent"));
-  const name = String(form.get("name") ?? "");
-  const description = String(form.get("description") ?? "");
+  // A post without an intent is a save (Enter in a field).
+  if (!form.has("intent")) form.set("intent", "save");
+  const submission = parseForm(form, segmentEditorForms);
+  if (submission.status !== "success") return formResult(submission, { headers });
   const id = params.id ?? "";
+  const input = submission.value;
   try {
-    let filter: Filter;
-    try {
-      filter = JSON.parse(String(form.get("filter") ?? "{}")) as Filter;
-    } catch {
-      filter = {};
-    }
-    if (intent === "duplicate") {
+    if (input.intent === "duplicate") {
       const copy = await api.segments.duplicate({ id });
       return redirect(`/marketing/segments/${copy.id}?duplicated=1`, { headers });
     }
+    const { name, description, filter } = input;
     if (id === "new") {
       const created = await api.segments.create({ name, description, filter });
       return redirect(`/marketing/segments/${created.id}?saved=1`, { headers });
     }
     const r = await api.segments.update({ id, name, description, filter });
-    return data(
-      {
-        ok: true as const,
-        at: Date.now(),
-        toast: r.changed ? "Segment saved." : "Nothing to change.",
-      },
-      { headers },
-    );
+    const toast = r.changed ? "Segment saved." : "Nothing to change.";
+    return formResult(submission, { headers, toast });
   } catch (error) {
-    const f = describeActionError(error);
-    return data(
-      {
-        ok: false as const,
-        at: Date.now(),
-        message: f.message,
-        fieldErrors: f.fieldErrors,
-        values: { name, description },
-      },
-      { status: f.status, headers },
-    );
+    return formResult(submission, { headers, error });
   }
-}
-
-/** The value, once it has stopped changing for `ms`. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
-
-const PAGE_SIZE = 10;
-
-/**
- * The customers the filter matches, a page at a time (keyset cursors, kept for going back).
- * Keyed by the filter, so a new filter starts from the first page.
- */
-function RecipientPreview({ filter }: { filter: Filter }) {
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
-  const preview = trpc.segments.preview.useQuery(
-    { filter, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
-    { placeholderData: (prev) => prev, retry: false },
-  );
-  const page = preview.data;
-  if (preview.error) return <Alert tone="error">{preview.error.message}</Alert>;
-  if (!page) return <p className="text-sm text-stone-500">Loading…</p>;
-  if (page.items.length === 0) {
-    return <EmptyState title="Nobody matches">Loosen a criterion to reach more people.</EmptyState>;
-  }
-  const first = cursors.length * PAGE_SIZE + 1;
-  return (
-    <div className="space-y-3">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Customers in this segment, by email</caption>
-        <thead className="text-stone-500 text-xs uppercase">
-          <tr>
-            <th scope="col" className="py-2 pr-3">
-              Customer
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Tier
-            </th>
-            <th scope="col" className="py-2 text-right">
-              Points
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-100">
-          {page.items.map((r) => (
-            <tr key={r.id}>
-              <td className="py-2 pr-3">
-                <Link to={`/customers/${r.id}`} className="text-brand-700 hover:underline">
-                  {r.name ?? r.email}
-                </Link>
-                <p className="text-stone-500 text-xs">{r.email}</p>
-              </td>
-              <td className="py-2 pr-3">
-                <TierBadge tier={r.tier} />
-              </td>
-              <td className="py-2 text-right tabular-nums">{formatNumber(r.points)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <div className="flex items-center justify-between text-sm text-stone-600">
-        <span>
-          {formatNumber(first)}–{formatNumber(first + page.items.length - 1)} of{" "}
-          {formatNumber(page.total)}
-        </span>
-        <div className="flex gap-2">
-          <Button
-            type="button"
-            variant="ghost"
-            disabled={cursors.length === 0}
-            onClick={() => setCursors((c) => c.slice(0, -1))}
-          >
-            Previous
-          </Button>
-          <Button
-            type="button"
-            variant="ghost"
-            disabled={!page.nextCursor}
-            onClick={() => page.nextCursor && setCursors((c) => [...c, page.nextCursor as string])}
-          >
-            Next
-          </Button>
-        </div>
-      </div>
-    </div>
-  );
 }
 
 export default function SegmentEditor() {
-  const { segment, start, canEdit, canExport, currency } = useLoaderData<typeof loader>();
+  const { segment, start, currency } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const nav = useNavigation();
+  const can = useCan();
+  const canEdit = can("write:marketing");
+  const busy = useBusyIntent();
   const [params] = useSearchParams();
+  const [form, fields] = useZodForm(saveSegmentForm, {
+    result,
+    intent: "save",
+    defaultValue: { name: segment?.name ?? "", description: segment?.description ?? "" },
+  });
   const [filter, setFilter] = useState<Filter>(segment?.filter ?? start);
   const settled = useDebounced(filter, 300);
   const count = trpc.segments.count.useQuery(settled, {
     placeholderData: (prev) => prev,
     retry: false,
   });
-  const fieldErrors = count.error?.data?.fieldErrors ?? {};
-  const failed = result && !result.ok ? result : null;
-  const busy = nav.state !== "idle" ? String(nav.formData?.get("intent")) : null;
-  const notice = params.get("saved")
-    ? "Segment saved."
-    : params.get("duplicated")
-      ? "This is a copy: rename it and change what you need."
-      : null;
+  const liveErrors = count.error?.data?.fieldErrors ?? {};
+  const failed = failedResult(result);
+  const toast = useResultToast(
+    result,
+    params.get("saved")
+      ? "Segment saved."
+      : params.get("duplicated")
+        ? "This is a copy: rename it and change what you need."
+        : null,
+  );
 
   return (
     <>
@@ -234,50 +122,25 @@ export default function SegmentEditor() {
           </Link>
         }
       />
-      <Toast
-        message={
-          result
-            ? {
-                id: String(result.at),
-                tone: result.ok ? "success" : "error",
-                text: result.ok ? result.toast : result.message,
-              }
-            : notice
-              ? { id: notice, tone: "success", text: notice }
-              : null
-        }
-      />
+      <Toast message={toast} />
       <div className="grid gap-6 xl:grid-cols-[1fr_28rem]">
         <Card title="Who is in it">
-          <Form method="post" className="space-y-4" noValidate aria-label="Segment">
+          <Form method="post" className="space-y-4" aria-label="Segment" {...getFormProps(form)}>
             <input type="hidden" name="filter" value={JSON.stringify(filter)} />
-            {failed && Object.keys(failed.fieldErrors).length === 0 ? (
+            {form.errors ? (
+              <Alert tone="error">{form.errors[0]}</Alert>
+            ) : failed && failed.intent !== "save" ? (
               <Alert tone="error">{failed.message}</Alert>
             ) : null}
             <div className="grid gap-3 sm:grid-cols-2">
-              <TextField
-                label="Name"
-                name="name"
-                required
-                maxLength={80}
-                defaultValue={failed?.values.name ?? segment?.name ?? ""}
-                error={failed?.fieldErrors.name}
-                disabled={!canEdit}
-              />
-              <TextField
-                label="Description"
-                name="description"
-                maxLength={500}
-                defaultValue={failed?.values.description ?? segment?.description ?? ""}
-                error={failed?.fieldErrors.description}
-                disabled={!canEdit}
-              />
+              <TextField label="Name" field={fields.name} disabled={!canEdit} />
+              <TextField label="Description" field={fields.description} disabled={!canEdit} />
             </div>
             <SegmentFilterFields
               filter={filter}
               onChange={setFilter}
               currency={currency}
-              errors={{ ...(failed?.fieldErrors ?? {}), ...fieldErrors }}
+              errors={{ ...(failed?.reply.error ?? {}), ...liveErrors }}
             />
             {canEdit ? (
               <div className="flex flex-wrap items-center gap-3">
@@ -288,13 +151,15 @@ export default function SegmentEditor() {
                   <Button
                     name="intent"
                     value="duplicate"
+                    // The copy is of the saved segment: what is typed here is not checked.
+                    formNoValidate
                     variant="secondary"
                     busy={busy === "duplicate"}
                   >
                     Duplicate
                   </Button>
                 ) : null}
-                {segment && canExport ? (
+                {segment && can("export:customer") ? (
                   <a
                     href={`/marketing/segments/${segment.id}/export`}
                     className="font-medium text-brand-700 text-sm hover:underline"

@@ -80,7 +80,7 @@ export function SegmentFilterFields({
   filter: Filter;
   onChange: (f: Filter) => void;
   currency: string;
-  errors: Record<string, string[] | undefined>;
+  errors: Record<string, string[] | null | undefined>;
 }) {
   const set = (patch: Partial<Filter>) => onChange(clean({ ...filter, ...patch }));
   return (
