@@ -1,73 +1,39 @@
-import { randomUUID } from "node:crypto";
-import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-} from "@xplorium/db/testing";
+import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText,
-} from "../../../tests/support/remix-route-server";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
-import * as appLayout from "../app/routes/_app";
+import { visibleText } from "../../../tests/support/remix-route-server";
 import * as customerPage from "../app/routes/_app.customers_.$id";
+import { type AdminPages, page as route, startAdminPages } from "./admin-pages";
 
 /**
- * The customer page's marketing preferences over real HTTP (Express + Remix + the real route
- * modules + tRPC in-process + a real database): the panel, the setConsent action, and who may
- * use it.
+ * The customer page's marketing preferences over real HTTP (Remix + the real route modules +
+ * tRPC in-process + a real database): the panel, the setConsent action, and who may use it.
  */
 
+let pages: AdminPages;
 let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, PORTAL_URL: "http://portal.test" });
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
-    routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/_app", parentId: "root", module: appLayout },
-      {
-        id: "routes/_app.customers_.$id",
-        parentId: "routes/_app",
-        path: "customers/:id",
-        module: customerPage,
-      },
-    ],
-    loadContext: (ip) => ({ db: t.db, env, app: "admin", nonce: "", requestId: randomUUID(), ip }),
+  pages = await startAdminPages({
+    routes: [route("_app.customers_.$id", "customers/:id", customerPage)],
+    env: { PORTAL_URL: "http://portal.test" },
   });
+  ({ t } = pages);
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
-async function cookieFor(role: StaffRole) {
-  const staff = await insertStaff(t.db, { role });
-  const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff.id });
-  return `${sessionCookieName("STAFF", { secure: false })}=${token}`;
-}
+const cookieFor = (role: Parameters<AdminPages["cookieFor"]>[0]) => pages.cookieFor(role);
 
-const page = (customerId: string, cookie: string) =>
-  fetch(`${server.url}/customers/${customerId}`, { headers: { cookie } });
+const page = (customerId: string, cookie: string) => pages.get(`/customers/${customerId}`, cookie);
 
 const setConsent = (customerId: string, cookie: string, channel: string, granted: boolean) =>
-  fetch(`${server.url}/customers/${customerId}`, {
-    method: "POST",
-    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ intent: "setConsent", channel, granted: String(granted) }),
+  pages.post(`/customers/${customerId}`, cookie, {
+    intent: "setConsent",
+    channel,
+    granted: String(granted),
   });
 
 const switches = (html: string) =>

@@ -1,66 +1,27 @@
-import { randomUUID } from "node:crypto";
-import { data, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { createElement } from "react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText,
-} from "../../../tests/support/remix-route-server";
+import { visibleText } from "../../../tests/support/remix-route-server";
 import { unzipText } from "../../../tests/support/unzip";
-import { PrivacyCard } from "../app/components/customer/privacy-card";
-import { loadPrivacyCard } from "../app/components/customer/privacy-card.server";
-import * as entry from "../app/entry.server";
-import { requireStaff } from "../app/lib/session.server";
-import * as root from "../app/root";
+import * as customerPage from "../app/routes/_app.customers_.$id";
 import * as dataExport from "../app/routes/customers.$id.data-export";
 import * as erase from "../app/routes/customers.$id.erase";
+import { type AdminPages, page, startAdminPages } from "./admin-pages";
 
 /**
- * The admin's privacy card and its two resource routes over real HTTP. The card is mounted on
- * a stand-in page wired exactly as the customer page should wire it (loader: loadPrivacyCard;
- * JSX: <PrivacyCard …/>), since the customer page itself is the lead's to edit.
+ * The customer page's privacy card and its two resource routes over real HTTP (Remix + the
+ * real route modules + tRPC in-process + a real database).
  */
 
+let pages: AdminPages;
 let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
-
-const cardPage = {
-  async loader({ request, context, params }: LoaderFunctionArgs) {
-    const { api, headers, staff } = await requireStaff(request, context, "read:customer");
-    const customer = await api.customers.byId({ id: params.id ?? "" });
-    const privacy = await loadPrivacyCard(api, staff.role, params.id ?? "");
-    return data({ customer: customer.customer, privacy }, { headers });
-  },
-  default: function CardPage() {
-    const { customer, privacy } = useLoaderData<typeof cardPage.loader>();
-    return privacy
-      ? createElement(PrivacyCard, { customerId: customer.id, email: customer.email, ...privacy })
-      : createElement("p", null, "No privacy card for this role.");
-  },
-};
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, PORTAL_URL: "http://portal.test" });
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
+  pages = await startAdminPages({
     routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/card", parentId: "root", path: "customers/:id", module: cardPage },
+      page("_app.customers_.$id", "customers/:id", customerPage),
       {
         id: "routes/customers.$id.data-export",
         parentId: "root",
@@ -74,14 +35,15 @@ beforeAll(async () => {
         module: erase,
       },
     ],
-    loadContext: (ip) => ({ db: t.db, env, app: "admin", nonce: "", requestId: randomUUID(), ip }),
+    env: { PORTAL_URL: "http://portal.test" },
   });
+  ({ t } = pages);
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
+/** A signed-in member with a name the card shows as who ran a request. */
 async function staffCookie(role: StaffRole) {
   const staff = await insertStaff(t.db, { role, name: `${role} person` });
   const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff.id });
@@ -89,34 +51,26 @@ async function staffCookie(role: StaffRole) {
 }
 
 const post = (path: string, cookie: string, fields: Record<string, string> = {}) =>
-  fetch(`${server.url}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields),
-  });
+  pages.post(path, cookie, fields);
+const get = (path: string, cookie: string) => pages.get(path, cookie);
 
 describe("privacy requests on the customer page", () => {
   it("shows the card to managers and owners only", async () => {
     const c = await insertCustomer(t.db);
     for (const role of ["MANAGER", "OWNER"] as const) {
-      const html = await (
-        await fetch(`${server.url}/customers/${c.id}`, {
-          headers: { cookie: (await staffCookie(role)).cookie },
-        })
-      ).text();
+      const html = await (await get(`/customers/${c.id}`, (await staffCookie(role)).cookie)).text();
       const text = visibleText(html);
       expect(text).toContain("Privacy requests");
       expect(text).toContain("Download their data (zip)");
       expect(text).toContain("Erase customer");
     }
     for (const role of ["FRONT_DESK", "MARKETING"] as const) {
-      const html = await (
-        await fetch(`${server.url}/customers/${c.id}`, {
-          headers: { cookie: (await staffCookie(role)).cookie },
-        })
-      ).text();
-      expect(visibleText(html)).toContain("No privacy card for this role.");
+      const res = await get(`/customers/${c.id}`, (await staffCookie(role)).cookie);
+      expect(res.status).toBe(200);
+      const text = visibleText(await res.text());
+      expect(text).not.toContain("Privacy requests");
+      expect(text).not.toContain("Download their data (zip)");
+      expect(text).not.toContain("Erase customer");
     }
   });
 
@@ -143,15 +97,10 @@ describe("privacy requests on the customer page", () => {
 
     const desk = await staffCookie("FRONT_DESK");
     expect((await post(`/customers/${c.id}/data-export`, desk.cookie)).status).toBe(403);
-    const back = await fetch(`${server.url}/customers/${c.id}/data-export`, {
-      redirect: "manual",
-      headers: { cookie },
-    });
+    const back = await get(`/customers/${c.id}/data-export`, cookie);
     expect(back.headers.get("location")).toBe(`/customers/${c.id}`);
     // The card lists the request, with who ran it.
-    const html = await (
-      await fetch(`${server.url}/customers/${c.id}`, { headers: { cookie } })
-    ).text();
+    const html = await (await get(`/customers/${c.id}`, cookie)).text();
     expect(visibleText(html)).toContain("Data export by MANAGER person");
   });
 

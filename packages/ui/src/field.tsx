@@ -20,6 +20,8 @@ export type FormField = FieldMetadata<any, any, string[]>;
 
 interface FieldShell {
   label: string;
+  /** For screen readers only, when the card's title already says what the field is. */
+  hideLabel?: boolean;
   /** Inline error under the field; also wires aria-invalid and aria-describedby. */
   error?: string | string[] | null | undefined;
   /** The description under the field (shown when there is no error). */
@@ -89,6 +91,7 @@ function Message({
 /** Label, control and message, with the accessibility wiring every form field shares. */
 function Field({
   label,
+  hideLabel = false,
   error,
   hint,
   field,
@@ -101,7 +104,10 @@ function Field({
   const { a11y, message, errorId, hintId } = useFieldA11y({ label, error, hint, field });
   return (
     <div className={cn("space-y-1", className)}>
-      <label htmlFor={a11y.id} className="block text-sm font-medium text-stone-700">
+      <label
+        htmlFor={a11y.id}
+        className={hideLabel ? "sr-only" : "block text-sm font-medium text-stone-700"}
+      >
         {label}
       </label>
       {control(a11y)}
@@ -130,6 +136,7 @@ type InputType = Exclude<
 
 export function TextField({
   label,
+  hideLabel,
   error,
   hint,
   field,
@@ -148,6 +155,7 @@ export function TextField({
   return (
     <Field
       label={label}
+      hideLabel={hideLabel}
       error={error}
       hint={hint}
       field={field}
@@ -161,6 +169,7 @@ export function TextField({
 
 export function SelectField({
   label,
+  hideLabel,
   error,
   hint,
   field,
@@ -177,6 +186,7 @@ export function SelectField({
   return (
     <Field
       label={label}
+      hideLabel={hideLabel}
       error={error}
       hint={hint}
       field={field}
@@ -196,6 +206,7 @@ export function SelectField({
 
 export function TextareaField({
   label,
+  hideLabel,
   error,
   hint,
   field,
@@ -217,6 +228,7 @@ export function TextareaField({
   return (
     <Field
       label={label}
+      hideLabel={hideLabel}
       error={error}
       hint={hint}
       field={field}
@@ -241,6 +253,7 @@ export function TextareaField({
  */
 export function CheckboxField({
   label,
+  hideLabel: _hideLabel,
   error,
   hint,
   field,

@@ -1,9 +1,20 @@
 import { Form } from "@remix-run/react";
-import { Button, Card, formatNumber, ProgressBar, TextField, TierBadge } from "@xplorium/ui";
-import { type FormState, titleCase } from "./form-state";
-
-export const ADJUST_INTENT = "adjustPoints";
-export const VIP_INTENT = "setVip";
+import {
+  Button,
+  Card,
+  type FormResultLike,
+  failedResult,
+  formatNumber,
+  getFormProps,
+  ProgressBar,
+  TextField,
+  TierBadge,
+  useBusyIntent,
+  useZodForm,
+} from "@xplorium/ui";
+import { useCan } from "~/lib/can";
+import { adjustPointsForm, vipForm } from "./customer-forms";
+import { titleCase } from "./labels";
 
 const TIER_START = { BRONZE: 0, SILVER: 1000, GOLD: 3000, PLATINUM: 6000, VIP: 0 } as const;
 
@@ -20,20 +31,26 @@ interface Loyalty {
 export function LoyaltyCard({
   loyalty: c,
   next,
-  canAdjust,
-  canVip,
   adjustKey,
-  form,
+  result,
 }: {
   loyalty: Loyalty;
   next: { tier: string; pointsNeeded: number } | null;
-  canAdjust: boolean;
-  canVip: boolean;
   adjustKey: string;
-  form: FormState;
+  result: FormResultLike | undefined;
 }) {
+  const can = useCan();
+  const busy = useBusyIntent();
   const start = TIER_START[c.loyaltyTier];
   const vip = c.loyaltyTier === "VIP";
+  const [adjust, adjustFields] = useZodForm(adjustPointsForm, {
+    result,
+    intent: "adjustPoints",
+    id: `adjust-${adjustKey}`,
+  });
+  const [vipEdit, vipFields] = useZodForm(vipForm, { result, intent: "setVip" });
+  // The procedure names the points `delta`; its errors show at the Points field.
+  const deltaError = failedResult(result, "adjustPoints")?.reply.error?.delta;
   return (
     <Card title="Loyalty">
       <div className="flex items-center justify-between">
@@ -65,53 +82,46 @@ export function LoyaltyCard({
         <p className="mt-3 text-stone-600 text-xs">Top tier reached.</p>
       )}
 
-      {canAdjust ? (
+      {can("adjust:points") ? (
         <Form
           key={adjustKey}
           method="post"
           className="mt-4 space-y-2 border-stone-100 border-t pt-4"
           aria-label="Adjust points"
+          {...getFormProps(adjust)}
         >
-          <input type="hidden" name="intent" value={ADJUST_INTENT} />
+          <input type="hidden" name="intent" value="adjustPoints" />
           <input type="hidden" name="idempotencyKey" value={adjustKey} />
           <div className="grid grid-cols-[7rem_1fr] gap-2">
             <TextField
               label="Points"
-              name="points"
+              field={adjustFields.points}
               type="number"
-              min={1}
               step={1}
-              required
               inputMode="numeric"
-              error={form.fieldError(ADJUST_INTENT, "delta")}
+              error={adjustFields.points.errors ?? deltaError}
             />
             <TextField
               label="Reason"
-              name="reason"
-              required
-              minLength={3}
-              maxLength={200}
+              field={adjustFields.reason}
               placeholder="e.g. Compensation for a cancelled party"
               hint="The family sees this reason in their points history."
-              error={form.fieldError(ADJUST_INTENT, "reason")}
             />
           </div>
-          {form.errorFor(ADJUST_INTENT, "_") &&
-          !form.fieldError(ADJUST_INTENT, "delta") &&
-          !form.fieldError(ADJUST_INTENT, "reason") ? (
+          {adjust.errors ? (
             <p role="alert" className="text-red-600 text-sm">
-              {form.errorFor(ADJUST_INTENT, "_")}
+              {adjust.errors[0]}
             </p>
           ) : null}
           <div className="flex gap-2">
-            <Button name="direction" value="add" busy={form.pending(ADJUST_INTENT)}>
+            <Button name="direction" value="add" busy={busy === "adjustPoints"}>
               + Add points
             </Button>
             <Button
               name="direction"
               value="remove"
               variant="secondary"
-              disabled={form.pending(ADJUST_INTENT)}
+              disabled={busy === "adjustPoints"}
             >
               − Remove points
             </Button>
@@ -119,24 +129,23 @@ export function LoyaltyCard({
         </Form>
       ) : null}
 
-      {canVip ? (
+      {can("write:vip") ? (
         <Form
           method="post"
           className="mt-4 space-y-2 border-stone-100 border-t pt-4"
           aria-label="VIP status"
+          {...getFormProps(vipEdit)}
         >
-          <input type="hidden" name="intent" value={VIP_INTENT} />
           <input type="hidden" name="vip" value={vip ? "false" : "true"} />
           {vip ? null : (
             <TextField
               label="Why VIP?"
-              name="reason"
-              maxLength={200}
+              field={vipFields.reason}
               placeholder="e.g. Founding family"
-              error={form.errorFor(VIP_INTENT, "reason")}
+              error={vipFields.reason.errors ?? vipEdit.errors}
             />
           )}
-          <Button variant="secondary" busy={form.pending(VIP_INTENT)}>
+          <Button name="intent" value="setVip" variant="secondary" busy={busy === "setVip"}>
             {vip ? "Clear VIP" : "Make VIP"}
           </Button>
         </Form>

@@ -2,6 +2,7 @@ import { useFetcher } from "@remix-run/react";
 import { Button, Card, formatDate, TextField } from "@xplorium/ui";
 import { useState } from "react";
 import { ConfirmPasswordField } from "~/components/confirm-password-field";
+import { useCan } from "~/lib/can";
 import type { EraseFailure } from "~/routes/customers.$id.erase";
 import type { PrivacyCardData } from "./privacy-card.server";
 
@@ -21,8 +22,6 @@ export function PrivacyCard({
   customerId,
   email,
   requests,
-  canExport,
-  canErase,
   askPassword = false,
   confirmMinutes = 10,
   className,
@@ -34,6 +33,9 @@ export function PrivacyCard({
   askPassword?: boolean;
   confirmMinutes?: number;
 }) {
+  const can = useCan();
+  const canExport = can("export:personal-data");
+  const canErase = can("erase:customer");
   // Success redirects to the customer list, so the only data that comes back is a refusal.
   const fetcher = useFetcher<EraseFailure>({ key: `erase-${customerId}` });
   const [confirming, setConfirming] = useState(false);

@@ -1,14 +1,19 @@
 import { Form } from "@remix-run/react";
-import { Button, Card, formatDate, SelectField, TextField } from "@xplorium/ui";
+import {
+  Button,
+  Card,
+  type FormResultLike,
+  formatDate,
+  getFormProps,
+  SelectField,
+  TextField,
+  useBusyIntent,
+  useZodForm,
+} from "@xplorium/ui";
 import { useEffect, useState } from "react";
-import { type FormState, titleCase } from "./form-state";
-
-export const PROFILE_INTENT = "profile";
-
-const CONTACT_OPTIONS = ["EMAIL", "PHONE", "SMS", "ANY"].map((v) => ({
-  value: v,
-  label: titleCase(v),
-}));
+import { useCan } from "~/lib/can";
+import { profileForm } from "./customer-forms";
+import { CONTACT_OPTIONS, titleCase } from "./labels";
 
 interface Profile {
   email: string | null;
@@ -23,22 +28,28 @@ interface Profile {
 /** Who they are and how to reach them; staff with write:customer can edit in place. */
 export function ProfileCard({
   profile,
-  canEdit,
-  form,
-  saved,
+  result,
 }: {
   profile: Profile;
-  canEdit: boolean;
-  form: FormState;
-  /** True right after a successful save: closes the editor. */
-  saved: boolean;
+  result: FormResultLike | undefined;
 }) {
+  const canEdit = useCan()("write:customer");
+  const busy = useBusyIntent();
   const [editing, setEditing] = useState(false);
+  const [form, fields] = useZodForm(profileForm, {
+    result,
+    intent: "profile",
+    defaultValue: {
+      name: profile.name ?? "",
+      phone: profile.phone ?? "",
+      birthDate: profile.birthDate ?? "",
+      preferredContactMethod: profile.preferredContactMethod,
+    },
+  });
+  // A successful save closes the editor.
   useEffect(() => {
-    if (saved) setEditing(false);
-  }, [saved]);
-  const error = (field: string) => form.fieldError(PROFILE_INTENT, field);
-  const general = form.errorFor(PROFILE_INTENT, "_");
+    if (result?.ok && result.intent === "profile") setEditing(false);
+  }, [result]);
   return (
     <Card
       title="Profile"
@@ -56,45 +67,34 @@ export function ProfileCard({
       }
     >
       {editing ? (
-        <Form method="post" className="space-y-3" aria-label="Edit profile">
-          <input type="hidden" name="intent" value={PROFILE_INTENT} />
-          <TextField
-            label="Name"
-            name="name"
-            defaultValue={profile.name ?? ""}
-            error={error("name")}
-            autoComplete="off"
-          />
+        <Form method="post" className="space-y-3" aria-label="Edit profile" {...getFormProps(form)}>
+          <TextField label="Name" field={fields.name} autoComplete="off" />
           <TextField
             label="Phone"
-            name="phone"
+            field={fields.phone}
             type="tel"
-            defaultValue={profile.phone ?? ""}
             hint="With country code, e.g. +381 64 123 4567. Leave empty to remove."
-            error={error("phone")}
           />
           <TextField
             label="Birth date"
-            name="birthDate"
+            field={fields.birthDate}
             type="date"
-            defaultValue={profile.birthDate ?? ""}
             hint="Changing it within 30 days of the birthday earns no birthday bonus that year."
-            error={error("birthDate")}
           />
           <SelectField
             label="Preferred contact"
-            name="preferredContactMethod"
-            defaultValue={profile.preferredContactMethod}
+            field={fields.preferredContactMethod}
             options={CONTACT_OPTIONS}
-            error={error("preferredContactMethod")}
           />
-          {general && !error("name") && !error("phone") && !error("birthDate") ? (
+          {form.errors ? (
             <p role="alert" className="text-red-600 text-sm">
-              {general}
+              {form.errors[0]}
             </p>
           ) : null}
           <div className="flex gap-2">
-            <Button busy={form.pending(PROFILE_INTENT)}>Save profile</Button>
+            <Button name="intent" value="profile" busy={busy === "profile"}>
+              Save profile
+            </Button>
             <Button variant="ghost" type="button" onClick={() => setEditing(false)}>
               Cancel
             </Button>
