@@ -1,22 +1,25 @@
 import { Form, Link } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
 import { trpc } from "@xplorium/api/client";
-import { Alert, Button, EmptyState, formatDate, formatNumber, TextField } from "@xplorium/ui";
-import { useEffect, useId, useState } from "react";
+import {
+  Alert,
+  Button,
+  EmptyState,
+  type FormResultLike,
+  formatDate,
+  formatNumber,
+  getFormProps,
+  TextareaField,
+  TextField,
+  useZodForm,
+} from "@xplorium/ui";
+import { useState } from "react";
+import { useDebounced } from "~/lib/use-debounced";
+import { saveAutomationForm } from "./automation-forms";
 
 export type Automation = RouterOutputs["automations"]["list"]["automations"][number];
 export type AutomationLogPage = RouterOutputs["automations"]["log"];
 type SettingKey = Automation["settings"][number];
-
-/** What the editor posts and gets back after a refusal. */
-export interface AutomationFormValues {
-  subject: string;
-  preheader: string;
-  bodyMarkdown: string;
-  daysBefore: string;
-  inactivityDays: string;
-  cooldownDays: string;
-}
 
 export const SETTING_FIELDS: Record<SettingKey, { label: string; hint: string }> = {
   daysBefore: {
@@ -33,148 +36,83 @@ export const SETTING_FIELDS: Record<SettingKey, { label: string; hint: string }>
   },
 };
 
-export function formValuesOf(a: Automation): AutomationFormValues {
-  return {
-    subject: a.subject,
-    preheader: a.preheader,
-    bodyMarkdown: a.bodyMarkdown,
-    daysBefore: String(a.daysBefore),
-    inactivityDays: String(a.inactivityDays),
-    cooldownDays: String(a.cooldownDays),
-  };
-}
-
-/** The value, once it has stopped changing for `ms`. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
-
-const textareaClass =
-  "block w-full rounded-lg border border-stone-300 bg-white px-3 py-2 font-mono text-sm shadow-sm placeholder:text-stone-400 focus:border-brand-600 focus:ring-2 focus:ring-brand-200 focus:outline-none aria-[invalid=true]:border-red-500";
-
-function BodyField({
-  value,
-  onChange,
-  error,
-  disabled,
-  mergeTags,
-}: {
-  value: string;
-  onChange: (v: string) => void;
-  error: string | undefined;
-  disabled: boolean;
-  mergeTags: string[];
-}) {
-  const id = useId();
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block font-medium text-sm text-stone-700">
-        Email (Markdown)
-      </label>
-      <textarea
-        id={id}
-        name="bodyMarkdown"
-        rows={10}
-        required
-        value={value}
-        disabled={disabled}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-help`}
-        className={textareaClass}
-      />
-      <div id={`${id}-help`}>
-        {error ? <p className="text-red-600 text-sm">{error}</p> : null}
-        <p className="text-stone-500 text-xs">
-          Merge tags:{" "}
-          {mergeTags.map((t, i) => (
-            <span key={t}>
-              {i > 0 ? ", " : ""}
-              <code className="rounded bg-stone-100 px-1">{`{{${t}}}`}</code>
-            </span>
-          ))}
-          . **bold**, _italic_, [links](https://…), lists and ## headings work; HTML does not. The
-          unsubscribe link is added for you.
-        </p>
-      </div>
-    </div>
-  );
-}
-
 /**
  * The automation's settings and template, with a live preview (sample values) in a sandboxed
  * iframe. Unknown merge tags show as an error while typing; the server refuses them on save.
+ * `result` is the page's last save of this automation, if any.
  */
 export function AutomationEditor({
-  automation,
+  automation: a,
   mergeTags,
-  initial,
-  errors,
-  message,
+  result,
   canEdit,
   busy,
 }: {
   automation: Automation;
   mergeTags: string[];
-  initial: AutomationFormValues;
-  errors: Record<string, string[] | undefined>;
-  message: string | null;
+  result: FormResultLike | undefined;
   canEdit: boolean;
   busy: boolean;
 }) {
-  const [values, setValues] = useState(initial);
-  const set = (k: keyof AutomationFormValues) => (v: string) =>
-    setValues((old) => ({ ...old, [k]: v }));
-  const draft = useDebounced(
-    { subject: values.subject, preheader: values.preheader, bodyMarkdown: values.bodyMarkdown },
-    400,
-  );
+  const [form, fields] = useZodForm(saveAutomationForm, {
+    result,
+    intent: "save",
+    id: `automation-${a.kind}`,
+    defaultValue: {
+      subject: a.subject,
+      preheader: a.preheader,
+      bodyMarkdown: a.bodyMarkdown,
+      daysBefore: String(a.daysBefore),
+      inactivityDays: String(a.inactivityDays),
+      cooldownDays: String(a.cooldownDays),
+    },
+  });
+  // Subject, preheader and body are the editor's own, so the preview follows the typing; they
+  // start from what was typed before a refused save, else what is stored.
+  const [message, setMessage] = useState({
+    subject: String(fields.subject.initialValue ?? ""),
+    preheader: String(fields.preheader.initialValue ?? ""),
+    bodyMarkdown: String(fields.bodyMarkdown.initialValue ?? ""),
+  });
+  const set = (k: keyof typeof message) => (e: { target: { value: string } }) =>
+    setMessage((old) => ({ ...old, [k]: e.target.value }));
+  const draft = useDebounced(message, 400);
   const unchanged =
-    draft.subject === automation.subject &&
-    draft.preheader === automation.preheader &&
-    draft.bodyMarkdown === automation.bodyMarkdown;
+    draft.subject === a.subject &&
+    draft.preheader === a.preheader &&
+    draft.bodyMarkdown === a.bodyMarkdown;
   const preview = trpc.automations.preview.useQuery(draft, {
     enabled: !unchanged,
     placeholderData: (prev) => prev,
     retry: false,
   });
-  const html = unchanged ? automation.preview.html : preview.data?.html;
-  const subject = unchanged ? automation.preview.subject : preview.data?.subject;
+  const html = unchanged ? a.preview.html : preview.data?.html;
+  const subject = unchanged ? a.preview.subject : preview.data?.subject;
   const unknownTags = unchanged ? [] : (preview.data?.unknownTags ?? []);
   const tagError = unknownTags.length
     ? `Unknown merge ${unknownTags.length === 1 ? "tag" : "tags"} ${unknownTags.join(", ")}.`
     : undefined;
-  const first = (k: string) => errors[k]?.[0];
-  const general = message && Object.keys(errors).length === 0 ? message : null;
 
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <Form
         method="post"
         className="space-y-3"
-        noValidate
-        aria-label={`${automation.label} settings and email`}
+        aria-label={`${a.label} settings and email`}
+        {...getFormProps(form)}
       >
-        <input type="hidden" name="kind" value={automation.kind} />
-        {general ? <Alert tone="error">{general}</Alert> : null}
-        {automation.settings.length > 0 ? (
+        <input type="hidden" name="kind" value={a.kind} />
+        {form.errors ? <Alert tone="error">{form.errors[0]}</Alert> : null}
+        {a.settings.length > 0 ? (
           <div className="grid gap-3 sm:grid-cols-2">
-            {automation.settings.map((key) => (
+            {a.settings.map((key) => (
               <TextField
                 key={key}
                 label={SETTING_FIELDS[key].label}
                 hint={SETTING_FIELDS[key].hint}
-                name={key}
+                field={fields[key]}
                 inputMode="numeric"
                 required
-                value={values[key]}
-                onChange={(e) => set(key)(e.target.value)}
-                error={first(key)}
                 disabled={!canEdit}
               />
             ))}
@@ -182,34 +120,45 @@ export function AutomationEditor({
         ) : null}
         <TextField
           label="Subject"
-          name="subject"
-          required
-          maxLength={150}
-          value={values.subject}
-          onChange={(e) => set("subject")(e.target.value)}
-          error={first("subject")}
+          field={fields.subject}
+          value={message.subject}
+          onChange={set("subject")}
           disabled={!canEdit}
         />
         <TextField
           label="Preheader"
-          name="preheader"
-          maxLength={200}
+          field={fields.preheader}
           hint="The line inboxes show after the subject."
-          value={values.preheader}
-          onChange={(e) => set("preheader")(e.target.value)}
-          error={first("preheader")}
+          value={message.preheader}
+          onChange={set("preheader")}
           disabled={!canEdit}
         />
-        <BodyField
-          value={values.bodyMarkdown}
+        <TextareaField
+          label="Email (Markdown)"
+          field={fields.bodyMarkdown}
+          rows={10}
+          monospace
+          value={message.bodyMarkdown}
           onChange={set("bodyMarkdown")}
-          error={first("bodyMarkdown") ?? tagError}
+          error={fields.bodyMarkdown.errors ?? tagError}
           disabled={!canEdit}
-          mergeTags={mergeTags}
+          hint={
+            <>
+              Merge tags:{" "}
+              {mergeTags.map((t, i) => (
+                <span key={t}>
+                  {i > 0 ? ", " : ""}
+                  <code className="rounded bg-stone-100 px-1">{`{{${t}}}`}</code>
+                </span>
+              ))}
+              . **bold**, _italic_, [links](https://…), lists and ## headings work; HTML does not.
+              The unsubscribe link is added for you.
+            </>
+          }
         />
         {canEdit ? (
           <Button name="intent" value="save" busy={busy}>
-            Save {automation.label.toLowerCase()} email
+            Save {a.label.toLowerCase()} email
           </Button>
         ) : null}
       </Form>
@@ -225,7 +174,7 @@ export function AutomationEditor({
               Subject: <span className="font-medium text-stone-900">{subject ?? "…"}</span>
             </p>
             <iframe
-              title={`Preview: ${automation.label} email`}
+              title={`Preview: ${a.label} email`}
               sandbox=""
               srcDoc={html ?? ""}
               className="h-[28rem] w-full rounded-lg border border-stone-200 bg-white"
