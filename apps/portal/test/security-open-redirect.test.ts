@@ -1,20 +1,11 @@
-import { randomUUID } from "node:crypto";
-import { createSession, issueLoginCode, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
-import {
-  createTestDatabase,
-  insertCustomer,
-  type TestDatabase,
-  unique,
-} from "@xplorium/db/testing";
+import { issueLoginCode } from "@xplorium/auth";
+import { insertCustomer, unique } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lookalikeNext, UNSAFE_NEXT } from "../../../packages/api/test/open-redirect-payloads";
 import { signSignUpTicket } from "../../../packages/core/src/auth/sign-up-codes";
-import { type RouteServer, startRouteServer } from "../../../tests/support/remix-route-server";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
 import * as signIn from "../app/routes/sign-in";
 import * as signUp from "../app/routes/sign-up";
+import { fieldValue, type PortalPages, rootPage, startPortalPages } from "./portal-pages";
 
 /**
  * Issue 14, finding 2, through the portal's real routes over HTTP: `?next=` on the sign-in page
@@ -23,38 +14,22 @@ import * as signUp from "../app/routes/sign-up";
  * portal is kept. The whole payload table is the unit test's (packages/api/test).
  */
 
-let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
+let pages: PortalPages;
+let t: PortalPages["t"];
+let env: PortalPages["env"];
 let base: string;
 let requests = 0;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
-    routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/sign-in", parentId: "root", path: "sign-in", module: signIn },
-      { id: "routes/sign-up", parentId: "root", path: "sign-up", module: signUp },
-    ],
+  pages = await startPortalPages({
+    routes: [rootPage("sign-in", "sign-in", signIn), rootPage("sign-up", "sign-up", signUp)],
     // A client address per request, so the sign-in rate limits of one case never touch another.
-    loadContext: () => ({
-      db: t.db,
-      env,
-      app: "portal",
-      nonce: "",
-      requestId: randomUUID(),
-      ip: `10.77.${Math.floor(++requests / 250)}.${requests % 250}`,
-    }),
+    clientIp: () => `10.77.${Math.floor(++requests / 250)}.${requests % 250}`,
   });
-  base = server.url;
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, PORTAL_URL: base });
+  ({ t, env, url: base } = pages);
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
 /** The values replayed through the actions: one of every kind in the table, and look-alikes. */
@@ -74,24 +49,8 @@ const REPRESENTATIVE = [
   `/${"a".repeat(2000)}`,
 ];
 
-const post = (path: string, fields: Record<string, string>) =>
-  fetch(`${base}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields).toString(),
-    redirect: "manual",
-  });
-
-async function customerCookie(customerId: string) {
-  const { token } = await createSession(t.db, { kind: "CUSTOMER", customerId });
-  return `${sessionCookieName("CUSTOMER", { secure: false })}=${token}`;
-}
-
-/** The value of a form field in server-rendered HTML. */
-function fieldValue(html: string, name: string): string | null {
-  const input = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0];
-  return input ? (/value="([^"]*)"/.exec(input)?.[1] ?? null) : null;
-}
+const post = (path: string, fields: Record<string, string>) => pages.post(path, fields);
+const customerCookie = (customerId: string) => pages.cookieFor(customerId);
 
 describe("?next= on the portal", () => {
   it("the sign-in page sends a signed-in customer home for every unsafe value, and on for a portal path", async () => {
