@@ -4,10 +4,12 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Alert, Button, formatDate, formatNumber, TextField } from "@xplorium/ui";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { Alert, formatDate, formatNumber, TextField } from "@xplorium/ui";
 import { CopyButton } from "~/components/copy-button";
-import { describeActionError } from "~/lib/api.server";
+import { ApplyCodeCard } from "~/components/referrals/apply-code-card";
+import { applyCodeForm } from "~/components/referrals/referral-forms";
+import { formResult, parseForm } from "~/lib/form.server";
 import { requireCustomer } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Invite friends · My Xplorium" }];
@@ -22,17 +24,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireCustomer(request, context);
-  const form = await request.formData();
-  const code = String(form.get("code") ?? "");
+  const submission = parseForm(await request.formData(), applyCodeForm);
+  if (submission.status !== "success") return formResult(submission, { headers });
   try {
-    const result = await api.referrals.applyCode({ code });
-    return data({ ok: true as const, referrer: result.referrer.displayName }, { headers });
+    const { referrer } = await api.referrals.applyCode(submission.value);
+    return formResult(submission, {
+      headers,
+      toast: `You joined through ${referrer.displayName}.`,
+    });
   } catch (error) {
-    const f = describeActionError(error);
-    return data(
-      { ok: false as const, code, message: f.fieldErrors.code?.[0] ?? f.message },
-      { status: f.status, headers },
-    );
+    return formResult(submission, { headers, error });
   }
 }
 
@@ -41,7 +42,6 @@ const cardClass = "rounded-2xl bg-white p-5 shadow-sm ring-1 ring-stone-200";
 export default function Referrals() {
   const { referrals: r, prefill } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
   return (
     <div className="space-y-6">
       <div>
@@ -116,35 +116,17 @@ export default function Referrals() {
       </section>
 
       {r.canApplyCode && !result?.ok ? (
-        <section aria-labelledby="apply-heading" className={cardClass}>
-          <h2 id="apply-heading" className="font-semibold text-lg text-stone-900">
-            Did a friend invite you?
-          </h2>
-          <p className="mt-1 text-sm text-stone-600">
-            Enter their code before your first visit and you both get{" "}
-            {formatNumber(r.pointsPerReferral)} points when it is completed.
-          </p>
-          <Form method="post" className="mt-3 flex flex-wrap items-start gap-3" noValidate>
-            <TextField
-              label="Friend's referral code"
-              name="code"
-              autoComplete="off"
-              autoCapitalize="characters"
-              defaultValue={result?.ok === false ? result.code : prefill}
-              error={result?.ok === false ? result.message : null}
-              className="min-w-0 flex-1"
-              required
-            />
-            <Button busy={busy} className="mt-6">
-              Apply code
-            </Button>
-          </Form>
-        </section>
+        <ApplyCodeCard
+          result={result}
+          prefill={prefill}
+          pointsPerReferral={r.pointsPerReferral}
+          className={cardClass}
+        />
       ) : null}
       {result?.ok ? (
         <Alert tone="success">
-          Thank you! You joined through {result.referrer}. You both get{" "}
-          {formatNumber(r.pointsPerReferral)} points when your first visit is completed.
+          Thank you! {result.message} You both get {formatNumber(r.pointsPerReferral)} points when
+          your first visit is completed.
         </Alert>
       ) : r.referred ? (
         <p className="text-sm text-stone-600">You joined through a friend's invitation.</p>
