@@ -359,7 +359,7 @@ async function main() {
         name: "segment count (4 filters)",
         url: trpcUrl("segments.count", segment),
         cookie: staffCookie,
-        rawOf: (db) => segmentCount(db, segment, { timeZone: BENCH_TIME_ZONE }),
+        rawOf: (db) => segmentCount({ db, config: { TIME_ZONE: BENCH_TIME_ZONE } }, segment),
         budgetMs: 250,
         iterations: 15,
       });
@@ -367,7 +367,7 @@ async function main() {
         name: "segment preview (4 filters)",
         url: trpcUrl("segments.preview", { filter: segment }),
         cookie: staffCookie,
-        rawOf: (db) => segmentCount(db, segment, { timeZone: BENCH_TIME_ZONE }),
+        rawOf: (db) => segmentCount({ db, config: { TIME_ZONE: BENCH_TIME_ZONE } }, segment),
         budgetMs: 250,
         iterations: 15,
       });

@@ -9,7 +9,7 @@ import {
   createTestDatabase,
   insertStaffActor,
   type TestDatabase,
-  testMeta,
+  testDeps,
   unique,
 } from "@xplorium/db/testing";
 import { QUEUE_PRESET } from "@xplorium/worker";
@@ -93,12 +93,12 @@ describe("marketing:run-automations in the worker", () => {
 
   it("Run now sends the due emails once, with unsubscribe headers, and never after an opt-out", async () => {
     const marketing = await insertStaffActor(t.db, { role: "MARKETING" });
-    await setAutomationEnabled(t.db, marketing, testMeta, { kind: "TIER_UPGRADE", enabled: true });
+    await setAutomationEnabled(testDeps(t.db, marketing), { kind: "TIER_UPGRADE", enabled: true });
     const ana = await upgradedCustomer("Ana Jovanović");
     const bojan = await upgradedCustomer("Bojan Ilić");
 
     const manager = await insertStaffActor(t.db, { role: "MANAGER" });
-    await requestAutomationRun(t.db, manager, testMeta, { kind: "TIER_UPGRADE" });
+    await requestAutomationRun(testDeps(t.db, manager), { kind: "TIER_UPGRADE" });
     // Queued for Bojan too; he opts out before the worker delivers it.
     await graphileWorker.runOnce({
       connectionString: t.url,
@@ -135,7 +135,7 @@ describe("marketing:run-automations in the worker", () => {
     ]);
 
     // Running it again sends nothing new.
-    await requestAutomationRun(t.db, manager, testMeta, { kind: "TIER_UPGRADE" });
+    await requestAutomationRun(testDeps(t.db, manager), { kind: "TIER_UPGRADE" });
     await runJobs();
     expect(fake.delivered()).toHaveLength(1);
   });

@@ -17,7 +17,7 @@ import {
   createTestDatabase,
   insertStaffActor,
   type TestDatabase,
-  testMeta,
+  testDeps,
 } from "@xplorium/db/testing";
 import { createRequestPacer, outboxBatchTransport, resendBatchTransport } from "@xplorium/email";
 import { QUEUE_PRESET } from "@xplorium/worker";
@@ -112,7 +112,7 @@ async function newCampaign(
   segmentId: string | null,
   body = "Hi {{firstName}}, you have {{points}} points.",
 ) {
-  return createCampaign(t.db, marketer, testMeta, {
+  return createCampaign(testDeps(t.db, marketer), {
     name: `Campaign ${++run}`,
     subject: "News for {{firstName}}",
     preheader: "Party season",
@@ -132,7 +132,7 @@ function sender(overrides: Partial<CampaignSender> = {}): CampaignSender {
 
 /** Starts sending now: the campaign is due, as its job would find it. */
 async function start(campaignId: string) {
-  await sendCampaignNow(t.db, marketer, testMeta, { id: campaignId });
+  await sendCampaignNow(testDeps(t.db, marketer), { id: campaignId });
 }
 
 const campaignRow = async (id: string) =>
@@ -241,9 +241,12 @@ describe("sending a campaign", () => {
         },
       },
     });
-    await expect(runCampaignSend(t.db, env, campaign.id, crashAfterBatch)).rejects.toThrow(
-      "worker killed",
-    );
+    await expect(
+      runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: crashAfterBatch },
+      ),
+    ).rejects.toThrow("worker killed");
     // Batch 1's record overlaps batch 2's send, so batch 2 went out before the crash surfaced.
     expect(receivedCounts(campaign.id).size).toBe(300);
 
@@ -254,15 +257,23 @@ describe("sending a campaign", () => {
         },
       },
     });
-    await expect(runCampaignSend(t.db, env, campaign.id, crashBeforeRecord)).rejects.toThrow(
-      "before recording",
-    );
+    await expect(
+      runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: crashBeforeRecord },
+      ),
+    ).rejects.toThrow("before recording");
     // Batch 3 reached the provider but is not recorded: its rows are still QUEUED.
     expect(receivedCounts(campaign.id).size).toBe(400);
     const queued = (await messages(campaign.id)).filter((r) => r.status === "QUEUED");
     expect(queued).toHaveLength(50 + 100);
 
-    expect(await runCampaignSend(t.db, env, campaign.id, sender())).toMatchObject({
+    expect(
+      await runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: sender() },
+      ),
+    ).toMatchObject({
       outcome: "sent",
       sent: 450,
       failed: 0,
@@ -313,10 +324,16 @@ describe("sending a campaign", () => {
     // The dead process's connection takes its sender lock along once PostgreSQL notices the
     // closed socket (at once when idle, a moment later on a loaded machine): until then a new
     // sender is told "busy", after that it finishes the campaign.
-    let result = await runCampaignSend(t.db, env, campaign.id, sender());
+    let result = await runCampaignSend(
+      { db: t.db, config: env },
+      { campaignId: campaign.id, sender: sender() },
+    );
     for (let i = 0; i < 50 && result.outcome === "busy"; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      result = await runCampaignSend(t.db, env, campaign.id, sender());
+      result = await runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: sender() },
+      );
     }
     expect(result).toMatchObject({
       outcome: "sent",
@@ -331,7 +348,10 @@ describe("sending a campaign", () => {
     await start(campaign.id);
     fake.failNext(2, 429, { retryAfter: "1" });
     const began = Date.now();
-    const result = await runCampaignSend(t.db, env, campaign.id, sender());
+    const result = await runCampaignSend(
+      { db: t.db, config: env },
+      { campaignId: campaign.id, sender: sender() },
+    );
     expect(result).toMatchObject({ outcome: "sent", sent: 250 });
     // Two 429s, each asking for a second: the sender waited for both.
     expect(Date.now() - began).toBeGreaterThanOrEqual(1900);
@@ -343,7 +363,9 @@ describe("sending a campaign", () => {
     await start(second.id);
     fake.reset();
     fake.failNext(3, 500);
-    expect(await runCampaignSend(t.db, env, second.id, sender())).toMatchObject({
+    expect(
+      await runCampaignSend({ db: t.db, config: env }, { campaignId: second.id, sender: sender() }),
+    ).toMatchObject({
       outcome: "sent",
       sent: 150,
     });
@@ -359,10 +381,18 @@ describe("sending a campaign", () => {
     await start(campaign.id);
     fake.failNext(3, 503);
     await expect(
-      runCampaignSend(t.db, env, campaign.id, sender({ retry: { attempts: 3, baseDelayMs: 1 } })),
+      runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: sender({ retry: { attempts: 3, baseDelayMs: 1 } }) },
+      ),
     ).rejects.toThrow(/Gave up after 3 tries/);
     expect((await messages(campaign.id)).filter((r) => r.status === "QUEUED")).toHaveLength(120);
-    expect(await runCampaignSend(t.db, env, campaign.id, sender())).toMatchObject({
+    expect(
+      await runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: sender() },
+      ),
+    ).toMatchObject({
       outcome: "sent",
       sent: 120,
     });
@@ -417,14 +447,15 @@ describe("sending a campaign", () => {
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
     const result = await runCampaignSend(
-      t.db,
-      env,
-      campaign.id,
-      sender({
-        hooks: {
-          // Staff cancel while batch 1 is with the provider.
-          afterSend: async (n) => {
-            if (n === 1) await cancelCampaign(t.db, marketer, testMeta, { id: campaign.id });
+      { db: t.db, config: env },
+      {
+        campaignId: campaign.id,
+        sender: sender({
+          hooks: {
+            // Staff cancel while batch 1 is with the provider.
+            afterSend: async (n) => {
+              if (n === 1) await cancelCampaign(testDeps(t.db, marketer), { id: campaign.id });
+            },
           },
         },
       }),
@@ -438,7 +469,12 @@ describe("sending a campaign", () => {
     );
     expect(await campaignRow(campaign.id)).toMatchObject({ status: "CANCELLED", sentCount: 200 });
     // A later run (the job retried, a second worker) changes nothing.
-    expect(await runCampaignSend(t.db, env, campaign.id, sender())).toEqual({
+    expect(
+      await runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: sender() },
+      ),
+    ).toEqual({
       outcome: "cancelled",
     });
     expect(receivedCounts(campaign.id).size).toBe(200);
@@ -448,7 +484,7 @@ describe("sending a campaign", () => {
     const a = await audience(30);
     const campaign = await newCampaign(a.segmentId);
     const at = new Date(Date.now() + 10 * 60_000);
-    await scheduleCampaign(t.db, marketer, testMeta, { id: campaign.id, scheduledAt: at });
+    await scheduleCampaign(testDeps(t.db, marketer), { id: campaign.id, scheduledAt: at });
     const [job] = await t.sql`select run_at, key, max_attempts from graphile_worker.jobs
       where key = ${`campaign:send:${campaign.id}`}`;
     expect(new Date(job!.run_at).getTime()).toBe(at.getTime());
@@ -457,7 +493,12 @@ describe("sending a campaign", () => {
     expect(receivedCounts(campaign.id).size).toBe(0);
     expect((await campaignRow(campaign.id)).status).toBe("SCHEDULED");
     // A job that runs before its time (the campaign was moved later) leaves it alone.
-    expect(await runCampaignSend(t.db, env, campaign.id, sender())).toEqual({
+    expect(
+      await runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: sender() },
+      ),
+    ).toEqual({
       outcome: "not-due",
     });
     expect((await campaignRow(campaign.id)).status).toBe("SCHEDULED");
@@ -472,8 +513,8 @@ describe("sending a campaign", () => {
 
     const b = await audience(10);
     const cancelled = await newCampaign(b.segmentId);
-    await scheduleCampaign(t.db, marketer, testMeta, { id: cancelled.id, scheduledAt: at });
-    await cancelCampaign(t.db, marketer, testMeta, { id: cancelled.id });
+    await scheduleCampaign(testDeps(t.db, marketer), { id: cancelled.id, scheduledAt: at });
+    await cancelCampaign(testDeps(t.db, marketer), { id: cancelled.id });
     await t.sql`update graphile_worker._private_jobs set run_at = now() - interval '1 second'
       where key = ${`campaign:send:${cancelled.id}`}`;
     await runWorkerOnce();
@@ -488,7 +529,7 @@ describe("sending a campaign", () => {
     const a = await audience(5);
     const campaign = await newCampaign(null);
     await start(campaign.id);
-    await runCampaignSend(t.db, env, campaign.id, sender());
+    await runCampaignSend({ db: t.db, config: env }, { campaignId: campaign.id, sender: sender() });
     const counts = receivedCounts(campaign.id);
     for (let i = 1; i <= 5; i++) expect(counts.get(`${a.tag}-${i}@example.org`)).toBe(1);
     for (const never of a.never) expect(counts.has(never)).toBe(false);
@@ -506,7 +547,12 @@ describe("sending a campaign", () => {
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
     await t.sql`delete from segments where id = ${a.segmentId}`;
-    expect(await runCampaignSend(t.db, env, campaign.id, sender())).toMatchObject({
+    expect(
+      await runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: sender() },
+      ),
+    ).toMatchObject({
       outcome: "failed",
     });
     expect(fake.requests).toHaveLength(0);
@@ -542,13 +588,19 @@ describe("sending a campaign", () => {
     await start(campaign.id);
     let second: unknown;
     const first = await runCampaignSend(
-      t.db,
-      env,
-      campaign.id,
-      sender({
-        hooks: {
-          afterBatch: async (n) => {
-            if (n === 0) second = await runCampaignSend(t.db, env, campaign.id, sender());
+      { db: t.db, config: env },
+      {
+        campaignId: campaign.id,
+        sender: sender({
+          hooks: {
+            afterBatch: async (n) => {
+              if (n === 0) {
+                second = await runCampaignSend(
+                  { db: t.db, config: env },
+                  { campaignId: campaign.id, sender: sender() },
+                );
+              }
+            },
           },
         },
       }),
@@ -576,11 +628,11 @@ describe("sending a campaign", () => {
       }),
     ).catch(() => {});
     await t.sql`delete from graphile_worker._private_jobs where key = ${`campaign:send:${campaign.id}`}`;
-    expect(await resumeStalledCampaigns(t.db)).not.toContain(campaign.id);
+    expect(await resumeStalledCampaigns({ db: t.db })).not.toContain(campaign.id);
     await t.sql`update campaigns set last_progress_at = now() - interval '5 minutes' where id = ${campaign.id}`;
-    expect(await resumeStalledCampaigns(t.db)).toContain(campaign.id);
+    expect(await resumeStalledCampaigns({ db: t.db })).toContain(campaign.id);
     // Its job now waits to run: not restarted twice.
-    expect(await resumeStalledCampaigns(t.db)).not.toContain(campaign.id);
+    expect(await resumeStalledCampaigns({ db: t.db })).not.toContain(campaign.id);
     await runWorkerOnce();
     expect((await campaignRow(campaign.id)).status).toBe("SENT");
     expect(receivedCounts(campaign.id).size).toBe(20);
@@ -591,7 +643,7 @@ describe("sending a campaign", () => {
     const campaign = await newCampaign(a.segmentId, "# Hello {{firstName}}\n\n".repeat(20));
     await start(campaign.id);
     const began = performance.now();
-    await runCampaignSend(t.db, env, campaign.id, sender());
+    await runCampaignSend({ db: t.db, config: env }, { campaignId: campaign.id, sender: sender() });
     const seconds = (performance.now() - began) / 1000;
     const rate = 5000 / seconds;
     console.info(`campaign send: 5,000 emails in ${seconds.toFixed(2)} s (${Math.round(rate)}/s)`);
@@ -632,7 +684,12 @@ describe("the sender's claim", () => {
     await t.sql`update email_messages set attempted_at = now() - interval '24 hours'
       where campaign_id = ${campaign.id} and status = 'QUEUED' and attempted_at is not null`;
     fake.reset();
-    expect(await runCampaignSend(t.db, env, campaign.id, sender())).toMatchObject({
+    expect(
+      await runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: sender() },
+      ),
+    ).toMatchObject({
       outcome: "sent",
       sent: 100,
       failed: 50,
@@ -663,7 +720,12 @@ describe("the sender's claim", () => {
         },
       }),
     ).catch(() => {});
-    expect(await runCampaignSend(t.db, env, campaign.id, sender())).toMatchObject({
+    expect(
+      await runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: sender() },
+      ),
+    ).toMatchObject({
       outcome: "sent",
       sent: 149,
       failed: 1,
@@ -693,7 +755,12 @@ describe("the sender's claim", () => {
     // Sent but not recorded; then one of them opts out, so the batch's payload changes.
     const first = `${a.tag}-1@example.org`;
     await t.sql`update customers set marketing_opt_in = false where email = ${first}`;
-    expect(await runCampaignSend(t.db, env, campaign.id, sender())).toMatchObject({
+    expect(
+      await runCampaignSend(
+        { db: t.db, config: env },
+        { campaignId: campaign.id, sender: sender() },
+      ),
+    ).toMatchObject({
       outcome: "sent",
       sent: 9,
       failed: 1,

@@ -4,7 +4,7 @@ import { generateApiKey, hashPassword } from "@xplorium/auth";
 import { adjustPoints, createReward } from "@xplorium/core/loyalty";
 import { createCampaign, resumeStalledCampaigns, sendCampaignNow } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
-import { insertStaff, testMeta } from "@xplorium/db/testing";
+import { insertStaff, testDeps, testMeta } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STAFF_SIGN_IN_DELAY } from "../../packages/core/src/auth/rate-limits";
 import { ledgerDrift } from "../../packages/core/src/loyalty/ledger";
@@ -145,14 +145,14 @@ async function audience(n: number) {
 }
 
 async function startCampaign(segmentId: string) {
-  const campaign = await createCampaign(handle.db, marketer, testMeta, {
+  const campaign = await createCampaign(testDeps(handle.db, marketer), {
     name: `Reliability ${segmentId.slice(0, 8)}`,
     subject: "News for {{firstName}}",
     preheader: "Party season",
     bodyMarkdown: "Hi {{firstName}}, you have {{points}} points.",
     segmentId,
   });
-  await sendCampaignNow(handle.db, marketer, testMeta, { id: campaign.id });
+  await sendCampaignNow(testDeps(handle.db, marketer), { id: campaign.id });
   return campaign.id;
 }
 
@@ -206,7 +206,7 @@ async function resumeStalled(campaignId: string) {
   for (let i = 0; i < 100; i++) {
     await handle.sql`update campaigns set last_progress_at = now() - interval '10 minutes'
       where id = ${campaignId} and status = 'SENDING'`;
-    const restarted = await resumeStalledCampaigns(handle.db);
+    const restarted = await resumeStalledCampaigns({ db: handle.db });
     if (restarted.includes(campaignId)) return { by: "campaign:resume", ms: Date.now() - began };
     const [row] = await handle.sql`select status from campaigns where id = ${campaignId}`;
     if (row?.status !== "SENDING" && row?.status !== "SCHEDULED")

@@ -20,12 +20,18 @@ const env = loadEnv({
 });
 const crashAt = Number(vars.CRASH_AFTER_SEND_BATCH);
 const { db } = createDb(env.DATABASE_URL!, { max: 3 });
-await runCampaignSend(db, env, vars.CRASH_CAMPAIGN_ID!, {
-  transport: resendBatchTransport("re_test_campaigns"),
-  pacer: createRequestPacer({ requestsPerSecond: 0 }),
-  hooks: {
-    afterSend: (n) => {
-      if (n === crashAt) process.kill(process.pid, "SIGKILL");
+await runCampaignSend(
+  { db, config: env },
+  {
+    campaignId: vars.CRASH_CAMPAIGN_ID!,
+    sender: {
+      transport: resendBatchTransport("re_test_campaigns"),
+      pacer: createRequestPacer({ requestsPerSecond: 0 }),
+      hooks: {
+        afterSend: (n) => {
+          if (n === crashAt) process.kill(process.pid, "SIGKILL");
+        },
+      },
     },
   },
 });

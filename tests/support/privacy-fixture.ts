@@ -321,13 +321,16 @@ export async function buildFamily(
 export async function personalisedAutomation(ctx: FixtureContext) {
   const { db, staff } = ctx;
   const meta = { ip: null, userAgent: null, requestId: "fx-automation" };
-  await updateAutomation(db, staff, meta, {
-    kind: "TIER_UPGRADE",
-    subject: "Well done {{firstName}}, you are now {{tier}}",
-    preheader: "A treat for {{firstName}}",
-    bodyMarkdown: "Hi {{firstName}}, enjoy your {{tier}} perks.",
-  });
-  await setAutomationEnabled(db, staff, meta, { kind: "TIER_UPGRADE", enabled: true });
+  await updateAutomation(
+    { db, actor: staff, meta },
+    {
+      kind: "TIER_UPGRADE",
+      subject: "Well done {{firstName}}, you are now {{tier}}",
+      preheader: "A treat for {{firstName}}",
+      bodyMarkdown: "Hi {{firstName}}, enjoy your {{tier}} perks.",
+    },
+  );
+  await setAutomationEnabled({ db, actor: staff, meta }, { kind: "TIER_UPGRADE", enabled: true });
 }
 
 /**
@@ -339,23 +342,32 @@ export async function personalisedAutomation(ctx: FixtureContext) {
 export async function mailEveryKind(ctx: FixtureContext, family: Family) {
   const { db, env, staff } = ctx;
   const meta = { ip: "10.50.0.2", userAgent: "staff browser", requestId: `fx-mail-${unique()}` };
-  const segment = await createSegment(db, staff, meta, {
-    name: `Family ${family.label} ${unique()}`,
-    filter: { tagsAll: [`vip-${family.label}`] },
-  });
-  const campaign = await createCampaign(db, staff, meta, {
-    name: `Party news ${unique()}`,
-    subject: "{{firstName}}, a party just for you",
-    preheader: "For {{firstName}} only",
-    bodyMarkdown: "Hi {{firstName}}, you have {{points}} points.",
-    segmentId: segment.id,
-  });
-  await sendCampaignTest(db, staff, meta, env, {
-    id: campaign.id,
-    to: ["desk.tester@xplorium.example"],
-    customerId: family.id,
-  });
-  await sendCampaignNow(db, staff, meta, { id: campaign.id });
-  await requestAutomationRun(db, staff, meta, { kind: "TIER_UPGRADE" });
+  const segment = await createSegment(
+    { db, actor: staff, meta },
+    {
+      name: `Family ${family.label} ${unique()}`,
+      filter: { tagsAll: [`vip-${family.label}`] },
+    },
+  );
+  const campaign = await createCampaign(
+    { db, actor: staff, meta },
+    {
+      name: `Party news ${unique()}`,
+      subject: "{{firstName}}, a party just for you",
+      preheader: "For {{firstName}} only",
+      bodyMarkdown: "Hi {{firstName}}, you have {{points}} points.",
+      segmentId: segment.id,
+    },
+  );
+  await sendCampaignTest(
+    { db, actor: staff, meta, config: env },
+    {
+      id: campaign.id,
+      to: ["desk.tester@xplorium.example"],
+      customerId: family.id,
+    },
+  );
+  await sendCampaignNow({ db, actor: staff, meta }, { id: campaign.id });
+  await requestAutomationRun({ db, actor: staff, meta }, { kind: "TIER_UPGRADE" });
   return { campaignId: campaign.id };
 }

@@ -180,10 +180,10 @@ describe("/marketing/automations", () => {
         createdAt: when,
       });
     }
-    const [r] = await runAutomations(t.db, env, {
-      only: "TIER_UPGRADE",
-      now: new Date(when.getTime() + 60_000),
-    });
+    const [r] = await runAutomations(
+      { db: t.db, config: env, now: new Date(when.getTime() + 60_000) },
+      { only: "TIER_UPGRADE" },
+    );
     expect(r!.sent).toBe(12);
 
     const first = await (await get("/marketing/automations", cookie)).text();

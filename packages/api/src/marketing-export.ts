@@ -39,13 +39,7 @@ export async function handleMarketingListExport(
   if (passwordConfirmationStale(ctx.principal, ctx.env)) return reauthRequiredResponse(headers);
   const actor: Actor = { type: "staff", id: staff.id, role: staff.role };
   try {
-    const { stream } = await exportMarketingListCsv(
-      ctx.db,
-      actor,
-      ctx.meta,
-      { segmentId },
-      { timeZone: ctx.env.TIME_ZONE },
-    );
+    const { stream } = await exportMarketingListCsv({ ...ctx.deps, actor }, { segmentId });
     const day = new Date().toISOString().slice(0, 10);
     headers.set("Content-Type", "text/csv; charset=utf-8");
     headers.set("Content-Disposition", `attachment; filename="marketing-list-${day}.csv"`);

@@ -378,14 +378,18 @@ describe("churn, by hand", () => {
 
 describe("RFM and churn as segment filters", () => {
   it("selects customers by RFM segment and by churn risk in one query", async () => {
-    const count = (filter: object) => segmentCount(t.db, filter, UTC);
+    const count = (filter: object) =>
+      segmentCount({ db: t.db, config: { TIME_ZONE: "UTC" } }, filter);
     expect(await count({ rfmSegments: ["CHAMPIONS"] })).toBe(2);
     expect(await count({ rfmSegments: ["AT_RISK", "CANT_LOSE"] })).toBe(2);
     expect(await count({ likelyToChurn: true })).toBe(1);
     expect(await count({ likelyToChurn: false })).toBe(7);
     expect(await count({ rfmSegments: ["CANT_LOSE"], likelyToChurn: true })).toBe(1);
     expect(await count({ rfmSegments: ["CHAMPIONS"], tiers: ["GOLD"] })).toBe(1);
-    const preview = await segmentPreview(t.db, { filter: { rfmSegments: ["CHAMPIONS"] } }, UTC);
+    const preview = await segmentPreview(
+      { db: t.db, config: { TIME_ZONE: "UTC" } },
+      { filter: { rfmSegments: ["CHAMPIONS"] } },
+    );
     expect(preview.items.map((r) => r.id).sort()).toEqual([id.A, id.E].sort());
     await expect(count({ rfmSegments: ["BEST"] })).rejects.toThrow();
   });

@@ -15,6 +15,7 @@ import {
   createTestDatabase,
   insertStaffActor,
   type TestDatabase,
+  testDeps,
   testMeta,
   unique,
 } from "@xplorium/db/testing";
@@ -71,7 +72,7 @@ async function enable(
       .select()
       .from(schema.marketingAutomations)
       .where(eq(schema.marketingAutomations.kind, kind));
-    await updateAutomation(t.db, actor, testMeta, {
+    await updateAutomation(testDeps(t.db, actor), {
       kind,
       subject: row!.subject,
       preheader: row!.preheader,
@@ -79,11 +80,11 @@ async function enable(
       ...settings,
     });
   }
-  await setAutomationEnabled(t.db, actor, testMeta, { kind, enabled: true }, { now: at(when) });
+  await setAutomationEnabled(testDeps(t.db, actor, { now: at(when) }), { kind, enabled: true });
 }
 
 const run = (nowIso: string, only?: AutomationKind, db = t.db) =>
-  runAutomations(db, env, { now: at(nowIso), ...(only ? { only } : {}) });
+  runAutomations({ db, config: env, now: at(nowIso) }, only ? { only } : {});
 
 const sentOf = async (nowIso: string, kind: AutomationKind) => (await run(nowIso, kind))[0]!.sent;
 
@@ -438,7 +439,7 @@ describe("every automation", () => {
     ]);
     await enable("BIRTHDAY", "2026-01-01T00:00:00Z");
     const actor = await staff();
-    await setAutomationEnabled(t.db, actor, testMeta, { kind: "BIRTHDAY", enabled: false });
+    await setAutomationEnabled(testDeps(t.db, actor), { kind: "BIRTHDAY", enabled: false });
     expect(await sentOf("2026-03-12T10:00:00Z", "BIRTHDAY")).toBe(0);
     expect(await t.sql`select * from automation_sends`).toEqual([]);
     expect(await t.sql`select * from email_messages`).toEqual([]);
@@ -447,7 +448,7 @@ describe("every automation", () => {
   it("queues the rendered email with the customer's merge values, through the job queue", async () => {
     await enable("BIRTHDAY", "2026-01-01T00:00:00Z");
     const actor = await staff();
-    await updateAutomation(t.db, actor, testMeta, {
+    await updateAutomation(testDeps(t.db, actor), {
       kind: "BIRTHDAY",
       subject: "Party time, {{firstName}}!",
       preheader: "You are {{tier}}",
@@ -499,9 +500,9 @@ describe("every automation", () => {
     try {
       const now = at("2026-03-12T10:00:00Z");
       const results = await Promise.all([
-        runAutomations(t.db, env, { now, only: "BIRTHDAY", batchSize: 4 }),
-        runAutomations(other.db, env, { now, only: "BIRTHDAY", batchSize: 4 }),
-        runAutomations(other.db, env, { now, only: "BIRTHDAY", batchSize: 7 }),
+        runAutomations({ db: t.db, config: env, now }, { only: "BIRTHDAY", batchSize: 4 }),
+        runAutomations({ db: other.db, config: env, now }, { only: "BIRTHDAY", batchSize: 4 }),
+        runAutomations({ db: other.db, config: env, now }, { only: "BIRTHDAY", batchSize: 7 }),
       ]);
       expect(results.reduce((n, [r]) => n + r!.sent, 0)).toBe(25);
       expect(await sentOf("2026-03-12T11:00:00Z", "BIRTHDAY")).toBe(0);
@@ -557,7 +558,7 @@ describe("every automation", () => {
 
 describe("administration", () => {
   it("lists the three automations off, with previews and the merge tags", async () => {
-    const { automations, mergeTags } = await listAutomations(t.db);
+    const { automations, mergeTags } = await listAutomations({ db: t.db });
     expect(automations.map((a) => [a.kind, a.label, a.enabled, a.settings])).toEqual([
       ["BIRTHDAY", "Birthday", false, ["daysBefore"]],
       ["WIN_BACK", "Win-back", false, ["inactivityDays", "cooldownDays"]],
@@ -581,7 +582,7 @@ describe("administration", () => {
   it("refuses unknown merge tags on the field that has them, and ignores other kinds' settings", async () => {
     const actor = await staff();
     const message = { subject: "Hi {{firstname}}", preheader: "{{tier}}", bodyMarkdown: "x" };
-    const refused = await updateAutomation(t.db, actor, testMeta, {
+    const refused = await updateAutomation(testDeps(t.db, actor), {
       kind: "WIN_BACK",
       ...message,
     }).catch((e: unknown) => e);
@@ -591,7 +592,7 @@ describe("administration", () => {
         "Unknown merge tag {{firstname}}. Use {{firstName}}, {{points}}, {{tier}}, {{pointsToNextTier}}.",
       ],
     });
-    const r = await updateAutomation(t.db, actor, testMeta, {
+    const r = await updateAutomation(testDeps(t.db, actor), {
       kind: "WIN_BACK",
       ...message,
       subject: "Hi {{firstName}}",
@@ -600,7 +601,7 @@ describe("administration", () => {
     });
     expect(r.changed).toBe(true);
     expect(r.automation).toMatchObject({ daysBefore: 7, cooldownDays: 30, inactivityDays: 90 });
-    const again = await updateAutomation(t.db, actor, testMeta, {
+    const again = await updateAutomation(testDeps(t.db, actor), {
       kind: "WIN_BACK",
       ...message,
       subject: "Hi {{firstName}}",
@@ -623,7 +624,7 @@ describe("administration", () => {
   it("records when it was switched on; runNow queues one job while switched on", async () => {
     const actor = await insertStaffActor(t.db, { role: "MANAGER" });
     await expect(
-      requestAutomationRun(t.db, actor, testMeta, { kind: "BIRTHDAY" }),
+      requestAutomationRun(testDeps(t.db, actor), { kind: "BIRTHDAY" }),
     ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
     await enable("BIRTHDAY", "2026-02-01T10:00:00Z");
     await enable("BIRTHDAY", "2026-02-02T10:00:00Z");
@@ -632,8 +633,8 @@ describe("administration", () => {
       .from(schema.marketingAutomations)
       .where(eq(schema.marketingAutomations.kind, "BIRTHDAY"));
     expect(row).toMatchObject({ enabled: true, enabledAt: at("2026-02-01T10:00:00Z") });
-    await requestAutomationRun(t.db, actor, testMeta, { kind: "BIRTHDAY" });
-    await requestAutomationRun(t.db, actor, testMeta, { kind: "BIRTHDAY" });
+    await requestAutomationRun(testDeps(t.db, actor), { kind: "BIRTHDAY" });
+    await requestAutomationRun(testDeps(t.db, actor), { kind: "BIRTHDAY" });
     const jobs = await t.sql`select p.payload from graphile_worker.jobs j
       join graphile_worker._private_jobs p on p.id = j.id
       where j.task_identifier = 'marketing:run-automations'`;
@@ -661,11 +662,14 @@ describe("administration", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 3; page++) {
-      const p = await automationLog(t.db, {
-        kind: "BIRTHDAY",
-        limit: 2,
-        ...(cursor ? { cursor } : {}),
-      });
+      const p = await automationLog(
+        { db: t.db },
+        {
+          kind: "BIRTHDAY",
+          limit: 2,
+          ...(cursor ? { cursor } : {}),
+        },
+      );
       expect(p.total).toBe(5);
       seen.push(...p.items.map((i) => i.customerId));
       if (!p.nextCursor) break;
@@ -674,7 +678,7 @@ describe("administration", () => {
     expect(seen).toHaveLength(5);
     expect(new Set(seen).size).toBe(5);
     expect(seen.at(-1)).toBe(early.id);
-    const all = await automationLog(t.db, { kind: "BIRTHDAY", limit: 10 });
+    const all = await automationLog({ db: t.db }, { kind: "BIRTHDAY", limit: 10 });
     expect(all.items.find((i) => i.customerId === others[0]!.id)).toMatchObject({
       erased: true,
       name: null,
@@ -683,7 +687,7 @@ describe("administration", () => {
     });
     expect(all.items.at(-1)).toMatchObject({ name: "Early Bird", periodKey: "2026" });
     await expect(
-      automationLog(t.db, { kind: "BIRTHDAY", cursor: "bm90LWEtY3Vyc29y" }),
+      automationLog({ db: t.db }, { kind: "BIRTHDAY", cursor: "bm90LWEtY3Vyc29y" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });

@@ -18,7 +18,7 @@ import {
   insertCustomer,
   insertStaffActor,
   type TestDatabase,
-  testMeta,
+  testDeps,
 } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 const draft = (over: Record<string, unknown> = {}) =>
-  createCampaign(t.db, marketer, testMeta, {
+  createCampaign(testDeps(t.db, marketer), {
     name: "Autumn parties",
     subject: "Hello {{firstName}}",
     preheader: "Book before the holidays",
@@ -82,7 +82,7 @@ describe("campaign drafts", () => {
         details: expect.objectContaining({ after: expect.any(Object) }),
       },
     ]);
-    expect((await listCampaigns(t.db)).map((x) => x.id)).toContain(c.id);
+    expect((await listCampaigns({ db: t.db })).map((x) => x.id)).toContain(c.id);
   });
 
   it("refuses unknown merge tags with an error on the field that has them", async () => {
@@ -102,7 +102,7 @@ describe("campaign drafts", () => {
 
   it("edits only drafts, and audits what changed", async () => {
     const c = await draft();
-    const r = await updateCampaign(t.db, marketer, testMeta, {
+    const r = await updateCampaign(testDeps(t.db, marketer), {
       id: c.id,
       subject: "New subject {{firstName}}",
       name: c.name,
@@ -118,14 +118,14 @@ describe("campaign drafts", () => {
       },
     });
 
-    await scheduleCampaign(t.db, marketer, testMeta, {
+    await scheduleCampaign(testDeps(t.db, marketer), {
       id: c.id,
       scheduledAt: new Date(Date.now() + 3_600_000),
     });
-    const e = await caught(updateCampaign(t.db, marketer, testMeta, { id: c.id, name: "Later" }));
+    const e = await caught(updateCampaign(testDeps(t.db, marketer), { id: c.id, name: "Later" }));
     expect(e.code).toBe("CONFLICT");
     expect(e.message).toContain("scheduled");
-    expect((await getCampaign(t.db, c.id)).name).toBe("Autumn parties");
+    expect((await getCampaign({ db: t.db }, { id: c.id })).name).toBe("Autumn parties");
   });
 });
 
@@ -133,7 +133,7 @@ describe("scheduling, sending now and cancelling", () => {
   it("schedules for a future time with its job at that time; moving it moves the job", async () => {
     const c = await draft();
     const at = new Date(Date.now() + 2 * 3_600_000);
-    const scheduled = await scheduleCampaign(t.db, marketer, testMeta, {
+    const scheduled = await scheduleCampaign(testDeps(t.db, marketer), {
       id: c.id,
       scheduledAt: at,
     });
@@ -143,7 +143,7 @@ describe("scheduling, sending now and cancelling", () => {
     expect(new Date(jobs[0]!.run_at).getTime()).toBe(at.getTime());
 
     const later = new Date(at.getTime() + 3_600_000);
-    await scheduleCampaign(t.db, marketer, testMeta, { id: c.id, scheduledAt: later });
+    await scheduleCampaign(testDeps(t.db, marketer), { id: c.id, scheduledAt: later });
     jobs = await jobsFor(c.id);
     expect(jobs).toHaveLength(1);
     expect(new Date(jobs[0]!.run_at).getTime()).toBe(later.getTime());
@@ -157,7 +157,7 @@ describe("scheduling, sending now and cancelling", () => {
   it("refuses a time in the past", async () => {
     const c = await draft();
     const e = await caught(
-      scheduleCampaign(t.db, marketer, testMeta, {
+      scheduleCampaign(testDeps(t.db, marketer), {
         id: c.id,
         scheduledAt: new Date(Date.now() - 1000),
       }),
@@ -168,7 +168,7 @@ describe("scheduling, sending now and cancelling", () => {
 
   it("sends now: due at once", async () => {
     const c = await draft();
-    const r = await sendCampaignNow(t.db, marketer, testMeta, { id: c.id });
+    const r = await sendCampaignNow(testDeps(t.db, marketer), { id: c.id });
     expect(r.status).toBe("SCHEDULED");
     const [job] = await jobsFor(c.id);
     expect(new Date(job!.run_at).getTime()).toBeLessThanOrEqual(Date.now());
@@ -181,24 +181,24 @@ describe("scheduling, sending now and cancelling", () => {
       .returning();
     const c = await draft({ segmentId: segment!.id });
     await t.db.delete(schema.segments).where(eq(schema.segments.id, segment!.id));
-    expect((await getCampaign(t.db, c.id)).audience.kind).toBe("segmentDeleted");
-    const e = await caught(sendCampaignNow(t.db, marketer, testMeta, { id: c.id }));
+    expect((await getCampaign({ db: t.db }, { id: c.id })).audience.kind).toBe("segmentDeleted");
+    const e = await caught(sendCampaignNow(testDeps(t.db, marketer), { id: c.id }));
     expect(e.fieldErrors?.segmentId).toBeDefined();
     expect(await jobsFor(c.id)).toHaveLength(0);
   });
 
   it("cancels only scheduled or sending campaigns", async () => {
     const c = await draft();
-    expect((await caught(cancelCampaign(t.db, marketer, testMeta, { id: c.id }))).code).toBe(
+    expect((await caught(cancelCampaign(testDeps(t.db, marketer), { id: c.id }))).code).toBe(
       "CONFLICT",
     );
-    await sendCampaignNow(t.db, marketer, testMeta, { id: c.id });
-    const cancelled = await cancelCampaign(t.db, marketer, testMeta, { id: c.id });
+    await sendCampaignNow(testDeps(t.db, marketer), { id: c.id });
+    const cancelled = await cancelCampaign(testDeps(t.db, marketer), { id: c.id });
     expect(cancelled.status).toBe("CANCELLED");
-    expect((await caught(cancelCampaign(t.db, marketer, testMeta, { id: c.id }))).code).toBe(
+    expect((await caught(cancelCampaign(testDeps(t.db, marketer), { id: c.id }))).code).toBe(
       "CONFLICT",
     );
-    expect((await caught(sendCampaignNow(t.db, marketer, testMeta, { id: c.id }))).code).toBe(
+    expect((await caught(sendCampaignNow(testDeps(t.db, marketer), { id: c.id }))).code).toBe(
       "CONFLICT",
     );
     expect((await auditOf(c.id)).map((a) => a.action)).toEqual([
@@ -214,7 +214,7 @@ describe("scheduling, sending now and cancelling", () => {
       .update(schema.campaigns)
       .set({ status: "SENDING", recipientCount: 200, sentCount: 100, failedCount: 10 })
       .where(eq(schema.campaigns.id, c.id));
-    expect(await campaignProgress(t.db, c.id)).toMatchObject({
+    expect(await campaignProgress({ db: t.db }, { id: c.id })).toMatchObject({
       status: "SENDING",
       recipientCount: 200,
       sentCount: 100,
@@ -227,10 +227,13 @@ describe("scheduling, sending now and cancelling", () => {
 
 describe("preview", () => {
   it("uses the sample values without a customer", async () => {
-    const p = await previewCampaign(t.db, {
-      subject: "Hi {{firstName}}",
-      bodyMarkdown: "You are {{tier}} with {{points}} points",
-    });
+    const p = await previewCampaign(
+      { db: t.db },
+      {
+        subject: "Hi {{firstName}}",
+        bodyMarkdown: "You are {{tier}} with {{points}} points",
+      },
+    );
     expect(p.subject).toBe("Hi Ana");
     expect(p.html).toContain("You are Silver with 1,250 points");
     expect(p.customer).toBeNull();
@@ -239,11 +242,14 @@ describe("preview", () => {
 
   it("personalises with a real customer and escapes what they typed", async () => {
     const c = await insertCustomer(t.db, { name: `<img src=x onerror=alert(1)> "Bo" & co` });
-    const p = await previewCampaign(t.db, {
-      subject: "Hi {{firstName}}",
-      bodyMarkdown: "Dear **{{firstName}}**, {{points}} points",
-      customerId: c.id,
-    });
+    const p = await previewCampaign(
+      { db: t.db },
+      {
+        subject: "Hi {{firstName}}",
+        bodyMarkdown: "Dear **{{firstName}}**, {{points}} points",
+        customerId: c.id,
+      },
+    );
     expect(p.customer?.id).toBe(c.id);
     expect(p.html).not.toContain("<img src=x");
     expect(p.html).toContain("&lt;img");
@@ -252,16 +258,22 @@ describe("preview", () => {
   });
 
   it("still renders with unknown merge tags, and names them", async () => {
-    const p = await previewCampaign(t.db, { subject: "x", bodyMarkdown: "Hi {{nickname}}" });
+    const p = await previewCampaign(
+      { db: t.db },
+      { subject: "x", bodyMarkdown: "Hi {{nickname}}" },
+    );
     expect(p.html).toContain("Hi ");
     expect(p.fieldErrors.bodyMarkdown?.[0]).toContain("{{nickname}}");
   });
 
   it("escapes raw HTML in the body (Markdown without HTML)", async () => {
-    const p = await previewCampaign(t.db, {
-      subject: "x",
-      bodyMarkdown: "<script>alert(1)</script>",
-    });
+    const p = await previewCampaign(
+      { db: t.db },
+      {
+        subject: "x",
+        bodyMarkdown: "<script>alert(1)</script>",
+      },
+    );
     expect(p.html).not.toContain("<script>alert(1)");
     expect(p.html).toContain("&lt;script&gt;");
   });
@@ -274,7 +286,7 @@ describe("test sends", () => {
       emailHash: emailSuppressionHash("bounced@example.org"),
       reason: "HARD_BOUNCE",
     });
-    const r = await sendCampaignTest(t.db, marketer, testMeta, env, {
+    const r = await sendCampaignTest(testDeps(t.db, marketer, { config: env }), {
       id: c.id,
       to: ["me@example.org", " Boss@Example.org ", "bounced@example.org"],
     });
@@ -304,16 +316,19 @@ describe("test sends", () => {
   it("takes 1 to 5 valid addresses", async () => {
     const c = await draft();
     await expect(
-      sendCampaignTest(t.db, marketer, testMeta, env, { id: c.id, to: [] }),
+      sendCampaignTest(testDeps(t.db, marketer, { config: env }), { id: c.id, to: [] }),
     ).rejects.toThrow();
     await expect(
-      sendCampaignTest(t.db, marketer, testMeta, env, {
+      sendCampaignTest(testDeps(t.db, marketer, { config: env }), {
         id: c.id,
         to: ["a@x.org", "b@x.org", "c@x.org", "d@x.org", "e@x.org", "f@x.org"],
       }),
     ).rejects.toThrow();
     await expect(
-      sendCampaignTest(t.db, marketer, testMeta, env, { id: c.id, to: ["not an address"] }),
+      sendCampaignTest(testDeps(t.db, marketer, { config: env }), {
+        id: c.id,
+        to: ["not an address"],
+      }),
     ).rejects.toThrow();
   });
 });

@@ -16,7 +16,7 @@ import {
   createTestDatabase,
   insertStaffActor,
   type TestDatabase,
-  testMeta,
+  testDeps,
 } from "@xplorium/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,6 +25,9 @@ import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 
 let t: TestDatabase;
 const UTC = { timeZone: "UTC" };
+/** The segment queries' configuration: days in UTC. */
+const utcConfig = { TIME_ZONE: "UTC" };
+const inUtc = () => ({ db: t.db, config: utcConfig });
 const ids = {} as Record<"A" | "B" | "C" | "D" | "E" | "F", string>;
 
 type NewCustomer = typeof schema.customers.$inferInsert;
@@ -113,8 +116,13 @@ afterAll(async () => {
 });
 
 async function matching(filter: SegmentFilterInput, opts = UTC) {
-  const page = await segmentPreview(t.db, { filter, limit: 100 }, opts);
-  expect(page.total).toBe(await segmentCount(t.db, filter, opts));
+  const page = await segmentPreview(
+    { db: t.db, config: { TIME_ZONE: opts.timeZone } },
+    { filter, limit: 100 },
+  );
+  expect(page.total).toBe(
+    await segmentCount({ db: t.db, config: { TIME_ZONE: opts.timeZone } }, filter),
+  );
   const names = Object.fromEntries(Object.entries(ids).map(([k, v]) => [v, k]));
   return page.items.map((r) => names[r.id] ?? r.id).sort();
 }
@@ -191,14 +199,14 @@ describe("segment filters", () => {
 
   it("rejects an impossible date range with a field error", async () => {
     await expect(
-      segmentCount(t.db, { lastBookingAfter: "2026-05-01", lastBookingBefore: "2026-05-01" }, UTC),
+      segmentCount(inUtc(), { lastBookingAfter: "2026-05-01", lastBookingBefore: "2026-05-01" }),
     ).rejects.toBeInstanceOf(AppError);
   });
 });
 
 describe("marketing list", () => {
   it("has only opted-in, non-erased, non-suppressed customers", async () => {
-    const list = await marketingList(t.db, { limit: 100 }, UTC);
+    const list = await marketingList(inUtc(), { limit: 100 });
     expect(list.items.map((r) => r.id).sort()).toEqual([ids.A, ids.C, ids.D].sort());
     expect(list.total).toBe(3);
     expect(list.items[0]).toEqual({ id: ids.A, email: "a@example.org", name: "Ana", tier: "GOLD" });
@@ -206,14 +214,14 @@ describe("marketing list", () => {
 
   it("narrows to a filter or a saved segment", async () => {
     const filter = { tiers: ["GOLD" as const], tagsAny: ["party"] };
-    const byFilter = await marketingList(t.db, { filter }, UTC);
+    const byFilter = await marketingList(inUtc(), { filter });
     expect(byFilter.items.map((r) => r.id)).toEqual([ids.A]);
     const actor = await insertStaffActor(t.db, { role: "MARKETING" });
-    const seg = await createSegment(t.db, actor, testMeta, { name: "Gold party", filter });
-    const bySegment = await marketingList(t.db, { segmentId: seg.id }, UTC);
+    const seg = await createSegment(testDeps(t.db, actor), { name: "Gold party", filter });
+    const bySegment = await marketingList(inUtc(), { segmentId: seg.id });
     expect(bySegment.items.map((r) => r.id)).toEqual([ids.A]);
     // An opted-out filter gives nobody, whatever else it says.
-    expect((await marketingList(t.db, { filter: { emailOptIn: false } }, UTC)).total).toBe(0);
+    expect((await marketingList(inUtc(), { filter: { emailOptIn: false } })).total).toBe(0);
   });
 });
 
@@ -231,11 +239,11 @@ describe("preview pagination", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < 20; i++) {
-      const page = await segmentPreview(
-        t.db,
-        { filter: { tagsAny: ["bulk"] }, limit: 10, ...(cursor ? { cursor } : {}) },
-        UTC,
-      );
+      const page = await segmentPreview(inUtc(), {
+        filter: { tagsAny: ["bulk"] },
+        limit: 10,
+        ...(cursor ? { cursor } : {}),
+      });
       expect(page.total).toBe(53);
       seen.push(...page.items.map((r) => r.email));
       if (!page.nextCursor) break;
@@ -248,11 +256,11 @@ describe("preview pagination", () => {
     const listed: string[] = [];
     cursor = undefined;
     for (let i = 0; i < 20; i++) {
-      const page = await marketingList(
-        t.db,
-        { filter: { tagsAll: ["bulk"] }, limit: 7, ...(cursor ? { cursor } : {}) },
-        UTC,
-      );
+      const page = await marketingList(inUtc(), {
+        filter: { tagsAll: ["bulk"] },
+        limit: 7,
+        ...(cursor ? { cursor } : {}),
+      });
       listed.push(...page.items.map((r) => r.email));
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
@@ -262,14 +270,14 @@ describe("preview pagination", () => {
   });
 
   it("refuses a forged cursor", async () => {
-    await expect(segmentPreview(t.db, { cursor: "bm9wZQ" }, UTC)).rejects.toBeInstanceOf(AppError);
+    await expect(segmentPreview(inUtc(), { cursor: "bm9wZQ" })).rejects.toBeInstanceOf(AppError);
   });
 });
 
 describe("saved segments", () => {
   it("creates, updates, duplicates, lists and deletes, each audited", async () => {
     const actor = await insertStaffActor(t.db, { role: "MARKETING", name: "Mia" });
-    const created = await createSegment(t.db, actor, testMeta, {
+    const created = await createSegment(testDeps(t.db, actor), {
       name: "  Regulars ",
       description: "5+ bookings",
       filter: { minBookings: 5 },
@@ -280,29 +288,29 @@ describe("saved segments", () => {
       createdByStaffId: actor.id,
     });
 
-    const same = await updateSegment(t.db, actor, testMeta, { id: created.id, name: "Regulars" });
+    const same = await updateSegment(testDeps(t.db, actor), { id: created.id, name: "Regulars" });
     expect(same.changed).toBe(false);
-    const updated = await updateSegment(t.db, actor, testMeta, {
+    const updated = await updateSegment(testDeps(t.db, actor), {
       id: created.id,
       filter: { minBookings: 6, tiers: ["GOLD"] },
     });
     expect(updated.changed).toBe(true);
     expect(updated.segment.filter).toEqual({ minBookings: 6, tiers: ["GOLD"] });
 
-    const copy = await duplicateSegment(t.db, actor, testMeta, { id: created.id });
+    const copy = await duplicateSegment(testDeps(t.db, actor), { id: created.id });
     expect(copy).toMatchObject({
       name: "Regulars (copy)",
       filter: { minBookings: 6, tiers: ["GOLD"] },
     });
     expect(copy.id).not.toBe(created.id);
 
-    const fetched = await getSegment(t.db, created.id);
+    const fetched = await getSegment({ db: t.db }, { id: created.id });
     expect(fetched.createdByName).toBe("Mia");
-    const all = await listSegments(t.db);
+    const all = await listSegments({ db: t.db });
     expect(all.map((s) => s.id)).toEqual(expect.arrayContaining([created.id, copy.id]));
 
-    await deleteSegment(t.db, actor, testMeta, { id: copy.id });
-    await expect(getSegment(t.db, copy.id)).rejects.toBeInstanceOf(AppError);
+    await deleteSegment(testDeps(t.db, actor), { id: copy.id });
+    await expect(getSegment({ db: t.db }, { id: copy.id })).rejects.toBeInstanceOf(AppError);
 
     const audit = await t.db
       .select({ action: schema.auditLog.action, entityId: schema.auditLog.entityId })
@@ -322,21 +330,23 @@ describe("saved segments", () => {
       .insert(schema.segments)
       .values({ name: "Old shape", filter: { tiers: ["COPPER"] } })
       .returning({ id: schema.segments.id });
-    await expect(marketingList(t.db, { segmentId: bad!.id }, UTC)).rejects.toBeInstanceOf(AppError);
+    await expect(marketingList(inUtc(), { segmentId: bad!.id })).rejects.toBeInstanceOf(AppError);
     await expect(
-      exportMarketingListCsv(t.db, { type: "system" }, testMeta, { segmentId: bad!.id }, UTC),
+      exportMarketingListCsv(testDeps(t.db, { type: "system" }, { config: utcConfig }), {
+        segmentId: bad!.id,
+      }),
     ).rejects.toBeInstanceOf(AppError);
-    expect((await listSegments(t.db)).find((s) => s.id === bad!.id)?.filter).toEqual({});
+    expect((await listSegments({ db: t.db })).find((s) => s.id === bad!.id)?.filter).toEqual({});
     await t.db.delete(schema.segments).where(eq(schema.segments.id, bad!.id));
   });
 
   it("rejects invalid filters", async () => {
     const actor = await insertStaffActor(t.db, { role: "MARKETING" });
     await expect(
-      createSegment(t.db, actor, testMeta, { name: "Bad", filter: { birthdayMonth: 13 } }),
+      createSegment(testDeps(t.db, actor), { name: "Bad", filter: { birthdayMonth: 13 } }),
     ).rejects.toThrow();
     await expect(
-      createSegment(t.db, actor, testMeta, {
+      createSegment(testDeps(t.db, actor), {
         name: "Bad",
         filter: { lastBookingAfter: "2026-05-02", lastBookingBefore: "2026-05-01" },
       }),
@@ -351,14 +361,12 @@ describe("marketing list CSV", () => {
       .update(schema.customers)
       .set({ name: "=HYPERLINK(1)" })
       .where(eq(schema.customers.id, ids.D));
-    const seg = await createSegment(t.db, actor, testMeta, {
+    const seg = await createSegment(testDeps(t.db, actor), {
       name: "Not bulk",
       filter: { minBookings: 0, tagsAny: ["party", "school"] },
     });
     const { rowCount, stream } = await exportMarketingListCsv(
-      t.db,
-      actor,
-      testMeta,
+      testDeps(t.db, actor, { config: utcConfig }),
       { segmentId: seg.id },
       UTC,
     );
@@ -368,13 +376,9 @@ describe("marketing list CSV", () => {
       "\uFEFFEmail,Name,Tier\na@example.org,Ana,GOLD\nc@example.org,Cveta,PLATINUM\n",
     );
 
-    const everyone = await exportMarketingListCsv(
-      t.db,
-      actor,
-      testMeta,
-      { filter: { birthdayMonth: 3 } },
-      UTC,
-    );
+    const everyone = await exportMarketingListCsv(testDeps(t.db, actor, { config: utcConfig }), {
+      filter: { birthdayMonth: 3 },
+    });
     expect(await new Response(everyone.stream).text()).toContain(
       "d@example.org,'=HYPERLINK(1),BRONZE",
     );

@@ -34,7 +34,7 @@ export function createTaskList(db: Database, env: Env): TaskList {
     [EXPIRE_VOUCHERS_TASK]: expireVouchersTask(db, env),
     [AUTOMATIONS_TASK]: runAutomationsTask(db, env),
     [CAMPAIGN_SEND_TASK]: sendCampaignTask(db, env),
-    [CAMPAIGN_RESUME_TASK]: resumeCampaignsTask(db),
+    [CAMPAIGN_RESUME_TASK]: resumeCampaignsTask(db, env),
     [ANALYTICS_REFRESH_TASK]: refreshAnalyticsTask(db, env),
   };
 }

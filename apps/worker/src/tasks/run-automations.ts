@@ -3,6 +3,7 @@ import { AUTOMATION_KINDS, AUTOMATIONS_TASK, runAutomations } from "@xplorium/co
 import type { Database } from "@xplorium/db";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
+import { jobTask } from "./job-deps";
 
 export { AUTOMATIONS_TASK };
 
@@ -15,12 +16,12 @@ const payload = z.object({ kind: z.enum(AUTOMATION_KINDS).optional() }).nullish(
  * period is claimed once.
  */
 export function runAutomationsTask(db: Database, env: Env): Task {
-  return async (raw, helpers) => {
+  return jobTask(db, env, async (deps, raw, helpers) => {
     const kind = payload.parse(raw)?.kind;
-    const results = await runAutomations(db, env, kind ? { only: kind } : {});
+    const results = await runAutomations(deps, kind ? { only: kind } : {});
     const summary = results
       .map((r) => `${r.kind} ${r.enabled ? `${r.sent} sent` : "off"}`)
       .join(", ");
     helpers.logger.info(`${AUTOMATIONS_TASK}: ${summary}`);
-  };
+  });
 }

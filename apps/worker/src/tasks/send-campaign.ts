@@ -11,6 +11,7 @@ import type { Database } from "@xplorium/db";
 import { batchTransportFor, createRequestPacer, type RequestPacer } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
+import { jobTask } from "./job-deps";
 
 export { CAMPAIGN_RESUME_TASK, CAMPAIGN_SEND_TASK };
 
@@ -30,38 +31,44 @@ export function campaignPacer(env: Pick<Env, "RESEND_MAX_REQUESTS_PER_SECOND">):
 export function sendCampaignTask(
   db: Database,
   env: Env,
-  deps: Partial<Pick<CampaignSender, "transport" | "pacer" | "retry" | "hooks">> = {},
+  parts: Partial<Pick<CampaignSender, "transport" | "pacer" | "retry" | "hooks">> = {},
 ): Task {
-  const transport = deps.transport ?? batchTransportFor(env);
-  const pacer = deps.pacer ?? campaignPacer(env);
-  return async (raw, helpers) => {
+  const transport = parts.transport ?? batchTransportFor(env);
+  const pacer = parts.pacer ?? campaignPacer(env);
+  return jobTask(db, env, async (deps, raw, helpers) => {
     const { campaignId } = payload.parse(raw);
     try {
-      const result = await runCampaignSend(db, env, campaignId, {
-        transport,
-        pacer,
-        signal: helpers.abortSignal,
-        log: (m) => helpers.logger.info(`${CAMPAIGN_SEND_TASK} ${campaignId}: ${m}`),
-        ...(deps.retry ? { retry: deps.retry } : {}),
-        ...(deps.hooks ? { hooks: deps.hooks } : {}),
+      const result = await runCampaignSend(deps, {
+        campaignId,
+        sender: {
+          transport,
+          pacer,
+          signal: helpers.abortSignal,
+          log: (m) => helpers.logger.info(`${CAMPAIGN_SEND_TASK} ${campaignId}: ${m}`),
+          ...(parts.retry ? { retry: parts.retry } : {}),
+          ...(parts.hooks ? { hooks: parts.hooks } : {}),
+        },
       });
       helpers.logger.info(`${CAMPAIGN_SEND_TASK} ${campaignId}: ${JSON.stringify(result)}`);
     } catch (error) {
       if (helpers.job.attempts >= helpers.job.max_attempts) {
         const message = error instanceof Error ? error.message : String(error);
-        await failCampaign(db, campaignId, `Sending stopped after repeated errors: ${message}`);
+        await failCampaign(deps, {
+          campaignId,
+          error: `Sending stopped after repeated errors: ${message}`,
+        });
       }
       throw error;
     }
-  };
+  });
 }
 
 /** Every minute: restarts campaigns whose worker died mid-send (see resumeStalledCampaigns). */
-export function resumeCampaignsTask(db: Database): Task {
-  return async (_payload, helpers) => {
-    const restarted = await resumeStalledCampaigns(db);
+export function resumeCampaignsTask(db: Database, env: Env): Task {
+  return jobTask(db, env, async (deps, _payload, helpers) => {
+    const restarted = await resumeStalledCampaigns(deps);
     if (restarted.length > 0) {
       helpers.logger.warn(`${CAMPAIGN_RESUME_TASK}: restarted ${restarted.join(", ")}`);
     }
-  };
+  });
 }

@@ -24,43 +24,43 @@ import { createTRPCRouter, staffProcedure } from "../trpc";
  * happens in the worker (`campaign:send`).
  */
 export const campaignsRouter = createTRPCRouter({
-  list: staffProcedure("read:marketing").query(({ ctx }) => listCampaigns(ctx.db)),
+  list: staffProcedure("read:marketing").query(({ ctx }) => listCampaigns(ctx.deps)),
 
   byId: staffProcedure("read:marketing")
     .input(campaignIdInput)
-    .query(({ ctx, input }) => getCampaign(ctx.db, input.id)),
+    .query(({ ctx, input }) => getCampaign(ctx.deps, input)),
 
   create: staffProcedure("write:marketing")
     .input(campaignCreateInput)
-    .mutation(({ ctx, input }) => createCampaign(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => createCampaign(ctx.deps, input)),
 
   update: staffProcedure("write:marketing")
     .input(campaignUpdateInput)
-    .mutation(({ ctx, input }) => updateCampaign(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => updateCampaign(ctx.deps, input)),
 
   /** The editor's live preview, from unsaved text, with a real customer's values or samples. */
   preview: staffProcedure("read:marketing")
     .input(campaignPreviewInput)
-    .query(({ ctx, input }) => previewCampaign(ctx.db, input)),
+    .query(({ ctx, input }) => previewCampaign(ctx.deps, input)),
 
   sendTest: staffProcedure("send:campaign")
     .input(campaignTestSendInput)
-    .mutation(({ ctx, input }) => sendCampaignTest(ctx.db, ctx.actor, ctx.meta, ctx.env, input)),
+    .mutation(({ ctx, input }) => sendCampaignTest(ctx.deps, input)),
 
   schedule: staffProcedure("send:campaign")
     .input(campaignScheduleInput)
-    .mutation(({ ctx, input }) => scheduleCampaign(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => scheduleCampaign(ctx.deps, input)),
 
   sendNow: staffProcedure("send:campaign")
     .input(campaignIdInput)
-    .mutation(({ ctx, input }) => sendCampaignNow(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => sendCampaignNow(ctx.deps, input)),
 
   cancel: staffProcedure("send:campaign")
     .input(campaignIdInput)
-    .mutation(({ ctx, input }) => cancelCampaign(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => cancelCampaign(ctx.deps, input)),
 
   /** Polled by the admin while a campaign sends. */
   progress: staffProcedure("read:marketing")
     .input(campaignIdInput)
-    .query(({ ctx, input }) => campaignProgress(ctx.db, input.id)),
+    .query(({ ctx, input }) => campaignProgress(ctx.deps, input)),
 });

@@ -19,27 +19,27 @@ import { createTRPCRouter, staffProcedure } from "../trpc";
 
 /** Saved segments (Marketing → Segments): filters over customers, counted and previewed live. */
 export const segmentsRouter = createTRPCRouter({
-  list: staffProcedure("read:marketing").query(({ ctx }) => listSegments(ctx.db)),
+  list: staffProcedure("read:marketing").query(({ ctx }) => listSegments(ctx.deps)),
 
   get: staffProcedure("read:marketing")
     .input(segmentIdInput)
-    .query(({ ctx, input }) => getSegment(ctx.db, input.id)),
+    .query(({ ctx, input }) => getSegment(ctx.deps, input)),
 
   create: staffProcedure("write:marketing")
     .input(segmentCreateInput)
-    .mutation(({ ctx, input }) => createSegment(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => createSegment(ctx.deps, input)),
 
   update: staffProcedure("write:marketing")
     .input(segmentUpdateInput)
-    .mutation(({ ctx, input }) => updateSegment(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => updateSegment(ctx.deps, input)),
 
   duplicate: staffProcedure("write:marketing")
     .input(segmentIdInput)
-    .mutation(({ ctx, input }) => duplicateSegment(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => duplicateSegment(ctx.deps, input)),
 
   delete: staffProcedure("write:marketing")
     .input(segmentIdInput)
-    .mutation(({ ctx, input }) => deleteSegment(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => deleteSegment(ctx.deps, input)),
 
   /**
    * How many customers an (unsaved) filter matches, for the builder's live count. The input is
@@ -47,13 +47,11 @@ export const segmentsRouter = createTRPCRouter({
    */
   count: staffProcedure("read:marketing")
     .input(segmentFilter)
-    .query(async ({ ctx, input }) => ({
-      count: await segmentCount(ctx.db, input, { timeZone: ctx.env.TIME_ZONE }),
-    })),
+    .query(async ({ ctx, input }) => ({ count: await segmentCount(ctx.deps, input) })),
 
   preview: staffProcedure("read:marketing")
     .input(segmentPreviewInput)
-    .query(({ ctx, input }) => segmentPreview(ctx.db, input, { timeZone: ctx.env.TIME_ZONE })),
+    .query(({ ctx, input }) => segmentPreview(ctx.deps, input)),
 });
 
 export const marketingRouter = createTRPCRouter({
@@ -63,5 +61,5 @@ export const marketingRouter = createTRPCRouter({
    */
   list: staffProcedure("read:marketing")
     .input(marketingListInput)
-    .query(({ ctx, input }) => marketingList(ctx.db, input, { timeZone: ctx.env.TIME_ZONE })),
+    .query(({ ctx, input }) => marketingList(ctx.deps, input)),
 });

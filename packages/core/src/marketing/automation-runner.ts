@@ -9,6 +9,7 @@ import {
 } from "@xplorium/email";
 import { eq, type SQL, sql } from "drizzle-orm";
 import { unsubscribeUrl } from "../consent/unsubscribe";
+import { type DepsWith, nowOf } from "../deps";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 import { mergeValuesFor } from "./merge-values";
 
@@ -318,14 +319,14 @@ async function runAutomation(
  * The automations job (hourly, and on "Run now"): every automation that is on, or only `only`.
  * Safe to run any number of times, and from two workers at once: each customer's period is
  * claimed once (unique automation + customer + period), and runs of one automation take turns
- * under an advisory lock. `now` is the run's clock (tests pass a fixed one).
+ * under an advisory lock. `deps.now` is the run's clock (tests pass a fixed one).
  */
 export async function runAutomations(
-  db: Database,
-  config: AutomationsConfig,
-  opts: { now?: Date; only?: AutomationKind; batchSize?: number } = {},
+  deps: DepsWith<"db" | "config", AutomationsConfig>,
+  opts: { only?: AutomationKind; batchSize?: number } = {},
 ): Promise<AutomationRunResult[]> {
-  const clock: Clock = { now: opts.now ?? new Date(), timeZone: config.TIME_ZONE };
+  const { db, config } = deps;
+  const clock: Clock = { now: nowOf(deps), timeZone: config.TIME_ZONE };
   const batch = opts.batchSize ?? DEFAULT_BATCH;
   const kinds = opts.only ? [opts.only] : AUTOMATION_KINDS;
   const results: AutomationRunResult[] = [];

@@ -1,4 +1,4 @@
-import { type Database, enqueueJob, schema } from "@xplorium/db";
+import { enqueueJob, schema } from "@xplorium/db";
 import {
   type MarketingMessage,
   MERGE_TAGS,
@@ -9,8 +9,9 @@ import {
 } from "@xplorium/email";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
+import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { type DepsWith, nowOf } from "../deps";
 import { AppError, notFound } from "../errors";
 import { AUTOMATION_KINDS, AUTOMATIONS_TASK, type AutomationKind } from "./automation-runner";
 
@@ -150,8 +151,9 @@ const automationColumns = {
  * The three automations in a fixed order, each with its settings, template, a preview of the
  * saved template and how many emails it queued in the last 30 days; and the merge tags.
  */
-export async function listAutomations(db: Database, opts: { now?: Date } = {}) {
-  const since = new Date((opts.now ?? new Date()).getTime() - 30 * 86_400_000);
+export async function listAutomations(deps: DepsWith<"db">) {
+  const { db } = deps;
+  const since = new Date(nowOf(deps).getTime() - 30 * 86_400_000);
   const [rows, counts] = await Promise.all([
     db.select(automationColumns).from(marketingAutomations),
     db
@@ -187,9 +189,7 @@ const staffId = (actor: Actor) => (actor.type === "staff" ? actor.id : null);
 
 /** Saves an automation's template and its own settings; audited with what changed. */
 export async function updateAutomation(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: AutomationUpdateInput,
 ) {
   const input = automationUpdateInput.parse(raw);
@@ -240,14 +240,12 @@ export async function updateAutomation(
  * automation never mails upgrades from before it (no flood of old ones).
  */
 export async function setAutomationEnabled(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  deps: DepsWith<"db" | "actor" | "meta">,
   raw: AutomationSetEnabledInput,
-  opts: { now?: Date } = {},
 ) {
+  const { db, actor, meta } = deps;
   const input = automationSetEnabledInput.parse(raw);
-  const now = opts.now ?? new Date();
+  const now = nowOf(deps);
   return db.transaction(async (tx) => {
     const [before] = await tx
       .select(automationColumns)
@@ -282,9 +280,7 @@ export async function setAutomationEnabled(
  * replaces it (job key) rather than queueing another.
  */
 export async function requestAutomationRun(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: z.input<typeof automationKindInput>,
 ) {
   const { kind } = automationKindInput.parse(raw);
@@ -335,7 +331,7 @@ function decodeCursor(raw: string): [string, string] {
  * An automation's send log, newest first, keyset-paginated on (sent_at, id): who (an erased
  * customer shows as erased, without a name), when, and what became of the email.
  */
-export async function automationLog(db: Database, raw: AutomationLogInput) {
+export async function automationLog({ db }: DepsWith<"db">, raw: AutomationLogInput) {
   const input = automationLogInput.parse(raw);
   const after = input.cursor ? decodeCursor(input.cursor) : null;
   const sentAtText = sql<string>`${automationSends.sentAt}::text`;

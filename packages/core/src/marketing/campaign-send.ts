@@ -13,6 +13,7 @@ import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { noRequest, systemActor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { listUnsubscribeHeaders, unsubscribeUrl } from "../consent/unsubscribe";
+import type { DepsWith } from "../deps";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 import {
   CAMPAIGN_SEND_MAX_ATTEMPTS,
@@ -459,7 +460,10 @@ async function dropQueued(db: Database, campaignId: string, reason: string) {
 }
 
 /** The worker gave up on the campaign (or it cannot be sent): FAILED, with why, for staff. */
-export async function failCampaign(db: Database, campaignId: string, error: string) {
+export async function failCampaign(
+  { db }: DepsWith<"db">,
+  { campaignId, error }: { campaignId: string; error: string },
+) {
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(campaigns)
@@ -495,10 +499,8 @@ export async function failCampaign(db: Database, campaignId: string, error: stri
  * the campaign is cancelled, or the worker shuts down. Safe to run again at any point.
  */
 export async function runCampaignSend(
-  db: Database,
-  config: CampaignConfig,
-  campaignId: string,
-  sender: CampaignSender,
+  { db, config }: DepsWith<"db" | "config", CampaignConfig>,
+  { campaignId, sender }: { campaignId: string; sender: CampaignSender },
 ): Promise<CampaignSendOutcome> {
   const result = await withSenderLock(db, campaignId, async (): Promise<CampaignSendOutcome> => {
     const campaign = await readCampaign(db, campaignId);
@@ -515,7 +517,7 @@ export async function runCampaignSend(
         status = await snapshotRecipients(db, config, campaign, sender.transport.name);
       } catch (error) {
         if (!(error instanceof CampaignNotSendable)) throw error;
-        await failCampaign(db, campaignId, error.message);
+        await failCampaign({ db }, { campaignId, error: error.message });
         return { outcome: "failed", error: error.message };
       }
       if (status !== "SENDING") return { outcome: "skipped", status };
@@ -634,7 +636,7 @@ export async function runCampaignSend(
  * new send job. That is a worker killed mid-send: graphile-worker would leave its job locked
  * for four hours. Returns the campaigns restarted.
  */
-export async function resumeStalledCampaigns(db: Database): Promise<string[]> {
+export async function resumeStalledCampaigns({ db }: DepsWith<"db">): Promise<string[]> {
   const stalled = (await db.execute(sql`
     select c.id from campaigns c
     where c.status in ('SENDING', 'SCHEDULED')

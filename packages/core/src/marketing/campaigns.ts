@@ -15,6 +15,7 @@ import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { emailSchema } from "../customers/identity";
+import { type DepsWith, nowOf } from "../deps";
 import { AppError, notFound } from "../errors";
 import { mergeValuesFor } from "./merge-values";
 
@@ -161,8 +162,8 @@ function audienceOf(row: CampaignRow, segmentName: string | null) {
   return { kind: "segmentDeleted" as const, segmentName: null };
 }
 
-export async function listCampaigns(db: Database) {
-  const rows = await db
+export async function listCampaigns(deps: DepsWith<"db">) {
+  const rows = await deps.db
     .select({
       id: campaigns.id,
       name: campaigns.name,
@@ -186,7 +187,12 @@ export async function listCampaigns(db: Database) {
   return rows.map((r) => ({ ...r, audience: audienceOf(r, r.segmentName) }));
 }
 
-export async function getCampaign(db: DbOrTx, id: string) {
+export async function getCampaign(deps: DepsWith<"db">, { id }: { id: string }) {
+  return campaignById(deps.db, id);
+}
+
+/** The campaign with its audience and author, read on `db` (or inside a transaction). */
+async function campaignById(db: DbOrTx, id: string) {
   const [row] = await db
     .select({ ...columns, segmentName: segments.name, createdByName: staffUsers.name })
     .from(campaigns)
@@ -201,8 +207,8 @@ export async function getCampaign(db: DbOrTx, id: string) {
  * What the admin polls while a campaign sends: counts from the campaign row (the sender moves
  * them with every batch), never a count over its emails.
  */
-export async function campaignProgress(db: Database, id: string) {
-  const [row] = await db
+export async function campaignProgress(deps: DepsWith<"db">, { id }: { id: string }) {
+  const [row] = await deps.db
     .select({
       id: campaigns.id,
       status: campaigns.status,
@@ -233,9 +239,7 @@ export async function campaignProgress(db: Database, id: string) {
 const staffId = (actor: Actor) => (actor.type === "staff" ? actor.id : null);
 
 export async function createCampaign(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: CampaignCreateInput,
 ) {
   const input = campaignCreateInput.parse(raw);
@@ -260,7 +264,7 @@ export async function createCampaign(
       entityId: created!.id,
       details: { after: values },
     });
-    return getCampaign(tx, created!.id);
+    return campaignById(tx, created!.id);
   });
 }
 
@@ -282,9 +286,7 @@ const STATUS_WORDS: Record<CampaignStatus, string> = {
 
 /** Edits a draft: once scheduled, what was approved is what goes out. */
 export async function updateCampaign(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: CampaignUpdateInput,
 ) {
   const { id, ...input } = campaignUpdateInput.parse(raw);
@@ -316,7 +318,7 @@ export async function updateCampaign(
       }
     }
     if (Object.keys(changes).length === 0) {
-      return { campaign: await getCampaign(tx, id), changed: false };
+      return { campaign: await campaignById(tx, id), changed: false };
     }
     await tx.update(campaigns).set(changes).where(eq(campaigns.id, id));
     await recordAudit(tx, actor, meta, {
@@ -325,7 +327,7 @@ export async function updateCampaign(
       entityId: id,
       details: { before: was, after: changes },
     });
-    return { campaign: await getCampaign(tx, id), changed: true };
+    return { campaign: await campaignById(tx, id), changed: true };
   });
 }
 
@@ -397,19 +399,17 @@ async function scheduleAt(
         after: { status: "SCHEDULED", scheduledAt: at },
       },
     });
-    return getCampaign(tx, id);
+    return campaignById(tx, id);
   });
 }
 
 export async function scheduleCampaign(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  deps: DepsWith<"db" | "actor" | "meta">,
   raw: CampaignScheduleInput,
-  now = new Date(),
 ) {
+  const { db, actor, meta } = deps;
   const input = campaignScheduleInput.parse(raw);
-  if (input.scheduledAt.getTime() <= now.getTime() + 60_000) {
+  if (input.scheduledAt.getTime() <= nowOf(deps).getTime() + 60_000) {
     throw new AppError("BAD_REQUEST", "Choose a time in the future.", {
       fieldErrors: {
         scheduledAt: ["Choose a time at least a minute from now, or use “Send now”."],
@@ -421,9 +421,7 @@ export async function scheduleCampaign(
 
 /** Sends at once: scheduled for now, so the worker picks it up within a poll. */
 export async function sendCampaignNow(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: z.input<typeof campaignIdInput>,
 ) {
   const { id } = campaignIdInput.parse(raw);
@@ -439,9 +437,7 @@ export const CANCELLED_ERROR = "Not sent: the campaign was cancelled";
  * the rest when it stops.
  */
 export async function cancelCampaign(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: z.input<typeof campaignIdInput>,
 ) {
   const { id } = campaignIdInput.parse(raw);
@@ -479,7 +475,7 @@ export async function cancelCampaign(
         notSent: dropped.length,
       },
     });
-    return getCampaign(tx, id);
+    return campaignById(tx, id);
   });
 }
 
@@ -523,9 +519,9 @@ async function mergeCustomer(db: DbOrTx, customerId: string | undefined) {
  * personalised with a real customer's values (or the samples), every value HTML-escaped.
  * Unknown merge tags do not stop the preview: they come back as field errors to show inline.
  */
-export async function previewCampaign(db: Database, raw: CampaignPreviewInput) {
+export async function previewCampaign(deps: DepsWith<"db">, raw: CampaignPreviewInput) {
   const input = campaignPreviewInput.parse(raw);
-  const customer = await mergeCustomer(db, input.customerId);
+  const customer = await mergeCustomer(deps.db, input.customerId);
   const values: MergeValues = customer ? mergeValuesFor(customer) : SAMPLE_MERGE_VALUES;
   const template = await renderMarketingTemplate(input);
   const email = personalize(template, { ...values, unsubscribeUrl: PREVIEW_UNSUBSCRIBE_URL });
@@ -552,16 +548,13 @@ export type CampaignTestSendInput = z.input<typeof campaignTestSendInput>;
  * still gets nothing). Not linked to the campaign's emails, so its counts stay true.
  */
 export async function sendCampaignTest(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
-  config: CampaignConfig,
+  { db, actor, meta, config }: DepsWith<"db" | "actor" | "meta" | "config", CampaignConfig>,
   raw: CampaignTestSendInput,
 ) {
   const input = campaignTestSendInput.parse(raw);
   const to = [...new Set(input.to)];
   return db.transaction(async (tx) => {
-    const campaign = await getCampaign(tx, input.id);
+    const campaign = await campaignById(tx, input.id);
     refuseUnknownTags(campaign);
     const customer = await mergeCustomer(tx, input.customerId);
     const values = customer ? mergeValuesFor(customer) : SAMPLE_MERGE_VALUES;

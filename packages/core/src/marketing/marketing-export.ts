@@ -1,16 +1,17 @@
-import { copyOut, type Database, schema } from "@xplorium/db";
+import { copyOut, schema } from "@xplorium/db";
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { csvField } from "../csv/csv";
 import { csvStream, safeText } from "../customers/customer-export";
+import type { DepsWith } from "../deps";
 import {
   getSegment,
   marketingWhere,
   parseSegmentFilter,
-  type SegmentQueryOptions,
+  type SegmentConfig,
   segmentFilter,
+  segmentQueryOptions,
 } from "./segments";
 
 const c = schema.customers;
@@ -34,16 +35,14 @@ const COLUMNS: [header: string, cell: SQL][] = [
  * the row count when it started) before the first byte leaves.
  */
 export async function exportMarketingListCsv(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  deps: DepsWith<"db" | "actor" | "meta" | "config", SegmentConfig>,
   raw: MarketingExportInput,
-  opts: SegmentQueryOptions,
 ): Promise<{ rowCount: number; stream: ReadableStream<Uint8Array>; name: string | null }> {
+  const { db, actor, meta } = deps;
   const input = marketingExportInput.parse(raw);
-  const segment = input.segmentId ? await getSegment(db, input.segmentId) : null;
+  const segment = input.segmentId ? await getSegment(deps, { id: input.segmentId }) : null;
   const filter = segment ? segment.filter : parseSegmentFilter(input.filter);
-  const where = marketingWhere(filter, opts);
+  const where = marketingWhere(filter, segmentQueryOptions(deps.config));
   const select = Object.fromEntries(COLUMNS.map(([, cell], i) => [`c${i}`, cell]));
   const query = db.select(select).from(c).where(where).orderBy(c.email).toSQL();
   const body = await copyOut(db, query, { options: "format csv" });

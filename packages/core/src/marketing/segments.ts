@@ -1,11 +1,13 @@
+import type { Env } from "@xplorium/config";
 import { type Database, schema } from "@xplorium/db";
 import { and, arrayOverlaps, desc, eq, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
+import type { Actor } from "../actor";
 import { likelyToChurnSql } from "../analytics/churn";
 import { RFM_SEGMENTS } from "../analytics/rfm";
 import { recordAudit } from "../audit/record-audit";
 import { customerFilterWhere } from "../customers/customer-query";
+import type { DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 
@@ -98,6 +100,12 @@ export interface SegmentQueryOptions {
   timeZone: string;
 }
 
+/** What segment queries read from the configuration: the venue's time zone. */
+export type SegmentConfig = Pick<Env, "TIME_ZONE">;
+export const segmentQueryOptions = (config: SegmentConfig): SegmentQueryOptions => ({
+  timeZone: config.TIME_ZONE,
+});
+
 /** Midnight starting the day `day` in `timeZone`, computed by PostgreSQL from bound values. */
 const startOfDay = (day: string, timeZone: string) =>
   sql`((${day})::date::timestamp at time zone ${timeZone})`;
@@ -148,13 +156,13 @@ export function marketingWhere(filter: SegmentFilter, opts: SegmentQueryOptions)
   ) as SQL;
 }
 
+/** How many customers a filter (the input, validated here) matches. */
 export async function segmentCount(
-  db: Database,
+  deps: DepsWith<"db" | "config", SegmentConfig>,
   rawFilter: unknown,
-  opts: SegmentQueryOptions,
 ): Promise<number> {
-  const where = segmentWhere(parseSegmentFilter(rawFilter), opts);
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(c).where(where);
+  const where = segmentWhere(parseSegmentFilter(rawFilter), segmentQueryOptions(deps.config));
+  const [row] = await deps.db.select({ n: sql<number>`count(*)::int` }).from(c).where(where);
   return row?.n ?? 0;
 }
 
@@ -213,12 +221,12 @@ export type SegmentPreviewInput = z.input<typeof segmentPreviewInput>;
 
 /** The segment's customers (email, name, tier, points), keyset-paginated, with the count. */
 export async function segmentPreview(
-  db: Database,
+  deps: DepsWith<"db" | "config", SegmentConfig>,
   raw: SegmentPreviewInput,
-  opts: SegmentQueryOptions,
 ) {
   const input = segmentPreviewInput.parse(raw);
-  return pageByEmail(db, segmentWhere(parseSegmentFilter(input.filter), opts), input);
+  const where = segmentWhere(parseSegmentFilter(input.filter), segmentQueryOptions(deps.config));
+  return pageByEmail(deps.db, where, input);
 }
 
 export const marketingListInput = z.object({
@@ -234,15 +242,18 @@ export type MarketingListInput = z.input<typeof marketingListInput>;
  * are not erased and whose address is not suppressed; email, name and tier, with the count.
  */
 export async function marketingList(
-  db: Database,
+  deps: DepsWith<"db" | "config", SegmentConfig>,
   raw: MarketingListInput,
-  opts: SegmentQueryOptions,
 ) {
   const input = marketingListInput.parse(raw);
   const filter = input.segmentId
-    ? (await getSegment(db, input.segmentId)).filter
+    ? (await getSegment(deps, { id: input.segmentId })).filter
     : parseSegmentFilter(input.filter);
-  const page = await pageByEmail(db, marketingWhere(filter, opts), input);
+  const page = await pageByEmail(
+    deps.db,
+    marketingWhere(filter, segmentQueryOptions(deps.config)),
+    input,
+  );
   return {
     ...page,
     items: page.items.map(({ id, email, name, tier }) => ({ id, email, name, tier })),
@@ -306,8 +317,8 @@ function withFilter<T extends SegmentRow>(
   throw new AppError("CONFLICT", "This segment's saved filter is no longer valid; build it again.");
 }
 
-export async function listSegments(db: Database) {
-  const rows = await db
+export async function listSegments(deps: DepsWith<"db">) {
+  const rows = await deps.db
     .select({ ...segmentColumns, createdByName: staffUsers.name })
     .from(segments)
     .leftJoin(staffUsers, eq(staffUsers.id, segments.createdByStaffId))
@@ -315,8 +326,8 @@ export async function listSegments(db: Database) {
   return rows.map((row) => withFilter(row, { lenient: true }));
 }
 
-export async function getSegment(db: Database, id: string) {
-  const [row] = await db
+export async function getSegment(deps: DepsWith<"db">, { id }: { id: string }) {
+  const [row] = await deps.db
     .select({ ...segmentColumns, createdByName: staffUsers.name })
     .from(segments)
     .leftJoin(staffUsers, eq(staffUsers.id, segments.createdByStaffId))
@@ -328,9 +339,7 @@ export async function getSegment(db: Database, id: string) {
 const staffId = (actor: Actor) => (actor.type === "staff" ? actor.id : null);
 
 export async function createSegment(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: SegmentCreateInput,
 ) {
   const input = segmentCreateInput.parse(raw);
@@ -356,9 +365,7 @@ export async function createSegment(
 }
 
 export async function updateSegment(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: SegmentUpdateInput,
 ) {
   const { id, ...input } = segmentUpdateInput.parse(raw);
@@ -402,9 +409,7 @@ export async function updateSegment(
 
 /** A copy named "… (copy)", to vary a segment without touching the original. */
 export async function duplicateSegment(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: z.input<typeof segmentIdInput>,
 ) {
   const { id } = segmentIdInput.parse(raw);
@@ -437,9 +442,7 @@ export async function duplicateSegment(
  * would go to the whole marketing list instead).
  */
 export async function deleteSegment(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: z.input<typeof segmentIdInput>,
 ) {
   const { id } = segmentIdInput.parse(raw);
