@@ -368,7 +368,6 @@ describe("marketing list CSV", () => {
     const { rowCount, stream } = await exportMarketingListCsv(
       testDeps(t.db, actor, { config: utcConfig }),
       { segmentId: seg.id },
-      UTC,
     );
     const text = withBom(await new Response(stream).arrayBuffer());
     expect(rowCount).toBe(2);
