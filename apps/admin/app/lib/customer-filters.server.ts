@@ -1,8 +1,7 @@
+import { TIERS } from "@xplorium/domain";
 import { z } from "zod";
 import { CUSTOMER_SORTS } from "./api.server";
 import { urlDay as day } from "./url-query";
-
-const TIERS = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"] as const;
 
 const yesNo = z.enum(["yes", "no"]).optional().catch(undefined);
 

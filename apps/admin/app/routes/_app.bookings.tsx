@@ -12,6 +12,7 @@ import {
   useNavigation,
   useSearchParams,
 } from "@remix-run/react";
+import { BOOKING_STATUSES, BOOKING_TYPES } from "@xplorium/domain";
 import {
   DataTable,
   EmptyState,
@@ -23,11 +24,7 @@ import {
 } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
 import { z } from "zod";
-import {
-  BOOKING_STATUSES,
-  BOOKING_TYPES,
-  bookingRowForms,
-} from "~/components/bookings/booking-forms";
+import { bookingRowForms } from "~/components/bookings/booking-forms";
 import { bookingColumns } from "~/components/bookings/bookings-table";
 import { titleCase } from "~/components/customer/labels";
 import { FilterForm, hrefWith, Pager } from "~/components/list/filter-form";

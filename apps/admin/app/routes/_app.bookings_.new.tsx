@@ -5,6 +5,7 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { BOOKING_TYPES } from "@xplorium/domain";
 import {
   Button,
   Card,
@@ -15,7 +16,7 @@ import {
   TextField,
   useZodForm,
 } from "@xplorium/ui";
-import { BOOKING_TYPES, newBookingForm } from "~/components/bookings/booking-forms";
+import { newBookingForm } from "~/components/bookings/booking-forms";
 import { titleCase } from "~/components/customer/labels";
 import { CONSENT_WORDING } from "~/lib/api.server";
 import { formResult, parseForm } from "~/lib/form.server";

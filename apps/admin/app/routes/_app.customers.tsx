@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Await, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
-import { roleHasPermission } from "@xplorium/auth/permissions";
+import { TIERS } from "@xplorium/domain";
 import {
   type ColumnDef,
   DataTable,
@@ -15,9 +15,11 @@ import {
   TierBadge,
 } from "@xplorium/ui";
 import { Suspense } from "react";
+import { titleCase } from "~/components/customer/labels";
 import { FilterForm, hrefWith, Pager } from "~/components/list/filter-form";
 import { MergedToast } from "~/components/possible-duplicates";
 import { SyncFromBookings } from "~/components/sync-from-bookings";
+import { useCan } from "~/lib/can";
 import { customerQueryFromUrl } from "~/lib/customer-filters.server";
 import { requireStaff } from "~/lib/session.server";
 
@@ -25,7 +27,6 @@ export const meta: MetaFunction = () => [{ title: "Customers · Xplorium CRM" }]
 
 type Row = RouterOutputs["customers"]["list"]["items"][number];
 
-const TIERS = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"] as const;
 const OPT_IN_OPTIONS = [
   { value: "", label: "Either" },
   { value: "yes", label: "Opted in" },
@@ -33,7 +34,7 @@ const OPT_IN_OPTIONS = [
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers, staff } = await requireStaff(request, context, "read:customer");
+  const { api, headers } = await requireStaff(request, context, "read:customer");
   const url = new URL(request.url);
   const { query: p, filters } = customerQueryFromUrl(url);
   try {
@@ -52,9 +53,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         count,
         filters: p,
         currency: context.env.CURRENCY,
-        canExport: roleHasPermission(staff.role, "export:customer"),
-        canSync: roleHasPermission(staff.role, "sync:booking"),
-        canCreate: roleHasPermission(staff.role, "write:customer"),
       },
       { headers },
     );
@@ -111,8 +109,8 @@ function columns(currency: string): ColumnDef<Row>[] {
 }
 
 export default function Customers() {
-  const { page, count, filters, currency, canExport, canSync, canCreate } =
-    useLoaderData<typeof loader>();
+  const { page, count, filters, currency } = useLoaderData<typeof loader>();
+  const can = useCan();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state === "loading" && navigation.location?.pathname === "/customers";
@@ -143,7 +141,7 @@ export default function Customers() {
         }
         actions={
           <>
-            {canExport ? (
+            {can("export:customer") ? (
               // No `download` attribute: the answer is an attachment anyway, and when the
               // password must be confirmed first the link leads to that page instead.
               <a
@@ -153,7 +151,7 @@ export default function Customers() {
                 Export CSV
               </a>
             ) : null}
-            {canCreate ? (
+            {can("write:customer") ? (
               <Link
                 to="/customers/new"
                 className="inline-flex items-center justify-center rounded-lg bg-brand-700 px-4 py-2 font-semibold text-sm text-white hover:bg-brand-800"
@@ -164,7 +162,7 @@ export default function Customers() {
           </>
         }
       />
-      {canSync ? <SyncFromBookings /> : null}
+      {can("sync:booking") ? <SyncFromBookings /> : null}
       <FilterForm
         className="sm:grid-cols-2 lg:grid-cols-4"
         clearHref="/customers"
@@ -189,7 +187,7 @@ export default function Customers() {
           defaultValue={filters.tier ?? ""}
           options={[
             { value: "", label: "Any tier" },
-            ...TIERS.map((t) => ({ value: t, label: t.charAt(0) + t.slice(1).toLowerCase() })),
+            ...TIERS.map((t) => ({ value: t, label: titleCase(t) })),
           ]}
         />
         <TextField

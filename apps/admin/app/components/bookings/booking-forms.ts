@@ -1,3 +1,4 @@
+import { BOOKING_TYPES } from "@xplorium/domain";
 import { z } from "zod";
 import { parseAmount } from "~/lib/form-values";
 
@@ -6,9 +7,6 @@ import { parseAmount } from "~/lib/form-values";
  * (packages/core bookings/booking-create.ts, booking-status.ts), so the browser says what the
  * server would; the procedures still validate.
  */
-
-export const BOOKING_TYPES = ["CAFE", "PLAYGROUND", "PARTY", "EVENT"] as const;
-export const BOOKING_STATUSES = ["PENDING", "APPROVED", "COMPLETED", "CANCELLED"] as const;
 
 /** A datetime-local value ("2026-12-01T15:00"), read in the venue's time zone by the action. */
 const venueTime = z

@@ -1,8 +1,8 @@
 import { Form, Link } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
+import type { BOOKING_STATUSES } from "@xplorium/domain";
 import { type ColumnDef, formatDate, formatMoney, Spinner } from "@xplorium/ui";
 import { titleCase } from "~/components/customer/labels";
-import type { BOOKING_STATUSES } from "./booking-forms";
 
 export type BookingRow = RouterOutputs["bookings"]["list"]["items"][number];
 type Status = (typeof BOOKING_STATUSES)[number];

@@ -1,5 +1,5 @@
+import { CONSENT_CHANNELS, PREFERRED_CONTACTS } from "@xplorium/domain";
 import { z } from "zod";
-import { CONTACT_METHODS } from "./labels";
 
 /**
  * The customer pages' forms, one schema each, and the union on `intent` the customer page's
@@ -15,7 +15,7 @@ const profileFields = {
   phone: z.string().max(40, { message: "That phone number is too long." }).optional(),
   birthDate: z.string().optional(),
   preferredContactMethod: z
-    .enum(CONTACT_METHODS, { message: "Choose how they prefer to be contacted." })
+    .enum(PREFERRED_CONTACTS, { message: "Choose how they prefer to be contacted." })
     .optional(),
 };
 
@@ -68,7 +68,7 @@ export const vipForm = z.object({
 /** The marketing preferences' switches (ConsentPanel): hidden fields only. */
 export const consentForm = z.object({
   intent: z.literal("setConsent"),
-  channel: z.enum(["EMAIL", "SMS"], { message: "Choose email or SMS." }),
+  channel: z.enum(CONSENT_CHANNELS, { message: "Choose email or SMS." }),
   granted: trueFalse("Choose on or off."),
 });
 
