@@ -7,7 +7,7 @@ import {
   insertCustomer,
   insertStaffActor,
   type TestDatabase,
-  testMeta,
+  testDeps,
   unique,
 } from "@xplorium/db/testing";
 import { deliverEmail, queueEmail, resendTransport } from "@xplorium/email";
@@ -67,7 +67,7 @@ const post = (body: unknown, svixId?: string) =>
 
 async function setTracking(on: boolean) {
   const actor = await insertStaffActor(t.db, { role: "MARKETING" });
-  await updateTrackingSettings(t.db, actor, testMeta, { trackOpensClicks: on });
+  await updateTrackingSettings(testDeps(t.db, actor), { trackOpensClicks: on });
 }
 
 /** A campaign and one recipient's MARKETING row, as the campaign sender stores them once sent. */

@@ -11,7 +11,7 @@ import {
   insertCustomer,
   insertStaffActor,
   type TestDatabase,
-  testMeta,
+  testDeps,
   unique,
 } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,6 +24,8 @@ import { signWebhook } from "../src/tracking/webhook-signature";
 
 let t: TestDatabase;
 const TZ = "Europe/Belgrade";
+const reportOf = (campaignId: string) =>
+  campaignReport({ db: t.db, config: { TIME_ZONE: TZ } }, { campaignId });
 const T0 = new Date("2026-03-02T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
@@ -155,7 +157,7 @@ describe("campaignReport", () => {
     await message(null, cs[3]!.id, "DELIVERED", at(24 * 60));
     await withdraw(cs[6]!.id, at(300), "COMPLAINT");
 
-    const report = await campaignReport(t.db, c.id, { timeZone: TZ });
+    const report = await reportOf(c.id);
     expect(report.campaign).toMatchObject({ id: c.id, name: c.name, status: "SENT" });
     expect(report.trackingEnabled).toBe(false);
     expect(report.totals).toEqual({
@@ -207,7 +209,7 @@ describe("campaignReport", () => {
     // 23:30 UTC on 2 March is 00:30 on 3 March in Belgrade (UTC+1).
     await ev(msg, "email.opened", new Date("2026-03-02T23:30:00Z"));
     await ev(msg, "email.opened", new Date("2026-03-11T09:00:00Z"));
-    const report = await campaignReport(t.db, c.id, { timeZone: TZ });
+    const report = await reportOf(c.id);
     expect(report.series.bucket).toBe("day");
     const points = report.series.points;
     expect(points).toHaveLength(10); // 2–11 March
@@ -223,7 +225,7 @@ describe("campaignReport", () => {
 
   it("reports a campaign with nothing sent yet as zeros with no rates and an empty chart", async () => {
     const c = await campaign(null);
-    const report = await campaignReport(t.db, c.id, { timeZone: TZ });
+    const report = await reportOf(c.id);
     expect(report.totals.sent).toBe(0);
     expect(report.rates).toEqual({
       delivered: null,
@@ -240,9 +242,9 @@ describe("campaignReport", () => {
   it("says whether tracking is on, and an unknown campaign is NOT_FOUND", async () => {
     const c = await campaign();
     const actor = await insertStaffActor(t.db, { role: "MANAGER" });
-    await updateTrackingSettings(t.db, actor, testMeta, { trackOpensClicks: true });
-    expect((await campaignReport(t.db, c.id, { timeZone: TZ })).trackingEnabled).toBe(true);
-    await updateTrackingSettings(t.db, actor, testMeta, { trackOpensClicks: false });
+    await updateTrackingSettings(testDeps(t.db, actor), { trackOpensClicks: true });
+    expect((await reportOf(c.id)).trackingEnabled).toBe(true);
+    await updateTrackingSettings(testDeps(t.db, actor), { trackOpensClicks: false });
     const audits = await t.sql`select details from audit_log
       where action = 'marketing.settings_updated' order by id`;
     expect(audits.map((a) => a.details)).toEqual([
@@ -250,11 +252,11 @@ describe("campaignReport", () => {
       { before: { trackOpensClicks: true }, after: { trackOpensClicks: false } },
     ]);
     // Saving the same value again changes and audits nothing.
-    await updateTrackingSettings(t.db, actor, testMeta, { trackOpensClicks: false });
+    await updateTrackingSettings(testDeps(t.db, actor), { trackOpensClicks: false });
     expect(
       await t.sql`select 1 from audit_log where action = 'marketing.settings_updated'`,
     ).toHaveLength(2);
-    await expect(campaignReport(t.db, randomUUID(), { timeZone: TZ })).rejects.toMatchObject({
+    await expect(reportOf(randomUUID())).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });

@@ -12,14 +12,12 @@ export const trackingRouter = createTRPCRouter({
   /** A campaign's sent, delivered, opens, clicks, bounces, complaints and unsubscribes. */
   report: staffProcedure("read:marketing")
     .input(campaignReportInput)
-    .query(({ ctx, input }) =>
-      campaignReport(ctx.db, input.campaignId, { timeZone: ctx.env.TIME_ZONE }),
-    ),
+    .query(({ ctx, input }) => campaignReport(ctx.deps, input)),
 
-  settings: staffProcedure("read:marketing").query(({ ctx }) => trackingSettings(ctx.db)),
+  settings: staffProcedure("read:marketing").query(({ ctx }) => trackingSettings(ctx.deps)),
 
   /** Open/click tracking on or off (audited). */
   updateSettings: staffProcedure("write:marketing")
     .input(trackingSettingsInput)
-    .mutation(({ ctx, input }) => updateTrackingSettings(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => updateTrackingSettings(ctx.deps, input)),
 });

@@ -122,7 +122,10 @@ export function resendWebhookRouter(opts: ResendWebhookOptions): express.Router 
           res.status(200).json({ received: true, recorded: false, ignored: parsed.type });
           return;
         }
-        const result = await recordEmailEvent(db, env, verdict.id, parsed.event);
+        const result = await recordEmailEvent(
+          { db, config: env },
+          { svixId: verdict.id, event: parsed.event },
+        );
         res.status(200).json({
           received: true,
           recorded: result.outcome === "recorded",

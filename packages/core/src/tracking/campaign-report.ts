@@ -1,6 +1,8 @@
-import { type Database, schema } from "@xplorium/db";
+import type { Env } from "@xplorium/config";
+import { schema } from "@xplorium/db";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
 import { opensAndClicksTracked } from "./tracking-settings";
 
@@ -9,6 +11,9 @@ const { campaigns } = schema;
 export const campaignReportInput = z.object({
   campaignId: z.uuid({ message: "Choose a campaign." }),
 });
+
+/** The venue's time zone: the report's days and weeks start at its midnight. */
+export type CampaignReportConfig = Pick<Env, "TIME_ZONE">;
 
 export interface CampaignReportTotals {
   /** Every recipient row of the campaign, whatever became of it. */
@@ -102,9 +107,8 @@ const int = (v: unknown) => Number(v ?? 0);
  * the opt-out is put down to the last marketing email they got. Counted once per recipient.
  */
 export async function campaignReport(
-  db: Database,
-  campaignId: string,
-  options: { timeZone: string },
+  { db, config }: DepsWith<"db" | "config", CampaignReportConfig>,
+  { campaignId }: z.input<typeof campaignReportInput>,
 ): Promise<CampaignReport> {
   return db.transaction(
     async (tx) => {
@@ -205,7 +209,7 @@ export async function campaignReport(
         const hours = (end.getTime() - start.getTime()) / 3_600_000;
         const bucket = hours <= HOURLY_UP_TO_HOURS ? "hour" : "day";
         // Hours in UTC (every zone's hours line up with them, near enough); days in the venue's.
-        const zone = bucket === "hour" ? "UTC" : options.timeZone;
+        const zone = bucket === "hour" ? "UTC" : config.TIME_ZONE;
         const step = bucket === "hour" ? sql`interval '1 hour'` : sql`interval '1 day'`;
         const unit = sql.raw(`'${bucket}'`);
         const points = await tx.execute<Record<string, unknown>>(sql`

@@ -1,10 +1,11 @@
-import { type Database, schema, type Tx } from "@xplorium/db";
+import { schema, type Tx } from "@xplorium/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { noRequest, systemActor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { type ConsentConfig, recordConsentChange } from "../consent/consent";
 import { UUID_PATTERN } from "../consent/consent-token";
 import { normalizeEmail } from "../customers/identity";
+import type { DepsWith } from "../deps";
 import { emailSuppressionHash } from "../privacy/suppression-hash";
 import type { ResendEmailEvent, TrackedEventType } from "./resend-event";
 import { opensAndClicksTracked } from "./tracking-settings";
@@ -195,10 +196,8 @@ async function complainingCustomer(
  * - an open or a click while tracking is off (`marketing_settings`) is dropped unstored.
  */
 export async function recordEmailEvent(
-  db: Database,
-  config: ConsentConfig,
-  svixId: string,
-  event: ResendEmailEvent,
+  { db, config }: DepsWith<"db" | "config", ConsentConfig>,
+  { svixId, event }: { svixId: string; event: ResendEmailEvent },
 ): Promise<RecordEmailEventResult> {
   return db.transaction(async (tx) => {
     const nothing = { emailMessageId: null, suppressed: false, consentWithdrawn: false };

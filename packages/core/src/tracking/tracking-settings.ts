@@ -1,8 +1,8 @@
-import { type Database, type DbOrTx, schema } from "@xplorium/db";
+import { type DbOrTx, schema } from "@xplorium/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { DepsWith } from "../deps";
 
 const { marketingSettings, staffUsers } = schema;
 
@@ -29,7 +29,11 @@ export async function opensAndClicksTracked(db: DbOrTx): Promise<boolean> {
   return row?.on ?? DEFAULTS.trackOpensClicks;
 }
 
-export async function trackingSettings(db: DbOrTx): Promise<TrackingSettings> {
+export async function trackingSettings({ db }: DepsWith<"db">): Promise<TrackingSettings> {
+  return readTrackingSettings(db);
+}
+
+async function readTrackingSettings(db: DbOrTx): Promise<TrackingSettings> {
   const [row] = await db
     .select({
       trackOpensClicks: marketingSettings.trackOpensClicks,
@@ -53,9 +57,7 @@ export type TrackingSettingsInput = z.infer<typeof trackingSettingsInput>;
  * stay with their campaigns' reports.
  */
 export async function updateTrackingSettings(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   input: TrackingSettingsInput,
 ): Promise<TrackingSettings> {
   return db.transaction(async (tx) => {
@@ -85,6 +87,6 @@ export async function updateTrackingSettings(
         },
       });
     }
-    return trackingSettings(tx);
+    return readTrackingSettings(tx);
   });
 }
