@@ -62,23 +62,17 @@ export async function buildPortalFamily(
     },
   );
 
-  const opts = { currency: "EUR", phoneRegion: "RS", source: "ADMIN" as const, consent: env };
+  const bookingConfig = { ...env, CURRENCY: "EUR", DEFAULT_PHONE_REGION: "RS" };
   const book = (type: string, scheduledAt: Date, amount: number) =>
     createBooking(
-      db,
-      staff,
-      meta,
-      bookingCreateInput.parse({ email: family.email, type, scheduledAt, guests: 4, amount }),
-      opts,
+      { db, actor: staff, meta, config: bookingConfig },
+      {
+        ...bookingCreateInput.parse({ email: family.email, type, scheduledAt, guests: 4, amount }),
+        source: "ADMIN",
+      },
     );
   const complete = (bookingId: string) =>
-    setBookingStatus(
-      db,
-      staff,
-      meta,
-      { bookingId, status: "COMPLETED" },
-      { timeZone: env.TIME_ZONE },
-    );
+    setBookingStatus({ db, actor: staff, meta, config: env }, { bookingId, status: "COMPLETED" });
 
   const party = (await book("PARTY", partyAt, 25_000)).booking;
   await complete(party.id);

@@ -110,12 +110,6 @@ export async function buildFamily(
     userAgent: `${opts.firstName}'s phone`,
     requestId: `fx-c-${u}`,
   };
-  const bookingOpts = {
-    currency: env.CURRENCY,
-    phoneRegion: env.DEFAULT_PHONE_REGION,
-    source: "ADMIN" as const,
-    consent: env,
-  };
 
   // A booking at the desk: creates the customer with the old name and phone, marketing ticked.
   const first = await createBooking(
@@ -132,8 +126,8 @@ export async function buildFamily(
       amount: 25_000,
       notes: `Cake for ${opts.firstName}, call ${opts.oldPhone} or ${nationalSpaced(opts.oldPhone)}`,
       marketingConsent: true,
+      source: "ADMIN",
     },
-    bookingOpts,
   );
   const id = first.booking.customerId!;
   await setBookingStatus(
@@ -141,9 +135,6 @@ export async function buildFamily(
     staff,
     staffMeta,
     { bookingId: first.booking.id, status: "COMPLETED" },
-    {
-      timeZone: env.TIME_ZONE,
-    },
   );
   const second = await createBooking(
     db,
@@ -156,17 +147,14 @@ export async function buildFamily(
       guests: 2,
       amount: 1_250,
       marketingConsent: false,
+      source: "ADMIN",
     },
-    bookingOpts,
   );
   await setBookingStatus(
     db,
     staff,
     staffMeta,
     { bookingId: second.booking.id, status: "APPROVED" },
-    {
-      timeZone: env.TIME_ZONE,
-    },
   );
 
   // Double opt-in confirmed from the emailed link.

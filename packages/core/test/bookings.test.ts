@@ -21,18 +21,15 @@ import { ledgerDrift } from "../src/loyalty/ledger";
 let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;
 const meta = testMeta;
-const OPTS = {
-  currency: "EUR",
-  phoneRegion: "RS",
-  source: "ADMIN" as const,
-  consent: {
-    SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
-    EMAIL_FROM: "Xplorium <hello@xplorium.example>",
-    PORTAL_URL: "http://portal.test",
-    RESEND_API_KEY: undefined,
-  },
+const BOOKING_CONFIG = {
+  CURRENCY: "EUR",
+  DEFAULT_PHONE_REGION: "RS",
+  SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
+  EMAIL_FROM: "Xplorium <hello@xplorium.example>",
+  PORTAL_URL: "http://portal.test",
+  RESEND_API_KEY: undefined,
 };
-const TZ = { timeZone: "Europe/Belgrade" };
+const TZ = { TIME_ZONE: "Europe/Belgrade" };
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -47,20 +44,20 @@ afterAll(async () => {
 
 const book = (raw: Partial<Record<keyof BookingCreateInput, unknown>>) =>
   createBooking(
-    t.db,
-    actor,
-    meta,
-    bookingCreateInput.parse({
-      type: "CAFE",
-      scheduledAt: "2026-03-10T10:00:00Z",
-      guests: 2,
-      amount: 2500,
-      ...raw,
-    }),
-    OPTS,
+    { db: t.db, actor, meta, config: BOOKING_CONFIG },
+    {
+      ...bookingCreateInput.parse({
+        type: "CAFE",
+        scheduledAt: "2026-03-10T10:00:00Z",
+        guests: 2,
+        amount: 2500,
+        ...raw,
+      }),
+      source: "ADMIN",
+    },
   );
 const status = (bookingId: string, s: "APPROVED" | "COMPLETED" | "CANCELLED") =>
-  setBookingStatus(t.db, actor, meta, { bookingId, status: s }, TZ);
+  setBookingStatus({ db: t.db, actor, meta, config: TZ }, { bookingId, status: s });
 const customer = async (id: string) =>
   (await t.db.select().from(schema.customers).where(eq(schema.customers.id, id)))[0]!;
 
@@ -97,7 +94,12 @@ describe("bookings.create", () => {
       amount: 100,
     });
     // Past validation, the database still refuses zero guests.
-    await expect(createBooking(t.db, actor, meta, { ...input, guests: 0 }, OPTS)).rejects.toThrow();
+    await expect(
+      createBooking(
+        { db: t.db, actor, meta, config: BOOKING_CONFIG },
+        { ...input, guests: 0, source: "ADMIN" },
+      ),
+    ).rejects.toThrow();
     const rows = await t.sql`select 1 from customers where email = 'atomic@example.com'`;
     expect(rows).toHaveLength(0);
   });
@@ -199,7 +201,7 @@ describe("bookings.setStatus", () => {
   it("reverses a completed booking's points when it is cancelled, and cancelled is final", async () => {
     const { booking } = await book({ email: "reverse@example.com", amount: 3000 });
     await status(booking.id, "COMPLETED");
-    await recordReview(t.db, actor, meta, { bookingId: booking.id });
+    await recordReview({ db: t.db, actor, meta }, { bookingId: booking.id });
     expect((await customer(booking.customerId!)).loyaltyPoints).toBe(125);
     const cancelled = await status(booking.id, "CANCELLED");
     expect(cancelled.points).toBe(-125);
@@ -240,12 +242,16 @@ describe("bookings.setStatus", () => {
 
   it("records a review once, only on completed bookings", async () => {
     const { booking } = await book({ email: "review@example.com" });
-    await expect(recordReview(t.db, actor, meta, { bookingId: booking.id })).rejects.toMatchObject({
+    await expect(
+      recordReview({ db: t.db, actor, meta }, { bookingId: booking.id }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
     });
     await status(booking.id, "COMPLETED");
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => recordReview(t.db, actor, meta, { bookingId: booking.id })),
+      Array.from({ length: 4 }, () =>
+        recordReview({ db: t.db, actor, meta }, { bookingId: booking.id }),
+      ),
     );
     expect(results.filter((r) => r.changed)).toHaveLength(1);
     expect((await customer(booking.customerId!)).loyaltyPoints).toBe(125);
@@ -280,23 +286,26 @@ describe("bookings.list", () => {
         scheduledAt: `2026-05-0${i + 1}T10:00:00Z`,
       });
     }
-    const all = await listBookings(t.db, { q: email, limit: 100 });
+    const all = await listBookings({ db: t.db }, { q: email, limit: 100 });
     expect(all.total).toBe(7);
     const seen: string[] = [];
     let cursor = null as null | { at: string; id: string };
     do {
-      const page = await listBookings(t.db, { q: email, limit: 3, cursor });
+      const page = await listBookings({ db: t.db }, { q: email, limit: 3, cursor });
       seen.push(...page.items.map((b) => b.id));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(all.items.map((b) => b.id));
-    const parties = await listBookings(t.db, { q: email, type: "PARTY" });
+    const parties = await listBookings({ db: t.db }, { q: email, type: "PARTY" });
     expect(parties.total).toBe(3);
-    const may3to5 = await listBookings(t.db, {
-      q: email,
-      from: new Date("2026-05-03T00:00:00Z"),
-      to: new Date("2026-05-06T00:00:00Z"),
-    });
+    const may3to5 = await listBookings(
+      { db: t.db },
+      {
+        q: email,
+        from: new Date("2026-05-03T00:00:00Z"),
+        to: new Date("2026-05-06T00:00:00Z"),
+      },
+    );
     expect(may3to5.items.map((b) => b.scheduledAt.toISOString().slice(0, 10))).toEqual([
       "2026-05-05",
       "2026-05-04",

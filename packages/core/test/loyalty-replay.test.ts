@@ -68,9 +68,7 @@ describe("replaying every booking's events", () => {
       );
       for (const b of completed.slice(0, 50)) {
         await setBookingStatus(
-          t.db,
-          actor,
-          meta,
+          { db: t.db, actor, meta, config: { TIME_ZONE: TZ } },
           { bookingId: b.id, status: "COMPLETED" },
           { timeZone: TZ },
         );
@@ -105,21 +103,32 @@ describe("referral abuse limits", () => {
           referralCode: referrer.referralCode,
         }),
         {
-          currency: "EUR",
-          phoneRegion: "RS",
-          source: "ADMIN",
-          consent: {
+          db: t.db,
+          actor,
+          meta,
+          config: {
+            CURRENCY: "EUR",
+            DEFAULT_PHONE_REGION: "RS",
             SESSION_SECRET: "x".repeat(32),
             EMAIL_FROM: "a <a@b.c>",
             PORTAL_URL: "http://p",
             RESEND_API_KEY: undefined,
           },
         },
+        {
+          ...bookingCreateInput.parse({
+            email: `friend${i}.of.busy@example.net`,
+            type: "CAFE",
+            scheduledAt: "2026-11-20T10:00:00Z",
+            guests: 1,
+            amount: 100,
+            referralCode: referrer.referralCode,
+          }),
+          source: "ADMIN",
+        },
       );
       await setBookingStatus(
-        t.db,
-        actor,
-        meta,
+        { db: t.db, actor, meta, config: { TIME_ZONE: TZ } },
         { bookingId: booking.id, status: "COMPLETED" },
         { timeZone: TZ },
       );
@@ -137,7 +146,9 @@ describe("referral abuse limits", () => {
     const [b] = await t.sql<{ id: string }[]>`select id from bookings where status = 'COMPLETED'
       and review_posted_at is null limit 1`;
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => recordReview(t.db, actor, meta, { bookingId: b!.id })),
+      Array.from({ length: 5 }, () =>
+        recordReview({ db: t.db, actor, meta }, { bookingId: b!.id }),
+      ),
     );
     expect(results.filter((r) => r.changed)).toHaveLength(1);
   });

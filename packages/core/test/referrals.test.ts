@@ -19,16 +19,13 @@ let t: TestDatabase;
 let staff: Actor;
 const meta = { ip: "127.0.0.1", userAgent: "vitest", requestId: "r" };
 const config = { PORTAL_URL: "http://portal.test" };
-const OPTS = {
-  currency: "EUR",
-  phoneRegion: "RS",
-  source: "ADMIN" as const,
-  consent: {
-    SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
-    EMAIL_FROM: "Xplorium <hello@xplorium.example>",
-    PORTAL_URL: "http://portal.test",
-    RESEND_API_KEY: undefined,
-  },
+const BOOKING_CONFIG = {
+  CURRENCY: "EUR",
+  DEFAULT_PHONE_REGION: "RS",
+  SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
+  EMAIL_FROM: "Xplorium <hello@xplorium.example>",
+  PORTAL_URL: "http://portal.test",
+  RESEND_API_KEY: undefined,
 };
 
 beforeAll(async () => {
@@ -48,31 +45,27 @@ let n = 0;
 const email = (name: string) => `${name}.${++n}@example.com`;
 const book = (raw: Partial<Record<keyof BookingCreateInput, unknown>>) =>
   createBooking(
-    t.db,
-    staff,
-    meta,
-    bookingCreateInput.parse({
-      type: "CAFE",
-      scheduledAt: "2026-03-10T10:00:00Z",
-      guests: 2,
-      amount: 2500,
-      ...raw,
-    }),
-    OPTS,
+    { db: t.db, actor: staff, meta, config: BOOKING_CONFIG },
+    {
+      ...bookingCreateInput.parse({
+        type: "CAFE",
+        scheduledAt: "2026-03-10T10:00:00Z",
+        guests: 2,
+        amount: 2500,
+        ...raw,
+      }),
+      source: "ADMIN",
+    },
   );
 const complete = (bookingId: string) =>
   setBookingStatus(
-    t.db,
-    staff,
-    meta,
+    { db: t.db, actor: staff, meta, config: { TIME_ZONE: "Europe/Belgrade" } },
     { bookingId, status: "COMPLETED" },
     { timeZone: "Europe/Belgrade" },
   );
 const cancel = (bookingId: string) =>
   setBookingStatus(
-    t.db,
-    staff,
-    meta,
+    { db: t.db, actor: staff, meta, config: { TIME_ZONE: "Europe/Belgrade" } },
     { bookingId, status: "CANCELLED" },
     { timeZone: "Europe/Belgrade" },
   );

@@ -15,7 +15,7 @@ import { apiKeyOrStaffProcedure, createTRPCRouter, staffProcedure } from "../trp
 export const bookingsRouter = createTRPCRouter({
   list: staffProcedure("read:booking")
     .input(bookingListInput)
-    .query(({ ctx, input }) => listBookings(ctx.db, input)),
+    .query(({ ctx, input }) => listBookings(ctx.deps, input)),
 
   /**
    * Walk-in/phone bookings from the admin, and the booking site's pushes with an API key
@@ -30,11 +30,9 @@ export const bookingsRouter = createTRPCRouter({
   create: apiKeyOrStaffProcedure("write:booking", "bookings:write")
     .input(bookingCreateInput)
     .mutation(async ({ ctx, input }) => {
-      const result = await createBooking(ctx.db, ctx.actor, ctx.meta, input, {
-        currency: ctx.env.CURRENCY,
-        phoneRegion: ctx.env.DEFAULT_PHONE_REGION,
+      const result = await createBooking(ctx.deps, {
+        ...input,
         source: ctx.actor.type === "apiKey" ? "API" : "ADMIN",
-        consent: ctx.env,
       });
       const receipt: BookingReceipt & { customerCreated?: boolean } = bookingReceipt(result);
       if (ctx.principal.type === "staff") receipt.customerCreated = result.customerCreated;
@@ -44,12 +42,10 @@ export const bookingsRouter = createTRPCRouter({
   /** Approve, complete (awards points once) or cancel (reverses a completed booking's points). */
   setStatus: staffProcedure("write:booking")
     .input(bookingSetStatusInput)
-    .mutation(({ ctx, input }) =>
-      setBookingStatus(ctx.db, ctx.actor, ctx.meta, input, { timeZone: ctx.env.TIME_ZONE }),
-    ),
+    .mutation(({ ctx, input }) => setBookingStatus(ctx.deps, input)),
 
   /** "Review posted": +25 points, once per completed booking. */
   recordReview: staffProcedure("write:booking")
     .input(bookingReviewInput)
-    .mutation(({ ctx, input }) => recordReview(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => recordReview(ctx.deps, input)),
 });

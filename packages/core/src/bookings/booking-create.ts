@@ -1,12 +1,13 @@
-import { type Database, schema, type Tx } from "@xplorium/db";
+import type { Env } from "@xplorium/config";
+import { schema, type Tx } from "@xplorium/db";
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { type ConsentConfig, recordConsentChange } from "../consent/consent";
 import { lockCustomerStats, refreshCustomerStats } from "../customers/booking-stats";
 import { phoneOrError, upsertCustomerTx } from "../customers/customer-profile";
 import { emailSchema } from "../customers/identity";
+import type { Deps } from "../deps";
 import { AppError } from "../errors";
 import { referralConflict } from "../loyalty/referral-rules";
 
@@ -61,13 +62,14 @@ export const bookingCreateInput = z.object({
 });
 export type BookingCreateInput = z.infer<typeof bookingCreateInput>;
 
-export interface BookingCreateOptions {
-  currency: string;
-  phoneRegion: string;
-  source: "ADMIN" | "API" | "PORTAL";
-  /** For the double opt-in email when the marketing consent box was ticked. */
-  consent: ConsentConfig;
-}
+/**
+ * What creating a booking reads from the configuration: the currency and phone region, and the
+ * consent slice for the double opt-in email when the marketing consent box was ticked.
+ */
+export type BookingConfig = ConsentConfig & Pick<Env, "CURRENCY" | "DEFAULT_PHONE_REGION">;
+
+/** Where a booking came from: the admin form, the booking site's API push, or the portal. */
+export type BookingSource = "ADMIN" | "API" | "PORTAL";
 
 /**
  * What a caller of `bookings.create` gets back: ids and status, nothing the caller could not
@@ -104,13 +106,10 @@ export function bookingReceipt(result: {
  * for trusted callers in-process; over the API, answer with `bookingReceipt`.
  */
 export async function createBooking(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
-  input: BookingCreateInput,
-  opts: BookingCreateOptions,
+  { db, actor, meta, config }: Deps<BookingConfig>,
+  { source, ...input }: BookingCreateInput & { source: BookingSource },
 ) {
-  const phone = phoneOrError(input.phone, opts.phoneRegion);
+  const phone = phoneOrError(input.phone, config.DEFAULT_PHONE_REGION);
   // The key that pushes a booking owns its external id.
   const apiKeyId = actor.type === "apiKey" ? actor.id : null;
   return db.transaction(async (tx) => {
@@ -151,23 +150,23 @@ export async function createBooking(
         scheduledAt: input.scheduledAt,
         guests: input.guests,
         amount: input.amount,
-        currency: opts.currency,
+        currency: config.CURRENCY,
         contactEmail: input.email,
         contactName: input.name ?? null,
         contactPhone: phone ?? null,
         notes: input.notes ?? null,
-        source: opts.source,
+        source,
         createdByStaffId: actor.type === "staff" ? actor.id : null,
       })
       .returning();
     await refreshCustomerStats(tx, [customer.id]);
     if (input.marketingConsent) {
       // Not from the signed-in customer: pending until they confirm from the emailed link.
-      await recordConsentChange(tx, opts.consent, {
+      await recordConsentChange(tx, config, {
         customerId: customer.id,
         channel: "EMAIL",
         granted: true,
-        source: opts.source === "ADMIN" ? "STAFF" : "BOOKING_FORM",
+        source: source === "ADMIN" ? "STAFF" : "BOOKING_FORM",
         confirmed: false,
         staffUserId: actor.type === "staff" ? actor.id : null,
         ip: meta.ip,

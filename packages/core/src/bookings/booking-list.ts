@@ -1,6 +1,7 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { DepsWith } from "../deps";
 
 const { bookings, customers } = schema;
 
@@ -29,7 +30,7 @@ export type BookingListInput = z.input<typeof bookingListInput>;
  * Bookings newest visit first, filtered, keyset-paginated on (scheduled_at, id) through
  * bookings_scheduled_idx, with the customer's name and email and the filtered total.
  */
-export async function listBookings(db: Database, raw: BookingListInput) {
+export async function listBookings({ db }: DepsWith<"db">, raw: BookingListInput) {
   const input = bookingListInput.parse(raw);
   const where: SQL[] = [];
   if (input.type) where.push(eq(bookings.type, input.type));

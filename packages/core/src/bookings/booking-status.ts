@@ -1,9 +1,11 @@
-import { type Database, schema, type Tx } from "@xplorium/db";
+import type { Env } from "@xplorium/config";
+import { schema, type Tx } from "@xplorium/db";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
+import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { lockCustomerStats, refreshCustomerStats } from "../customers/booking-stats";
+import type { Deps, DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
 import { lockCustomerForPoints, postPoints } from "../loyalty/ledger";
 import { awardReferral } from "../loyalty/referral-awards";
@@ -28,6 +30,9 @@ export const bookingSetStatusInput = z.object({
   }),
 });
 
+/** What a status change reads from the configuration: the venue's time zone (birthday awards). */
+export type BookingStatusConfig = Pick<Env, "TIME_ZONE">;
+
 const staffId = (actor: Actor) => (actor.type === "staff" ? actor.id : null);
 
 async function lockBooking(tx: Tx, bookingId: string) {
@@ -47,11 +52,8 @@ async function lockBooking(tx: Tx, bookingId: string) {
  * earned. Stats follow in the same transaction.
  */
 export async function setBookingStatus(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta, config }: Deps<BookingStatusConfig>,
   input: z.infer<typeof bookingSetStatusInput>,
-  opts: { timeZone: string },
 ) {
   return db.transaction(async (tx) => {
     await lockCustomerStats(tx, "shared");
@@ -88,7 +90,7 @@ export async function setBookingStatus(
       const award = bookingAward(
         { type: before.type, scheduledAt: before.scheduledAt },
         customer,
-        opts.timeZone,
+        config.TIME_ZONE,
       );
       const posted = await postPoints(tx, {
         customerId: before.customerId,
@@ -158,9 +160,7 @@ export const bookingReviewInput = z.object({ bookingId: z.uuid({ message: "Unkno
 
 /** Staff record "review posted" on a completed booking: +25 points, once per booking. */
 export async function recordReview(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   input: z.infer<typeof bookingReviewInput>,
 ) {
   return db.transaction(async (tx) => {
