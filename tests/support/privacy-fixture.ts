@@ -113,9 +113,7 @@ export async function buildFamily(
 
   // A booking at the desk: creates the customer with the old name and phone, marketing ticked.
   const first = await createBooking(
-    db,
-    staff,
-    staffMeta,
+    { db, actor: staff, meta: staffMeta, config: env },
     {
       email,
       name: oldName,
@@ -131,15 +129,11 @@ export async function buildFamily(
   );
   const id = first.booking.customerId!;
   await setBookingStatus(
-    db,
-    staff,
-    staffMeta,
+    { db, actor: staff, meta: staffMeta, config: env },
     { bookingId: first.booking.id, status: "COMPLETED" },
   );
   const second = await createBooking(
-    db,
-    staff,
-    staffMeta,
+    { db, actor: staff, meta: staffMeta, config: env },
     {
       email,
       type: "CAFE",
@@ -151,9 +145,7 @@ export async function buildFamily(
     },
   );
   await setBookingStatus(
-    db,
-    staff,
-    staffMeta,
+    { db, actor: staff, meta: staffMeta, config: env },
     { bookingId: second.booking.id, status: "APPROVED" },
   );
 
