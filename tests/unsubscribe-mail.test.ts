@@ -131,7 +131,9 @@ describe("marketing mail and the unsubscribe link", () => {
       channel: "EMAIL",
     });
     const meta = { ip: "10.9.0.1", userAgent: "Gmail one-click", requestId: "unsub" };
-    expect((await unsubscribe(t.db, env, fromHeader, meta)).status).toBe("unsubscribed");
+    expect((await unsubscribe({ db: t.db, meta, config: env }, { token: fromHeader })).status).toBe(
+      "unsubscribed",
+    );
 
     // 3. Marketing queued afterwards (or before, still waiting) is not sent.
     fake.reset();

@@ -160,11 +160,14 @@ export async function buildFamily(
       ),
     );
   const token = /\/consent\/confirm\/([^"]+)"/.exec(confirmEmail!.html!)![1]!;
-  await confirmConsent(db, env, token, theirMeta);
-  await setConsentByCustomer(db, env, { type: "customer", id }, theirMeta, {
-    channel: "SMS",
-    granted: true,
-  });
+  await confirmConsent({ db, meta: theirMeta, config: env }, { token });
+  await setConsentByCustomer(
+    { db, actor: { type: "customer", id }, meta: theirMeta, config: env },
+    {
+      channel: "SMS",
+      granted: true,
+    },
+  );
 
   // Staff correct the profile (the old name and phone stay in the audit log), notes, a tag.
   await updateCustomer(

@@ -59,11 +59,14 @@ afterAll(async () => {
 /** A pending staff grant and the confirmation link from its stored email. */
 async function pendingGrant(channel: "EMAIL" | "SMS" = "EMAIL") {
   const customer = await insertCustomer(t.db);
-  await setConsentByStaff(t.db, env, actor, meta, {
-    customerId: customer.id,
-    channel,
-    granted: true,
-  });
+  await setConsentByStaff(
+    { db: t.db, actor, meta, config: env },
+    {
+      customerId: customer.id,
+      channel,
+      granted: true,
+    },
+  );
   const [email] = await t.db
     .select({ html: schema.emailMessages.html })
     .from(schema.emailMessages)
@@ -149,11 +152,14 @@ describe("portal consent confirmation page", () => {
     expect(await optedIn(expired.customer.id)).toEqual({ email: false, sms: false });
 
     const withdrawn = await pendingGrant();
-    await setConsentByStaff(t.db, env, actor, meta, {
-      customerId: withdrawn.customer.id,
-      channel: "EMAIL",
-      granted: false,
-    });
+    await setConsentByStaff(
+      { db: t.db, actor, meta, config: env },
+      {
+        customerId: withdrawn.customer.id,
+        channel: "EMAIL",
+        granted: false,
+      },
+    );
     const get = await fetch(withdrawn.link);
     expect(get.status).toBe(409);
     expect(textOf(await get.text())).toContain("no longer valid");

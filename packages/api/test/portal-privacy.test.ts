@@ -120,10 +120,12 @@ describe("a customer acts only for themselves", () => {
     const staff = await insertStaff(t.db, { role: "FRONT_DESK" });
     // B has consent history of their own, which A must never see.
     await setConsentByStaff(
-      t.db,
-      env,
-      { type: "staff", id: staff.id, role: "FRONT_DESK" },
-      { ip: null, userAgent: null, requestId: null },
+      {
+        db: t.db,
+        actor: { type: "staff", id: staff.id, role: "FRONT_DESK" },
+        meta: { ip: null, userAgent: null, requestId: null },
+        config: env,
+      },
       { customerId: b.id, channel: "SMS", granted: true },
     );
     const bRow = await rowOf(b.id);

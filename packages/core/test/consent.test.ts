@@ -82,10 +82,16 @@ function tokenFrom(html: string): string {
 }
 
 async function staffGrant(customerId: string, channel: "EMAIL" | "SMS" = "EMAIL") {
-  return setConsentByStaff(t.db, config, actor, meta, { customerId, channel, granted: true });
+  return setConsentByStaff(
+    { db: t.db, actor, meta, config },
+    { customerId, channel, granted: true },
+  );
 }
 async function staffWithdraw(customerId: string, channel: "EMAIL" | "SMS" = "EMAIL") {
-  return setConsentByStaff(t.db, config, actor, meta, { customerId, channel, granted: false });
+  return setConsentByStaff(
+    { db: t.db, actor, meta, config },
+    { customerId, channel, granted: false },
+  );
 }
 async function latestToken(customerId: string) {
   const emails = await confirmationEmails(customerId);
@@ -160,14 +166,14 @@ describe("marketing consent: double opt-in", () => {
     );
 
     // Looking at the link changes nothing.
-    expect(await previewConsentLink(t.db, config, token)).toMatchObject({
+    expect(await previewConsentLink({ db: t.db, config }, { token })).toMatchObject({
       status: "ready",
       channel: "SMS",
       wording: CONSENT_WORDING.SMS.text,
     });
     expect(await flags(c.id)).toEqual({ email: false, sms: false });
 
-    const first = await confirmConsent(t.db, config, token, customerMeta);
+    const first = await confirmConsent({ db: t.db, meta: customerMeta, config }, { token });
     expect(first).toMatchObject({ status: "confirmed", channel: "SMS", optedIn: true });
     expect(await flags(c.id)).toEqual({ email: false, sms: true });
     const [event] = await events(c.id);
@@ -183,12 +189,14 @@ describe("marketing consent: double opt-in", () => {
       after: { optedIn: true },
     });
 
-    const second = await confirmConsent(t.db, config, token, customerMeta);
+    const second = await confirmConsent({ db: t.db, meta: customerMeta, config }, { token });
     expect(second).toMatchObject({ status: "already_confirmed", channel: "SMS", optedIn: true });
     expect(second.confirmedAt?.getTime()).toBe(event!.confirmedAt!.getTime());
     expect(await audits(c.id, "customer.consent_confirmed")).toHaveLength(1);
     expect(await events(c.id)).toHaveLength(1);
-    expect((await previewConsentLink(t.db, config, token)).status).toBe("already_confirmed");
+    expect((await previewConsentLink({ db: t.db, config }, { token })).status).toBe(
+      "already_confirmed",
+    );
   });
 
   it("refuses forged and mangled links and changes nothing", async () => {
@@ -210,14 +218,20 @@ describe("marketing consent: double opt-in", () => {
       `${id}.`,
     ];
     for (const bad of forged) {
-      await expect(confirmConsent(t.db, config, bad, customerMeta)).rejects.toMatchObject({
+      await expect(
+        confirmConsent({ db: t.db, meta: customerMeta, config }, { token: bad }),
+      ).rejects.toMatchObject({
         code: "NOT_FOUND",
         message: expect.stringMatching(/not valid/),
       });
-      expect(await previewConsentLink(t.db, config, bad)).toMatchObject({ status: "invalid" });
+      expect(await previewConsentLink({ db: t.db, config }, { token: bad })).toMatchObject({
+        status: "invalid",
+      });
     }
     // Signed with a different secret: worthless here.
-    await expect(confirmConsent(t.db, otherSecret, token, customerMeta)).rejects.toMatchObject({
+    await expect(
+      confirmConsent({ db: t.db, meta: customerMeta, config: otherSecret }, { token }),
+    ).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     expect(await flags(c.id)).toEqual({ email: false, sms: false });
@@ -230,11 +244,13 @@ describe("marketing consent: double opt-in", () => {
     const token = await latestToken(c.id);
     await t.sql`update consent_events set created_at = now() - interval '7 days 1 minute' where id = ${r.eventId!}`;
 
-    expect(await previewConsentLink(t.db, config, token)).toMatchObject({
+    expect(await previewConsentLink({ db: t.db, config }, { token })).toMatchObject({
       status: "expired",
       message: expect.stringMatching(/expired/),
     });
-    await expect(confirmConsent(t.db, config, token, customerMeta)).rejects.toMatchObject({
+    await expect(
+      confirmConsent({ db: t.db, meta: customerMeta, config }, { token }),
+    ).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
       message: expect.stringMatching(/expired/),
     });
@@ -246,18 +262,25 @@ describe("marketing consent: double opt-in", () => {
     expect(again.before.awaitingSince).toBeNull();
     expect(await confirmationEmails(c.id)).toHaveLength(2);
     // The old link is now superseded as well as expired; the new one works.
-    await expect(confirmConsent(t.db, config, token, customerMeta)).rejects.toMatchObject({
+    await expect(
+      confirmConsent({ db: t.db, meta: customerMeta, config }, { token }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
     });
     const fresh = await latestToken(c.id);
-    expect((await confirmConsent(t.db, config, fresh, customerMeta)).status).toBe("confirmed");
+    expect(
+      (await confirmConsent({ db: t.db, meta: customerMeta, config }, { token: fresh })).status,
+    ).toBe("confirmed");
     expect((await flags(c.id)).email).toBe(true);
   });
 
   it("a withdrawal is immediate and CONFIRMED, and audited", async () => {
     const c = await insertCustomer(t.db);
     await staffGrant(c.id);
-    await confirmConsent(t.db, config, await latestToken(c.id), customerMeta);
+    await confirmConsent(
+      { db: t.db, meta: customerMeta, config },
+      { token: await latestToken(c.id) },
+    );
     expect((await flags(c.id)).email).toBe(true);
 
     const r = await staffWithdraw(c.id);
@@ -291,8 +314,12 @@ describe("marketing consent: double opt-in", () => {
     expect(w.before.awaitingSince).toBeInstanceOf(Date);
     expect(w.after).toEqual({ optedIn: false, awaitingSince: null });
 
-    expect(await previewConsentLink(t.db, config, token)).toMatchObject({ status: "superseded" });
-    await expect(confirmConsent(t.db, config, token, customerMeta)).rejects.toMatchObject({
+    expect(await previewConsentLink({ db: t.db, config }, { token })).toMatchObject({
+      status: "superseded",
+    });
+    await expect(
+      confirmConsent({ db: t.db, meta: customerMeta, config }, { token }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringMatching(/no longer valid/),
     });
@@ -308,9 +335,9 @@ describe("marketing consent: double opt-in", () => {
     const c = await insertCustomer(t.db);
     await staffGrant(c.id);
     const token = await latestToken(c.id);
-    await confirmConsent(t.db, config, token, customerMeta);
+    await confirmConsent({ db: t.db, meta: customerMeta, config }, { token });
     await staffWithdraw(c.id);
-    const again = await confirmConsent(t.db, config, token, customerMeta);
+    const again = await confirmConsent({ db: t.db, meta: customerMeta, config }, { token });
     expect(again).toMatchObject({ status: "already_confirmed", optedIn: false });
     expect((await flags(c.id)).email).toBe(false);
   });
@@ -330,7 +357,10 @@ describe("marketing consent: double opt-in", () => {
     expect(await confirmationEmails(c.id)).toHaveLength(1);
 
     // Granting what is already confirmed-granted.
-    await confirmConsent(t.db, config, await latestToken(c.id), customerMeta);
+    await confirmConsent(
+      { db: t.db, meta: customerMeta, config },
+      { token: await latestToken(c.id) },
+    );
     expect((await staffGrant(c.id)).changed).toBe(false);
     const portalGrant = await t.db.transaction((tx) =>
       recordConsentChange(tx, config, {
@@ -365,8 +395,8 @@ describe("marketing consent: double opt-in", () => {
     await staffGrant(c.id);
     const token = await latestToken(c.id);
     const results = await Promise.all([
-      confirmConsent(t.db, config, token, customerMeta),
-      confirmConsent(t.db, config, token, customerMeta),
+      confirmConsent({ db: t.db, meta: customerMeta, config }, { token }),
+      confirmConsent({ db: t.db, meta: customerMeta, config }, { token }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(["already_confirmed", "confirmed"]);
     expect(await audits(c.id, "customer.consent_confirmed")).toHaveLength(1);
@@ -418,7 +448,9 @@ describe("recordConsentChange in a caller's transaction", () => {
     });
     const token = await latestToken(c.id);
     expect((await confirmationEmails(c.id))[0]!.html).toContain(wording.text);
-    expect(await previewConsentLink(t.db, config, token)).toMatchObject({ wording: wording.text });
+    expect(await previewConsentLink({ db: t.db, config }, { token })).toMatchObject({
+      wording: wording.text,
+    });
   });
 
   it("a customer's own grant (portal) opts in at once without an email and supersedes a pending one", async () => {
@@ -443,7 +475,9 @@ describe("recordConsentChange in a caller's transaction", () => {
     });
     expect((await flags(c.id)).email).toBe(true);
     expect(await confirmationEmails(c.id)).toHaveLength(1);
-    await expect(confirmConsent(t.db, config, staleToken, customerMeta)).rejects.toMatchObject({
+    await expect(
+      confirmConsent({ db: t.db, meta: customerMeta, config }, { token: staleToken }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
     });
     expect((await flags(c.id)).email).toBe(true);
@@ -454,7 +488,9 @@ describe("recordConsentChange in a caller's transaction", () => {
     await t.sql`update customers set erased_at = now() where id = ${c.id}`;
     for (const customerId of [c.id, "00000000-0000-4000-8000-00000000dead"]) {
       await expect(staffGrant(customerId)).rejects.toMatchObject({ code: "NOT_FOUND" });
-      await expect(consentHistory(t.db, customerId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await expect(consentHistory({ db: t.db }, { customerId })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
     }
   });
 });
@@ -465,7 +501,10 @@ describe("consentHistory", () => {
     const c = await insertCustomer(t.db);
     const as = { type: "staff" as const, id: staff.id, role: "FRONT_DESK" as const };
     const set = (channel: "EMAIL" | "SMS", granted: boolean) =>
-      setConsentByStaff(t.db, config, as, meta, { customerId: c.id, channel, granted });
+      setConsentByStaff(
+        { db: t.db, actor: as, meta, config },
+        { customerId: c.id, channel, granted },
+      );
 
     await set("EMAIL", true); // superseded by the withdrawal
     await set("EMAIL", false);
@@ -473,7 +512,7 @@ describe("consentHistory", () => {
     await t.sql`update consent_events set created_at = created_at - interval '8 days' where id = ${expired.eventId!}`;
     await set("EMAIL", true); // awaiting
 
-    const h = await consentHistory(t.db, c.id);
+    const h = await consentHistory({ db: t.db }, { customerId: c.id });
     expect(h.events.map((e) => [e.channel, e.action, e.status])).toEqual([
       ["EMAIL", "GRANTED", "AWAITING"],
       ["EMAIL", "WITHDRAWN", "CONFIRMED"],

@@ -116,7 +116,9 @@ describe("unsubscribe", () => {
     const customer = await optedIn();
     const token = unsubscribeToken(env, { customerId: customer.id, channel: "EMAIL" });
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => unsubscribe(t.db, env, token, meta())),
+      Array.from({ length: 5 }, () =>
+        unsubscribe({ db: t.db, meta: meta(), config: env }, { token }),
+      ),
     );
     expect(results.filter((r) => r.status === "unsubscribed")).toHaveLength(1);
     expect(results.filter((r) => r.status === "already_unsubscribed")).toHaveLength(4);
@@ -132,7 +134,7 @@ describe("unsubscribe", () => {
       );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ source: "UNSUBSCRIBE_LINK", ip: expect.any(String) });
-    expect(await previewUnsubscribe(t.db, env, token, meta())).toEqual({
+    expect(await previewUnsubscribe({ db: t.db, meta: meta(), config: env }, { token })).toEqual({
       status: "already_unsubscribed",
       channel: "EMAIL",
       maskedEmail: "c***@example.com",
@@ -141,12 +143,12 @@ describe("unsubscribe", () => {
 
   it("a valid link for a customer who is gone answers 'already unsubscribed', showing nothing", async () => {
     const token = unsubscribeToken(env, { customerId: randomUUID(), channel: "SMS" });
-    expect(await previewUnsubscribe(t.db, env, token, meta())).toEqual({
+    expect(await previewUnsubscribe({ db: t.db, meta: meta(), config: env }, { token })).toEqual({
       status: "already_unsubscribed",
       channel: "SMS",
       maskedEmail: null,
     });
-    expect(await unsubscribe(t.db, env, token, meta())).toEqual({
+    expect(await unsubscribe({ db: t.db, meta: meta(), config: env }, { token })).toEqual({
       status: "already_unsubscribed",
       channel: "SMS",
       maskedEmail: null,
@@ -156,17 +158,26 @@ describe("unsubscribe", () => {
   it("a forged link is NOT_FOUND, and too many of them from one IP are TOO_MANY_REQUESTS", async () => {
     const m = meta();
     const forged = `${randomUUID()}.email.${"x".repeat(43)}`;
-    await expect(unsubscribe(t.db, env, forged, m)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      unsubscribe({ db: t.db, meta: m, config: env }, { token: forged }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     for (let i = 1; i < UNSUBSCRIBE_LIMITS.invalidPerIp.limit; i++) {
-      expect(await previewUnsubscribe(t.db, env, forged, m)).toMatchObject({ status: "invalid" });
+      expect(
+        await previewUnsubscribe({ db: t.db, meta: m, config: env }, { token: forged }),
+      ).toMatchObject({ status: "invalid" });
     }
-    const limited = await previewUnsubscribe(t.db, env, forged, m).catch((e: unknown) => e);
+    const limited = await previewUnsubscribe(
+      { db: t.db, meta: m, config: env },
+      { token: forged },
+    ).catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(AppError);
     expect(limited).toMatchObject({ code: "TOO_MANY_REQUESTS" });
     expect((limited as AppError).retryAfterSeconds).toBeGreaterThan(0);
     // The same IP's good links are not held up by its bad ones.
     const customer = await optedIn();
     const token = unsubscribeToken(env, { customerId: customer.id, channel: "EMAIL" });
-    expect((await unsubscribe(t.db, env, token, m)).status).toBe("unsubscribed");
+    expect((await unsubscribe({ db: t.db, meta: m, config: env }, { token })).status).toBe(
+      "unsubscribed",
+    );
   });
 });

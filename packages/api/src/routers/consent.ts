@@ -16,20 +16,20 @@ export const consentRouter = createTRPCRouter({
   /** What a double opt-in link is about; changes nothing (the link page's GET). */
   preview: appProcedure("portal")
     .input(tokenInput)
-    .query(({ ctx, input }) => previewConsentLink(ctx.db, ctx.env, input.token)),
+    .query(({ ctx, input }) => previewConsentLink(ctx.deps, input)),
 
   /** Confirms the pending grant behind the link (the link page's POST). */
   confirm: appProcedure("portal")
     .input(tokenInput)
-    .mutation(({ ctx, input }) => confirmConsent(ctx.db, ctx.env, input.token, ctx.meta)),
+    .mutation(({ ctx, input }) => confirmConsent(ctx.deps, input)),
 
   /** Whose subscription an unsubscribe link stops, masked; changes nothing (the link's GET). */
   unsubscribePreview: appProcedure("portal")
     .input(tokenInput)
-    .query(({ ctx, input }) => previewUnsubscribe(ctx.db, ctx.env, input.token, ctx.meta)),
+    .query(({ ctx, input }) => previewUnsubscribe(ctx.deps, input)),
 
   /** Unsubscribes the link's customer from its channel (the link's POST, RFC 8058 one-click). */
   unsubscribe: appProcedure("portal")
     .input(tokenInput)
-    .mutation(({ ctx, input }) => unsubscribe(ctx.db, ctx.env, input.token, ctx.meta)),
+    .mutation(({ ctx, input }) => unsubscribe(ctx.deps, input)),
 });

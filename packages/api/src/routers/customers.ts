@@ -88,11 +88,11 @@ export const customersRouter = createTRPCRouter({
         granted: z.boolean({ message: "Choose on or off." }),
       }),
     )
-    .mutation(({ ctx, input }) => setConsentByStaff(ctx.db, ctx.env, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => setConsentByStaff(ctx.deps, input)),
 
   consentHistory: staffProcedure("read:customer")
     .input(z.object({ customerId }))
-    .query(({ ctx, input }) => consentHistory(ctx.db, input.customerId)),
+    .query(({ ctx, input }) => consentHistory(ctx.deps, input)),
   /**
    * Queues a sync from bookings (a job); returns the run to poll with syncStatus. While one is
    * queued or running, returns that one instead (`started: false`).

@@ -26,20 +26,14 @@ export const portalPrivacyProcedures = {
     .mutation(({ ctx, input }) => updateOwnProfile(ctx.deps, input)),
 
   /** Consent state with the wording to agree to, the consent history, privacy requests. */
-  privacy: customerProcedure.query(({ ctx }) => portalPrivacyOverview(ctx.db, ctx.actor.id)),
+  privacy: customerProcedure.query(({ ctx }) =>
+    portalPrivacyOverview(ctx.deps, { customerId: ctx.actor.id }),
+  ),
 
   /** Marketing email / SMS on or off, by the customer: a confirmed PORTAL consent event. */
   setConsent: customerProcedure
     .input(portalConsentInput)
-    .mutation(({ ctx, input }) =>
-      setConsentByCustomer(
-        ctx.db,
-        ctx.env,
-        { type: "customer", id: ctx.actor.id },
-        ctx.meta,
-        input,
-      ),
-    ),
+    .mutation(({ ctx, input }) => setConsentByCustomer(ctx.deps, input)),
 
   /**
    * Everything held about the customer, as JSON (a GDPR request, recorded and audited). The

@@ -1,9 +1,10 @@
 import type { Env } from "@xplorium/config";
-import { type Database, schema, type Tx } from "@xplorium/db";
 import { emailTransportName, queueEmail } from "@xplorium/email";
+import { schema, type Tx } from "@xplorium/db";
+import { emailTransportName } from "@xplorium/email";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { type DepsWith, nowOf } from "../deps";
 import { AppError, notFound } from "../errors";
 import { readConsentToken, signConsentToken } from "./consent-token";
 
@@ -41,6 +42,8 @@ export type ConsentConfig = Pick<
   Env,
   "SESSION_SECRET" | "EMAIL_FROM" | "PORTAL_URL" | "RESEND_API_KEY"
 >;
+/** What reading a confirmation link needs: the secret its signature is checked with. */
+export type ConsentLinkConfig = Pick<Env, "SESSION_SECRET">;
 
 /** The customers column kept in step with each channel's confirmed consent. */
 const FLAG = { EMAIL: "marketingOptIn", SMS: "smsOptIn" } as const;
@@ -237,10 +240,7 @@ export async function recordConsentChange(
  * customer's own confirmation by email, a withdrawal applies at once. Audited with before/after.
  */
 export async function setConsentByStaff(
-  db: Database,
-  config: ConsentConfig,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, config, actor, meta }: DepsWith<"db" | "actor" | "meta" | "config", ConsentConfig>,
   input: { customerId: string; channel: ConsentChannel; granted: boolean },
 ): Promise<ConsentChangeResult> {
   return db.transaction(async (tx) => {
@@ -347,13 +347,12 @@ export type ConsentLinkPreview =
 
 /** What a confirmation link is about, without changing anything (the GET of the link page). */
 export async function previewConsentLink(
-  db: Database,
-  config: Pick<Env, "SESSION_SECRET">,
-  token: string,
-  now = new Date(),
+  deps: DepsWith<"db" | "config", ConsentLinkConfig>,
+  { token }: { token: string },
 ): Promise<ConsentLinkPreview> {
+  const { db, config } = deps;
   return db.transaction(async (tx) => {
-    const v = await judgeToken(tx, config, token, now, false);
+    const v = await judgeToken(tx, config, token, nowOf(deps), false);
     if (v.kind === "invalid" || v.kind === "expired" || v.kind === "superseded") {
       return { status: v.kind, message: TOKEN_MESSAGES[v.kind] };
     }
@@ -393,14 +392,12 @@ export interface ConsentConfirmation {
  * is refused and changes nothing.
  */
 export async function confirmConsent(
-  db: Database,
-  config: Pick<Env, "SESSION_SECRET">,
-  token: string,
-  meta: RequestMeta,
-  now = new Date(),
+  deps: DepsWith<"db" | "meta" | "config", ConsentLinkConfig>,
+  { token }: { token: string },
 ): Promise<ConsentConfirmation> {
+  const { db, config, meta } = deps;
   return db.transaction(async (tx) => {
-    const v = await judgeToken(tx, config, token, now, true);
+    const v = await judgeToken(tx, config, token, nowOf(deps), true);
     if (v.kind === "invalid" || v.kind === "expired" || v.kind === "superseded") {
       throw new AppError(TOKEN_ERROR_CODE[v.kind], TOKEN_MESSAGES[v.kind]);
     }
@@ -454,7 +451,9 @@ export type ConsentEventStatus = "CONFIRMED" | "AWAITING" | "EXPIRED" | "SUPERSE
  * became of pending grants (awaiting, expired, or superseded by a later change). IP and user
  * agent stay out: staff screens do not need them (the privacy export reads them itself).
  */
-export async function consentHistory(db: Database, customerId: string, now = new Date()) {
+export async function consentHistory(deps: DepsWith<"db">, { customerId }: { customerId: string }) {
+  const { db } = deps;
+  const now = nowOf(deps);
   const [customer] = await db
     .select({ marketingOptIn: customers.marketingOptIn, smsOptIn: customers.smsOptIn })
     .from(customers)

@@ -1,8 +1,9 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
+import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { DepsWith } from "../deps";
 import { AppError } from "../errors";
 import {
   CONSENT_CHANNELS,
@@ -34,10 +35,12 @@ export type PortalConsentInput = z.input<typeof portalConsentInput>;
  * applies at once. Audited as `customer.consent_changed` with the customer as actor.
  */
 export async function setConsentByCustomer(
-  db: Database,
-  config: ConsentConfig,
-  actor: Actor & { type: "customer" },
-  meta: RequestMeta,
+  {
+    db,
+    config,
+    actor,
+    meta,
+  }: DepsWith<"db" | "meta" | "config", ConsentConfig> & { actor: Actor & { type: "customer" } },
   rawInput: PortalConsentInput,
 ): Promise<ConsentChangeResult> {
   const input = portalConsentInput.parse(rawInput);
@@ -88,8 +91,12 @@ export async function setConsentByCustomer(
  * consent history (who recorded it by kind, never a staff member's name), and the customer's
  * privacy requests.
  */
-export async function portalPrivacyOverview(db: Database, customerId: string) {
-  const history = await consentHistory(db, customerId);
+export async function portalPrivacyOverview(
+  deps: DepsWith<"db">,
+  { customerId }: { customerId: string },
+) {
+  const { db } = deps;
+  const history = await consentHistory(deps, { customerId });
   const requests = await db
     .select({
       id: gdprRequests.id,

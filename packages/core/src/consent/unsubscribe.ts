@@ -5,6 +5,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { enforceRateLimits } from "../auth/rate-limits";
+import { type DepsWith, nowOf } from "../deps";
 import { AppError } from "../errors";
 import {
   type ConsentChannel,
@@ -182,12 +183,11 @@ export type UnsubscribePreview =
  * unsubscribe nobody. An erased customer reads as already unsubscribed, with nothing shown.
  */
 export async function previewUnsubscribe(
-  db: Database,
-  config: Pick<Env, "SESSION_SECRET">,
-  token: string,
-  meta: RequestMeta,
-  now = new Date(),
+  deps: DepsWith<"db" | "meta" | "config", Pick<Env, "SESSION_SECRET">>,
+  { token }: { token: string },
 ): Promise<UnsubscribePreview> {
+  const { db, config, meta } = deps;
+  const now = nowOf(deps);
   await countRequest(db, meta);
   const target = await verify(db, config, token, meta);
   if (!target) return { status: "invalid", message: UNSUBSCRIBE_INVALID_MESSAGE };
@@ -218,10 +218,8 @@ export interface UnsubscribeResult {
  * or mangled token is NOT_FOUND and changes nothing. Transactional mail is not affected.
  */
 export async function unsubscribe(
-  db: Database,
-  config: ConsentConfig,
-  token: string,
-  meta: RequestMeta,
+  { db, config, meta }: DepsWith<"db" | "meta" | "config", ConsentConfig>,
+  { token }: { token: string },
 ): Promise<UnsubscribeResult> {
   await countRequest(db, meta);
   const target = await verify(db, config, token, meta);
