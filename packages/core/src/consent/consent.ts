@@ -1,7 +1,6 @@
 import type { Env } from "@xplorium/config";
 import { emailTransportName, queueEmail } from "@xplorium/email";
 import { schema, type Tx } from "@xplorium/db";
-import { emailTransportName } from "@xplorium/email";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/record-audit";
 import { type DepsWith, nowOf } from "../deps";
