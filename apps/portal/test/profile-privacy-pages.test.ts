@@ -1,90 +1,48 @@
-import { randomUUID } from "node:crypto";
-import { createSession, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSENT_WORDING } from "../../../packages/core/src/consent/consent";
 import { BIRTH_DATE_LOCKED_MESSAGE } from "../../../packages/core/src/customers/portal-profile";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText as textOf,
-} from "../../../tests/support/remix-route-server";
+import { visibleText as textOf } from "../../../tests/support/remix-route-server";
 import { unzipText } from "../../../tests/support/unzip";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
-import * as layout from "../app/routes/_account";
 import * as privacyPage from "../app/routes/_account.privacy";
 import * as profilePage from "../app/routes/_account.profile";
 import * as deleted from "../app/routes/account-deleted";
 import * as download from "../app/routes/privacy.download";
+import { accountPage, type PortalPages, rootPage, startPortalPages } from "./portal-pages";
 
 /**
  * The portal's Profile and Privacy pages over real HTTP: Express and Remix's request handler in
  * front of the real root, account layout and route modules, tRPC in-process, a real database.
  */
 
-let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
-let base: string;
+let pages: PortalPages;
+let t: PortalPages["t"];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
+  pages = await startPortalPages({
     routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/_account", parentId: "root", module: layout },
-      {
-        id: "routes/_account.profile",
-        parentId: "routes/_account",
-        path: "profile",
-        module: profilePage,
-      },
-      {
-        id: "routes/_account.privacy",
-        parentId: "routes/_account",
-        path: "privacy",
-        module: privacyPage,
-      },
-      {
-        id: "routes/privacy.download",
-        parentId: "root",
-        path: "privacy/download",
-        module: download,
-      },
-      { id: "routes/account-deleted", parentId: "root", path: "account-deleted", module: deleted },
+      accountPage("_account.profile", "profile", profilePage),
+      accountPage("_account.privacy", "privacy", privacyPage),
+      rootPage("privacy.download", "privacy/download", download),
+      rootPage("account-deleted", "account-deleted", deleted),
     ],
-    loadContext: (ip) => ({ db: t.db, env, app: "portal", nonce: "", requestId: randomUUID(), ip }),
   });
-  base = server.url;
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, PORTAL_URL: base });
+  t = pages.t;
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
 async function signedIn(name = "Ana Petrović") {
   const customer = await insertCustomer(t.db, { name });
-  const { token } = await createSession(t.db, { kind: "CUSTOMER", customerId: customer.id });
-  return { customer, cookie: `${sessionCookieName("CUSTOMER", { secure: false })}=${token}` };
+  return { customer, cookie: await pages.cookieFor(customer.id) };
 }
 
-const get = (path: string, cookie?: string) =>
-  fetch(`${base}${path}`, { redirect: "manual", headers: cookie ? { cookie } : {} });
-
+const get = (path: string, cookie?: string) => pages.get(path, cookie);
 const post = (path: string, cookie: string, fields: Record<string, string>) =>
-  fetch(`${base}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: base, cookie },
-    body: new URLSearchParams(fields).toString(),
-  });
+  pages.post(path, fields, cookie);
 
 const customerRow = async (id: string) =>
   (await t.db.select().from(schema.customers).where(eq(schema.customers.id, id)))[0]!;
