@@ -1,58 +1,34 @@
-import { randomUUID } from "node:crypto";
-import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
+import type { StaffRole } from "@xplorium/auth";
+import { loadEnv } from "@xplorium/config";
 import { checkLedger, runPointsExpiry } from "@xplorium/core/loyalty";
-import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import type { TestDatabase } from "@xplorium/db/testing";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tierScale } from "../../../packages/core/src/loyalty/tier-history";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText,
-} from "../../../tests/support/remix-route-server";
+import { visibleText } from "../../../tests/support/remix-route-server";
 import { TierProgress } from "../app/components/customer/tier-progress";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
-import * as appLayout from "../app/routes/_app";
 import * as loyaltyPage from "../app/routes/_app.loyalty";
+import { type AdminPages, page as appPage, startAdminPages } from "./admin-pages";
 
 /**
  * The points-rules page over real HTTP (Express + Remix + the real route modules + tRPC
  * in-process + a real database), and the customer page's tier-progress view rendered on its own.
  */
 
+let pages: AdminPages;
 let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url });
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
-    routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/_app", parentId: "root", module: appLayout },
-      { id: "routes/_app.loyalty", parentId: "routes/_app", path: "loyalty", module: loyaltyPage },
-    ],
-    // Read per request, so a test can switch the configuration.
-    loadContext: (ip) => ({ db: t.db, env, app: "admin", nonce: "", requestId: randomUUID(), ip }),
-  });
+  pages = await startAdminPages({ routes: [appPage("_app.loyalty", "loyalty", loyaltyPage)] });
+  t = pages.t;
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
-async function cookieFor(role: StaffRole) {
-  const staff = await insertStaff(t.db, { role });
-  const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff.id });
-  return `${sessionCookieName("STAFF", { secure: false })}=${token}`;
-}
-const page = (cookie: string) => fetch(`${server.url}/loyalty`, { headers: { cookie } });
+const cookieFor = (role: StaffRole) => pages.cookieFor(role);
+const page = (cookie: string) => pages.get("/loyalty", cookie);
 
 describe("loyalty rules page", () => {
   it("shows the earning rules, the tiers, expiry off, and links to rewards and vouchers", async () => {
@@ -80,12 +56,16 @@ describe("loyalty rules page", () => {
   });
 
   it("shows expiry when it is on and since when, and the last ledger check", async () => {
-    env = loadEnv({
-      NODE_ENV: "test",
-      DATABASE_URL: t.url,
-      POINTS_EXPIRY_MONTHS: "12",
-      POINTS_EXPIRY_WARNING_DAYS: "10",
-    });
+    // The pages read the configuration per request: switch it for the rest of the file.
+    const env = Object.assign(
+      pages.env,
+      loadEnv({
+        NODE_ENV: "test",
+        DATABASE_URL: t.url,
+        POINTS_EXPIRY_MONTHS: "12",
+        POINTS_EXPIRY_WARNING_DAYS: "10",
+      }),
+    );
     const cookie = await cookieFor("MANAGER");
     expect(visibleText(await (await page(cookie)).text())).toContain(
       "Takes effect when the daily expiry job next runs",

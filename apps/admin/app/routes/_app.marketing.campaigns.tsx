@@ -1,6 +1,5 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
 import { Card, EmptyState, formatDate, PageHeader } from "@xplorium/ui";
 import { useEffect } from "react";
 import {
@@ -8,19 +7,14 @@ import {
   CampaignProgressLine,
   CampaignStatusBadge,
 } from "~/components/marketing/campaign-status";
+import { useCan } from "~/lib/can";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Campaigns · Marketing · Xplorium CRM" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers, staff } = await requireStaff(request, context, "read:marketing");
-  return data(
-    {
-      campaigns: await api.campaigns.list(),
-      canEdit: ROLE_PERMISSIONS[staff.role].has("write:marketing"),
-    },
-    { headers },
-  );
+  const { api, headers } = await requireStaff(request, context, "read:marketing");
+  return data({ campaigns: await api.campaigns.list() }, { headers });
 }
 
 /** While anything is sending, the list refreshes itself every few seconds. */
@@ -36,7 +30,8 @@ function useRefreshWhile(active: boolean) {
 }
 
 export default function CampaignsPage() {
-  const { campaigns, canEdit } = useLoaderData<typeof loader>();
+  const { campaigns } = useLoaderData<typeof loader>();
+  const canEdit = useCan()("write:marketing");
   useRefreshWhile(campaigns.some((c) => c.status === "SENDING"));
   return (
     <>

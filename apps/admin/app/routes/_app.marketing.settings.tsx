@@ -5,63 +5,43 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ROLE_PERMISSIONS } from "@xplorium/auth/permissions";
-import { Button, Card, formatDate, PageHeader } from "@xplorium/ui";
+import { Button, Card, formatDate, PageHeader, useResultToast } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
-import { describeActionError } from "~/lib/api.server";
+import { trackingForm } from "~/components/marketing/tracking-forms";
+import { useCan } from "~/lib/can";
+import { formResult, parseForm } from "~/lib/form.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Marketing · Xplorium CRM" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, headers, staff } = await requireStaff(request, context, "read:marketing");
-  return data(
-    {
-      settings: await api.tracking.settings(),
-      canEdit: ROLE_PERMISSIONS[staff.role].has("write:marketing"),
-    },
-    { headers },
-  );
+  const { api, headers } = await requireStaff(request, context, "read:marketing");
+  return data({ settings: await api.tracking.settings() }, { headers });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context, "write:marketing");
-  const form = await request.formData();
-  const value = String(form.get("trackOpensClicks") ?? "");
-  if (value !== "true" && value !== "false") {
-    return data(
-      {
-        ok: false as const,
-        message: "Choose whether opens and clicks are tracked.",
-        at: Date.now(),
-      },
-      { status: 400, headers },
-    );
+  const submission = parseForm(await request.formData(), trackingForm);
+  if (submission.status !== "success") {
+    // The field is hidden: the page says what is wrong in its toast.
+    const refuse = { message: "Choose whether opens and clicks are tracked." };
+    return formResult(submission, { headers, refuse });
   }
   try {
-    const settings = await api.tracking.updateSettings({ trackOpensClicks: value === "true" });
-    return data(
-      {
-        ok: true as const,
-        message: settings.trackOpensClicks
-          ? "Open and click tracking is on."
-          : "Open and click tracking is off.",
-        at: Date.now(),
-      },
-      { headers },
-    );
+    const { trackOpensClicks } = await api.tracking.updateSettings({
+      trackOpensClicks: submission.value.trackOpensClicks === "true",
+    });
+    const toast = `Open and click tracking is ${trackOpensClicks ? "on" : "off"}.`;
+    return formResult(submission, { headers, toast });
   } catch (error) {
-    const f = describeActionError(error);
-    return data(
-      { ok: false as const, message: f.message, at: Date.now() },
-      { status: f.status, headers },
-    );
+    return formResult(submission, { headers, error });
   }
 }
 
 export default function MarketingSettingsPage() {
-  const { settings, canEdit } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { settings } = useLoaderData<typeof loader>();
+  const canEdit = useCan()("write:marketing");
+  const toast = useResultToast(useActionData<typeof action>());
   const busy = useNavigation().state !== "idle";
   const on = settings.trackOpensClicks;
   return (
@@ -72,13 +52,7 @@ export default function MarketingSettingsPage() {
         </Link>
       </p>
       <PageHeader title="Marketing settings" description="How marketing email is measured." />
-      <Toast
-        message={
-          result
-            ? { id: String(result.at), tone: result.ok ? "success" : "error", text: result.message }
-            : null
-        }
-      />
+      <Toast message={toast} />
       <Card title="Open and click tracking">
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div className="max-w-2xl space-y-2 text-sm text-stone-700">
