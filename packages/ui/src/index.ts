@@ -1,4 +1,4 @@
-export { getFormProps } from "@conform-to/react";
+export { getCollectionProps, getFormProps } from "@conform-to/react";
 export type { ColumnDef } from "@tanstack/react-table";
 export { Button, type ButtonProps, Spinner } from "./button";
 export { Alert, Card, EmptyState, PageHeader } from "./card";

@@ -1,14 +1,18 @@
-import { TextField } from "@xplorium/ui";
+import { type FormField, TextField } from "@xplorium/ui";
+import { z } from "zod";
 
 /** The form field of an owner-level form that asks for the member's password again. */
 export const PASSWORD_FIELD = "yourPassword";
+/** The field in an owner-level form's schema (spread into its `z.object`). */
+export const yourPasswordField = { [PASSWORD_FIELD]: z.string().optional() };
 /** `data.reason` of the refusal (packages/api/src/reauth.ts REAUTH_REQUIRED). */
 export const REAUTH_REQUIRED = "REAUTH_REQUIRED";
 
+/** An action's failure: a form result (ADR 022), or the older shape with `fieldErrors`. */
 interface Failure {
   reason?: string;
-  message: string;
-  fieldErrors: Record<string, string[] | undefined>;
+  message: string | null;
+  fieldErrors?: Record<string, string[] | undefined>;
 }
 
 /** Whether an action's failure asks for the password (it was not entered recently enough). */
@@ -25,18 +29,23 @@ export function ConfirmPasswordField({
   show,
   failure,
   minutes,
+  field,
 }: {
   show: boolean;
   failure?: Failure | null;
   minutes: number;
+  /** The form's `yourPassword` field, when the form is a `useZodForm` one. */
+  field?: FormField;
 }) {
   if (!show && !asksForPassword(failure)) return null;
+  const message = asksForPassword(failure) ? failure?.message : null;
   const error =
-    failure?.fieldErrors[PASSWORD_FIELD] ?? (asksForPassword(failure) ? [failure!.message] : null);
+    field?.errors ?? failure?.fieldErrors?.[PASSWORD_FIELD] ?? (message ? [message] : null);
   return (
     <TextField
       label="Your password"
       name={PASSWORD_FIELD}
+      field={field}
       type="password"
       autoComplete="current-password"
       required

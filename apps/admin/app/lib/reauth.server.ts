@@ -27,18 +27,18 @@ export function passwordPrompt(
 }
 
 /**
- * In an owner-level form's action, before its call: when the form carried "Your password",
- * confirm it (auth.staff.confirmPassword; the call that follows in this request sees it). A
- * refusal (wrong password, too many tries) comes back as the field's error, still asking; so
- * does an empty field when `required` (a form that only confirms).
+ * In an owner-level form's action, before its call: when the form carried "Your password"
+ * (`yourPassword` of its schema, see confirm-password-field.tsx), confirm it
+ * (auth.staff.confirmPassword; the call that follows in this request sees it). A refusal (wrong
+ * password, too many tries) comes back as the field's error, still asking; so does an empty
+ * field when `required` (a form that only confirms). The refusal goes to `formResult`'s `refuse`.
  */
-export async function confirmPasswordFromForm(
+export async function confirmPassword(
   api: Api,
-  form: FormData,
+  password: string | undefined,
   { required = false } = {},
 ): Promise<ActionFailure | null> {
-  const password = form.get(PASSWORD_FIELD);
-  if (typeof password !== "string" || password === "") {
+  if (!password) {
     if (!required) return null;
     const message = "Enter your password.";
     return {
@@ -60,6 +60,16 @@ export async function confirmPasswordFromForm(
       fieldErrors: { [PASSWORD_FIELD]: failure.fieldErrors.password ?? [failure.message] },
     };
   }
+}
+
+/** `confirmPassword` for an action that reads its form without a schema (a resource route). */
+export function confirmPasswordFromForm(
+  api: Api,
+  form: FormData,
+  options: { required?: boolean } = {},
+): Promise<ActionFailure | null> {
+  const password = form.get(PASSWORD_FIELD);
+  return confirmPassword(api, typeof password === "string" ? password : undefined, options);
 }
 
 /** Whether a download endpoint refused because the password must be entered again. */

@@ -6,6 +6,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, Button, Card, formatDate, PageHeader, TextField } from "@xplorium/ui";
+import { qrCodeDataUrl } from "@xplorium/ui/qr-code";
 import { Toast } from "@xplorium/ui/remix";
 import {
   asksForPassword,
@@ -15,7 +16,6 @@ import {
 import { CodeField } from "~/components/two-factor/code-field";
 import { RecoveryCodes } from "~/components/two-factor/recovery-codes";
 import { describeActionError, forwardDataHeaders } from "~/lib/api.server";
-import { qrCodeDataUrl } from "~/lib/qr-code.server";
 import { passwordPrompt } from "~/lib/reauth.server";
 import { requireSignedInStaff, safeNext } from "~/lib/session.server";
 

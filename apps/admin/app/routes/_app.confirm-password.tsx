@@ -5,10 +5,20 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Alert, Button, Card, PageHeader } from "@xplorium/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  failedResult,
+  getFormProps,
+  PageHeader,
+  useZodForm,
+} from "@xplorium/ui";
 import { useEffect } from "react";
-import { ConfirmPasswordField } from "~/components/confirm-password-field";
-import { confirmPasswordFromForm, passwordPrompt } from "~/lib/reauth.server";
+import { z } from "zod";
+import { ConfirmPasswordField, yourPasswordField } from "~/components/confirm-password-field";
+import { formResult, parseForm } from "~/lib/form.server";
+import { confirmPassword, passwordPrompt } from "~/lib/reauth.server";
 import { requireStaff, safeNext } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your password · Xplorium CRM" }];
@@ -19,6 +29,9 @@ export const meta: MetaFunction = () => [{ title: "Confirm your password · Xplo
  * continues to `next` (the download starts; without JavaScript, a link does it) and offers the
  * way `back`. Both are paths on the admin (safeNext), nothing else.
  */
+/** The one form: the password, and where to go once it is confirmed. */
+const confirmForm = z.object({ next: z.string().optional(), ...yourPasswordField });
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { headers, ...session } = await requireStaff(request, context);
   const url = new URL(request.url);
@@ -34,17 +47,27 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context);
-  const form = await request.formData();
-  const next = safeNext(form.get("next"), context, "/");
-  const failure = await confirmPasswordFromForm(api, form, { required: true });
-  if (failure) return data({ ...failure, next }, { status: failure.status, headers });
-  return data({ ok: true as const, next }, { headers });
+  const submission = parseForm(await request.formData(), confirmForm);
+  const next = safeNext(submission.payload.next, context, "/");
+  const refuse =
+    submission.status === "success"
+      ? await confirmPassword(api, submission.value.yourPassword, { required: true })
+      : null;
+  // The posted `next` is never echoed back (it may point off the admin): only safeNext's.
+  const result = formResult(submission, {
+    headers,
+    hideFields: ["next"],
+    ...(refuse ? { refuse } : { resetForm: true }),
+  });
+  // Where to continue, on the result too: the post may come without the page's query.
+  return data({ ...result.data, next }, result.init ?? {});
 }
 
 export default function ConfirmPassword() {
   const { next, back, askPassword, confirmMinutes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const nav = useNavigation();
+  const [form, fields] = useZodForm(confirmForm, { result });
   const confirmed = result?.ok === true;
   // Confirmed: go on to what was asked for (a download leaves this page where it is).
   useEffect(() => {
@@ -72,7 +95,7 @@ export default function ConfirmPassword() {
             </Link>
           </div>
         ) : (
-          <Form method="post" className="space-y-4" noValidate>
+          <Form method="post" className="space-y-4" {...getFormProps(form)}>
             <input type="hidden" name="next" value={next} />
             {askPassword ? null : (
               <p className="text-sm text-stone-600">
@@ -85,8 +108,9 @@ export default function ConfirmPassword() {
             )}
             <ConfirmPasswordField
               show
-              failure={result && !result.ok ? result : null}
+              failure={failedResult(result)}
               minutes={confirmMinutes}
+              field={fields.yourPassword}
             />
             <div className="flex items-center gap-3">
               <Button busy={nav.state !== "idle"}>Confirm and continue</Button>

@@ -5,11 +5,22 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Alert, Button, Card, formatDate, PageHeader } from "@xplorium/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  failedResult,
+  formatDate,
+  getFormProps,
+  PageHeader,
+  useResultToast,
+  useZodForm,
+} from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
 import { asksForPassword, ConfirmPasswordField } from "~/components/confirm-password-field";
-import { describeActionError } from "~/lib/api.server";
-import { confirmPasswordFromForm, passwordPrompt } from "~/lib/reauth.server";
+import { requireTwoFactorForm } from "~/components/settings/security-forms";
+import { formResult, parseForm } from "~/lib/form.server";
+import { confirmPassword, passwordPrompt } from "~/lib/reauth.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Security · Xplorium CRM" }];
@@ -29,20 +40,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context, "manage:security");
-  const form = await request.formData();
-  const required = form.get("requireTwoFactor") === "on";
+  const submission = parseForm(await request.formData(), requireTwoFactorForm);
+  if (submission.status !== "success") return formResult(submission, { headers });
+  const { requireTwoFactor: required, yourPassword } = submission.value;
   try {
     // Owner-level: the password again when it was not entered recently (reauth.server.ts).
-    const reauth = await confirmPasswordFromForm(api, form);
-    if (reauth) return data(reauth, { status: reauth.status, headers });
+    const refuse = await confirmPassword(api, yourPassword);
+    if (refuse) return formResult(submission, { headers, refuse });
     await api.security.setRequireTwoFactor({ required });
     const toast = required
       ? "Two-factor sign-in is now required for all staff."
       : "Two-factor sign-in is no longer required for all staff.";
-    return data({ ok: true as const, toast }, { headers });
+    return formResult(submission, { headers, toast });
   } catch (error) {
-    const failure = describeActionError(error);
-    return data(failure, { status: failure.status, headers });
+    return formResult(submission, { headers, error });
   }
 }
 
@@ -50,6 +61,9 @@ export default function SecuritySettingsPage() {
   const { settings, ownTwoFactor, askPassword, confirmMinutes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
+  const toast = useResultToast(result);
+  const [form, fields] = useZodForm(requireTwoFactorForm, { result });
+  const failed = failedResult(result);
   const on = settings.requiredForAll;
   return (
     <>
@@ -57,17 +71,7 @@ export default function SecuritySettingsPage() {
         title="Security"
         description="Rules for how every staff member signs in. Only owners change them."
       />
-      <Toast
-        message={
-          result
-            ? {
-                id: String(Date.now()),
-                tone: result.ok ? "success" : "error",
-                text: result.ok ? result.toast : result.message,
-              }
-            : null
-        }
-      />
+      <Toast message={toast} />
       <div className="max-w-2xl space-y-6">
         <Card title="Two-factor sign-in for all staff">
           <p className="text-sm text-stone-700" data-testid="require-two-factor-status">
@@ -90,17 +94,18 @@ export default function SecuritySettingsPage() {
               {formatDate(settings.updatedAt, { time: true })}.
             </p>
           ) : null}
-          {result && !result.ok && !asksForPassword(result) ? (
+          {failed && !asksForPassword(failed) ? (
             <div className="mt-4">
-              <Alert tone="error">{result.message}</Alert>
+              <Alert tone="error">{failed.message}</Alert>
             </div>
           ) : null}
-          <Form method="post" className="mt-4 space-y-3" noValidate>
+          <Form method="post" className="mt-4 space-y-3" {...getFormProps(form)}>
             {on ? null : <input type="hidden" name="requireTwoFactor" value="on" />}
             <ConfirmPasswordField
               show={askPassword}
-              failure={result && !result.ok ? result : null}
+              failure={failed}
               minutes={confirmMinutes}
+              field={fields.yourPassword}
             />
             <Button
               variant={on ? "secondary" : "primary"}

@@ -1,5 +1,6 @@
 import { Button } from "@xplorium/ui";
-import { useId, useState } from "react";
+import { useId } from "react";
+import { useCopy } from "~/lib/use-copy";
 
 /**
  * The ten recovery codes, shown once (after setup or after making new ones): a list to write
@@ -7,7 +8,7 @@ import { useId, useState } from "react";
  */
 export function RecoveryCodes({ codes, email }: { codes: string[]; email: string }) {
   const id = useId();
-  const [copied, setCopied] = useState<"yes" | "no" | null>(null);
+  const [copied, copyText] = useCopy();
   const text = [
     `Xplorium CRM recovery codes for ${email}`,
     "Each code works once, in place of the code from your authenticator app.",
@@ -15,14 +16,7 @@ export function RecoveryCodes({ codes, email }: { codes: string[]; email: string
     ...codes,
     "",
   ].join("\n");
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(codes.join("\n"));
-      setCopied("yes");
-    } catch {
-      setCopied("no");
-    }
-  };
+  const copy = () => copyText(codes.join("\n"));
   return (
     <section
       aria-labelledby={`${id}-title`}
