@@ -24,7 +24,7 @@ export async function buildBenchDatabase(
   log(`  ledgerDrift: none (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   t0 = performance.now();
   await handle.sql.unsafe("analyze");
-  const refresh = await refreshAnalytics(handle.db, { timeZone: BENCH_TIME_ZONE });
+  const refresh = await refreshAnalytics({ db: handle.db, config: { TIME_ZONE: BENCH_TIME_ZONE } });
   await handle.sql.unsafe("vacuum analyze");
   log(
     `  analytics refresh ${(refresh.durationMs / 1000).toFixed(1)} s; vacuum analyze: ${((performance.now() - t0) / 1000).toFixed(1)} s`,

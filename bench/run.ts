@@ -378,7 +378,10 @@ async function main() {
         url: trpcUrl("analytics.dashboard", {}),
         cookie: staffCookie,
         rawOf: (db) =>
-          analyticsDashboard(db, {}, { timeZone: BENCH_TIME_ZONE, includeRevenue: true }),
+          analyticsDashboard(
+            { db, config: { TIME_ZONE: BENCH_TIME_ZONE } },
+            { includeRevenue: true },
+          ),
         budgetMs: 1000,
         iterations: 15,
       });

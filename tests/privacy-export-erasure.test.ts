@@ -225,7 +225,7 @@ describe("the privacy checklist", () => {
 describe("Download my data", () => {
   it("holds every row A has in every table, as one zip, and nothing of B", async () => {
     // The analytics snapshot holds a profile of A (visits, spend, RFM and churn scores).
-    await refreshAnalytics(t.db, { timeZone: "Europe/Belgrade" });
+    await refreshAnalytics({ db: t.db, config: { TIME_ZONE: "Europe/Belgrade" } });
     const [profile] = await t.db
       .select()
       .from(schema.customerAnalytics)

@@ -28,7 +28,11 @@ beforeAll(async () => {
     env: { TIME_ZONE: "UTC", CURRENCY: "EUR" },
   });
   ids = await insertJuneFixture(pages.t);
-  await refreshAnalytics(pages.t.db, { timeZone: "UTC", asOf: new Date("2026-06-30T12:00:00Z") });
+  await refreshAnalytics({
+    db: pages.t.db,
+    config: { TIME_ZONE: "UTC" },
+    now: new Date("2026-06-30T12:00:00Z"),
+  });
 });
 afterAll(async () => {
   await pages?.close();

@@ -34,7 +34,11 @@ beforeAll(async () => {
       { day: "2025-07-01", amount: 500 },
     ],
   });
-  await refreshAnalytics(t.db, { timeZone: "UTC", asOf: new Date("2026-06-20T12:00:00Z") });
+  await refreshAnalytics({
+    db: t.db,
+    config: { TIME_ZONE: "UTC" },
+    now: new Date("2026-06-20T12:00:00Z"),
+  });
 });
 afterAll(async () => {
   await t?.drop();

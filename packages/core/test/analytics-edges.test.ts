@@ -12,7 +12,7 @@ import { insertFamily } from "../../../tests/support/analytics-fixture";
 
 const AS_OF = new Date("2026-06-30T12:00:00Z");
 const JUNE = { range: { from: "2026-06-01", to: "2026-06-30" } };
-const FULL = { timeZone: "UTC", includeRevenue: true };
+const config = { TIME_ZONE: "UTC" };
 
 const dbs: TestDatabase[] = [];
 const fresh = async () => {
@@ -27,32 +27,38 @@ afterAll(async () => {
 describe("an empty database", () => {
   it("has no snapshot before the first refresh", async () => {
     const t = await fresh();
-    expect(await analyticsDashboard(t.db, JUNE, FULL)).toMatchObject({
+    expect(
+      await analyticsDashboard({ db: t.db, config }, { ...JUNE, includeRevenue: true }),
+    ).toMatchObject({
       snapshot: null,
       kpis: null,
       tiers: null,
     });
-    expect((await analyticsCharts(t.db, JUNE, FULL)).charts).toBeNull();
-    expect((await analyticsRfm(t.db)).rfm).toBeNull();
+    expect(
+      (await analyticsCharts({ db: t.db, config }, { ...JUNE, includeRevenue: true })).charts,
+    ).toBeNull();
+    expect((await analyticsRfm({ db: t.db })).rfm).toBeNull();
   });
 
   it("after a refresh, counts zero and leaves every rate undefined rather than 0%", async () => {
     const t = await fresh();
-    const r = await refreshAnalytics(t.db, { timeZone: "UTC", asOf: AS_OF });
+    const r = await refreshAnalytics({ db: t.db, config, now: AS_OF });
     expect(r).toMatchObject({ customers: 0, changed: 0, removed: 0 });
-    const k = (await analyticsDashboard(t.db, JUNE, FULL)).kpis!;
+    const k = (await analyticsDashboard({ db: t.db, config }, { ...JUNE, includeRevenue: true }))
+      .kpis!;
     expect(k.totalCustomers).toEqual({ value: 0, previous: 0, change: 0 });
     expect(k.activeCustomers).toEqual({ value: 0, previous: 0, change: 0 });
     expect(k.retentionRate).toMatchObject({ value: null, previous: null, change: null });
     expect(k.averageLifetimeValue).toEqual({ value: null, previous: null, change: null });
     expect(k.emailOptInRate).toMatchObject({ value: null, previous: null, change: null });
-    const c = (await analyticsCharts(t.db, JUNE, FULL)).charts!;
+    const c = (await analyticsCharts({ db: t.db, config }, { ...JUNE, includeRevenue: true }))
+      .charts!;
     expect(c.acquisition.every((a) => a.customers === 0)).toBe(true);
     expect(c.bookingFrequency.every((b) => b.customers === 0)).toBe(true);
     expect(c.ltvByTier?.every((l) => l.averageLifetimeValue === null)).toBe(true);
-    const rfm = (await analyticsRfm(t.db)).rfm!;
+    const rfm = (await analyticsRfm({ db: t.db })).rfm!;
     expect(rfm.segments.every((s) => s.customers === 0 && s.share === 0)).toBe(true);
-    expect(await churnList(t.db, {})).toEqual({ items: [], nextCursor: null, total: 0 });
+    expect(await churnList({ db: t.db }, {})).toEqual({ items: [], nextCursor: null, total: 0 });
   });
 });
 
@@ -66,11 +72,11 @@ describe("a single customer", () => {
       createdAt: "2026-06-12",
       bookings: [{ day: "2026-06-12", amount: 4000 }],
     });
-    await refreshAnalytics(t.db, { timeZone: "UTC", asOf: AS_OF });
+    await refreshAnalytics({ db: t.db, config, now: AS_OF });
   });
 
   it("is the whole population: top of every quintile, a Champion", async () => {
-    const a = await customerAnalytics(t.db, { customerId: id });
+    const a = await customerAnalytics({ db: t.db }, { customerId: id });
     expect(a.computed && a.rfm).toEqual({
       scores: { recency: 5, frequency: 5, monetary: 5, fm: 5 },
       segment: "CHAMPIONS",
@@ -85,7 +91,8 @@ describe("a single customer", () => {
   });
 
   it("makes every figure of the dashboard", async () => {
-    const k = (await analyticsDashboard(t.db, JUNE, FULL)).kpis!;
+    const k = (await analyticsDashboard({ db: t.db, config }, { ...JUNE, includeRevenue: true }))
+      .kpis!;
     expect(k.totalCustomers).toEqual({ value: 1, previous: 0, change: 1 });
     expect(k.newCustomers).toEqual({ value: 1, previous: 0, change: 1 });
     expect(k.activeCustomers).toEqual({ value: 1, previous: 0, change: 1 });
@@ -135,11 +142,11 @@ describe("churn on known rhythms", () => {
       createdAt: "2026-06-01",
       bookings: [{ at: "2026-06-29T23:30:00Z", amount: 1000 }],
     });
-    await refreshAnalytics(t.db, { timeZone: "UTC", asOf: AS_OF });
+    await refreshAnalytics({ db: t.db, config, now: AS_OF });
   });
 
   const churnOf = async (key: string) => {
-    const a = await customerAnalytics(t.db, { customerId: id[key]! });
+    const a = await customerAnalytics({ db: t.db }, { customerId: id[key]! });
     if (!a.computed) throw new Error("not computed");
     return a.churn;
   };
@@ -164,23 +171,23 @@ describe("churn on known rhythms", () => {
   });
 
   it("lists the likely ones most overdue first, a page at a time", async () => {
-    const first = await churnList(t.db, { limit: 1 });
+    const first = await churnList({ db: t.db }, { limit: 1 });
     expect(first.total).toBe(2);
     expect(first.items).toHaveLength(1);
-    const second = await churnList(t.db, { limit: 1, cursor: first.nextCursor! });
+    const second = await churnList({ db: t.db }, { limit: 1, cursor: first.nextCursor! });
     expect(second.items).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
     const both = [...first.items, ...second.items];
     expect(both.map((i) => i.score)).toEqual([2, 2]);
     expect(new Set(both.map((i) => i.id))).toEqual(new Set([id.fortnightly, id.burst]));
-    await expect(churnList(t.db, { cursor: "bm9wZQ" })).rejects.toMatchObject({
+    await expect(churnList({ db: t.db }, { cursor: "bm9wZQ" })).rejects.toMatchObject({
       code: "BAD_REQUEST",
     });
   });
 
   it("counts days in the venue's time zone", async () => {
     expect((await churnOf("lateNight")).daysSinceLastVisit).toBe(1);
-    await refreshAnalytics(t.db, { timeZone: "Europe/Belgrade", asOf: AS_OF });
+    await refreshAnalytics({ db: t.db, config: { TIME_ZONE: "Europe/Belgrade" }, now: AS_OF });
     expect((await churnOf("lateNight")).daysSinceLastVisit).toBe(0);
   });
 });

@@ -20,8 +20,9 @@ import { quintileScore, RFM_GRID, rfmSegmentOf } from "../src/analytics/rfm";
  */
 const AS_OF = new Date("2026-06-30T12:00:00Z");
 const UTC = { timeZone: "UTC" };
+const config = { TIME_ZONE: "UTC" };
 const JUNE = { from: "2026-06-01", to: "2026-06-30" };
-const FULL = { timeZone: "UTC", includeRevenue: true };
+const FULL = { includeRevenue: true };
 
 let t: TestDatabase;
 let id: JuneFixture;
@@ -29,7 +30,7 @@ let id: JuneFixture;
 beforeAll(async () => {
   t = await createTestDatabase();
   id = await insertJuneFixture(t);
-  await refreshAnalytics(t.db, { ...UTC, asOf: AS_OF });
+  await refreshAnalytics({ db: t.db, config, now: AS_OF });
 });
 afterAll(async () => {
   await t?.drop();
@@ -37,7 +38,7 @@ afterAll(async () => {
 
 describe("the dashboard, by hand", () => {
   it("counts customers, new, active and retention for June against May", async () => {
-    const d = await analyticsDashboard(t.db, { range: JUNE }, FULL);
+    const d = await analyticsDashboard({ db: t.db, config }, { range: JUNE, ...FULL });
     expect(d.range).toMatchObject({
       from: "2026-06-01",
       to: "2026-06-30",
@@ -68,14 +69,14 @@ describe("the dashboard, by hand", () => {
   });
 
   it("averages lifetime value over customers who paid", async () => {
-    const k = (await analyticsDashboard(t.db, { range: JUNE }, FULL)).kpis!;
+    const k = (await analyticsDashboard({ db: t.db, config }, { range: JUNE, ...FULL })).kpis!;
     // Completed by 30 June: A 12,000 + B 4,500 + C 30,000 + E 2,000 + H 15,000 + I 1,600 =
     // 65,100 over 6 payers; by 31 May, A's June 2,000 less: 63,100 / 6 = 10,516.67.
     expect(k.averageLifetimeValue).toEqual({ value: 10_850, previous: 10_517, change: 333 });
   });
 
   it("rebuilds opt-in rates from the consent history", async () => {
-    const k = (await analyticsDashboard(t.db, { range: JUNE }, FULL)).kpis!;
+    const k = (await analyticsDashboard({ db: t.db, config }, { range: JUNE, ...FULL })).kpis!;
     // Email today: A D E I of 8. On 31 May: A and H (E confirmed 5 June, I 2 June, D joined
     // 15 June; H withdrew 12 June) of 6.
     expect(k.emailOptInRate).toMatchObject({ value: 0.5, optedIn: 4, previousOptedIn: 2 });
@@ -87,7 +88,7 @@ describe("the dashboard, by hand", () => {
   });
 
   it("takes tier changes back to the previous period's end", async () => {
-    const d = await analyticsDashboard(t.db, { range: JUNE }, FULL);
+    const d = await analyticsDashboard({ db: t.db, config }, { range: JUNE, ...FULL });
     // Now: BRONZE C D E G I, SILVER H, GOLD A, VIP B. On 31 May A was still SILVER and D, G
     // had not joined.
     expect(d.tiers).toEqual([
@@ -100,9 +101,12 @@ describe("the dashboard, by hand", () => {
   });
 
   it("leaves venue money out without read:revenue", async () => {
-    const d = await analyticsDashboard(t.db, { range: JUNE }, { ...FULL, includeRevenue: false });
+    const d = await analyticsDashboard(
+      { db: t.db, config },
+      { range: JUNE, includeRevenue: false },
+    );
     expect(d.kpis!.averageLifetimeValue).toBeNull();
-    const c = await analyticsCharts(t.db, { range: JUNE }, { ...FULL, includeRevenue: false });
+    const c = await analyticsCharts({ db: t.db, config }, { range: JUNE, includeRevenue: false });
     expect(c.charts!.revenueByType).toBeNull();
     expect(c.charts!.revenueTotals).toBeNull();
     expect(c.charts!.ltvByTier).toBeNull();
@@ -111,17 +115,23 @@ describe("the dashboard, by hand", () => {
 
   it("refuses a range that ends before it starts or spans more than five years", async () => {
     await expect(
-      analyticsDashboard(t.db, { range: { from: "2026-06-02", to: "2026-06-01" } }, FULL),
+      analyticsDashboard(
+        { db: t.db, config },
+        { range: { from: "2026-06-02", to: "2026-06-01" }, ...FULL },
+      ),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(
-      analyticsDashboard(t.db, { range: { from: "2020-01-01", to: "2026-06-01" } }, FULL),
+      analyticsDashboard(
+        { db: t.db, config },
+        { range: { from: "2020-01-01", to: "2026-06-01" }, ...FULL },
+      ),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 });
 
 describe("the charts, by hand", () => {
   it("buckets June by day", async () => {
-    const c = (await analyticsCharts(t.db, { range: JUNE }, FULL)).charts!;
+    const c = (await analyticsCharts({ db: t.db, config }, { range: JUNE, ...FULL })).charts!;
     expect(c.bucket).toBe("day");
     expect(c.acquisition).toHaveLength(30);
     expect(c.acquisition.filter((a) => a.customers > 0)).toEqual([
@@ -141,7 +151,7 @@ describe("the charts, by hand", () => {
 
   it("buckets seven months by month, with empty months as zero", async () => {
     const range = { from: "2025-12-01", to: "2026-06-30" };
-    const c = (await analyticsCharts(t.db, { range }, FULL)).charts!;
+    const c = (await analyticsCharts({ db: t.db, config }, { range, ...FULL })).charts!;
     expect(c.bucket).toBe("month");
     expect(c.acquisition).toEqual([
       { bucket: "2025-12-01", customers: 0 },
@@ -174,7 +184,10 @@ describe("the charts, by hand", () => {
 
   it("buckets two months by week, starting on Mondays", async () => {
     const c = (
-      await analyticsCharts(t.db, { range: { from: "2026-05-01", to: "2026-06-30" } }, FULL)
+      await analyticsCharts(
+        { db: t.db, config },
+        { range: { from: "2026-05-01", to: "2026-06-30" }, ...FULL },
+      )
     ).charts!;
     expect(c.bucket).toBe("week");
     // 1 May 2026 is a Friday: its week starts on Monday 27 April.
@@ -184,7 +197,7 @@ describe("the charts, by hand", () => {
   });
 
   it("distributes visits, points and lifetime value by tier", async () => {
-    const c = (await analyticsCharts(t.db, { range: JUNE }, FULL)).charts!;
+    const c = (await analyticsCharts({ db: t.db, config }, { range: JUNE, ...FULL })).charts!;
     const bars = (h: { label: string; customers: number }[]) =>
       Object.fromEntries(h.map((b) => [b.label, b.customers]));
     // Visits: D G 0, C 1, I 2, B E H 3, A 6.
@@ -234,15 +247,15 @@ describe("RFM, by hand", () => {
       I: { scores: { recency: 3, frequency: 2, monetary: 1, fm: 2 }, segment: "NEEDS_ATTENTION" },
     } as const;
     for (const [key, want] of Object.entries(expected)) {
-      const a = await customerAnalytics(t.db, { customerId: id[key as keyof typeof id] });
+      const a = await customerAnalytics({ db: t.db }, { customerId: id[key as keyof typeof id] });
       expect(a.computed && a.rfm, key).toEqual(want);
     }
-    const d = await customerAnalytics(t.db, { customerId: id.D });
+    const d = await customerAnalytics({ db: t.db }, { customerId: id.D });
     expect(d.computed && d.rfm).toEqual({ scores: null, segment: null });
   });
 
   it("counts segments and grid cells, and shows what each score covers", async () => {
-    const r = (await analyticsRfm(t.db)).rfm!;
+    const r = (await analyticsRfm({ db: t.db })).rfm!;
     expect(r.customers).toBe(8);
     expect(r.customersWithVisits).toBe(6);
     expect(Object.fromEntries(r.segments.map((s) => [s.segment, s.customers]))).toEqual({
@@ -316,10 +329,10 @@ describe("churn, by hand", () => {
       I: { level: "DUE", score: 1.82, daysSinceLastVisit: 53, rhythmDays: 29, ownRhythm: false },
     } as const;
     for (const [key, want] of Object.entries(expected)) {
-      const a = await customerAnalytics(t.db, { customerId: id[key as keyof typeof id] });
+      const a = await customerAnalytics({ db: t.db }, { customerId: id[key as keyof typeof id] });
       expect(a.computed && a.churn, key).toMatchObject(want);
     }
-    const rfm = (await analyticsRfm(t.db)).rfm!;
+    const rfm = (await analyticsRfm({ db: t.db })).rfm!;
     expect(Object.fromEntries(rfm.churn.map((c) => [c.level, c.customers]))).toEqual({
       NO_VISITS: 2,
       UPCOMING: 1,
@@ -332,7 +345,7 @@ describe("churn, by hand", () => {
   });
 
   it("lists who is likely to churn", async () => {
-    const page = await churnList(t.db, {});
+    const page = await churnList({ db: t.db }, {});
     expect(page.total).toBe(1);
     expect(page.items).toEqual([
       expect.objectContaining({
@@ -349,7 +362,7 @@ describe("churn, by hand", () => {
   });
 
   it("gives each customer's lifetime value", async () => {
-    const a = await customerAnalytics(t.db, { customerId: id.A });
+    const a = await customerAnalytics({ db: t.db }, { customerId: id.A });
     // Acquired 10 January; 171 days to 30 June.
     expect(a.computed && a.lifetimeValue).toEqual({
       spent: 12_000,
@@ -362,7 +375,7 @@ describe("churn, by hand", () => {
       firstVisitOn: "2026-01-10",
       lastVisitOn: "2026-06-10",
     });
-    const e = await customerAnalytics(t.db, { customerId: id.E });
+    const e = await customerAnalytics({ db: t.db }, { customerId: id.E });
     // Three visits, two completed (the approved one brought nothing yet).
     expect(e.computed && e.lifetimeValue).toMatchObject({
       spent: 2000,
@@ -370,7 +383,7 @@ describe("churn, by hand", () => {
       completedVisits: 2,
       averageOrder: 1000,
     });
-    await expect(customerAnalytics(t.db, { customerId: id.F })).rejects.toMatchObject({
+    await expect(customerAnalytics({ db: t.db }, { customerId: id.F })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });
@@ -412,17 +425,19 @@ describe("the refresh", () => {
       "2026-06-24..2026-06-30",
     ]);
     const custom = { from: "2026-03-01", to: "2026-04-15" };
-    const first = await analyticsDashboard(t.db, { range: custom }, FULL);
+    const first = await analyticsDashboard({ db: t.db, config }, { range: custom, ...FULL });
     expect(await ranges()).toContain("2026-03-01..2026-04-15");
-    expect(await analyticsDashboard(t.db, { range: custom }, FULL)).toEqual(first);
+    expect(await analyticsDashboard({ db: t.db, config }, { range: custom, ...FULL })).toEqual(
+      first,
+    );
   });
 
   it("rewrites nothing when nothing changed, and one row when one customer did", async () => {
-    const again = await refreshAnalytics(t.db, { ...UTC, asOf: AS_OF });
+    const again = await refreshAnalytics({ db: t.db, config, now: AS_OF });
     expect(again).toMatchObject({ customers: 8, changed: 0, removed: 0 });
     await t.sql`update customers set sms_opt_in = true where id = ${id.D}`;
-    expect(await refreshAnalytics(t.db, { ...UTC, asOf: AS_OF })).toMatchObject({ changed: 1 });
+    expect(await refreshAnalytics({ db: t.db, config, now: AS_OF })).toMatchObject({ changed: 1 });
     await t.sql`update customers set sms_opt_in = false where id = ${id.D}`;
-    await refreshAnalytics(t.db, { ...UTC, asOf: AS_OF });
+    await refreshAnalytics({ db: t.db, config, now: AS_OF });
   });
 });

@@ -2,6 +2,7 @@ import type { Env } from "@xplorium/config";
 import { ANALYTICS_REFRESH_TASK, refreshAnalytics } from "@xplorium/core/analytics";
 import type { Database } from "@xplorium/db";
 import type { Task } from "graphile-worker";
+import { jobTask } from "./job-deps";
 
 export { ANALYTICS_REFRESH_TASK };
 
@@ -14,10 +15,10 @@ export const ANALYTICS_REFRESH_JOB_KEY = ANALYTICS_REFRESH_TASK;
  * Only changed rows are rewritten; running it twice is harmless.
  */
 export function refreshAnalyticsTask(db: Database, env: Env): Task {
-  return async (_payload, helpers) => {
-    const r = await refreshAnalytics(db, { timeZone: env.TIME_ZONE });
+  return jobTask(db, env, async (deps, _payload, helpers) => {
+    const r = await refreshAnalytics(deps);
     helpers.logger.info(
       `${ANALYTICS_REFRESH_TASK}: ${r.customers} customers, ${r.changed} rows changed, ${r.removed} removed in ${r.durationMs} ms`,
     );
-  };
+  });
 }

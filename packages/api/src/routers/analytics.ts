@@ -1,4 +1,4 @@
-import { ROLE_PERMISSIONS } from "@xplorium/auth";
+import { ROLE_PERMISSIONS, type StaffRole } from "@xplorium/auth";
 import {
   analyticsCharts,
   analyticsDashboard,
@@ -11,6 +11,10 @@ import {
 } from "@xplorium/core/analytics";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
+/** Whether the member's role may see venue-level money (`read:revenue`). */
+const includeRevenue = (actor: { role: StaffRole }) =>
+  ROLE_PERMISSIONS[actor.role].has("read:revenue");
+
 /**
  * Analytics (DESIGN.md "Analytics"; ADR on what the front desk sees). Every figure reads the
  * snapshot the worker refreshes. Venue-level money (revenue, average lifetime value, lifetime
@@ -21,32 +25,26 @@ export const analyticsRouter = createTRPCRouter({
   dashboard: staffProcedure("read:dashboard")
     .input(dashboardInput)
     .query(({ ctx, input }) =>
-      analyticsDashboard(ctx.db, input, {
-        timeZone: ctx.env.TIME_ZONE,
-        includeRevenue: ROLE_PERMISSIONS[ctx.actor.role].has("read:revenue"),
-      }),
+      analyticsDashboard(ctx.deps, { ...input, includeRevenue: includeRevenue(ctx.actor) }),
     ),
 
   /** The dashboard's charts for the same range, and the all-time distributions. */
   charts: staffProcedure("read:dashboard")
     .input(dashboardInput)
     .query(({ ctx, input }) =>
-      analyticsCharts(ctx.db, input, {
-        timeZone: ctx.env.TIME_ZONE,
-        includeRevenue: ROLE_PERMISSIONS[ctx.actor.role].has("read:revenue"),
-      }),
+      analyticsCharts(ctx.deps, { ...input, includeRevenue: includeRevenue(ctx.actor) }),
     ),
 
   /** RFM segment counts and grid, score bounds and churn levels (marketing's insights page). */
-  rfmSegments: staffProcedure("read:marketing").query(({ ctx }) => analyticsRfm(ctx.db)),
+  rfmSegments: staffProcedure("read:marketing").query(({ ctx }) => analyticsRfm(ctx.deps)),
 
   /** Customers likely to churn, most overdue first (keyset pages). */
   churnList: staffProcedure("read:marketing")
     .input(churnListInput)
-    .query(({ ctx, input }) => churnList(ctx.db, input)),
+    .query(({ ctx, input }) => churnList(ctx.deps, input)),
 
   /** One customer's RFM segment, churn score and lifetime value (their page). */
   customerAnalytics: staffProcedure("read:customer")
     .input(customerAnalyticsInput)
-    .query(({ ctx, input }) => customerAnalytics(ctx.db, input)),
+    .query(({ ctx, input }) => customerAnalytics(ctx.deps, input)),
 });

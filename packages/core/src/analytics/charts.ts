@@ -1,7 +1,8 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { sql } from "drizzle-orm";
-import { type DashboardInput, dashboardInput, resolveRange, snapshotInfo } from "./dashboard";
-import { bucketsOf } from "./date-range";
+import { type DepsWith, nowOf } from "../deps";
+import { type DashboardRequest, dashboardInput, resolveRange, snapshotInfo } from "./dashboard";
+import { type AnalyticsConfig, bucketsOf } from "./date-range";
 import { readSnapshot, TIERS, type Tier } from "./summary";
 
 export const BOOKING_TYPES = schema.bookingType.enumValues;
@@ -25,12 +26,12 @@ const zeroByType = (): ByType => Object.fromEntries(BOOKING_TYPES.map((t) => [t,
  *   (`includeRevenue` only).
  */
 export async function analyticsCharts(
-  db: Database,
-  raw: DashboardInput,
-  opts: { timeZone: string; includeRevenue: boolean; now?: Date },
+  deps: DepsWith<"db" | "config", AnalyticsConfig>,
+  { includeRevenue, ...raw }: DashboardRequest,
 ) {
+  const { db } = deps;
   const input = dashboardInput.parse(raw);
-  const range = resolveRange(input.range, opts.timeZone, opts.now);
+  const range = resolveRange(input.range, deps.config.TIME_ZONE, nowOf(deps));
   const snapshot = await readSnapshot(db);
   if (!snapshot) return { snapshot: null, range, charts: null };
 
@@ -79,14 +80,14 @@ export async function analyticsCharts(
       acquisition: buckets.map((bucket) => ({ bucket, customers: acquisition.get(bucket) ?? 0 })),
       bookingsByType: buckets.map((bucket) => ({ bucket, ...bookings.get(bucket)! })),
       bookingTotals: totals(bookings),
-      revenueByType: opts.includeRevenue
+      revenueByType: includeRevenue
         ? buckets.map((bucket) => ({ bucket, ...revenue.get(bucket)! }))
         : null,
-      revenueTotals: opts.includeRevenue ? totals(revenue) : null,
+      revenueTotals: includeRevenue ? totals(revenue) : null,
       tierProgression: buckets.map((bucket) => ({ bucket, ...upgrades.get(bucket)! })),
       bookingFrequency: s.visitsHistogram,
       pointsDistribution: s.pointsHistogram,
-      ltvByTier: opts.includeRevenue
+      ltvByTier: includeRevenue
         ? TIERS.map((tier) => {
             const t = s.ltvByTier[tier];
             return {

@@ -1,6 +1,6 @@
-import type { Database } from "@xplorium/db";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import type { DepsWith } from "../deps";
 import { AppError } from "../errors";
 import { CHURN_RULES, daysSinceLastVisitSql, likelyToChurnSql } from "./churn";
 import type { RfmSegment } from "./rfm";
@@ -51,7 +51,7 @@ export interface ChurnListItem {
  * alone and only then joined to customers (a customer erased since the snapshot drops out of
  * their page until the next refresh removes them); the total is the snapshot's own count.
  */
-export async function churnList(db: Database, raw: ChurnListInput) {
+export async function churnList({ db }: DepsWith<"db">, raw: ChurnListInput) {
   const input = churnListInput.parse(raw);
   const after = input.cursor ? decodeCursor(input.cursor) : null;
   const snapshot = await readSnapshot(db);

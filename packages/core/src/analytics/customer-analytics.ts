@@ -1,6 +1,7 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
 import { CHURN_RULES, type ChurnLevel, daysSinceLastVisitSql } from "./churn";
 import { fmScore, type RfmSegment } from "./rfm";
@@ -16,7 +17,10 @@ const DAYS_PER_MONTH = 365.25 / 12;
  * made of, and lifetime value (spent, completed visits, average order, visits per month over
  * their tenure). From the snapshot: `computed` is false for a customer it does not hold yet.
  */
-export async function customerAnalytics(db: Database, raw: z.input<typeof customerAnalyticsInput>) {
+export async function customerAnalytics(
+  { db }: DepsWith<"db">,
+  raw: z.input<typeof customerAnalyticsInput>,
+) {
   const { customerId } = customerAnalyticsInput.parse(raw);
   const c = schema.customers;
   const [live] = await db

@@ -1,7 +1,9 @@
-import type { Database, DbOrTx } from "@xplorium/db";
+import type { DbOrTx } from "@xplorium/db";
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import { type DepsWith, nowOf } from "../deps";
 import {
+  type AnalyticsConfig,
   type ComparedRange,
   compareRange,
   dateRangeInput,
@@ -13,12 +15,11 @@ import { type AnalyticsSnapshot, readSnapshot, TIERS, type Tier } from "./summar
 export const dashboardInput = z.object({ range: dateRangeInput.optional() });
 export type DashboardInput = z.input<typeof dashboardInput>;
 
-export interface DashboardOptions {
-  timeZone: string;
+/** The dashboard's and the charts' input: the range, and whether money figures are shown. */
+export type DashboardRequest = DashboardInput & {
   /** Venue-level money (revenue, average lifetime value): only for `read:revenue` (ADR). */
   includeRevenue: boolean;
-  now?: Date;
-}
+};
 
 /** A figure for the range and for the period before it; change = value − previous. */
 export interface Kpi {
@@ -77,12 +78,12 @@ const activeOn = (day: string) => sql`daterange(${day}::date - 89, ${day}::date,
  * no snapshot yet.
  */
 export async function analyticsDashboard(
-  db: Database,
-  raw: DashboardInput,
-  opts: DashboardOptions,
+  deps: DepsWith<"db" | "config", AnalyticsConfig>,
+  { includeRevenue, ...raw }: DashboardRequest,
 ) {
+  const { db } = deps;
   const input = dashboardInput.parse(raw);
-  const range = resolveRange(input.range, opts.timeZone, opts.now);
+  const range = resolveRange(input.range, deps.config.TIME_ZONE, nowOf(deps));
   const read = await db.transaction(
     async (tx) => {
       const snapshot = await readSnapshot(tx);
@@ -146,7 +147,7 @@ export async function analyticsDashboard(
         previousRetained: c.retainedPrevious,
         previousBase: c.visitedBefore,
       },
-      averageLifetimeValue: opts.includeRevenue ? kpi(ltv("to"), ltv("previousTo")) : null,
+      averageLifetimeValue: includeRevenue ? kpi(ltv("to"), ltv("previousTo")) : null,
       emailOptInRate: optInRate("EMAIL"),
       smsOptInRate: optInRate("SMS"),
     },

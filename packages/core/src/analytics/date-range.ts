@@ -1,5 +1,9 @@
+import type { Env } from "@xplorium/config";
 import { z } from "zod";
 import { AppError } from "../errors";
+
+/** The venue's time zone: which day a visit, a sign-up or a tier change falls on. */
+export type AnalyticsConfig = Pick<Env, "TIME_ZONE">;
 
 const DAY_MS = 86_400_000;
 /** Longest range the dashboard compares (its previous period doubles it, retention triples). */

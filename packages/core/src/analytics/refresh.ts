@@ -1,8 +1,9 @@
-import type { Database, Tx } from "@xplorium/db";
+import type { Tx } from "@xplorium/db";
 import { type SQL, sql } from "drizzle-orm";
+import { type DepsWith, nowOf } from "../deps";
 import { CHURN_LEVELS, type ChurnLevel, churnExpressions } from "./churn";
 import { cacheRangeCounts } from "./dashboard";
-import { standardRanges } from "./date-range";
+import { type AnalyticsConfig, standardRanges } from "./date-range";
 import { RFM_GRID_LITERAL, RFM_SEGMENTS, type RfmSegment } from "./rfm";
 import {
   type AnalyticsSummary,
@@ -17,13 +18,6 @@ export const ANALYTICS_REFRESH_TASK = "analytics:refresh";
 
 // An arbitrary application-wide key for pg_advisory_xact_lock: one refresh at a time.
 const REFRESH_LOCK = 7_370_006;
-
-export interface AnalyticsRefreshOptions {
-  /** The venue's IANA time zone: which day a visit, a sign-up or a tier change falls on. */
-  timeZone: string;
-  /** The moment the snapshot describes (default now): bookings after it are "upcoming". */
-  asOf?: Date;
-}
 
 export interface AnalyticsRefreshResult {
   asOf: Date;
@@ -79,15 +73,16 @@ const inBucket = (column: SQL, b: Omit<HistogramBucket, "customers">) =>
  *   consent opt-in/opt-out transitions, per venue day.
  *
  * Erased customers are left out everywhere (and their rows dropped). Runs in one transaction
- * under an advisory lock, so readers always see one whole snapshot. Safe to run twice.
+ * under an advisory lock, so readers always see one whole snapshot. Safe to run twice. The
+ * snapshot describes `deps.now` (default now): bookings after it are "upcoming".
  */
 export async function refreshAnalytics(
-  db: Database,
-  opts: AnalyticsRefreshOptions,
+  deps: DepsWith<"db" | "config", AnalyticsConfig>,
 ): Promise<AnalyticsRefreshResult> {
+  const { db } = deps;
   const started = performance.now();
-  const asOf = opts.asOf ?? new Date();
-  const tz = opts.timeZone;
+  const asOf = nowOf(deps);
+  const tz = deps.config.TIME_ZONE;
   const at = sql`${asOf.toISOString()}::timestamptz`;
   const churn = churnExpressions({
     gapCount: sql`coalesce(r.gap_count, 0)`,

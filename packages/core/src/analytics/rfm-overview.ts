@@ -1,4 +1,4 @@
-import type { Database } from "@xplorium/db";
+import type { DepsWith } from "../deps";
 import { CHURN_LEVELS, CHURN_RULES } from "./churn";
 import { snapshotInfo } from "./dashboard";
 import { RFM_GRID, RFM_SEGMENTS } from "./rfm";
@@ -9,7 +9,7 @@ import { readSnapshot } from "./summary";
  * covers, and how many customers are at each churn level; all from the snapshot's summary, so it
  * costs one row whatever the number of customers. Null figures before the first refresh.
  */
-export async function analyticsRfm(db: Database) {
+export async function analyticsRfm({ db }: DepsWith<"db">) {
   const snapshot = await readSnapshot(db);
   const rules = { ...CHURN_RULES, venueGapDays: snapshot?.venueGapDays ?? null };
   if (!snapshot) return { snapshot: null, rules, rfm: null };

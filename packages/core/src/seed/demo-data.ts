@@ -429,7 +429,11 @@ export async function seedDemoData(
       group by c.id, c.loyalty_points having c.loyalty_points <> coalesce(sum(l.delta), 0)`);
     if (drift.length > 0) throw new Error(`Seed ledger drift for ${drift.length} customers`);
   });
-  await refreshAnalytics(db, { timeZone: opts.timeZone ?? "Europe/Belgrade", asOf: today });
+  await refreshAnalytics({
+    db,
+    config: { TIME_ZONE: opts.timeZone ?? "Europe/Belgrade" },
+    now: today,
+  });
 
   return {
     staff: staffRows.length,
