@@ -235,7 +235,7 @@ describe("hot query plans after seven prepared executions", () => {
   it("the portal summary reads one customer's rows by index", async () => {
     const [someone] = await t.sql<{ id: string }[]>`
       select id from customers order by total_bookings desc limit 1`;
-    const sent = await captured((db) => portalSummary(db, someone?.id ?? ""));
+    const sent = await captured((db) => portalSummary({ db }, { customerId: someone?.id ?? "" }));
     expect(sent.length).toBeGreaterThan(0);
     for (const s of sent) {
       const nodes = await preparedPlan(s.query, s.params);

@@ -104,7 +104,7 @@ describe("activeRewardCatalogue", () => {
         pointsCost: 1_000_000,
       },
     );
-    const before = await portalSummary(t.db, customer.id);
+    const before = await portalSummary({ db: t.db }, { customerId: customer.id });
     expect(before.rewards.next?.id).toBeDefined();
 
     await updateReward({ db: t.db, actor: manager, meta }, { id, pointsCost: 1 });
@@ -114,7 +114,7 @@ describe("activeRewardCatalogue", () => {
 
     await updateReward({ db: t.db, actor: manager, meta }, { id, active: false });
     expect(nameIn(await activeRewardCatalogue(t.db), id)).toBeUndefined();
-    const after = await portalSummary(t.db, customer.id);
+    const after = await portalSummary({ db: t.db }, { customerId: customer.id });
     expect([...after.rewards.affordable, after.rewards.next].some((r) => r?.id === id)).toBe(false);
   });
 

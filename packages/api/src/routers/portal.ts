@@ -24,23 +24,32 @@ export const portalRouter = createTRPCRouter({
   ...portalPrivacyProcedures,
 
   /** Everything the home page shows, in one call (server-rendered, no client waterfall). */
-  summary: customerProcedure.query(({ ctx }) => portalSummary(ctx.db, ctx.principal.customer.id)),
+  summary: customerProcedure.query(({ ctx }) =>
+    portalSummary(ctx.deps, { customerId: ctx.principal.customer.id }),
+  ),
 
   /** My bookings, newest visit first, keyset-paginated. */
   bookings: customerProcedure
     .input(portalPageInput.optional())
-    .query(({ ctx, input }) => portalBookings(ctx.db, ctx.principal.customer.id, input ?? {})),
+    .query(({ ctx, input }) =>
+      portalBookings(ctx.deps, { ...input, customerId: ctx.principal.customer.id }),
+    ),
 
   /** My points ledger with readable reasons, newest first, keyset-paginated. */
   points: customerProcedure
     .input(portalPageInput.optional())
-    .query(({ ctx, input }) => portalPoints(ctx.db, ctx.principal.customer.id, input ?? {})),
+    .query(({ ctx, input }) =>
+      portalPoints(ctx.deps, { ...input, customerId: ctx.principal.customer.id }),
+    ),
 
   /** One of my vouchers by its code; someone else's code is simply not found. */
   voucher: customerProcedure
     .input(z.object({ code: z.string().trim().min(1).max(40) }))
     .query(async ({ ctx, input }) => {
-      const voucher = await portalVoucherByCode(ctx.db, ctx.principal.customer.id, input.code);
+      const voucher = await portalVoucherByCode(ctx.deps, {
+        customerId: ctx.principal.customer.id,
+        code: input.code,
+      });
       if (!voucher) throw notFound("Voucher");
       return voucher;
     }),

@@ -1,7 +1,8 @@
-import { type Database, type DbOrTx, schema } from "@xplorium/db";
+import { type DbOrTx, schema } from "@xplorium/db";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
+import type { DepsWith } from "../deps";
 import { BOOKING_TYPE_LABELS, describeLedgerRow } from "./ledger-labels";
 
 const { bookings, loyaltyLedger, rewards, vouchers } = schema;
@@ -21,6 +22,8 @@ export const portalPageInput = z.object({
     .nullish(),
 });
 export type PortalPageInput = z.input<typeof portalPageInput>;
+/** One page of one customer's history: the session's customer, never an id from the input. */
+export type PortalHistoryInput = PortalPageInput & { customerId: string };
 export interface PortalCursor {
   at: string;
   id: string;
@@ -38,8 +41,11 @@ const BOOKING_POINT_REASONS = ["BOOKING_COMPLETED", "BOOKING_REVERSED", "REVIEW_
  * bookings_customer_scheduled_idx): date, type, status, amount and the points the visit brought.
  * `customerId` is always the session's customer.
  */
-export async function portalBookings(db: DbOrTx, customerId: string, raw: PortalPageInput = {}) {
-  const input = portalPageInput.parse(raw);
+export async function portalBookings(
+  { db }: DepsWith<"db">,
+  { customerId, ...page }: PortalHistoryInput,
+) {
+  const input = portalPageInput.parse(page);
   const pointsEarned = sql<number>`coalesce((select sum(l.delta) from loyalty_ledger l
     where l.booking_id = ${bookings.id} and l.customer_id = ${customerId}
       and l.reason in (${sql.join(
@@ -82,8 +88,11 @@ export async function portalBookings(db: DbOrTx, customerId: string, raw: Portal
  * The customer's points ledger, newest first (keyset on created_at, id, through
  * loyalty_ledger_customer_idx), each row with a human-readable reason.
  */
-export async function portalPoints(db: DbOrTx, customerId: string, raw: PortalPageInput = {}) {
-  const input = portalPageInput.parse(raw);
+export async function portalPoints(
+  { db }: DepsWith<"db">,
+  { customerId, ...page }: PortalHistoryInput,
+) {
+  const input = portalPageInput.parse(page);
   const b = alias(bookings, "b");
   const v = alias(vouchers, "v");
   const rows = await db
@@ -144,7 +153,10 @@ export async function portalPoints(db: DbOrTx, customerId: string, raw: PortalPa
 }
 
 /** The customer's voucher with this code (as printed, case-insensitive), or null. */
-export async function portalVoucherByCode(db: Database, customerId: string, code: string) {
+export async function portalVoucherByCode(
+  { db }: DepsWith<"db">,
+  { customerId, code }: { customerId: string; code: string },
+) {
   const normalised = code.trim().toUpperCase();
   const stateNow = sql<
     (typeof schema.voucherStatus.enumValues)[number]

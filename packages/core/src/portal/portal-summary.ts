@@ -1,5 +1,6 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, eq, isNull, sql } from "drizzle-orm";
+import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
 import { activeRewardCatalogue } from "../loyalty/rewards";
 import { calculateTier, type EarnedTier, nextTier, TIER_THRESHOLDS } from "../loyalty/rules";
@@ -46,7 +47,8 @@ export function tierProgress(tier: string, lifetimePoints: number) {
  * The rewards catalogue is shared by every customer and comes from the process's short-lived
  * copy (activeRewardCatalogue, REWARD_CATALOGUE_CACHE_MS).
  */
-export async function portalSummary(db: Database, customerId: string) {
+export async function portalSummary(deps: DepsWith<"db">, { customerId }: { customerId: string }) {
+  const { db } = deps;
   // All three at once: the points and bookings are read by the session's customer id, so they
   // need nothing from the customer's row (an unknown or erased customer still gets NOT_FOUND).
   const [[row], rewardList, points, bookings] = await Promise.all([
@@ -70,8 +72,8 @@ export async function portalSummary(db: Database, customerId: string) {
       .where(and(eq(customers.id, customerId), isNull(customers.erasedAt)))
       .limit(1),
     activeRewardCatalogue(db),
-    portalPoints(db, customerId, { limit: HOME.points }),
-    portalBookings(db, customerId, { limit: HOME.bookings }),
+    portalPoints(deps, { customerId, limit: HOME.points }),
+    portalBookings(deps, { customerId, limit: HOME.bookings }),
   ]);
   if (!row) throw notFound("Customer");
   const { vouchersReady, ...c } = row;
