@@ -14,3 +14,19 @@ export function typedNumber(number: z.ZodNumber, required: string) {
     })
     .pipe(number);
 }
+
+/** The name and description of a saved thing (a reward, a segment), as the procedures word them. */
+export function nameAndDescription(thing: string) {
+  return {
+    name: z
+      .string({ message: `Give the ${thing} a name.` })
+      .trim()
+      .min(2, { message: `Give the ${thing} a name (at least 2 characters).` })
+      .max(80, { message: "Keep the name under 80 characters." }),
+    description: z
+      .string()
+      .trim()
+      .max(500, { message: "Keep the description under 500 characters." })
+      .default(""),
+  };
+}

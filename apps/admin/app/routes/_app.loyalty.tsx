@@ -13,9 +13,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return data({ rules: await api.loyalty.rules() }, { headers });
 }
 
-const _linkClass =
-  "inline-flex items-center rounded-lg bg-white px-4 py-2 font-semibold text-sm text-stone-800 ring-1 ring-stone-300 hover:bg-stone-100";
-
 function Rule({ what, points, children }: { what: string; points: string; children?: ReactNode }) {
   return (
     <div className="flex items-start justify-between gap-4 py-3">

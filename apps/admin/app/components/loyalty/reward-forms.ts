@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { typedNumber } from "~/lib/form-schemas";
+import { nameAndDescription, typedNumber } from "~/lib/form-schemas";
 
 /**
  * The rewards page's forms and the union on `intent` its action parses (ADR 022). The limits
@@ -8,16 +8,7 @@ import { typedNumber } from "~/lib/form-schemas";
  */
 
 const rewardFields = {
-  name: z
-    .string({ message: "Give the reward a name." })
-    .trim()
-    .min(2, { message: "Give the reward a name (at least 2 characters)." })
-    .max(80, { message: "Keep the name under 80 characters." }),
-  description: z
-    .string()
-    .trim()
-    .max(500, { message: "Keep the description under 500 characters." })
-    .default(""),
+  ...nameAndDescription("reward"),
   pointsCost: typedNumber(
     z
       .number({ message: "Enter how many points it costs." })

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nameAndDescription } from "~/lib/form-schemas";
 import type { Filter } from "./segment-filter";
 
 /**
@@ -9,16 +10,7 @@ import type { Filter } from "./segment-filter";
 
 export const saveSegmentForm = z.object({
   intent: z.literal("save"),
-  name: z
-    .string({ message: "Give the segment a name." })
-    .trim()
-    .min(2, { message: "Give the segment a name (at least 2 characters)." })
-    .max(80, { message: "Keep the name under 80 characters." }),
-  description: z
-    .string()
-    .trim()
-    .max(500, { message: "Keep the description under 500 characters." })
-    .default(""),
+  ...nameAndDescription("segment"),
   /** The builder's filter as JSON (a hidden field); unreadable JSON is no criteria at all. */
   filter: z
     .string()
