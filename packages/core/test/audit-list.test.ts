@@ -39,29 +39,31 @@ describe("audit.list", () => {
     const seen: number[] = [];
     let cursor: number | undefined;
     for (;;) {
-      const page = await listAudit(t.db, { limit: 3, ...(cursor ? { cursor } : {}) });
+      const page = await listAudit({ db: t.db }, { limit: 3, ...(cursor ? { cursor } : {}) });
       seen.push(...page.items.map((e) => e.id));
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
     expect(seen).toHaveLength(8);
     expect(seen).toEqual([...seen].sort((a, b) => b - a));
-    const first = await listAudit(t.db, { actorType: "STAFF", limit: 1 });
+    const first = await listAudit({ db: t.db }, { actorType: "STAFF", limit: 1 });
     expect(first.items[0]?.actorName).toBe("Audrey Auditor");
   });
 
   it("filters by action prefix, actor and target", async () => {
     expect(
-      (await listAudit(t.db, { action: "staff." })).items.every((e) => e.action === "staff.update"),
+      (await listAudit({ db: t.db }, { action: "staff." })).items.every(
+        (e) => e.action === "staff.update",
+      ),
     ).toBe(true);
-    expect((await listAudit(t.db, { action: "staff." })).items).toHaveLength(3);
-    expect((await listAudit(t.db, { actorType: "SYSTEM" })).items.map((e) => e.action)).toEqual([
-      "auth.purge",
-    ]);
-    expect((await listAudit(t.db, { entityType: "customer", entityId: "c4" })).items).toHaveLength(
-      1,
-    );
+    expect((await listAudit({ db: t.db }, { action: "staff." })).items).toHaveLength(3);
+    expect(
+      (await listAudit({ db: t.db }, { actorType: "SYSTEM" })).items.map((e) => e.action),
+    ).toEqual(["auth.purge"]);
+    expect(
+      (await listAudit({ db: t.db }, { entityType: "customer", entityId: "c4" })).items,
+    ).toHaveLength(1);
     // LIKE wildcards are literal.
-    expect((await listAudit(t.db, { action: "%" })).items).toHaveLength(0);
+    expect((await listAudit({ db: t.db }, { action: "%" })).items).toHaveLength(0);
   });
 });

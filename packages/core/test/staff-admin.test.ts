@@ -19,17 +19,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 let t: TestDatabase;
 let owner: Actor & { type: "staff" };
 const meta: RequestMeta = { ip: "192.0.2.10", userAgent: "vitest", requestId: "req-staff-admin" };
+/** The deps of a service call by `actor`. */
+const by = (actor: Actor) => ({ db: t.db, actor, meta });
 const PASSWORD = "a-perfectly-fine-password";
 const env = loadEnv({ NODE_ENV: "test" });
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const created = await createStaff(t.db, { type: "system" }, meta, {
-    email: "first-owner@example.com",
-    name: "First Owner",
-    role: "OWNER",
-    password: PASSWORD,
-  });
+  const created = await createStaff(
+    { db: t.db, actor: { type: "system" }, meta },
+    {
+      email: "first-owner@example.com",
+      name: "First Owner",
+      role: "OWNER",
+      password: PASSWORD,
+    },
+  );
   owner = { type: "staff", id: created.id, role: "OWNER" };
 });
 afterAll(async () => {
@@ -39,7 +44,7 @@ afterAll(async () => {
 const email = () => `member-${randomBytes(4).toString("hex")}@example.com`;
 
 async function member(role: StaffRole = "FRONT_DESK", password = PASSWORD) {
-  return createStaff(t.db, owner, meta, { email: email(), name: `A ${role}`, role, password });
+  return createStaff(by(owner), { email: email(), name: `A ${role}`, role, password });
 }
 
 const sessionsOf = (id: string) => sessionCount(t.db, { kind: "STAFF", staffUserId: id });
@@ -86,7 +91,7 @@ describe("createStaff", () => {
   it("creates a member with a hashed password and audits it", async () => {
     const address = email();
     const created = await audited(() =>
-      createStaff(t.db, owner, meta, {
+      createStaff(by(owner), {
         email: address,
         name: "Nina",
         role: "MARKETING",
@@ -119,13 +124,13 @@ describe("createStaff", () => {
     });
     // The audit details never carry the password or its hash.
     expect(JSON.stringify((await lastAudit()).details)).not.toMatch(/password|argon/i);
-    expect((await listStaff(t.db)).map((s) => s.id)).toContain(created.id);
+    expect((await listStaff({ db: t.db })).map((s) => s.id)).toContain(created.id);
   });
 
   it("refuses a duplicate email with CONFLICT and a field error, writing nothing", async () => {
     const m = await member();
     const err = await notAudited(() =>
-      createStaff(t.db, owner, meta, {
+      createStaff(by(owner), {
         email: m.email,
         name: "Copy",
         role: "OWNER",
@@ -140,7 +145,7 @@ describe("createStaff", () => {
   it("refuses a weak password with BAD_REQUEST before touching the database", async () => {
     const before = await t.db.$count(schema.staffUsers);
     const err = await notAudited(() =>
-      createStaff(t.db, owner, meta, {
+      createStaff(by(owner), {
         email: email(),
         name: "Weak",
         role: "FRONT_DESK",
@@ -160,9 +165,7 @@ describe("updateStaff", () => {
     const [s] = await openSessions(m.id, 2);
     await openSessions(other.id, 1);
 
-    const updated = await audited(() =>
-      updateStaff(t.db, owner, meta, { id: m.id, role: "MARKETING" }),
-    );
+    const updated = await audited(() => updateStaff(by(owner), { id: m.id, role: "MARKETING" }));
     expect(updated.role).toBe("MARKETING");
     expect(await sessionsOf(m.id)).toBe(0);
     expect(await validateStaffSession(t.db, s!.token)).toBeNull();
@@ -179,7 +182,7 @@ describe("updateStaff", () => {
     const m = await member("MANAGER");
     await openSessions(m.id, 3);
     const newPassword = "a-brand-new-passphrase-2026";
-    await audited(() => updateStaff(t.db, owner, meta, { id: m.id, password: newPassword }));
+    await audited(() => updateStaff(by(owner), { id: m.id, password: newPassword }));
     expect(await sessionsOf(m.id)).toBe(0);
     expect((await lastAudit()).details).toEqual({ passwordChanged: true, sessionsEnded: 3 });
     expect(JSON.stringify((await lastAudit()).details)).not.toContain(newPassword);
@@ -195,13 +198,11 @@ describe("updateStaff", () => {
     const m = await member("OWNER");
     const self: Actor = { type: "staff", id: m.id, role: "OWNER" };
     const [current, other] = await openSessions(m.id, 2);
-    await updateStaff(
-      t.db,
-      self,
-      meta,
-      { id: m.id, password: "my-own-new-passphrase-77" },
-      { sessionId: current!.id },
-    );
+    await updateStaff(by(self), {
+      id: m.id,
+      password: "my-own-new-passphrase-77",
+      sessionId: current!.id,
+    });
     expect(await validateStaffSession(t.db, current!.token)).not.toBeNull();
     expect(await validateStaffSession(t.db, other!.token)).toBeNull();
     expect((await lastAudit()).details).toEqual({ passwordChanged: true, sessionsEnded: 1 });
@@ -210,13 +211,11 @@ describe("updateStaff", () => {
     // every session of that member.
     const target = await member("MANAGER");
     const [targetSession] = await openSessions(target.id, 1);
-    await updateStaff(
-      t.db,
-      owner,
-      meta,
-      { id: target.id, password: "reset-by-the-owner-2026" },
-      { sessionId: targetSession!.id },
-    );
+    await updateStaff(by(owner), {
+      id: target.id,
+      password: "reset-by-the-owner-2026",
+      sessionId: targetSession!.id,
+    });
     expect(await sessionsOf(target.id)).toBe(0);
   });
 
@@ -224,22 +223,19 @@ describe("updateStaff", () => {
     const m = await member("OWNER");
     const self: Actor = { type: "staff", id: m.id, role: "OWNER" };
     const [current] = await openSessions(m.id, 2);
-    await updateStaff(
-      t.db,
-      self,
-      meta,
-      { id: m.id, role: "MANAGER", password: "and-a-new-passphrase-88" },
-      { sessionId: current!.id },
-    );
+    await updateStaff(by(self), {
+      id: m.id,
+      role: "MANAGER",
+      password: "and-a-new-passphrase-88",
+      sessionId: current!.id,
+    });
     expect(await sessionsOf(m.id)).toBe(0);
   });
 
   it("refuses a weak new password and keeps the old one and the sessions", async () => {
     const m = await member();
     await openSessions(m.id, 1);
-    const err = await notAudited(() =>
-      updateStaff(t.db, owner, meta, { id: m.id, password: "short" }),
-    );
+    const err = await notAudited(() => updateStaff(by(owner), { id: m.id, password: "short" }));
     expect(err.code).toBe("BAD_REQUEST");
     expect(err.fieldErrors?.password).toHaveLength(1);
     expect(await sessionsOf(m.id)).toBe(1);
@@ -248,9 +244,7 @@ describe("updateStaff", () => {
   it("disabling ends sessions and blocks sign-in; re-enabling does not revive old sessions", async () => {
     const m = await member();
     const [s] = await openSessions(m.id, 1);
-    const disabled = await audited(() =>
-      updateStaff(t.db, owner, meta, { id: m.id, disabled: true }),
-    );
+    const disabled = await audited(() => updateStaff(by(owner), { id: m.id, disabled: true }));
     expect(disabled.disabledAt).toBeInstanceOf(Date);
     expect(await sessionsOf(m.id)).toBe(0);
     expect((await lastAudit()).details).toMatchObject({ disabled: true, sessionsEnded: 1 });
@@ -258,9 +252,7 @@ describe("updateStaff", () => {
       signInStaff(t.db, env, { email: m.email, password: PASSWORD }, meta),
     ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
 
-    const enabled = await audited(() =>
-      updateStaff(t.db, owner, meta, { id: m.id, disabled: false }),
-    );
+    const enabled = await audited(() => updateStaff(by(owner), { id: m.id, disabled: false }));
     expect(enabled.disabledAt).toBeNull();
     expect(await validateStaffSession(t.db, s!.token)).toBeNull();
     expect(
@@ -271,7 +263,7 @@ describe("updateStaff", () => {
   it("a name change keeps sessions and is still audited", async () => {
     const m = await member();
     await openSessions(m.id, 2);
-    await audited(() => updateStaff(t.db, owner, meta, { id: m.id, name: "Renamed" }));
+    await audited(() => updateStaff(by(owner), { id: m.id, name: "Renamed" }));
     expect(await sessionsOf(m.id)).toBe(2);
     expect((await lastAudit()).details).toEqual({ name: [m.name, "Renamed"], sessionsEnded: 0 });
   });
@@ -279,13 +271,13 @@ describe("updateStaff", () => {
   it("setting the same role again does not end sessions", async () => {
     const m = await member("MARKETING");
     await openSessions(m.id, 1);
-    await audited(() => updateStaff(t.db, owner, meta, { id: m.id, role: "MARKETING" }));
+    await audited(() => updateStaff(by(owner), { id: m.id, role: "MARKETING" }));
     expect(await sessionsOf(m.id)).toBe(1);
   });
 
   it("answers NOT_FOUND for an unknown member", async () => {
     const err = await notAudited(() =>
-      updateStaff(t.db, owner, meta, { id: "00000000-0000-4000-8000-000000000000", name: "Ghost" }),
+      updateStaff(by(owner), { id: "00000000-0000-4000-8000-000000000000", name: "Ghost" }),
     );
     expect(err.code).toBe("NOT_FOUND");
   });
@@ -293,9 +285,7 @@ describe("updateStaff", () => {
   it("cannot disable yourself", async () => {
     const manager = await member("MANAGER");
     const self: Actor = { type: "staff", id: manager.id, role: "MANAGER" };
-    const err = await notAudited(() =>
-      updateStaff(t.db, self, meta, { id: manager.id, disabled: true }),
-    );
+    const err = await notAudited(() => updateStaff(by(self), { id: manager.id, disabled: true }));
     expect(err.code).toBe("PRECONDITION_FAILED");
     expect(err.message).toMatch(/your own account/);
     const [row] = await t.db
@@ -331,7 +321,7 @@ describe("the last active owner", () => {
     ]) {
       for (const change of [{ role: "MANAGER" as const }, { disabled: true }]) {
         const err = await notAudited(() =>
-          updateStaff(t.db, actor, meta, { id: owner.id, ...change }),
+          updateStaff({ db: t.db, actor, meta }, { id: owner.id, ...change }),
         );
         expect(err.code).toBe("PRECONDITION_FAILED");
         expect(err.message).toMatch(/at least one active owner/);
@@ -343,21 +333,17 @@ describe("the last active owner", () => {
   it("a disabled owner does not count as the other owner", async () => {
     await onlyOwner(owner.id);
     const second = await member("OWNER");
-    await updateStaff(t.db, owner, meta, { id: second.id, disabled: true });
-    const err = await notAudited(() =>
-      updateStaff(t.db, owner, meta, { id: owner.id, role: "MANAGER" }),
-    );
+    await updateStaff(by(owner), { id: second.id, disabled: true });
+    const err = await notAudited(() => updateStaff(by(owner), { id: owner.id, role: "MANAGER" }));
     expect(err.code).toBe("PRECONDITION_FAILED");
   });
 
   it("with two owners, one may step down, then the other may not", async () => {
     await onlyOwner(owner.id);
     const second = await member("OWNER");
-    await audited(() => updateStaff(t.db, owner, meta, { id: second.id, role: "MANAGER" }));
+    await audited(() => updateStaff(by(owner), { id: second.id, role: "MANAGER" }));
     expect((await role(second.id)).role).toBe("MANAGER");
-    const err = await notAudited(() =>
-      updateStaff(t.db, owner, meta, { id: owner.id, role: "MANAGER" }),
-    );
+    const err = await notAudited(() => updateStaff(by(owner), { id: owner.id, role: "MANAGER" }));
     expect(err.code).toBe("PRECONDITION_FAILED");
   });
 
@@ -368,8 +354,8 @@ describe("the last active owner", () => {
       await onlyOwner(owner.id);
       const second = await member("OWNER");
       const results = await Promise.allSettled([
-        updateStaff(t.db, system, meta, { id: owner.id, role: "MANAGER" }),
-        updateStaff(t.db, system, meta, { id: second.id, role: "MANAGER" }),
+        updateStaff(by(system), { id: owner.id, role: "MANAGER" }),
+        updateStaff(by(system), { id: second.id, role: "MANAGER" }),
       ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;

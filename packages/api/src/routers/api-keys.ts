@@ -13,7 +13,7 @@ import {
 } from "../trpc";
 
 export const apiKeysRouter = createTRPCRouter({
-  list: staffProcedure("manage:apikey").query(({ ctx }) => listApiKeys(ctx.db)),
+  list: staffProcedure("manage:apikey").query(({ ctx }) => listApiKeys(ctx.deps)),
 
   /**
    * The only answer that ever carries the full key; the page shows it once. Owner-level: the
@@ -22,11 +22,11 @@ export const apiKeysRouter = createTRPCRouter({
    */
   create: recentPasswordStaffProcedure("manage:apikey")
     .input(apiKeyCreateInput)
-    .mutation(({ ctx, input }) => createApiKey(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => createApiKey(ctx.deps, input)),
 
   revoke: staffProcedure("manage:apikey")
     .input(z.object({ id: z.uuid({ message: "Unknown API key." }) }))
-    .mutation(({ ctx, input }) => revokeApiKey(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input)),
 
   /**
    * Who is calling, for the booking site to check its key (same gate as bookings.create:

@@ -4,5 +4,5 @@ import { createTRPCRouter, staffProcedure } from "../trpc";
 export const auditRouter = createTRPCRouter({
   list: staffProcedure("read:audit")
     .input(auditListInput)
-    .query(({ ctx, input }) => listAudit(ctx.db, input)),
+    .query(({ ctx, input }) => listAudit(ctx.deps, input)),
 });

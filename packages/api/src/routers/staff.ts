@@ -10,12 +10,12 @@ const role = z.enum(STAFF_ROLES, { message: "Choose a role." });
 const password = z.string().max(256);
 
 export const staffRouter = createTRPCRouter({
-  list: staffProcedure("manage:staff").query(({ ctx }) => listStaff(ctx.db)),
+  list: staffProcedure("manage:staff").query(({ ctx }) => listStaff(ctx.deps)),
 
   /** A new account, possibly an owner's: owner-level, like changing a role (reauth.ts). */
   create: recentPasswordStaffProcedure("manage:staff")
     .input(z.object({ email: emailSchema, name, role, password }))
-    .mutation(({ ctx, input }) => createStaff(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => createStaff(ctx.deps, input)),
 
   update: staffProcedure("manage:staff")
     .input(
@@ -37,8 +37,6 @@ export const staffRouter = createTRPCRouter({
       ) {
         requireRecentPassword(ctx.principal, ctx.env);
       }
-      return updateStaff(ctx.db, ctx.actor, ctx.meta, input, {
-        sessionId: ctx.principal.sessionId,
-      });
+      return updateStaff(ctx.deps, { ...input, sessionId: ctx.principal.sessionId });
     }),
 });

@@ -2,8 +2,8 @@ import { API_KEY_SCOPES, type ApiKeyScope, generateApiKey } from "@xplorium/auth
 import { type Database, schema } from "@xplorium/db";
 import { asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
 
 const { apiKeys, staffUsers } = schema;
@@ -45,7 +45,7 @@ const summaryColumns = {
 };
 
 /** Active keys first, newest first within each group. */
-export function listApiKeys(db: Database): Promise<ApiKeySummary[]> {
+export function listApiKeys({ db }: DepsWith<"db">): Promise<ApiKeySummary[]> {
   return db
     .select(summaryColumns)
     .from(apiKeys)
@@ -70,9 +70,7 @@ async function summaryById(db: Database, id: string): Promise<ApiKeySummary> {
  * the key.
  */
 export async function createApiKey(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: ApiKeyCreateInput,
 ): Promise<{ apiKey: ApiKeySummary; key: string }> {
   const input = apiKeyCreateInput.parse(raw);
@@ -108,9 +106,7 @@ export async function createApiKey(
 
 /** Revokes a key at once (every request re-reads it). Revoking a revoked key changes nothing. */
 export async function revokeApiKey(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   input: { id: string },
 ): Promise<{ apiKey: ApiKeySummary; changed: boolean }> {
   const changed = await db.transaction(async (tx) => {

@@ -1,6 +1,7 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, desc, eq, gte, ilike, lt, lte, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { DepsWith } from "../deps";
 
 const { apiKeys, auditLog, staffUsers } = schema;
 
@@ -23,7 +24,7 @@ export type AuditListInput = z.input<typeof auditListInput>;
  * The audit log, newest first, keyset-paginated on its id (a timestamp cursor would lose rows:
  * JavaScript dates stop at milliseconds, PostgreSQL keeps microseconds), with staff names.
  */
-export async function listAudit(db: Database, raw: AuditListInput) {
+export async function listAudit({ db }: DepsWith<"db">, raw: AuditListInput) {
   const input = auditListInput.parse(raw);
   const rows = await db
     .select({

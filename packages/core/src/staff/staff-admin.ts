@@ -6,8 +6,8 @@ import {
 } from "@xplorium/auth";
 import { type Database, schema } from "@xplorium/db";
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import type { DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
 
 const { staffUsers } = schema;
@@ -35,7 +35,7 @@ export type StaffMember = {
   twoFactorEnabledAt: Date | null;
 };
 
-export function listStaff(db: Database): Promise<StaffMember[]> {
+export function listStaff({ db }: DepsWith<"db">): Promise<StaffMember[]> {
   return db.select(publicColumns).from(staffUsers).orderBy(asc(staffUsers.name));
 }
 
@@ -45,9 +45,7 @@ function checkPassword(password: string) {
 }
 
 export async function createStaff(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   input: { email: string; name: string; role: StaffRole; password: string },
 ): Promise<StaffMember> {
   checkPassword(input.password);
@@ -79,19 +77,18 @@ export interface StaffUpdate {
   role?: StaffRole;
   disabled?: boolean;
   password?: string;
+  /** The session the change is made from: kept when members change only their own password. */
+  sessionId?: string;
 }
 
 /**
  * Role, password and disable changes end the member's sessions at once. A member who changes
  * their own password (and nothing that ends access) keeps the session they did it from
- * (`opts.sessionId`); every other session of theirs ends.
+ * (`input.sessionId`); every other session of theirs ends.
  */
 export async function updateStaff(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   input: StaffUpdate,
-  opts: { sessionId?: string } = {},
 ): Promise<StaffMember> {
   if (input.password !== undefined) checkPassword(input.password);
   const passwordHash =
@@ -168,7 +165,7 @@ export async function updateStaff(
       sessionsEnded = await invalidateAllSessions(
         tx,
         { kind: "STAFF", staffUserId: current.id },
-        ownPasswordOnly && opts.sessionId ? { exceptSessionId: opts.sessionId } : {},
+        ownPasswordOnly && input.sessionId ? { exceptSessionId: input.sessionId } : {},
       );
     }
     await recordAudit(tx, actor, meta, {
