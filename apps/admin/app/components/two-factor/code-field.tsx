@@ -1,4 +1,4 @@
-import { TextField } from "@xplorium/ui";
+import { type FormField, TextField } from "@xplorium/ui";
 import type { InputHTMLAttributes } from "react";
 
 /**
@@ -14,6 +14,8 @@ export function CodeField({
   label?: string;
   error?: string | string[] | null | undefined;
   hint?: string;
+  /** The form's `code` field, when the form is a `useZodForm` one. */
+  field?: FormField;
 } & InputHTMLAttributes<HTMLInputElement>) {
   return (
     <TextField
