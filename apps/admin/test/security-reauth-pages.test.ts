@@ -193,7 +193,7 @@ describe("owner-level forms ask for the password when it is not recent", () => {
     expect(wrong.status).toBe(400);
     expect(await wrong.json()).toMatchObject({
       reason: "REAUTH_REQUIRED",
-      fieldErrors: { yourPassword: ["That password is not right."] },
+      reply: { error: { yourPassword: ["That password is not right."] } },
     });
     const [before] = await pages.t.sql`select erased_at from customers where id = ${customer.id}`;
     expect(before!.erased_at).toBeNull();

@@ -1,16 +1,11 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { describeActionError } from "~/lib/api.server";
+import { eraseForm } from "~/components/customer/customer-forms";
+import { type FormResult, formResult, parseForm } from "~/lib/form.server";
 import { confirmPasswordFromForm } from "~/lib/reauth.server";
 import { requireStaff } from "~/lib/session.server";
 
 /** What the privacy card's erase form gets back when the erasure is refused. */
-export interface EraseFailure {
-  ok: false;
-  message: string;
-  fieldErrors: Record<string, string[] | undefined>;
-  /** "REAUTH_REQUIRED": the card asks for the password (packages/api/src/reauth.ts). */
-  reason?: string;
-}
+export type EraseFailure = FormResult;
 
 export function loader({ params }: LoaderFunctionArgs) {
   return redirect(`/customers/${params.id ?? ""}`);
@@ -24,28 +19,28 @@ export function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context);
   const form = await request.formData();
-  const refuse = (f: EraseFailure & { status: number }) => {
-    const body: EraseFailure = {
-      ok: false,
-      message: f.message,
-      fieldErrors: f.fieldErrors,
-      ...(f.reason ? { reason: f.reason } : {}),
-    };
-    // A Response rather than data(): a resource route keeps data()'s status only for the
-    // fetcher's single-fetch request, and a plain form post should get the 400/403 too.
-    headers.set("Content-Type", "application/json; charset=utf-8");
-    return new Response(JSON.stringify(body), { status: f.status, headers });
+  const submission = parseForm(form, eraseForm);
+  // A Response rather than data(): a resource route keeps data()'s status only for the
+  // fetcher's single-fetch request, and a plain form post should get the 400/403 too.
+  const refused = (result: ReturnType<typeof formResult>) => {
+    const init = new Headers(result.init?.headers);
+    init.set("Content-Type", "application/json; charset=utf-8");
+    return new Response(JSON.stringify(result.data), {
+      status: result.init?.status,
+      headers: init,
+    });
   };
+  if (submission.status !== "success") return refused(formResult(submission, { headers }));
   // Owner-level: the password again (typed into the card) when it was not entered recently.
   const reauth = await confirmPasswordFromForm(api, form);
-  if (reauth) return refuse(reauth);
+  if (reauth) return refused(formResult(submission, { headers, refuse: reauth }));
   try {
     await api.customers.erase({
       customerId: params.id ?? "",
-      confirmation: String(form.get("confirmation") ?? ""),
+      confirmation: submission.value.confirmation,
     });
     return redirect("/customers?erased=1", { headers });
   } catch (error) {
-    return refuse(describeActionError(error));
+    return refused(formResult(submission, { headers, error }));
   }
 }

@@ -98,3 +98,11 @@ export const mergeForm = z.object({
     .optional(),
   yourPassword: z.string().optional(),
 });
+
+/** The privacy card's erase form (a fetcher posting to /customers/:id/erase). */
+export const eraseForm = z.object({
+  confirmation: z
+    .string({ message: "Type the email address or DELETE to confirm." })
+    .max(254, { message: "That is too long." }),
+  yourPassword: z.string().optional(),
+});

@@ -1,9 +1,10 @@
 import { useFetcher } from "@remix-run/react";
-import { Button, Card, formatDate, TextField } from "@xplorium/ui";
+import { Button, Card, formatDate, getFormProps, TextField, useZodForm } from "@xplorium/ui";
 import { useState } from "react";
-import { ConfirmPasswordField } from "~/components/confirm-password-field";
+import { asksForPassword, ConfirmPasswordField } from "~/components/confirm-password-field";
 import { useCan } from "~/lib/can";
 import type { EraseFailure } from "~/routes/customers.$id.erase";
+import { eraseForm } from "./customer-forms";
 import type { PrivacyCardData } from "./privacy-card.server";
 
 const TYPE = { EXPORT: "Data export", ERASURE: "Erasure" } as const;
@@ -40,11 +41,7 @@ export function PrivacyCard({
   const fetcher = useFetcher<EraseFailure>({ key: `erase-${customerId}` });
   const [confirming, setConfirming] = useState(false);
   const failure = fetcher.data ?? null;
-  // A refusal for the password shows at the password field, not here.
-  const error =
-    failure && failure.reason !== "REAUTH_REQUIRED"
-      ? (failure.fieldErrors.confirmation?.[0] ?? failure.message)
-      : null;
+  const [form, fields] = useZodForm(eraseForm, { result: failure });
   return (
     <Card title="Privacy requests" className={className}>
       <p className="text-sm text-stone-600">
@@ -71,7 +68,7 @@ export function PrivacyCard({
           role="alertdialog"
           aria-label="Erase this customer"
           className="mt-3 space-y-3 rounded-lg bg-red-50 p-3"
-          noValidate
+          {...getFormProps(form)}
         >
           <p className="text-red-900 text-sm">
             Erasure removes their name, email, phone, birth date, notes, tags and consent, clears
@@ -81,14 +78,19 @@ export function PrivacyCard({
           </p>
           <TextField
             label={`Type the customer's email address${email ? ` (${email})` : ""} or DELETE`}
-            name="confirmation"
+            field={fields.confirmation}
             autoComplete="off"
             autoCapitalize="none"
             spellCheck={false}
-            required
-            error={error}
+            // A refusal for the password shows at the password field, not here.
+            error={fields.confirmation.errors ?? (asksForPassword(failure) ? null : form.errors)}
           />
-          <ConfirmPasswordField show={askPassword} failure={failure} minutes={confirmMinutes} />
+          <ConfirmPasswordField
+            show={askPassword}
+            failure={failure}
+            minutes={confirmMinutes}
+            field={fields.yourPassword}
+          />
           <div className="flex items-center gap-3">
             <Button variant="danger" busy={fetcher.state !== "idle"}>
               Erase permanently
