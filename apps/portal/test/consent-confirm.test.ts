@@ -1,59 +1,33 @@
-import { randomUUID } from "node:crypto";
-import { type Env, loadEnv } from "@xplorium/config";
 import { setConsentByStaff } from "@xplorium/core/consent";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaff } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText as textOf,
-} from "../../../tests/support/remix-route-server";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
+import { visibleText as textOf } from "../../../tests/support/remix-route-server";
 import * as confirmRoute from "../app/routes/consent.confirm.$token";
+import { type PortalPages, rootPage, startPortalPages } from "./portal-pages";
 
 /**
  * The portal's confirmation page over real HTTP: Express and Remix's request handler in front
  * of the real root and route modules, tRPC in-process, a real database. No Vite build.
  */
 
-let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
+let pages: PortalPages;
+let t: PortalPages["t"];
+let env: PortalPages["env"];
 let baseUrl: string;
 let actor: { type: "staff"; id: string; role: "FRONT_DESK" };
 const meta = { ip: "10.8.0.1", userAgent: "vitest", requestId: "portal-consent" };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
-    routes: [
-      { id: "root", path: "", module: root },
-      {
-        id: "routes/consent.confirm.$token",
-        parentId: "root",
-        path: "consent/confirm/:token",
-        module: confirmRoute,
-      },
-    ],
-    loadContext: (ip) => ({ db: t.db, env, app: "portal", nonce: "", requestId: randomUUID(), ip }),
+  pages = await startPortalPages({
+    routes: [rootPage("consent.confirm.$token", "consent/confirm/:token", confirmRoute)],
   });
-  baseUrl = server.url;
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, PORTAL_URL: baseUrl });
+  ({ t, env, url: baseUrl } = pages);
   actor = { type: "staff", id: (await insertStaff(t.db)).id, role: "FRONT_DESK" };
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
 /** A pending staff grant and the confirmation link from its stored email. */

@@ -1,18 +1,12 @@
-import { randomUUID } from "node:crypto";
-import { createSession, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
+import { sessionCookieName } from "@xplorium/auth";
 import { CONNECTION_PARAMETERS, type Database, schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REWARD_CATALOGUE_CACHE_MS } from "../../../packages/core/src/loyalty/rewards";
 import { buildPortalFamily, insertCatalogue } from "../../../tests/support/portal-fixture";
-import { type RouteServer, startRouteServer } from "../../../tests/support/remix-route-server";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
-import * as account from "../app/routes/_account";
 import * as home from "../app/routes/_account._index";
+import { accountPage, type PortalPages, startPortalPages } from "./portal-pages";
 
 /**
  * What one view of the portal's home page costs the database (docs/performance.md): the page's
@@ -21,52 +15,41 @@ import * as home from "../app/routes/_account._index";
  * postgres.js's `debug` hook on the connection the app uses, over real HTTP.
  */
 
-let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
+let pages: PortalPages;
 let client: postgres.Sql;
-let db: Database;
 let cookie: string;
 const statements: string[] = [];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  client = postgres(t.url, {
-    max: 5,
-    onnotice: () => {},
-    connection: CONNECTION_PARAMETERS,
-    // postgres.js reads the array types once per new connection: setup, not the page's cost.
-    debug: (_connection, query) => {
-      if (!/pg_catalog\.pg_type/.test(query)) statements.push(query);
+  pages = await startPortalPages({
+    routes: [accountPage("_account._index", null, home)],
+    // The app's own connection, watched with postgres.js's `debug` hook.
+    db: (t) => {
+      client = postgres(t.url, {
+        max: 5,
+        onnotice: () => {},
+        connection: CONNECTION_PARAMETERS,
+        // postgres.js reads the array types once per new connection: setup, not the page's cost.
+        debug: (_connection, query) => {
+          if (!/pg_catalog\.pg_type/.test(query)) statements.push(query);
+        },
+      });
+      return drizzle(client, { schema, casing: "snake_case" }) as unknown as Database;
     },
   });
-  db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Database;
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
-    routes: [
-      { id: "root", path: "", module: root },
-      { id: "routes/_account", parentId: "root", module: account },
-      { id: "routes/_account._index", parentId: "routes/_account", index: true, module: home },
-    ],
-    loadContext: (ip) => ({ db, env, app: "portal", nonce: "", requestId: randomUUID(), ip }),
-  });
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, PORTAL_URL: server.url });
-  const catalogue = await insertCatalogue(t.db);
-  const fixture = await buildPortalFamily(t.db, env, catalogue);
-  const { token } = await createSession(t.db, { kind: "CUSTOMER", customerId: fixture.family.id });
-  cookie = `${sessionCookieName("CUSTOMER", { secure: false })}=${token}`;
+  const catalogue = await insertCatalogue(pages.t.db);
+  const fixture = await buildPortalFamily(pages.t.db, pages.env, catalogue);
+  cookie = await pages.cookieFor(fixture.family.id);
 });
 afterAll(async () => {
-  await server?.close();
   await client?.end({ timeout: 1 });
-  await t?.drop();
+  await pages?.close();
 });
 
 /** The statements one GET of the home page sends. */
 async function viewHome(): Promise<string[]> {
   statements.length = 0;
-  const res = await fetch(`${server.url}/`, { headers: { cookie } });
+  const res = await fetch(`${pages.url}/`, { headers: { cookie } });
   const html = await res.text();
   expect(res.status).toBe(200);
   expect(html).toContain('data-testid="points-balance"');
@@ -102,7 +85,7 @@ describe("portal home page cost", () => {
 
   it("a signed-out view sends no statement beyond the one session read", async () => {
     statements.length = 0;
-    const res = await fetch(`${server.url}/`, {
+    const res = await fetch(`${pages.url}/`, {
       headers: { cookie: `${sessionCookieName("CUSTOMER", { secure: false })}=nope.nope` },
       redirect: "manual",
     });

@@ -5,27 +5,15 @@ import { type Env, loadEnv } from "@xplorium/config";
 import { listUnsubscribeHeaders, setConsentByStaff } from "@xplorium/core/consent";
 import { mergeCustomers } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaffActor,
-  type TestDatabase,
-  testDeps,
-  testMeta,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaffActor, testDeps, testMeta } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordConsentChange } from "../../../packages/core/src/consent/consent";
 import { UNSUBSCRIBE_LIMITS, unsubscribeUrl } from "../../../packages/core/src/consent/unsubscribe";
-import {
-  type RouteServer,
-  startRouteServer,
-  visibleText as textOf,
-} from "../../../tests/support/remix-route-server";
-import * as entry from "../app/entry.server";
-import * as root from "../app/root";
+import { visibleText as textOf } from "../../../tests/support/remix-route-server";
 import * as confirmRoute from "../app/routes/consent.confirm.$token";
 import * as unsubscribeRoute from "../app/routes/unsubscribe.$token";
+import { type PortalPages, rootPage, startPortalPages } from "./portal-pages";
 
 /**
  * The unsubscribe link over real HTTP, through the portal's real edge (`applyAppEdge`: the
@@ -34,40 +22,23 @@ import * as unsubscribeRoute from "../app/routes/unsubscribe.$token";
  * Each test sends its own X-Forwarded-For so the per-IP limits of one do not touch another.
  */
 
-let t: TestDatabase;
+let pages: PortalPages;
+let t: PortalPages["t"];
 let env: Env;
-let server: RouteServer;
 let baseUrl: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  server = await startRouteServer({
-    appPackageJson: new URL("../package.json", import.meta.url),
-    entry,
+  pages = await startPortalPages({
     routes: [
-      { id: "root", path: "", module: root },
-      {
-        id: "routes/unsubscribe.$token",
-        parentId: "root",
-        path: "unsubscribe/:token",
-        module: unsubscribeRoute,
-      },
-      {
-        id: "routes/consent.confirm.$token",
-        parentId: "root",
-        path: "consent/confirm/:token",
-        module: confirmRoute,
-      },
+      rootPage("unsubscribe.$token", "unsubscribe/:token", unsubscribeRoute),
+      rootPage("consent.confirm.$token", "consent/confirm/:token", confirmRoute),
     ],
-    loadContext: (ip) => ({ db: t.db, env, app: "portal", nonce: "", requestId: randomUUID(), ip }),
-    edge: { app: "portal", appOrigin: "http://portal.example" },
+    edgeOrigin: "http://portal.example",
   });
-  baseUrl = server.url;
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, PORTAL_URL: baseUrl });
+  ({ t, env, url: baseUrl } = pages);
 });
 afterAll(async () => {
-  await server?.close();
-  await t?.drop();
+  await pages?.close();
 });
 
 let ipCounter = 0;

@@ -7,6 +7,7 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, Button, formatDate } from "@xplorium/ui";
 import type { ReactNode } from "react";
+import { PublicCard } from "~/components/public-card";
 import { describeActionError, portalApi } from "~/lib/api.server";
 
 export const meta: MetaFunction = () => [{ title: "Confirm marketing messages · My Xplorium" }];
@@ -63,16 +64,12 @@ function Wording({ text }: { text: string }) {
 
 function Shell({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-brand-50 to-sun-100 px-4 py-8">
-      <div className="w-full max-w-md space-y-4 rounded-3xl bg-white p-6 shadow-lg ring-1 ring-stone-200 sm:p-7">
-        <p className="font-semibold text-brand-700 text-sm">Xplorium</p>
-        <h1 className="font-bold text-2xl text-stone-900">{title}</h1>
-        {children}
-        <a href="/" className="block pt-2 text-brand-700 text-sm hover:underline">
-          Go to my Xplorium account
-        </a>
-      </div>
-    </main>
+    <PublicCard title={title} wide>
+      {children}
+      <a href="/" className="block pt-2 text-brand-700 text-sm hover:underline">
+        Go to my Xplorium account
+      </a>
+    </PublicCard>
   );
 }
 

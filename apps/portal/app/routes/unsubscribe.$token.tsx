@@ -8,6 +8,7 @@ import {
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, Button } from "@xplorium/ui";
 import type { ReactNode } from "react";
+import { PublicCard } from "~/components/public-card";
 import { describeActionError, portalApi } from "~/lib/api.server";
 
 export const meta: MetaFunction = () => [
@@ -83,18 +84,6 @@ const WHAT = {
   SMS: { name: "Xplorium SMS messages", kind: "offers and reminders by SMS" },
 } as const satisfies Record<Channel, { name: string; kind: string }>;
 
-function Shell({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-brand-50 to-sun-100 px-4 py-8">
-      <div className="w-full max-w-md space-y-4 rounded-3xl bg-white p-6 shadow-lg ring-1 ring-stone-200 sm:p-7">
-        <p className="font-semibold text-brand-700 text-sm">Xplorium</p>
-        <h1 className="font-bold text-2xl text-stone-900">{title}</h1>
-        {children}
-      </div>
-    </main>
-  );
-}
-
 function Account({ maskedEmail }: { maskedEmail: string | null }) {
   return maskedEmail ? (
     <>
@@ -126,42 +115,43 @@ export default function Unsubscribe() {
 
   if (shown.status === "invalid" || shown.status === "limited") {
     return (
-      <Shell
+      <PublicCard
+        wide
         title={shown.status === "invalid" ? "This link does not work" : "Please wait a moment"}
       >
         <Alert tone="error">{shown.message}</Alert>
         <Preferences>Manage my preferences in my account</Preferences>
-      </Shell>
+      </PublicCard>
     );
   }
 
   const what = WHAT[shown.channel];
   if (shown.status === "unsubscribed") {
     return (
-      <Shell title="You're unsubscribed">
+      <PublicCard wide title="You're unsubscribed">
         <Alert tone="success">
           You will get no more {what.name}
           <Account maskedEmail={shown.maskedEmail} />. {transactionalNote}
         </Alert>
         <Preferences>Changed your mind? Turn them on again in your account</Preferences>
-      </Shell>
+      </PublicCard>
     );
   }
 
   if (shown.status === "already_unsubscribed") {
     return (
-      <Shell title="You're already unsubscribed">
+      <PublicCard wide title="You're already unsubscribed">
         <Alert tone="info">
           You are not subscribed to {what.name}
           <Account maskedEmail={shown.maskedEmail} />, so there is nothing to do.
         </Alert>
         <Preferences>Manage my preferences in my account</Preferences>
-      </Shell>
+      </PublicCard>
     );
   }
 
   return (
-    <Shell title={`Unsubscribe from ${what.name}?`}>
+    <PublicCard wide title={`Unsubscribe from ${what.name}?`}>
       <p className="text-sm text-stone-700">
         This stops {what.kind}
         <Account maskedEmail={shown.maskedEmail} />. {transactionalNote}
@@ -172,6 +162,6 @@ export default function Unsubscribe() {
         </Button>
       </Form>
       <Preferences>Or choose what you get in my account</Preferences>
-    </Shell>
+    </PublicCard>
   );
 }
