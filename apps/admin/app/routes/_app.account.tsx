@@ -6,9 +6,21 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { StaffRole } from "@xplorium/auth/permissions";
-import { Alert, Button, Card, PageHeader, TextField } from "@xplorium/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  failedResult,
+  getFormProps,
+  PageHeader,
+  TextField,
+  useResultToast,
+  useZodForm,
+} from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
-import { describeActionError, forwardDataHeaders } from "~/lib/api.server";
+import { changePasswordForm } from "~/components/account/password-forms";
+import { forwardDataHeaders } from "~/lib/api.server";
+import { formResult, parseForm } from "~/lib/form.server";
 import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Your account · Xplorium CRM" }];
@@ -23,8 +35,6 @@ const ROLE_LABELS: Record<StaffRole, string> = {
   MARKETING: "Marketing",
 };
 
-const MISMATCH = "The two new passwords do not match.";
-
 /** Every staff member's own page, whatever their role. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { headers, staff } = await requireStaff(request, context);
@@ -33,44 +43,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context);
-  const form = await request.formData();
-  const text = (k: string) => String(form.get(k) ?? "");
-  if (text("intent") !== "password") {
-    return data(
-      {
-        ok: false as const,
-        message: "Unknown action.",
-        fieldErrors: {} as Record<string, string[]>,
-      },
-      { status: 400, headers },
-    );
-  }
-  if (text("newPassword") !== text("confirmPassword")) {
-    return data(
-      {
-        ok: false as const,
-        message: MISMATCH,
-        fieldErrors: { confirmPassword: [MISMATCH] } as Record<string, string[]>,
-      },
-      { status: 400, headers },
-    );
-  }
+  const submission = parseForm(await request.formData(), changePasswordForm);
+  if (submission.status !== "success") return formResult(submission, { headers });
+  const { currentPassword, newPassword } = submission.value;
   try {
-    const { sessionsEnded } = await api.auth.staff.changePassword({
-      currentPassword: text("currentPassword"),
-      newPassword: text("newPassword"),
+    const { sessionsEnded } = await api.auth.staff.changePassword({ currentPassword, newPassword });
+    // A fresh form after the change empties the fields.
+    return formResult(submission, {
+      headers,
+      toast: changedMessage(sessionsEnded),
+      resetForm: true,
     });
-    return data({ ok: true as const, sessionsEnded, at: Date.now() }, { headers });
   } catch (error) {
-    const failure = describeActionError(error);
-    return data(
-      {
-        ok: false as const,
-        message: failure.message,
-        fieldErrors: failure.fieldErrors as Record<string, string[]>,
-      },
-      { status: failure.status, headers },
-    );
+    return formResult(submission, { headers, error });
   }
 }
 
@@ -83,22 +68,14 @@ export default function AccountPage() {
   const { staff } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const errors = result && !result.ok ? result : null;
+  const [form, fields] = useZodForm(changePasswordForm, { result });
+  const failed = failedResult(result);
+  const toast = useResultToast(result?.ok ? result : null);
   return (
     <>
       <PageHeader title="Your account" description="Your sign-in details, and how you sign in." />
       {/* Refusals show at their field (or above the form); the toast confirms the change. */}
-      <Toast
-        message={
-          result?.ok
-            ? {
-                id: String(result.at),
-                tone: "success",
-                text: changedMessage(result.sessionsEnded),
-              }
-            : null
-        }
-      />
+      <Toast message={toast} />
       <div className="grid max-w-4xl gap-6 lg:grid-cols-2">
         <Card title="You">
           <dl className="space-y-3 text-sm" data-testid="account-details">
@@ -121,13 +98,7 @@ export default function AccountPage() {
         </Card>
 
         <Card title="Password">
-          {/* A new key after each change empties the fields. */}
-          <Form
-            method="post"
-            className="space-y-3"
-            noValidate
-            key={result?.ok ? result.at : "form"}
-          >
+          <Form method="post" className="space-y-3" {...getFormProps(form)}>
             <input type="hidden" name="intent" value="password" />
             {/* For password managers: whose password this is. */}
             <input
@@ -138,33 +109,28 @@ export default function AccountPage() {
               readOnly
               hidden
             />
-            {errors && Object.keys(errors.fieldErrors).length === 0 ? (
-              <Alert tone="error">{errors.message}</Alert>
-            ) : null}
+            {failed && form.errors ? <Alert tone="error">{failed.message}</Alert> : null}
             <TextField
               label="Current password"
-              name="currentPassword"
+              field={fields.currentPassword}
               type="password"
               autoComplete="current-password"
               required
-              error={errors?.fieldErrors.currentPassword}
             />
             <TextField
               label="New password"
-              name="newPassword"
+              field={fields.newPassword}
               type="password"
               autoComplete="new-password"
               hint="At least 12 characters; a few unrelated words make a good one."
               required
-              error={errors?.fieldErrors.newPassword}
             />
             <TextField
               label="Confirm new password"
-              name="confirmPassword"
+              field={fields.confirmPassword}
               type="password"
               autoComplete="new-password"
               required
-              error={errors?.fieldErrors.confirmPassword}
             />
             <p className="text-stone-500 text-xs">
               Changing it signs you out on every other device; you stay signed in here.
