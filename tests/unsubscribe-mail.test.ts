@@ -1,9 +1,9 @@
 import { createCaller, createContext } from "@xplorium/api";
 import { type Env, loadEnv } from "@xplorium/config";
 import { unsubscribe } from "@xplorium/core/consent";
+import { SEND_EMAIL_TASK } from "@xplorium/core/messaging";
 import { enqueueJob, schema } from "@xplorium/db";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
-import { SEND_EMAIL_TASK } from "@xplorium/email";
 import { QUEUE_PRESET } from "@xplorium/worker";
 import { createTaskList } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";

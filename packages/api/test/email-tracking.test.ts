@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Env } from "@xplorium/config";
+import { deliverEmail, queueEmail } from "@xplorium/core/messaging";
 import { updateTrackingSettings } from "@xplorium/core/tracking";
 import { schema } from "@xplorium/db";
 import {
@@ -10,7 +11,7 @@ import {
   testDeps,
   unique,
 } from "@xplorium/db/testing";
-import { deliverEmail, queueEmail, resendTransport } from "@xplorium/email";
+import { resendTransport } from "@xplorium/email";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type FakeResend,

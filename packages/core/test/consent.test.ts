@@ -12,10 +12,10 @@ import {
   insertStaff,
   type TestDatabase,
 } from "@xplorium/db/testing";
-import { SEND_EMAIL_TASK } from "@xplorium/email";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSENT_WORDING, recordConsentChange } from "../src/consent/consent";
+import { SEND_EMAIL_TASK } from "../src/messaging/queue";
 
 let t: TestDatabase;
 const config = loadEnv({

@@ -23,22 +23,8 @@ export {
 } from "./marketing";
 export { type RenderedEmail, renderEmail } from "./render";
 export { createRequestPacer, type PacerOptions, type RequestPacer, sleep } from "./request-pacer";
-export {
-  type DeliverOptions,
-  type DeliverOutcome,
-  deliverEmail,
-  dropExpiredSecretBodies,
-  dropUndeliveredErasureEmails,
-  ERASURE_EMAIL_GRACE_HOURS,
-  type QueueRenderedEmailInput,
-  queueEmail,
-  queueRenderedEmail,
-  queueRenderedEmails,
-  SEND_EMAIL_TASK,
-  suppressionOf,
-} from "./send";
 export type { SecretEmail, TemplateName, TemplateProps } from "./templates";
-export { SECRET_TEMPLATES, templates } from "./templates";
+export { AFTER_ERASURE_TEMPLATES, SECRET_TEMPLATES, templates } from "./templates";
 export {
   type EmailTag,
   type ReadTrackingTags,

@@ -1,5 +1,5 @@
+import { dropExpiredSecretBodies } from "@xplorium/core/messaging";
 import type { Database } from "@xplorium/db";
-import { dropExpiredSecretBodies } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 
 export const DROP_EXPIRED_SECRET_BODIES_TASK = "email:drop-expired-secret-bodies";

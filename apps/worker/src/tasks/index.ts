@@ -1,7 +1,7 @@
 import type { Env } from "@xplorium/config";
 import { CUSTOMER_SYNC_TASK } from "@xplorium/core/customers";
+import { SEND_EMAIL_TASK } from "@xplorium/core/messaging";
 import type { Database } from "@xplorium/db";
-import { SEND_EMAIL_TASK } from "@xplorium/email";
 import type { TaskList } from "graphile-worker";
 import { checkLedgerTask, LEDGER_CHECK_TASK } from "./check-ledger";
 import {

@@ -1,8 +1,8 @@
 import { purgeExpiredSessions, purgeRateLimitBuckets, purgeStaleLoginCodes } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
 import { purgeExpiredSignInChallenges, purgeStalePasswordResets } from "@xplorium/core/auth";
+import { dropExpiredSecretBodies, dropUndeliveredErasureEmails } from "@xplorium/core/messaging";
 import type { Database } from "@xplorium/db";
-import { dropExpiredSecretBodies, dropUndeliveredErasureEmails } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 
 export const PURGE_EXPIRED_AUTH_TASK = "auth:purge-expired";

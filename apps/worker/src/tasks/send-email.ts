@@ -1,7 +1,8 @@
 import { type Env, isLocalDevelopment } from "@xplorium/config";
 import { listUnsubscribeHeaders } from "@xplorium/core/consent";
+import { deliverEmail, SEND_EMAIL_TASK } from "@xplorium/core/messaging";
 import type { Database } from "@xplorium/db";
-import { deliverEmail, type EmailTransport, SEND_EMAIL_TASK, transportFor } from "@xplorium/email";
+import { type EmailTransport, transportFor } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 

@@ -7,11 +7,12 @@ import {
 } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
 import { type Database, type DbOrTx, schema } from "@xplorium/db";
-import { emailTransportName, queueEmail } from "@xplorium/email";
+import { emailTransportName } from "@xplorium/email";
 import { and, eq, isNull } from "drizzle-orm";
 import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
+import { queueEmail } from "../messaging/queue";
 import { answerNoSoonerThan } from "./answer-floor";
 import { AUTH_LIMITS, addressIpKey, addressKey, enforceRateLimits } from "./rate-limits";
 import { countFailedSignIn, type SignInAlertConfig } from "./sign-in-alerts";

@@ -1,7 +1,8 @@
 import { hitRateLimit } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
 import type { DbOrTx } from "@xplorium/db";
-import { emailTransportName, queueEmail } from "@xplorium/email";
+import { emailTransportName } from "@xplorium/email";
+import { queueEmail } from "../messaging/queue";
 
 /**
  * When the holder of an account is told that someone is failing to sign in to it (issue 14):

@@ -8,8 +8,9 @@ import {
 } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
 import { type DbOrTx, schema } from "@xplorium/db";
-import { emailTransportName, queueEmail } from "@xplorium/email";
+import { emailTransportName } from "@xplorium/email";
 import { eq } from "drizzle-orm";
+import { queueEmail } from "../messaging/queue";
 import { emailSuppressionHash } from "../privacy/suppression-hash";
 
 /*

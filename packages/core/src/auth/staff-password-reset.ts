@@ -8,11 +8,12 @@ import {
 } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
 import { type Database, type DbOrTx, schema } from "@xplorium/db";
-import { emailTransportName, queueEmail } from "@xplorium/email";
+import { emailTransportName } from "@xplorium/email";
 import { and, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { AppError } from "../errors";
+import { queueEmail } from "../messaging/queue";
 import { answerNoSoonerThan } from "./answer-floor";
 import { CODE_REQUEST_ANSWER_MS } from "./customer-sign-in";
 import { addressIpKey, addressKey, enforceRateLimits } from "./rate-limits";

@@ -1,10 +1,11 @@
 import type { Env } from "@xplorium/config";
-import { emailTransportName, queueEmail } from "@xplorium/email";
 import { schema, type Tx } from "@xplorium/db";
+import { emailTransportName } from "@xplorium/email";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/record-audit";
 import { type DepsWith, nowOf } from "../deps";
 import { AppError, notFound } from "../errors";
+import { queueEmail } from "../messaging/queue";
 import { readConsentToken, signConsentToken } from "./consent-token";
 
 const { customers, consentEvents, staffUsers } = schema;

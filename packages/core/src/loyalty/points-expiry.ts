@@ -1,8 +1,9 @@
 import type { Env } from "@xplorium/config";
 import { type Database, schema, type Tx } from "@xplorium/db";
-import { emailTransportName, queueEmail } from "@xplorium/email";
+import { emailTransportName } from "@xplorium/email";
 import { eq, type SQL, sql } from "drizzle-orm";
 import { type DepsWith, nowOf } from "../deps";
+import { queueEmail } from "../messaging/queue";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 import { postPoints } from "./ledger";
 

@@ -4,12 +4,12 @@ import {
   emailTransportName,
   type MarketingTemplate,
   personalize,
-  queueRenderedEmails,
   renderMarketingTemplate,
 } from "@xplorium/email";
 import { eq, type SQL, sql } from "drizzle-orm";
 import { unsubscribeUrl } from "../consent/unsubscribe";
 import { type DepsWith, nowOf } from "../deps";
+import { queueRenderedEmails } from "../messaging/queue";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 import { mergeValuesFor } from "./merge-values";
 

@@ -5,7 +5,6 @@ import {
   type MarketingMessage,
   type MergeValues,
   personalize,
-  queueRenderedEmail,
   renderMarketingTemplate,
   SAMPLE_MERGE_VALUES,
   unknownMergeTags,
@@ -17,6 +16,7 @@ import { recordAudit } from "../audit/record-audit";
 import { emailSchema } from "../customers/identity";
 import { type DepsWith, nowOf } from "../deps";
 import { AppError, notFound } from "../errors";
+import { queueRenderedEmail } from "../messaging/queue";
 import { mergeValuesFor } from "./merge-values";
 
 const { campaigns, segments, staffUsers, customers, emailMessages } = schema;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Env } from "@xplorium/config";
 import { type Database, schema, type Tx } from "@xplorium/db";
-import { emailTransportName, queueEmail } from "@xplorium/email";
+import { emailTransportName } from "@xplorium/email";
 import { and, eq, inArray, isNotNull, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, RequestMeta } from "../actor";
@@ -10,6 +10,7 @@ import { type ConsentConfig, recordConsentChange } from "../consent/consent";
 import { lockCustomerStats } from "../customers/booking-stats";
 import { AppError, notFound } from "../errors";
 import { AUTOMATION_TEMPLATE } from "../marketing/automation-runner";
+import { queueEmail } from "../messaging/queue";
 import {
   ERASED,
   type ErasedIdentity,

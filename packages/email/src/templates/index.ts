@@ -154,6 +154,16 @@ export const SECRET_TEMPLATES: ReadonlyMap<string, SecretEmail> = new Map(
     return secret ? [[name, secret] as const] : [];
   }),
 );
+
+/**
+ * The templates still delivered to an address suppressed by its own erasure
+ * (`TemplateDef.deliverAfterErasure`: only the erasure confirmation).
+ */
+export const AFTER_ERASURE_TEMPLATES: ReadonlySet<string> = new Set(
+  Object.entries(templates)
+    .filter(([, def]) => (def as TemplateDef<unknown>).deliverAfterErasure)
+    .map(([name]) => name),
+);
 export type TemplateProps<N extends TemplateName> = (typeof templates)[N]["sample"];
 
 export { EmailLayout, UnsubscribeFooter } from "./layout";

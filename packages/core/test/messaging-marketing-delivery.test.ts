@@ -1,11 +1,10 @@
-import { render } from "@react-email/render";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
-import { deliverEmail, type EmailTransport, type OutgoingEmail, queueEmail } from "@xplorium/email";
-import { EmailLayout } from "@xplorium/email/templates";
+import type { EmailTransport, OutgoingEmail } from "@xplorium/email";
 import { eq } from "drizzle-orm";
-import { createElement } from "react";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliverEmail } from "../src/messaging/deliver";
+import { queueEmail } from "../src/messaging/queue";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -97,18 +96,5 @@ describe("deliverEmail and marketing consent", () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.text).toContain("123456");
     expect(sent[0]!.headers).toBeUndefined();
-  });
-});
-
-describe("EmailLayout", () => {
-  it("ends marketing mail with the unsubscribe link, and transactional mail without one", async () => {
-    const url = "https://portal.test/unsubscribe/abc.email.sig";
-    const marketing = await render(
-      createElement(EmailLayout, { preview: "News", unsubscribeUrl: url, children: "Hello" }),
-    );
-    expect(marketing).toContain(`href="${url}"`);
-    expect(marketing).toContain("Unsubscribe");
-    const plain = await render(createElement(EmailLayout, { preview: "Code", children: "Hello" }));
-    expect(plain).not.toContain("Unsubscribe");
   });
 });

@@ -1,19 +1,12 @@
 import { createHash } from "node:crypto";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import {
-  deliverEmail,
-  dropUndeliveredErasureEmails,
-  type EmailTransport,
-  type OutgoingEmail,
-  outboxTransport,
-  queueEmail,
-  renderEmail,
-  SEND_EMAIL_TASK,
-  transportFor,
-} from "@xplorium/email";
+import { type EmailTransport, type OutgoingEmail, outboxTransport } from "@xplorium/email";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliverEmail } from "../src/messaging/deliver";
+import { queueEmail, SEND_EMAIL_TASK } from "../src/messaging/queue";
+import { dropUndeliveredErasureEmails } from "../src/messaging/retention";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -66,30 +59,6 @@ function recordingTransport(answer: Awaited<ReturnType<EmailTransport["send"]>>)
   };
   return { transport, sent };
 }
-
-describe("renderEmail", () => {
-  it("renders the sign-in code email with the code, link and expiry in html and text", async () => {
-    const r = await renderEmail("sign-in-code", props());
-    // The code is in the body only (issue 14): subjects show in inbox previews and are kept.
-    expect(r.subject).toBe("Your Xplorium sign-in code");
-    expect(r.html).toContain("042913");
-    expect(r.html).toContain('href="http://portal.test/auth/link?token=abc.def"');
-    expect(r.html).toContain("Hi Ana,");
-    expect(r.text).toContain("042913");
-    expect(r.text).toContain("http://portal.test/auth/link?token=abc.def");
-    expect(r.text).toMatch(/expire in 10 minutes/);
-    expect(r.text).not.toMatch(/<[a-z]/i);
-  });
-
-  it("greets without a name and escapes names", async () => {
-    expect((await renderEmail("sign-in-code", { ...props(), name: null })).html).toContain("Hi,");
-    const hostile = await renderEmail("sign-in-code", {
-      ...props(),
-      name: "<script>alert(1)</script> X",
-    });
-    expect(hostile.html).not.toContain("<script>alert(1)</script>");
-  });
-});
 
 describe("queueEmail", () => {
   it("stores the rendered email and enqueues its delivery", async () => {
@@ -258,16 +227,6 @@ describe("the erasure confirmation", () => {
       transport,
     });
 
-  it("renders without NUL characters (React 18 leaves some at this preview length)", async () => {
-    const r = await renderEmail("account-erased", {
-      erasedOn: "24 November 2026",
-      requestedBy: "STAFF",
-    });
-    expect(r.html).not.toContain("\u0000");
-    expect(r.text).not.toContain("\u0000");
-    expect(r.subject).toBe("Your Xplorium account has been deleted");
-  });
-
   it("goes out although its address was then suppressed for ERASURE, and keeps no copy of it", async () => {
     const id = await queueErased("leaving@example.com");
     await suppress("leaving@example.com", "ERASURE");
@@ -327,13 +286,5 @@ describe("the erasure confirmation", () => {
       status: "QUEUED",
       toEmail: "not-a-leaver@example.com",
     });
-  });
-});
-
-describe("transportFor", () => {
-  it("uses the outbox without an API key and Resend with one", () => {
-    expect(transportFor({}).name).toBe("OUTBOX");
-    expect(transportFor({ RESEND_API_KEY: undefined }).name).toBe("OUTBOX");
-    expect(transportFor({ RESEND_API_KEY: "re_123" }).name).toBe("RESEND");
   });
 });

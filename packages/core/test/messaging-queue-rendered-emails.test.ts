@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
-import { queueRenderedEmails, SEND_EMAIL_TASK } from "@xplorium/email";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queueRenderedEmails, SEND_EMAIL_TASK } from "../src/messaging/queue";
 
 /** The set-based queueRenderedEmail: one INSERT and one bulk enqueue for many emails. */
 
