@@ -1,7 +1,7 @@
 import { schema } from "@xplorium/db";
 import { sql } from "drizzle-orm";
-import { type DepsWith, nowOf } from "../deps";
-import { type DashboardRequest, dashboardInput, resolveRange, snapshotInfo } from "./dashboard";
+import type { DepsWith } from "../deps";
+import { type DashboardRequest, requestedRange, snapshotInfo } from "./dashboard";
 import { type AnalyticsConfig, bucketsOf } from "./date-range";
 import { readSnapshot, TIERS, type Tier } from "./summary";
 
@@ -30,8 +30,7 @@ export async function analyticsCharts(
   { includeRevenue, ...raw }: DashboardRequest,
 ) {
   const { db } = deps;
-  const input = dashboardInput.parse(raw);
-  const range = resolveRange(input.range, deps.config.TIME_ZONE, nowOf(deps));
+  const range = requestedRange(deps, raw);
   const snapshot = await readSnapshot(db);
   if (!snapshot) return { snapshot: null, range, charts: null };
 

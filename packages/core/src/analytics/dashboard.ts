@@ -47,9 +47,10 @@ export const snapshotInfo = (s: AnalyticsSnapshot): SnapshotInfo => ({
   refreshedAt: s.refreshedAt,
 });
 
-/** The range asked for, or the 30 days to today, with its comparison periods. */
-export function resolveRange(raw: DashboardInput["range"], timeZone: string, now?: Date) {
-  return compareRange(raw ?? defaultRange(timeZone, now));
+/** The range asked for (validated), or the 30 days to today, with its comparison periods. */
+export function requestedRange(deps: DepsWith<"config", AnalyticsConfig>, raw: DashboardInput) {
+  const { range } = dashboardInput.parse(raw);
+  return compareRange(range ?? defaultRange(deps.config.TIME_ZONE, nowOf(deps)));
 }
 
 const days = (p: Period) => sql`daterange(${p.from}::date, ${p.to}::date, '[]')`;
@@ -82,8 +83,7 @@ export async function analyticsDashboard(
   { includeRevenue, ...raw }: DashboardRequest,
 ) {
   const { db } = deps;
-  const input = dashboardInput.parse(raw);
-  const range = resolveRange(input.range, deps.config.TIME_ZONE, nowOf(deps));
+  const range = requestedRange(deps, raw);
   const read = await db.transaction(
     async (tx) => {
       const snapshot = await readSnapshot(tx);
