@@ -244,10 +244,10 @@ export async function buildFamily(
   });
 
   // They downloaded their data once.
-  await exportPersonalData(db, { type: "customer", id }, theirMeta, {
-    customerId: id,
-    source: "PORTAL",
-  });
+  await exportPersonalData(
+    { db, actor: { type: "customer", id }, meta: theirMeta },
+    { customerId: id, source: "PORTAL" },
+  );
 
   // An imported booking, not linked yet, under the alias.
   const [unlinked] = await db

@@ -18,16 +18,13 @@ export const customerPrivacyProcedures = {
   /** The customer's GDPR requests (exports and erasures), newest first. */
   privacyRequests: staffProcedure("read:customer")
     .input(z.object({ customerId }))
-    .query(({ ctx, input }) => listGdprRequests(ctx.db, input.customerId)),
+    .query(({ ctx, input }) => listGdprRequests(ctx.deps, input)),
 
   /** Everything held about the customer, as JSON; /customers/:id/data-export zips it. */
   exportData: staffProcedure("export:personal-data")
     .input(z.object({ customerId }))
     .mutation(({ ctx, input }) =>
-      exportPersonalData(ctx.db, ctx.actor, ctx.meta, {
-        customerId: input.customerId,
-        source: "STAFF",
-      }),
+      exportPersonalData(ctx.deps, { customerId: input.customerId, source: "STAFF" }),
     ),
 
   /**
@@ -36,7 +33,5 @@ export const customerPrivacyProcedures = {
    */
   erase: recentPasswordStaffProcedure("erase:customer")
     .input(z.object({ customerId, confirmation: eraseConfirmation }))
-    .mutation(({ ctx, input }) =>
-      eraseCustomer(ctx.db, ctx.env, ctx.actor, ctx.meta, { ...input, source: "STAFF" }),
-    ),
+    .mutation(({ ctx, input }) => eraseCustomer(ctx.deps, { ...input, source: "STAFF" })),
 };

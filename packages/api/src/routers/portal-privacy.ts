@@ -40,10 +40,7 @@ export const portalPrivacyProcedures = {
    * portal's /privacy/download packages it as the zip; tRPC cannot send a file.
    */
   exportData: customerProcedure.mutation(({ ctx }) =>
-    exportPersonalData(ctx.db, ctx.actor, ctx.meta, {
-      customerId: ctx.actor.id,
-      source: "PORTAL",
-    }),
+    exportPersonalData(ctx.deps, { customerId: ctx.actor.id, source: "PORTAL" }),
   ),
 
   /**
@@ -53,7 +50,7 @@ export const portalPrivacyProcedures = {
   deleteAccount: customerProcedure
     .input(z.object({ confirmation: eraseConfirmation }))
     .mutation(async ({ ctx, input }) => {
-      const result = await eraseCustomer(ctx.db, ctx.env, ctx.actor, ctx.meta, {
+      const result = await eraseCustomer(ctx.deps, {
         customerId: ctx.actor.id,
         source: "PORTAL",
         confirmation: input.confirmation,

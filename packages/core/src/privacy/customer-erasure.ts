@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Env } from "@xplorium/config";
-import { type Database, schema, type Tx } from "@xplorium/db";
+import { schema, type Tx } from "@xplorium/db";
 import { emailTransportName } from "@xplorium/email";
 import { and, eq, inArray, isNotNull, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { type ConsentConfig, recordConsentChange } from "../consent/consent";
 import { lockCustomerStats } from "../customers/booking-stats";
+import { type Deps, nowOf } from "../deps";
 import { AppError, notFound } from "../errors";
 import { AUTOMATION_TEMPLATE } from "../marketing/automation-runner";
 import { queueEmail } from "../messaging/queue";
@@ -124,13 +124,11 @@ const distinct = (values: (string | null | undefined)[]) => [
  *    `customer.erased` without any personal data.
  */
 export async function eraseCustomer(
-  db: Database,
-  config: ErasureConfig,
-  actor: Actor,
-  meta: RequestMeta,
+  deps: Deps<ErasureConfig>,
   input: EraseCustomerInput,
-  now = new Date(),
 ): Promise<ErasureResult> {
+  const { db, config, actor, meta } = deps;
+  const now = nowOf(deps);
   return db.transaction(async (tx) => {
     // Taken before the customer lock, in the order booking writes take them: the sync must not
     // link this person's unlinked bookings to a new customer while we work.

@@ -1,10 +1,14 @@
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { desc, eq } from "drizzle-orm";
+import type { DepsWith } from "../deps";
 
 const { gdprRequests, staffUsers } = schema;
 
 /** A customer's GDPR requests for the admin's privacy card, newest first, with who ran them. */
-export async function listGdprRequests(db: Database, customerId: string) {
+export async function listGdprRequests(
+  { db }: DepsWith<"db">,
+  { customerId }: { customerId: string },
+) {
   return db
     .select({
       id: gdprRequests.id,

@@ -1,8 +1,8 @@
-import { type Database, type DbOrTx, schema } from "@xplorium/db";
+import { type DbOrTx, schema } from "@xplorium/db";
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { secretEmailLabel } from "../customers/customer-timeline";
+import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
 
 const {
@@ -430,9 +430,7 @@ export type PersonalData = Awaited<ReturnType<typeof collectPersonalData>>;
  * lists its own request and everything is as of one moment.
  */
 export async function exportPersonalData(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   input: { customerId: string; source: GdprSource },
 ) {
   return db.transaction(
