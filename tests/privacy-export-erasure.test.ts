@@ -571,10 +571,12 @@ describe("Delete my account", () => {
     // A second erasure finds no one, from the portal or the admin.
     await expect(
       eraseCustomer(
-        t.db,
-        env,
-        fx.staff,
-        { ip: null, userAgent: null, requestId: "again" },
+        {
+          db: t.db,
+          config: env,
+          actor: fx.staff,
+          meta: { ip: null, userAgent: null, requestId: "again" },
+        },
         {
           customerId: A.id,
           source: "STAFF",
