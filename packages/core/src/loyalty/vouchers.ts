@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Env } from "@xplorium/config";
-import { type Database, type DbOrTx, schema, type Tx } from "@xplorium/db";
+import { type DbOrTx, schema, type Tx } from "@xplorium/db";
 import { and, desc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "../actor";

@@ -4,7 +4,7 @@ import {
   passwordProblem,
   type StaffRole,
 } from "@xplorium/auth";
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/record-audit";
 import type { DepsWith } from "../deps";
