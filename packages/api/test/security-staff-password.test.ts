@@ -420,11 +420,13 @@ describe("forgot password", () => {
     const m = await member();
     const issue = async (minutesAgo: number) => {
       await requestStaffPasswordReset(
-        t.db,
-        env,
+        {
+          db: t.db,
+          config: env,
+          meta: { ...noRequest, ip: freshIp() },
+          now: new Date(Date.now() - minutesAgo * 60_000),
+        },
         { email: m.email },
-        { ...noRequest, ip: freshIp() },
-        new Date(Date.now() - minutesAgo * 60_000),
       );
       return latestToken(m.email);
     };
@@ -505,7 +507,10 @@ describe("forgot password", () => {
     let window = 0;
     const at = () => new Date(start + window * (requestPerEmail.windowSeconds + 1) * 1000);
     const ask = (from = ip) =>
-      requestStaffPasswordReset(t.db, env, { email: m.email }, { ...noRequest, ip: from }, at());
+      requestStaffPasswordReset(
+        { db: t.db, config: env, meta: { ...noRequest, ip: from }, now: at() },
+        { email: m.email },
+      );
     while (sent < requestPerEmailPerDay.limit) {
       for (let i = 0; i < requestPerEmail.limit && sent < requestPerEmailPerDay.limit; i++) {
         await ask();
@@ -538,21 +543,15 @@ describe("forgot password", () => {
     let sent = sentSoFar;
     while (sent < requestPerEmailAllIps.limit) {
       await requestStaffPasswordReset(
-        t.db,
-        env,
+        { db: t.db, config: env, meta: { ...noRequest, ip: freshIp() }, now },
         { email: m.email },
-        { ...noRequest, ip: freshIp() },
-        now,
       );
       sent++;
     }
     await expect(
       requestStaffPasswordReset(
-        t.db,
-        env,
+        { db: t.db, config: env, meta: { ...noRequest, ip: freshIp() }, now },
         { email: m.email },
-        { ...noRequest, ip: freshIp() },
-        now,
       ),
     ).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
     expect(await resetEmails(m.email)).toHaveLength(requestPerEmailAllIps.limit);

@@ -419,7 +419,10 @@ describe("signing in with two-factor", () => {
     const challenge = await challengeFor(m.email);
     const later = new Date(Date.now() + SIGN_IN_CHALLENGE_TTL_SECONDS * 1000 + 1000);
     await expect(
-      completeStaffSignIn(t.db, env, { challenge, code: "000000" }, noRequest, later),
+      completeStaffSignIn(
+        { db: t.db, config: env, meta: noRequest, now: later },
+        { challenge, code: "000000" },
+      ),
     ).rejects.toMatchObject({
       code: "UNAUTHORIZED",
       message: "This sign-in has expired. Enter your email and password again.",
@@ -571,7 +574,10 @@ describe("a key that no longer opens", () => {
     const code = TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: later.getTime() });
     const challenge = await challengeFor(m.email);
     await expect(
-      completeStaffSignIn(t.db, env, { challenge, code }, noRequest, later),
+      completeStaffSignIn(
+        { db: t.db, config: env, meta: noRequest, now: later },
+        { challenge, code },
+      ),
     ).resolves.toMatchObject({ usedRecoveryCode: false });
   });
 });

@@ -219,7 +219,7 @@ describe("staff sign-in: a progressive delay, not a lockout", { timeout: 60_000 
     return s!;
   }
   const signIn = (email: string, pw: string, when: Date, from = meta()) =>
-    outcome(signInStaff(t.db, env, { email, password: pw }, from, when));
+    outcome(signInStaff({ db: t.db, config: env, meta: from, now: when }, { email, password: pw }));
   const shape = (o: AppError | "ok") =>
     o === "ok" ? "ok" : [o.code, o.message, o.retryAfterSeconds ?? null];
 
@@ -261,7 +261,10 @@ describe("staff sign-in: a progressive delay, not a lockout", { timeout: 60_000 
 
     // After the wait, the right password signs the member in and starts from nothing again.
     clock += 300_000;
-    const ok = await signInStaff(t.db, env, { email: m.email, password }, mIp, at(clock));
+    const ok = await signInStaff(
+      { db: t.db, config: env, meta: mIp, now: at(clock) },
+      { email: m.email, password },
+    );
     expect(ok.staff?.id).toBe(m.id);
     expect(await validateStaffSession(t.db, ok.token!, at(clock))).not.toBeNull();
     for (let i = 0; i < STAFF_SIGN_IN_DELAY.freeFailures; i++) {
@@ -342,7 +345,10 @@ describe("an alert email to the account holder after repeated failures", {
         expect(
           codeOf(
             await outcome(
-              signInStaff(t.db, env, { email, password: `guess-${i}-pw` }, meta(), at(i * MINUTE)),
+              signInStaff(
+                { db: t.db, config: env, meta: meta(), now: at(i * MINUTE) },
+                { email, password: `guess-${i}-pw` },
+              ),
             ),
           ),
         ).toBe("UNAUTHORIZED");
@@ -551,7 +557,9 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
       .returning();
     const nobody = `held-nobody-${unique()}@example.com`;
     const signIn = (email: string, pw: string, ip: string, when: Date) =>
-      outcome(signInStaff(t.db, env, { email, password: pw }, from(ip), when));
+      outcome(
+        signInStaff({ db: t.db, config: env, meta: from(ip), now: when }, { email, password: pw }),
+      );
     // The stranger: five free wrong passwords a second apart, then one more as the first wait
     // (1 s) allows; the next wait (2 s) is running.
     let clock = 0;
@@ -573,11 +581,8 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
     );
     // …the member, from their own IP at the same moment, signs in at once.
     const ok = await signInStaff(
-      t.db,
-      env,
+      { db: t.db, config: env, meta: from("203.0.113.231"), now: at(clock) },
       { email: m!.email, password },
-      from("203.0.113.231"),
-      at(clock),
     );
     expect(ok.staff?.id).toBe(m!.id);
     // Their success does not lift the stranger's delay.
@@ -603,10 +608,16 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
     const both = async (ip: number, pw: string, when: Date) => {
       const [a, b] = await Promise.all([
         outcome(
-          signInStaff(t.db, env, { email: m!.email, password: pw }, from(`192.0.2.${ip}`), when),
+          signInStaff(
+            { db: t.db, config: env, meta: from(`192.0.2.${ip}`), now: when },
+            { email: m!.email, password: pw },
+          ),
         ),
         outcome(
-          signInStaff(t.db, env, { email: nobody, password: pw }, from(`198.18.0.${ip}`), when),
+          signInStaff(
+            { db: t.db, config: env, meta: from(`198.18.0.${ip}`), now: when },
+            { email: nobody, password: pw },
+          ),
         ),
       ]);
       expect(shape(a!)).toEqual(shape(b!));
@@ -627,11 +638,8 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
     );
     // Not yet: the member, from a fresh IP, signs in (only the first failures of each IP count).
     const first = await signInStaff(
-      t.db,
-      env,
+      { db: t.db, config: env, meta: from("203.0.113.240"), now: at(HOUR) },
       { email: m!.email, password },
-      from("203.0.113.240"),
-      at(HOUR),
     );
     expect(first.staff?.id).toBe(m!.id);
     // One more failure from yet another IP passes the threshold: now the account as a whole
@@ -644,11 +652,8 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
     // Slowed, not locked: once the wait has passed, the right password signs in.
     const later = at(HOUR + (held as AppError).retryAfterSeconds! * 1000);
     const ok = await signInStaff(
-      t.db,
-      env,
+      { db: t.db, config: env, meta: from("203.0.113.241"), now: later },
       { email: m!.email, password },
-      from("203.0.113.241"),
-      later,
     );
     expect(ok.staff?.id).toBe(m!.id);
   });

@@ -200,10 +200,8 @@ describe("staff sign-in", () => {
   it("opens a session, stamps last sign-in and audits", async () => {
     const s = await staff({ password });
     const { token, staff: who } = await signInStaff(
-      t.db,
-      env,
+      { db: t.db, config: env, meta: meta() },
       { email: s.email, password },
-      meta(),
     );
     expect(who).toEqual({ id: s.id, email: s.email, name: s.name, role: "FRONT_DESK" });
     expect((await validateStaffSession(t.db, token!))?.principal.staff.id).toBe(s.id);
@@ -221,13 +219,19 @@ describe("staff sign-in", () => {
     const s = await staff({ password });
     const disabled = await staff({ password, disabled: true });
     const wrong = await rejection(
-      signInStaff(t.db, env, { email: s.email, password: "nope-nope-nope" }, meta()),
+      signInStaff(
+        { db: t.db, config: env, meta: meta() },
+        { email: s.email, password: "nope-nope-nope" },
+      ),
     );
     const off = await rejection(
-      signInStaff(t.db, env, { email: disabled.email, password }, meta()),
+      signInStaff({ db: t.db, config: env, meta: meta() }, { email: disabled.email, password }),
     );
     const unknown = await rejection(
-      signInStaff(t.db, env, { email: "nobody@example.com", password }, meta()),
+      signInStaff(
+        { db: t.db, config: env, meta: meta() },
+        { email: "nobody@example.com", password },
+      ),
     );
     for (const e of [wrong, off, unknown])
       expect([e.code, e.message]).toEqual(["UNAUTHORIZED", "Email or password is incorrect."]);

@@ -188,9 +188,12 @@ describe("updateStaff", () => {
     expect(JSON.stringify((await lastAudit()).details)).not.toContain(newPassword);
 
     await expect(
-      signInStaff(t.db, env, { email: m.email, password: PASSWORD }, meta),
+      signInStaff({ db: t.db, config: env, meta }, { email: m.email, password: PASSWORD }),
     ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-    const ok = await signInStaff(t.db, env, { email: m.email, password: newPassword }, meta);
+    const ok = await signInStaff(
+      { db: t.db, config: env, meta },
+      { email: m.email, password: newPassword },
+    );
     expect(ok.staff?.id).toBe(m.id);
   });
 
@@ -249,14 +252,15 @@ describe("updateStaff", () => {
     expect(await sessionsOf(m.id)).toBe(0);
     expect((await lastAudit()).details).toMatchObject({ disabled: true, sessionsEnded: 1 });
     await expect(
-      signInStaff(t.db, env, { email: m.email, password: PASSWORD }, meta),
+      signInStaff({ db: t.db, config: env, meta }, { email: m.email, password: PASSWORD }),
     ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
 
     const enabled = await audited(() => updateStaff(by(owner), { id: m.id, disabled: false }));
     expect(enabled.disabledAt).toBeNull();
     expect(await validateStaffSession(t.db, s!.token)).toBeNull();
     expect(
-      (await signInStaff(t.db, env, { email: m.email, password: PASSWORD }, meta)).staff?.id,
+      (await signInStaff({ db: t.db, config: env, meta }, { email: m.email, password: PASSWORD }))
+        .staff?.id,
     ).toBe(m.id);
   });
 

@@ -73,7 +73,7 @@ export const authRouter = createTRPCRouter({
     signIn: appProcedure("admin")
       .input(staffSignInInput)
       .mutation(async ({ ctx, input }) => {
-        const result = await signInStaff(ctx.db, ctx.env, input, ctx.meta);
+        const result = await signInStaff(ctx.deps, input);
         // Two-factor sign-in: no session yet, only the challenge that verifyTwoFactor completes.
         if (result.twoFactor) return { staff: null, twoFactor: result.twoFactor };
         ctx.resHeaders.append(
@@ -101,7 +101,7 @@ export const authRouter = createTRPCRouter({
         }),
       )
       .mutation(async ({ ctx, input }) => {
-        const result = await completeStaffSignIn(ctx.db, ctx.env, input, ctx.meta);
+        const result = await completeStaffSignIn(ctx.deps, input);
         ctx.resHeaders.append(
           "Set-Cookie",
           serializeSessionCookie("STAFF", result.token, cookieSettings(ctx.env)),
@@ -125,13 +125,13 @@ export const authRouter = createTRPCRouter({
         }),
       )
       .mutation(({ ctx, input }) =>
-        changeOwnPassword(ctx.db, ctx.env, ctx.principal, ctx.meta, input),
+        changeOwnPassword(ctx.deps, { principal: ctx.principal, ...input }),
       ),
 
     /** "Forgot password?": the same answer for every address; a link only to active staff. */
     requestPasswordReset: appProcedure("admin")
       .input(z.object({ email: emailSchema }))
-      .mutation(({ ctx, input }) => requestStaffPasswordReset(ctx.db, ctx.env, input, ctx.meta)),
+      .mutation(({ ctx, input }) => requestStaffPasswordReset(ctx.deps, input)),
 
     /**
      * Whether a reset link still works (the page shows the form or says it has expired). A
@@ -139,13 +139,13 @@ export const authRouter = createTRPCRouter({
      */
     checkPasswordReset: appProcedure("admin")
       .input(z.object({ token: resetToken }))
-      .mutation(({ ctx, input }) => checkStaffPasswordReset(ctx.db, input, ctx.meta)),
+      .mutation(({ ctx, input }) => checkStaffPasswordReset(ctx.deps, input)),
 
     /** Sets a new password with a reset link and ends every session of that member. */
     resetPassword: appProcedure("admin")
       .input(z.object({ token: resetToken, password: newPassword }))
       .mutation(async ({ ctx, input }) => {
-        const { email } = await resetStaffPassword(ctx.db, input, ctx.meta);
+        const { email } = await resetStaffPassword(ctx.deps, input);
         return { email };
       }),
     /** The password again, before an owner-level action (reauth.ts). */

@@ -28,7 +28,7 @@ export const confirmPasswordProcedure = appProcedure("admin")
   )
   .mutation(async ({ ctx, input }) => {
     const principal = ctx.principal;
-    const { confirmedAt } = await confirmStaffPassword(ctx.db, principal, ctx.meta, input);
+    const { confirmedAt } = await confirmStaffPassword(ctx.deps, { principal, ...input });
     // The rest of this request sees it too: a form's action confirms, then acts, with one
     // context (the principal read at the start of the request).
     principal.passwordConfirmedAt = confirmedAt;

@@ -4,7 +4,7 @@ import { createTRPCRouter, recentPasswordStaffProcedure, staffProcedure } from "
 
 /** Venue-wide security rules, owners only. */
 export const securityRouter = createTRPCRouter({
-  settings: staffProcedure("manage:security").query(({ ctx }) => securitySettingsView(ctx.db)),
+  settings: staffProcedure("manage:security").query(({ ctx }) => securitySettingsView(ctx.deps)),
 
   /**
    * Require two-factor sign-in of every staff member (or stop requiring it): owner-level, the
@@ -12,5 +12,5 @@ export const securityRouter = createTRPCRouter({
    */
   setRequireTwoFactor: recentPasswordStaffProcedure("manage:security")
     .input(z.object({ required: z.boolean({ message: "Choose on or off." }) }))
-    .mutation(({ ctx, input }) => setRequireStaffTwoFactor(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => setRequireStaffTwoFactor(ctx.deps, input)),
 });

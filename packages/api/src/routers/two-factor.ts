@@ -27,7 +27,7 @@ const totpCode = z
 export const twoFactorRouter = createTRPCRouter({
   /** On or off, why it is required, recovery codes left, and a setup in progress (its secret). */
   status: twoFactorSelfProcedure.query(({ ctx }) =>
-    twoFactorStatus(ctx.db, ctx.env, ctx.principal.staff.id),
+    twoFactorStatus(ctx.deps, { staffId: ctx.principal.staff.id }),
   ),
 
   /**
@@ -43,23 +43,24 @@ export const twoFactorRouter = createTRPCRouter({
       if (passwordConfirmationStale(ctx.principal, ctx.env)) {
         if (!input?.password) requireRecentPassword(ctx.principal, ctx.env);
         else
-          await confirmStaffPassword(ctx.db, ctx.principal, ctx.meta, { password: input.password });
+          await confirmStaffPassword(ctx.deps, {
+            principal: ctx.principal,
+            password: input.password,
+          });
       }
-      return startTwoFactorEnrolment(ctx.db, ctx.env, ctx.actor, ctx.meta);
+      return startTwoFactorEnrolment(ctx.deps);
     }),
 
   /** The first code from the app turns it on; the ten recovery codes are returned this once. */
-  confirm: twoFactorSelfProcedure.input(z.object({ code: totpCode })).mutation(({ ctx, input }) =>
-    confirmTwoFactorEnrolment(ctx.db, ctx.env, ctx.actor, ctx.meta, input, {
-      sessionId: ctx.principal.sessionId,
-    }),
-  ),
+  confirm: twoFactorSelfProcedure
+    .input(z.object({ code: totpCode }))
+    .mutation(({ ctx, input }) =>
+      confirmTwoFactorEnrolment(ctx.deps, { ...input, sessionId: ctx.principal.sessionId }),
+    ),
 
   regenerateRecoveryCodes: twoFactorSelfProcedure
     .input(z.object({ code: totpCode }))
-    .mutation(({ ctx, input }) =>
-      regenerateRecoveryCodes(ctx.db, ctx.env, ctx.actor, ctx.meta, input),
-    ),
+    .mutation(({ ctx, input }) => regenerateRecoveryCodes(ctx.deps, input)),
 
   /** With the password or a current code; refused while it is required of the member. */
   disable: twoFactorSelfProcedure
@@ -74,7 +75,7 @@ export const twoFactorRouter = createTRPCRouter({
           path: ["password"],
         }),
     )
-    .mutation(({ ctx, input }) => disableTwoFactor(ctx.db, ctx.env, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => disableTwoFactor(ctx.deps, input)),
 
   /**
    * An owner clears another member's two-factor sign-in (lost phone and recovery codes): an
@@ -82,5 +83,5 @@ export const twoFactorRouter = createTRPCRouter({
    */
   reset: recentPasswordStaffProcedure("manage:staff")
     .input(z.object({ staffId: z.uuid({ message: "Unknown staff member." }) }))
-    .mutation(({ ctx, input }) => resetStaffTwoFactor(ctx.db, ctx.actor, ctx.meta, input)),
+    .mutation(({ ctx, input }) => resetStaffTwoFactor(ctx.deps, input)),
 });

@@ -4,10 +4,11 @@ import {
   type StaffPrincipal,
   verifyPassword,
 } from "@xplorium/auth";
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { eq } from "drizzle-orm";
-import type { Actor, RequestMeta } from "../actor";
+import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { type DepsWith, nowOf } from "../deps";
 import { AppError } from "../errors";
 import { AUTH_LIMITS, enforceRateLimits } from "./rate-limits";
 
@@ -35,12 +36,16 @@ export const PASSWORD_CONFIRM_LIMITS = {
  * (the confirmation is still owed).
  */
 export async function confirmStaffPassword(
-  db: Database,
-  principal: Pick<StaffPrincipal, "sessionId" | "staff">,
-  meta: RequestMeta,
-  input: { password: string },
-  now = new Date(),
+  deps: DepsWith<"db" | "meta">,
+  input: {
+    /** The member's session: the one whose confirmation this is. */
+    principal: Pick<StaffPrincipal, "sessionId" | "staff">;
+    password: string;
+  },
 ): Promise<{ confirmedAt: Date }> {
+  const { db, meta } = deps;
+  const now = nowOf(deps);
+  const { principal } = input;
   const me = principal.staff;
   const actor: Actor = { type: "staff", id: me.id, role: me.role };
   await enforceRateLimits(

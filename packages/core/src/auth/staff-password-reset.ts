@@ -12,6 +12,7 @@ import { emailTransportName } from "@xplorium/email";
 import { and, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { type DepsWith, nowOf } from "../deps";
 import { AppError } from "../errors";
 import { queueEmail } from "../messaging/queue";
 import { answerNoSoonerThan } from "./answer-floor";
@@ -63,12 +64,11 @@ export const PASSWORD_RESET_PATH = "/reset-password";
  * secret is stored.
  */
 export async function requestStaffPasswordReset(
-  db: Database,
-  config: ResetConfig,
+  deps: DepsWith<"db" | "meta" | "config", ResetConfig>,
   input: { email: string },
-  meta: RequestMeta,
-  now = new Date(),
 ): Promise<{ sent: true; expiresInMinutes: number }> {
+  const { db, config, meta } = deps;
+  const now = nowOf(deps);
   const started = performance.now();
   await enforceRateLimits(
     db,
@@ -216,11 +216,11 @@ async function limitLinkChecks(db: DbOrTx, meta: RequestMeta, now: Date) {
  * the mailbox.
  */
 export async function checkStaffPasswordReset(
-  db: Database,
+  deps: DepsWith<"db" | "meta">,
   input: { token: string },
-  meta: RequestMeta,
-  now = new Date(),
 ): Promise<{ valid: true; email: string } | { valid: false }> {
+  const { db, meta } = deps;
+  const now = nowOf(deps);
   await limitLinkChecks(db, meta, now);
   const row = await usableReset(db, input.token, now);
   return row ? { valid: true, email: row.email } : { valid: false };
@@ -236,11 +236,11 @@ const linkInvalid = () =>
  * is asked for.
  */
 export async function resetStaffPassword(
-  db: Database,
+  deps: DepsWith<"db" | "meta">,
   input: { token: string; password: string },
-  meta: RequestMeta,
-  now = new Date(),
 ): Promise<{ email: string; sessionsEnded: number }> {
+  const { db, meta } = deps;
+  const now = nowOf(deps);
   await limitLinkChecks(db, meta, now);
   // A dead link says so before any remark on the password typed.
   if (!(await usableReset(db, input.token, now))) throw linkInvalid();

@@ -5,10 +5,11 @@ import {
   type StaffPrincipal,
   verifyPassword,
 } from "@xplorium/auth";
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, eq, isNull } from "drizzle-orm";
-import type { Actor, RequestMeta } from "../actor";
+import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { type DepsWith, nowOf } from "../deps";
 import { AppError } from "../errors";
 import { countFailedSignIn, type SignInAlertConfig } from "./sign-in-alerts";
 import { clearStaffPasswordAttempt, takeStaffPasswordAttempt } from "./staff-password-attempts";
@@ -38,13 +39,17 @@ export function checkNewPassword(password: string, field = "newPassword"): void 
  * sign-in form allows.
  */
 export async function changeOwnPassword(
-  db: Database,
-  config: SignInAlertConfig,
-  principal: StaffPrincipal,
-  meta: RequestMeta,
-  input: { currentPassword: string; newPassword: string },
-  now = new Date(),
+  deps: DepsWith<"db" | "meta" | "config", SignInAlertConfig>,
+  input: {
+    /** The member's session: the one that stays. */
+    principal: Pick<StaffPrincipal, "sessionId" | "staff">;
+    currentPassword: string;
+    newPassword: string;
+  },
 ): Promise<{ sessionsEnded: number }> {
+  const { db, config, meta } = deps;
+  const now = nowOf(deps);
+  const { principal } = input;
   const me = principal.staff;
   const actor: Actor = { type: "staff", id: me.id, role: me.role };
   // The new password first: refusing a weak one needs no secret, so it costs no attempt.

@@ -1,8 +1,8 @@
 import { burnPasswordCheck, createSession, type StaffRole, verifyPassword } from "@xplorium/auth";
-import { type DbOrTx, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { eq } from "drizzle-orm";
-import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { type DepsWith, nowOf } from "../deps";
 import { AppError } from "../errors";
 import { answerNoSoonerThan } from "./answer-floor";
 import { countFailedSignIn, type SignInAlertConfig } from "./sign-in-alerts";
@@ -39,12 +39,11 @@ export const STAFF_SIGN_IN_FAILURE_ANSWER_MS = 400;
  * of the IP it came from.
  */
 export async function signInStaff(
-  db: DbOrTx,
-  config: SignInAlertConfig,
+  deps: DepsWith<"db" | "meta" | "config", SignInAlertConfig>,
   input: { email: string; password: string },
-  meta: RequestMeta,
-  now = new Date(),
 ): Promise<StaffSignInResult> {
+  const { db, config, meta } = deps;
+  const now = nowOf(deps);
   const attempt = await takeStaffPasswordAttempt(db, input.email, meta, now);
   const started = performance.now();
   const [staff] = await db

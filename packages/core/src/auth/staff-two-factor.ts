@@ -21,10 +21,11 @@ import {
   verifyPassword,
 } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
-import { type Database, type DbOrTx, schema } from "@xplorium/db";
+import { type DbOrTx, schema } from "@xplorium/db";
 import { and, count, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { type DepsWith, nowOf } from "../deps";
 import { AppError, notFound } from "../errors";
 import { enforceRateLimits } from "./rate-limits";
 import { countFailedSignIn, type SignInAlertConfig } from "./sign-in-alerts";
@@ -41,6 +42,11 @@ const {
 export type TwoFactorConfig = Pick<Env, "SESSION_SECRET">;
 
 type StaffActor = Extract<Actor, { type: "staff" }>;
+
+/** The deps of a member acting on two-factor sign-in (their own, or the owner's rule and resets). */
+type StaffDeps<K extends "config" = never> = DepsWith<"db" | "meta" | K, TwoFactorConfig> & {
+  actor: StaffActor;
+};
 
 /** The second step of a sign-in must follow the password within this long. */
 export const SIGN_IN_CHALLENGE_TTL_SECONDS = 5 * 60;
@@ -210,9 +216,8 @@ export interface TwoFactorStatus {
 }
 
 export async function twoFactorStatus(
-  db: Database,
-  config: TwoFactorConfig,
-  staffId: string,
+  { db, config }: DepsWith<"db" | "config", TwoFactorConfig>,
+  { staffId }: { staffId: string },
 ): Promise<TwoFactorStatus> {
   const staff = await staffRow(db, staffId);
   const policy = await twoFactorPolicy(db);
@@ -241,12 +246,12 @@ export async function twoFactorStatus(
  * Starts (or restarts) setting up an authenticator app: a new secret, kept sealed as the
  * pending secret until the member proves their app has it with a first code.
  */
-export async function startTwoFactorEnrolment(
-  db: Database,
-  config: TwoFactorConfig,
-  actor: StaffActor,
-  meta: RequestMeta,
-): Promise<{ secret: string; uri: string }> {
+export async function startTwoFactorEnrolment({
+  db,
+  config,
+  actor,
+  meta,
+}: StaffDeps<"config">): Promise<{ secret: string; uri: string }> {
   const staff = await staffRow(db, actor.id);
   if (usable(config, staff)) {
     throw new AppError(
@@ -278,14 +283,11 @@ export async function startTwoFactorEnrolment(
  * is signed out). The session it was done from stays (`sessionId`).
  */
 export async function confirmTwoFactorEnrolment(
-  db: Database,
-  config: TwoFactorConfig,
-  actor: StaffActor,
-  meta: RequestMeta,
-  input: { code: string },
-  opts: { sessionId: string },
-  now = new Date(),
+  deps: StaffDeps<"config">,
+  input: { code: string; sessionId: string },
 ): Promise<{ recoveryCodes: string[] }> {
+  const { db, config, actor, meta } = deps;
+  const now = nowOf(deps);
   const staff = await staffRow(db, actor.id);
   if (usable(config, staff)) throw new AppError("CONFLICT", "Two-factor sign-in is already on.");
   const sealed = staff.totpPendingSecret;
@@ -321,7 +323,7 @@ export async function confirmTwoFactorEnrolment(
     const sessionsEnded = await invalidateAllSessions(
       tx,
       { kind: "STAFF", staffUserId: actor.id },
-      { exceptSessionId: opts.sessionId },
+      { exceptSessionId: input.sessionId },
     );
     await recordAudit(tx, actor, meta, {
       action: "staff.two_factor.enabled",
@@ -335,13 +337,11 @@ export async function confirmTwoFactorEnrolment(
 
 /** Ten new recovery codes (the old ones stop working); the current TOTP code is required. */
 export async function regenerateRecoveryCodes(
-  db: Database,
-  config: TwoFactorConfig,
-  actor: StaffActor,
-  meta: RequestMeta,
+  deps: StaffDeps<"config">,
   input: { code: string },
-  now = new Date(),
 ): Promise<{ recoveryCodes: string[] }> {
+  const { db, config, actor, meta } = deps;
+  const now = nowOf(deps);
   const staff = await staffRow(db, actor.id);
   const secret =
     staff.totpEnabledAt && staff.totpSecret
@@ -377,13 +377,11 @@ async function clearTwoFactor(tx: DbOrTx, staffId: string) {
  * Refused while it is required of them (the owner's rule for all staff, or the rule for owners).
  */
 export async function disableTwoFactor(
-  db: Database,
-  config: TwoFactorConfig,
-  actor: StaffActor,
-  meta: RequestMeta,
+  deps: StaffDeps<"config">,
   input: { password?: string | undefined; code?: string | undefined },
-  now = new Date(),
 ): Promise<{ disabled: true }> {
+  const { db, config, actor, meta } = deps;
+  const now = nowOf(deps);
   const staff = await staffRow(db, actor.id);
   if (!staff.totpEnabledAt) {
     throw new AppError("PRECONDITION_FAILED", "Two-factor sign-in is not on.");
@@ -437,9 +435,7 @@ export async function disableTwoFactor(
  * their sessions end, and they set it up again at their next sign-in if it is required of them.
  */
 export async function resetStaffTwoFactor(
-  db: Database,
-  actor: StaffActor,
-  meta: RequestMeta,
+  { db, actor, meta }: StaffDeps,
   input: { staffId: string },
 ): Promise<{ reset: boolean }> {
   if (input.staffId === actor.id) {
@@ -479,7 +475,7 @@ export interface SecuritySettingsView extends TwoFactorPolicy {
   staffWithoutTwoFactor: number;
 }
 
-export async function securitySettingsView(db: Database): Promise<SecuritySettingsView> {
+export async function securitySettingsView({ db }: DepsWith<"db">): Promise<SecuritySettingsView> {
   const policy = await twoFactorPolicy(db);
   const [row] = await db
     .select({ updatedAt: securitySettings.updatedAt, updatedByName: staffUsers.name })
@@ -505,9 +501,7 @@ export async function securitySettingsView(db: Database): Promise<SecuritySettin
  * members who use it keep it, the others simply sign in with their password.
  */
 export async function setRequireStaffTwoFactor(
-  db: Database,
-  actor: StaffActor,
-  meta: RequestMeta,
+  { db, actor, meta }: StaffDeps,
   input: { required: boolean },
 ): Promise<SecuritySettingsView> {
   if (input.required) {
@@ -546,7 +540,7 @@ export async function setRequireStaffTwoFactor(
       details: { requireStaffTwoFactor: [before?.required ?? false, input.required] },
     });
   });
-  return securitySettingsView(db);
+  return securitySettingsView({ db });
 }
 
 // --- Sign-in, second step --------------------------------------------------------------------
@@ -595,12 +589,11 @@ function splitChallenge(token: string): [string, string] | null {
  * limits. Right: the challenge is used up and a session opens.
  */
 export async function completeStaffSignIn(
-  db: Database,
-  config: TwoFactorConfig & SignInAlertConfig,
+  deps: DepsWith<"db" | "meta" | "config", TwoFactorConfig & SignInAlertConfig>,
   input: { challenge: string; code: string },
-  meta: RequestMeta,
-  now = new Date(),
 ) {
+  const { db, config, meta } = deps;
+  const now = nowOf(deps);
   const parts = splitChallenge(input.challenge);
   const [row] = parts
     ? await db
