@@ -1,8 +1,13 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Alert, formatDate, formatNumber, ProgressBar, TierBadge } from "@xplorium/ui";
-import { PointsList } from "~/components/points-list";
-import { BOOKING_STATUS_LABELS, tierName } from "~/lib/labels";
+import { Alert } from "@xplorium/ui";
+import {
+  ActivityCard,
+  InviteCard,
+  PointsHero,
+  RewardsNowCard,
+  WaysToEarnCard,
+} from "~/components/home/home-cards";
 import { requireCustomer } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "My Xplorium" }];
@@ -15,12 +20,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return data({ summary, welcome }, { headers });
 }
 
-const cardClass = "rounded-2xl bg-white p-5 shadow-sm ring-1 ring-stone-200";
-
 export default function Home() {
   const { summary, welcome } = useLoaderData<typeof loader>();
-  const { customer: me, progress, rewards } = summary;
-  const firstName = me.name?.trim().split(/\s+/)[0] || "there";
+  const firstName = summary.customer.name?.trim().split(/\s+/)[0] || "there";
+  const ready = summary.vouchersReady;
   return (
     <div className="space-y-6">
       {welcome ? (
@@ -31,173 +34,20 @@ export default function Home() {
       <h1 className="font-bold text-2xl text-stone-900 sm:text-3xl" data-testid="greeting">
         Hi {firstName}!
       </h1>
-
-      <section
-        aria-labelledby="points-heading"
-        className="rounded-3xl bg-gradient-to-br from-brand-700 to-brand-800 p-6 text-white shadow-lg"
-      >
-        <div className="flex items-start justify-between gap-4">
-          <div>
-            <h2 id="points-heading" className="text-brand-50 text-sm">
-              Your points
-            </h2>
-            <p className="font-bold text-5xl tabular-nums" data-testid="points-balance">
-              {formatNumber(me.balance)}
-            </p>
-          </div>
-          <div className="text-right">
-            <span className="sr-only">Your tier: </span>
-            <TierBadge tier={me.tier} size="lg" />
-          </div>
-        </div>
-        <div className="mt-6 space-y-2">
-          {progress.next ? (
-            <>
-              <ProgressBar
-                label={`Progress to ${tierName(progress.next.tier)}`}
-                value={progress.value}
-                max={progress.max}
-              />
-              <p className="text-brand-50 text-sm" data-testid="tier-progress">
-                {formatNumber(progress.next.pointsNeeded)} points to {tierName(progress.next.tier)}
-              </p>
-            </>
-          ) : (
-            <p className="text-brand-50 text-sm" data-testid="tier-progress">
-              {me.tier === "VIP"
-                ? "You are one of our VIP families. Thank you for being part of Xplorium!"
-                : "You are at our top tier. Thank you for being part of Xplorium!"}
-            </p>
-          )}
-          <p className="text-brand-50 text-xs" data-testid="lifetime-points">
-            Lifetime points: {formatNumber(me.lifetimePoints)} · tiers go by the points you have
-            earned, so spending points never lowers your tier.
-          </p>
-        </div>
-      </section>
-
-      {summary.vouchersReady > 0 ? (
+      <PointsHero summary={summary} />
+      {ready > 0 ? (
         <Link
           to="/rewards#my-vouchers"
           className="block rounded-2xl bg-sun-100 px-5 py-4 font-medium text-stone-900 ring-1 ring-sun-400 hover:bg-amber-100"
         >
-          You have {summary.vouchersReady} {summary.vouchersReady === 1 ? "voucher" : "vouchers"}{" "}
-          ready to use. Show {summary.vouchersReady === 1 ? "it" : "one"} at the front desk →
+          You have {ready} {ready === 1 ? "voucher" : "vouchers"} ready to use. Show{" "}
+          {ready === 1 ? "it" : "one"} at the front desk →
         </Link>
       ) : null}
-
-      <section aria-labelledby="rewards-heading" className={cardClass}>
-        <div className="flex items-baseline justify-between gap-3">
-          <h2 id="rewards-heading" className="font-semibold text-lg text-stone-900">
-            Rewards you can get now
-          </h2>
-          <Link to="/rewards" className="font-medium text-brand-700 text-sm hover:underline">
-            All rewards
-          </Link>
-        </div>
-        {rewards.affordable.length > 0 ? (
-          <ul className="mt-3 divide-y divide-stone-100" aria-label="Rewards you can afford">
-            {rewards.affordable.map((r) => (
-              <li key={r.id} className="flex items-center justify-between gap-3 py-3">
-                <div>
-                  <p className="font-medium text-stone-900">{r.name}</p>
-                  <p className="text-sm text-stone-600">{formatNumber(r.pointsCost)} points</p>
-                </div>
-                <Link
-                  to={`/rewards?redeem=${r.id}`}
-                  className="rounded-lg bg-brand-700 px-3 py-2 font-semibold text-sm text-white hover:bg-brand-800"
-                >
-                  Redeem<span className="sr-only"> {r.name}</span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="mt-3 text-sm text-stone-600">No reward is within reach just yet.</p>
-        )}
-        {rewards.affordableCount > rewards.affordable.length ? (
-          <p className="text-sm text-stone-600">
-            And {rewards.affordableCount - rewards.affordable.length} more on the rewards page.
-          </p>
-        ) : null}
-        {rewards.next ? (
-          <p className="mt-2 text-sm text-stone-700" data-testid="next-reward">
-            Next: <span className="font-medium">{rewards.next.name}</span> in{" "}
-            {formatNumber(rewards.next.pointsShort)} more points.
-          </p>
-        ) : null}
-      </section>
-
-      <section aria-labelledby="activity-heading" className={cardClass}>
-        <div className="flex items-baseline justify-between gap-3">
-          <h2 id="activity-heading" className="font-semibold text-lg text-stone-900">
-            Latest activity
-          </h2>
-          <Link to="/history" className="font-medium text-brand-700 text-sm hover:underline">
-            Full history
-          </Link>
-        </div>
-        {summary.recentPoints.length > 0 ? (
-          <PointsList rows={summary.recentPoints} label="Latest points" />
-        ) : (
-          <p className="mt-3 text-sm text-stone-600">
-            No points yet. Your first completed visit earns your first points.
-          </p>
-        )}
-        {summary.recentBookings.length > 0 ? (
-          <>
-            <h3 className="mt-4 font-medium text-sm text-stone-700">Your latest bookings</h3>
-            <ul className="mt-1 divide-y divide-stone-100 text-sm" aria-label="Latest bookings">
-              {summary.recentBookings.map((b) => (
-                <li key={b.id} className="flex justify-between gap-3 py-2">
-                  <span>
-                    {b.typeLabel}
-                    <span className="block text-stone-500 text-xs">
-                      {formatDate(b.scheduledAt)}
-                    </span>
-                  </span>
-                  <span className="text-stone-700">{BOOKING_STATUS_LABELS[b.status]}</span>
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
-      </section>
-
-      <section aria-labelledby="earn-heading" className={cardClass}>
-        <h2 id="earn-heading" className="font-semibold text-lg text-stone-900">
-          Ways to earn points
-        </h2>
-        <ul className="mt-3 space-y-3" aria-label="Ways to earn points">
-          {summary.waysToEarn.map((w) => (
-            <li key={w.key} className="flex gap-3">
-              <span className="w-14 shrink-0 rounded-lg bg-brand-50 py-1 text-center font-bold text-brand-800 tabular-nums">
-                {w.points}
-              </span>
-              <span>
-                <span className="block font-medium text-stone-900">{w.title}</span>
-                <span className="block text-sm text-stone-600">{w.description}</span>
-              </span>
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      <section aria-labelledby="invite-heading" className={cardClass}>
-        <h2 id="invite-heading" className="font-semibold text-lg text-stone-900">
-          Invite friends
-        </h2>
-        <p className="mt-1 text-sm text-stone-600">
-          Your referral code:{" "}
-          <span className="font-mono font-semibold text-brand-800">{me.referralCode}</span>
-        </p>
-        <Link
-          to="/referrals"
-          className="mt-2 inline-block font-medium text-brand-700 text-sm hover:underline"
-        >
-          Share your link
-        </Link>
-      </section>
+      <RewardsNowCard rewards={summary.rewards} />
+      <ActivityCard summary={summary} />
+      <WaysToEarnCard ways={summary.waysToEarn} />
+      <InviteCard referralCode={summary.customer.referralCode} />
     </div>
   );
 }

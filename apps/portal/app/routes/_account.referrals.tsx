@@ -9,6 +9,7 @@ import { Alert, formatDate, formatNumber, TextField } from "@xplorium/ui";
 import { CopyButton } from "~/components/copy-button";
 import { ApplyCodeCard } from "~/components/referrals/apply-code-card";
 import { applyCodeForm } from "~/components/referrals/referral-forms";
+import { SectionCard } from "~/components/section-card";
 import { formResult, parseForm } from "~/lib/form.server";
 import { requireCustomer } from "~/lib/session.server";
 
@@ -37,8 +38,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-const cardClass = "rounded-2xl bg-white p-5 shadow-sm ring-1 ring-stone-200";
-
 export default function Referrals() {
   const { referrals: r, prefill } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -52,10 +51,7 @@ export default function Referrals() {
         </p>
       </div>
 
-      <section aria-labelledby="share-heading" className={cardClass}>
-        <h2 id="share-heading" className="font-semibold text-lg text-stone-900">
-          Your code and link
-        </h2>
+      <SectionCard id="share-heading" title="Your code and link">
         <dl className="mt-2">
           <dt className="text-sm text-stone-600">Your referral code</dt>
           <dd
@@ -76,12 +72,9 @@ export default function Referrals() {
           />
           <CopyButton text={r.shareUrl} label="Copy link" />
         </div>
-      </section>
+      </SectionCard>
 
-      <section aria-labelledby="friends-heading" className={cardClass}>
-        <h2 id="friends-heading" className="font-semibold text-lg text-stone-900">
-          Friends who joined
-        </h2>
+      <SectionCard id="friends-heading" title="Friends who joined">
         <p className="mt-1 text-sm text-stone-600">
           {r.friendsCount === 0
             ? "Nobody has joined with your code yet."
@@ -113,15 +106,10 @@ export default function Referrals() {
         <p className="mt-3 text-stone-500 text-xs">
           Up to {r.monthlyCap} referral bonuses a month ({r.bonusesThisMonth} so far this month).
         </p>
-      </section>
+      </SectionCard>
 
       {r.canApplyCode && !result?.ok ? (
-        <ApplyCodeCard
-          result={result}
-          prefill={prefill}
-          pointsPerReferral={r.pointsPerReferral}
-          className={cardClass}
-        />
+        <ApplyCodeCard result={result} prefill={prefill} pointsPerReferral={r.pointsPerReferral} />
       ) : null}
       {result?.ok ? (
         <Alert tone="success">

@@ -2,6 +2,7 @@ import { Form, useNavigation } from "@remix-run/react";
 import {
   Alert,
   Button,
+  cn,
   type FormResultLike,
   formatDate,
   getFormProps,
@@ -9,6 +10,7 @@ import {
   TextField,
   useZodForm,
 } from "@xplorium/ui";
+import { CARD_CLASS } from "~/components/section-card";
 import { CONTACT_OPTIONS, profileForm } from "./profile-forms";
 
 interface Profile {
@@ -38,11 +40,7 @@ export function ProfileForm({
   });
   const busy = useNavigation().state !== "idle";
   return (
-    <Form
-      method="post"
-      className="mt-6 space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-stone-200"
-      {...getFormProps(form)}
-    >
+    <Form method="post" className={cn(CARD_CLASS, "mt-6 space-y-4")} {...getFormProps(form)}>
       {form.errors ? <Alert tone="error">{form.errors[0]}</Alert> : null}
       <div className="space-y-1">
         <p className="font-medium text-sm text-stone-700">Email</p>

@@ -7,6 +7,7 @@ import {
   TextField,
   useZodForm,
 } from "@xplorium/ui";
+import { SectionCard } from "~/components/section-card";
 import { applyCodeForm } from "./referral-forms";
 
 /** The form to enter a friend's code, with the procedure's refusal next to the field. */
@@ -14,13 +15,11 @@ export function ApplyCodeCard({
   result,
   prefill,
   pointsPerReferral,
-  className,
 }: {
   result: FormResultLike | null | undefined;
   /** `?code=` from the join page. */
   prefill: string;
   pointsPerReferral: number;
-  className: string;
 }) {
   const [form, fields] = useZodForm(applyCodeForm, {
     result,
@@ -28,10 +27,7 @@ export function ApplyCodeCard({
   });
   const busy = useNavigation().state === "submitting";
   return (
-    <section aria-labelledby="apply-heading" className={className}>
-      <h2 id="apply-heading" className="font-semibold text-lg text-stone-900">
-        Did a friend invite you?
-      </h2>
+    <SectionCard id="apply-heading" title="Did a friend invite you?">
       <p className="mt-1 text-sm text-stone-600">
         Enter their code before your first visit and you both get {formatNumber(pointsPerReferral)}{" "}
         points when it is completed.
@@ -50,6 +46,6 @@ export function ApplyCodeCard({
           Apply code
         </Button>
       </Form>
-    </section>
+    </SectionCard>
   );
 }
