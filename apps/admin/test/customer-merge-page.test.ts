@@ -44,6 +44,9 @@ describe("/customers/:id/merge", () => {
     const compare = await text(await pages.get(`${base}&name=merged`, cookie));
     expect(compare).toContain("Side by side");
     expect(compare).toContain("Keep the other record instead");
+    // Kept, merged, after: the counts added up, the opt-ins carried over.
+    expect(compare).toContain("Points history 0 entries 0 entries 0 entries");
+    expect(compare).toContain("Email marketing no no no");
 
     const confirm = await text(await pages.get(`${base}&name=merged&step=confirm`, cookie));
     expect(confirm).toContain("Confirm the merge");

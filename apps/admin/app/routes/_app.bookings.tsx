@@ -26,7 +26,7 @@ import { Toast } from "@xplorium/ui/remix";
 import { z } from "zod";
 import { bookingRowForms } from "~/components/bookings/booking-forms";
 import { bookingColumns } from "~/components/bookings/bookings-table";
-import { titleCase } from "~/components/customer/labels";
+import { enumOptions } from "~/components/customer/labels";
 import { FilterForm, hrefWith, Pager } from "~/components/list/filter-form";
 import { useCan } from "~/lib/can";
 import { formResult, parseForm } from "~/lib/form.server";
@@ -167,19 +167,13 @@ export default function Bookings() {
           label="Type"
           name="type"
           defaultValue={filters.type ?? ""}
-          options={[
-            { value: "", label: "Any type" },
-            ...BOOKING_TYPES.map((t) => ({ value: t, label: titleCase(t) })),
-          ]}
+          options={enumOptions(BOOKING_TYPES, "Any type")}
         />
         <SelectField
           label="Status"
           name="status"
           defaultValue={filters.status ?? ""}
-          options={[
-            { value: "", label: "Any status" },
-            ...BOOKING_STATUSES.map((s) => ({ value: s, label: titleCase(s) })),
-          ]}
+          options={enumOptions(BOOKING_STATUSES, "Any status")}
         />
         <TextField label="From" name="from" type="date" defaultValue={filters.from ?? ""} />
         <TextField label="To" name="to" type="date" defaultValue={filters.to ?? ""} />

@@ -4,10 +4,9 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BOOKING_TYPES } from "@xplorium/domain";
 import {
-  Button,
   Card,
   CheckboxField,
   getFormProps,
@@ -17,7 +16,8 @@ import {
   useZodForm,
 } from "@xplorium/ui";
 import { newBookingForm } from "~/components/bookings/booking-forms";
-import { titleCase } from "~/components/customer/labels";
+import { enumOptions } from "~/components/customer/labels";
+import { FormFooter } from "~/components/form-footer";
 import { CONSENT_WORDING } from "~/lib/api.server";
 import { formResult, parseForm } from "~/lib/form.server";
 import { parseAmount, parseVenueTime } from "~/lib/form-values";
@@ -25,7 +25,7 @@ import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "New booking · Xplorium CRM" }];
 
-const TYPE_OPTIONS = BOOKING_TYPES.map((t) => ({ value: t, label: titleCase(t) }));
+const TYPE_OPTIONS = enumOptions(BOOKING_TYPES);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireStaff(request, context, "write:booking");
@@ -70,7 +70,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function NewBooking() {
   const { currency, timeZone, consentWording } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
   const [form, fields] = useZodForm(newBookingForm, {
     result,
     defaultValue: { type: "PLAYGROUND", guests: "2" },
@@ -122,20 +121,7 @@ export default function NewBooking() {
             hint="Only tick this if they said yes. They get an email to confirm before any marketing is sent."
             className="sm:col-span-2"
           />
-          {result && !result.ok ? (
-            <p role="alert" className="text-red-600 text-sm sm:col-span-2">
-              {result.message}
-            </p>
-          ) : null}
-          <div className="flex gap-2 sm:col-span-2">
-            <Button busy={busy}>Record booking</Button>
-            <Link
-              to="/bookings"
-              className="rounded-lg px-4 py-2 font-semibold text-sm text-stone-700 hover:bg-stone-100"
-            >
-              Cancel
-            </Link>
-          </div>
+          <FormFooter result={result} submit="Record booking" cancelTo="/bookings" />
         </Form>
       </Card>
     </>

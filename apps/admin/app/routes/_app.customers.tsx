@@ -15,7 +15,7 @@ import {
   TierBadge,
 } from "@xplorium/ui";
 import { Suspense } from "react";
-import { titleCase } from "~/components/customer/labels";
+import { enumOptions } from "~/components/customer/labels";
 import { FilterForm, hrefWith, Pager } from "~/components/list/filter-form";
 import { MergedToast } from "~/components/possible-duplicates";
 import { SyncFromBookings } from "~/components/sync-from-bookings";
@@ -185,10 +185,7 @@ export default function Customers() {
           label="Tier"
           name="tier"
           defaultValue={filters.tier ?? ""}
-          options={[
-            { value: "", label: "Any tier" },
-            ...TIERS.map((t) => ({ value: t, label: titleCase(t) })),
-          ]}
+          options={enumOptions(TIERS, "Any tier")}
         />
         <TextField
           label="Tags (all of)"

@@ -4,18 +4,11 @@ import {
   type MetaFunction,
   redirect,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import {
-  Button,
-  Card,
-  getFormProps,
-  PageHeader,
-  SelectField,
-  TextField,
-  useZodForm,
-} from "@xplorium/ui";
+import { Form, Link, useActionData } from "@remix-run/react";
+import { Card, getFormProps, PageHeader, SelectField, TextField, useZodForm } from "@xplorium/ui";
 import { newCustomerForm } from "~/components/customer/customer-forms";
 import { CONTACT_OPTIONS } from "~/components/customer/labels";
+import { FormFooter } from "~/components/form-footer";
 import { formResult, parseForm } from "~/lib/form.server";
 import { requireStaff } from "~/lib/session.server";
 
@@ -47,7 +40,6 @@ export default function NewCustomer() {
     result,
     defaultValue: { preferredContactMethod: "EMAIL" },
   });
-  const busy = useNavigation().state === "submitting";
   return (
     <>
       <Link to="/customers" className="text-brand-700 text-sm hover:underline">
@@ -85,20 +77,7 @@ export default function NewCustomer() {
             Marketing consent is not set here: the customer gives it themselves, or staff record it
             on their page and the customer confirms by email.
           </p>
-          {result && !result.ok ? (
-            <p role="alert" className="text-red-600 text-sm sm:col-span-2">
-              {result.message}
-            </p>
-          ) : null}
-          <div className="flex gap-2 sm:col-span-2">
-            <Button busy={busy}>Save customer</Button>
-            <Link
-              to="/customers"
-              className="rounded-lg px-4 py-2 font-semibold text-sm text-stone-700 hover:bg-stone-100"
-            >
-              Cancel
-            </Link>
-          </div>
+          <FormFooter result={result} submit="Save customer" cancelTo="/customers" />
         </Form>
       </Card>
     </>

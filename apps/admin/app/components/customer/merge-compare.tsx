@@ -54,13 +54,62 @@ function Row({
   );
 }
 
+type Preview = ComparePage["preview"];
+/** Dates a record may not have yet (no bookings); the merge's result may. */
+type Figures = Omit<Counts, "firstBookingAt" | "lastBookingAt"> & {
+  firstBookingAt: Customer["firstBookingAt"];
+  lastBookingAt: Customer["lastBookingAt"];
+};
+type Counts = Pick<
+  Preview["result"],
+  | "loyaltyPoints"
+  | "lifetimePoints"
+  | "loyaltyTier"
+  | "bookings"
+  | "totalBookings"
+  | "totalSpent"
+  | "firstBookingAt"
+  | "lastBookingAt"
+  | "ledgerRows"
+  | "vouchers"
+  | "consents"
+  | "marketingOptIn"
+  | "smsOptIn"
+  | "tags"
+>;
+
+/** One record's counts in the shape of the merge's result, to show them side by side. */
+const figures = (x: Preview["survivor"]): Figures => ({
+  ...x.customer,
+  bookings: x.bookings,
+  ledgerRows: x.ledgerRows,
+  vouchers: x.vouchers,
+  consents: x.consents,
+});
+
+/** The rows that are added up or carried over rather than chosen. */
+const FIGURES: [string, (f: Figures, currency: string) => ReactNode][] = [
+  ["Points", (f) => formatNumber(f.loyaltyPoints)],
+  ["Lifetime points", (f) => formatNumber(f.lifetimePoints)],
+  ["Tier", (f) => <TierBadge tier={f.loyaltyTier} />],
+  ["Bookings", (f) => `${f.bookings} (${f.totalBookings} not cancelled)`],
+  ["Total spent", (f, currency) => formatMoney(f.totalSpent, currency)],
+  ["First booking", (f) => formatDate(f.firstBookingAt)],
+  ["Last booking", (f) => formatDate(f.lastBookingAt)],
+  ["Points history", (f) => `${f.ledgerRows} entries`],
+  ["Vouchers", (f) => f.vouchers],
+  ["Consent events", (f) => f.consents],
+  ["Email marketing", (f) => yesNo(f.marketingOptIn)],
+  ["SMS marketing", (f) => yesNo(f.smsOptIn)],
+  ["Tags", (f) => f.tags.join(", ") || "—"],
+];
+
 /**
  * The merge's second step: both records side by side with what the merge leaves, and a choice
  * per field of whose value to keep (the choices travel in the URL to the confirm step).
  */
 export function CompareStep({ me, otherId, swapped, preview, currency }: ComparePage) {
   const { survivor: s, merged: m, result: r, keep } = preview;
-  const money = (n: number) => formatMoney(n, currency);
   // The choices update the "after" column as they are made; the confirm step shows the server's.
   const [choice, setChoice] = useState(keep);
   const picker = (field: keyof typeof keep) => ({
@@ -175,79 +224,15 @@ export function CompareStep({ me, otherId, swapped, preview, currency }: Compare
                   </>
                 }
               />
-              <Row
-                name="Points"
-                survivor={formatNumber(s.customer.loyaltyPoints)}
-                merged={formatNumber(m.customer.loyaltyPoints)}
-                result={formatNumber(r.loyaltyPoints)}
-              />
-              <Row
-                name="Lifetime points"
-                survivor={formatNumber(s.customer.lifetimePoints)}
-                merged={formatNumber(m.customer.lifetimePoints)}
-                result={formatNumber(r.lifetimePoints)}
-              />
-              <Row
-                name="Tier"
-                survivor={<TierBadge tier={s.customer.loyaltyTier} />}
-                merged={<TierBadge tier={m.customer.loyaltyTier} />}
-                result={<TierBadge tier={r.loyaltyTier} />}
-              />
-              <Row
-                name="Bookings"
-                survivor={`${s.bookings} (${s.customer.totalBookings} not cancelled)`}
-                merged={`${m.bookings} (${m.customer.totalBookings} not cancelled)`}
-                result={`${r.bookings} (${r.totalBookings} not cancelled)`}
-              />
-              <Row
-                name="Total spent"
-                survivor={money(s.customer.totalSpent)}
-                merged={money(m.customer.totalSpent)}
-                result={money(r.totalSpent)}
-              />
-              <Row
-                name="First booking"
-                survivor={formatDate(s.customer.firstBookingAt)}
-                merged={formatDate(m.customer.firstBookingAt)}
-                result={formatDate(r.firstBookingAt)}
-              />
-              <Row
-                name="Last booking"
-                survivor={formatDate(s.customer.lastBookingAt)}
-                merged={formatDate(m.customer.lastBookingAt)}
-                result={formatDate(r.lastBookingAt)}
-              />
-              <Row
-                name="Points history"
-                survivor={`${s.ledgerRows} entries`}
-                merged={`${m.ledgerRows} entries`}
-                result={`${r.ledgerRows} entries`}
-              />
-              <Row name="Vouchers" survivor={s.vouchers} merged={m.vouchers} result={r.vouchers} />
-              <Row
-                name="Consent events"
-                survivor={s.consents}
-                merged={m.consents}
-                result={r.consents}
-              />
-              <Row
-                name="Email marketing"
-                survivor={yesNo(s.customer.marketingOptIn)}
-                merged={yesNo(m.customer.marketingOptIn)}
-                result={yesNo(r.marketingOptIn)}
-              />
-              <Row
-                name="SMS marketing"
-                survivor={yesNo(s.customer.smsOptIn)}
-                merged={yesNo(m.customer.smsOptIn)}
-                result={yesNo(r.smsOptIn)}
-              />
-              <Row
-                name="Tags"
-                survivor={s.customer.tags.join(", ") || "—"}
-                merged={m.customer.tags.join(", ") || "—"}
-                result={r.tags.join(", ") || "—"}
-              />
+              {FIGURES.map(([name, show]) => (
+                <Row
+                  key={name}
+                  name={name}
+                  survivor={show(figures(s), currency)}
+                  merged={show(figures(m), currency)}
+                  result={show(r, currency)}
+                />
+              ))}
             </tbody>
           </table>
         </div>
