@@ -38,9 +38,7 @@ export async function handleCustomerExport(
   if (passwordConfirmationStale(ctx.principal, ctx.env)) return reauthRequiredResponse(headers);
   const actor: Actor = { type: "staff", id: staff.id, role: staff.role };
   try {
-    const { stream } = await exportCustomersCsv(ctx.db, actor, ctx.meta, filters, {
-      currency: ctx.env.CURRENCY,
-    });
+    const { stream } = await exportCustomersCsv({ ...ctx.deps, actor }, filters);
     const day = new Date().toISOString().slice(0, 10);
     headers.set("Content-Type", "text/csv; charset=utf-8");
     headers.set("Content-Disposition", `attachment; filename="customers-${day}.csv"`);

@@ -73,11 +73,13 @@ async function readAll(stream: ReadableStream<Uint8Array>) {
 
 let t: TestDatabase;
 let actor: Actor;
+const EUR = { CURRENCY: "EUR" };
 
 async function exportCsv(input: CustomerFilterInput = {}) {
-  const { stream, rowCount } = await exportCustomersCsv(t.db, actor, noRequest, input, {
-    currency: "EUR",
-  });
+  const { stream, rowCount } = await exportCustomersCsv(
+    { db: t.db, actor, meta: noRequest, config: EUR },
+    input,
+  );
   const { bytes, chunks } = await readAll(stream);
   const text = bytes.toString("utf8");
   const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ""));
@@ -243,7 +245,7 @@ describe("exportCustomersCsv", () => {
 
   it("refuses relevance order without a search, like the list", async () => {
     await expect(
-      exportCustomersCsv(t.db, actor, noRequest, { sort: "relevance" }, { currency: "EUR" }),
+      exportCustomersCsv({ db: t.db, actor, meta: noRequest, config: EUR }, { sort: "relevance" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
@@ -280,7 +282,7 @@ describe("exportCustomersCsv at scale", () => {
   });
 
   const run = (input: CustomerFilterInput = {}) =>
-    exportCustomersCsv(big.db, actor, noRequest, input, { currency: "EUR" });
+    exportCustomersCsv({ db: big.db, actor, meta: noRequest, config: EUR }, input);
 
   it("streams in many small chunks and counts every row", async () => {
     const { stream, rowCount } = await run();

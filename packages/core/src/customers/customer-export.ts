@@ -1,9 +1,10 @@
+import type { Env } from "@xplorium/config";
 import { copyOut, type Database, schema } from "@xplorium/db";
 import { type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { csvField, FORMULA_TRIGGER_CODES } from "../csv/csv";
+import type { Deps } from "../deps";
 import {
   type CustomerFilterInput,
   customerFilterInput,
@@ -12,6 +13,9 @@ import {
 } from "./customer-query";
 
 const c = schema.customers;
+
+/** What the CSV export reads from the configuration: the currency its amounts are in. */
+export type CustomerExportConfig = Pick<Env, "CURRENCY">;
 
 /**
  * `formulaSafe` (csv/csv.ts) in SQL: a cell a spreadsheet would run as a formula (text starting
@@ -78,16 +82,13 @@ export function customerCsvQuery(
  * rows matching when the export started) before the first byte leaves.
  */
 export async function exportCustomersCsv(
-  db: Database,
-  actor: Actor,
-  meta: RequestMeta,
+  { db, actor, meta, config }: Deps<CustomerExportConfig>,
   rawInput: CustomerFilterInput,
-  opts: { currency: string },
 ): Promise<{ rowCount: number; stream: ReadableStream<Uint8Array> }> {
   const parsed = customerFilterInput.parse(rawInput);
   // The order the list shows for the same filters (a search: by relevance only when few match).
   const input = { ...parsed, sort: parsed.sort ?? (await defaultCustomerSort(db, parsed)) };
-  const { query, header, where, sort, dir } = customerCsvQuery(db, input, opts.currency);
+  const { query, header, where, sort, dir } = customerCsvQuery(db, input, config.CURRENCY);
   const body = await copyOut(db, query, {
     options: "format csv",
     settings: { DateStyle: "ISO, YMD" },
