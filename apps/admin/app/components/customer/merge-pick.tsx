@@ -1,11 +1,11 @@
 import { Form, Link } from "@remix-run/react";
 import { Button, Card, EmptyState, TextField } from "@xplorium/ui";
+import type { ReactNode } from "react";
 import { DUPLICATE_REASON_LABELS } from "~/components/possible-duplicates";
 import { type PickPage, who } from "./merge-page";
 
 /** The merge's first step: a suggested duplicate, or a search for the other record. */
 export function PickStep({ me, q, suggestions, results }: PickPage) {
-  const compare = (otherId: string) => `?with=${otherId}`;
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <Card title="Possible duplicates">
@@ -16,20 +16,9 @@ export function PickStep({ me, q, suggestions, results }: PickPage) {
         ) : (
           <ul className="divide-y divide-stone-100 text-sm">
             {suggestions.map((d) => (
-              <li key={d.id} className="flex items-center justify-between gap-3 py-2">
-                <span className="min-w-0">
-                  <span className="block truncate text-stone-900">{who(d)}</span>
-                  <span className="block truncate text-stone-500 text-xs">
-                    {d.email} · {d.reasons.map((r) => DUPLICATE_REASON_LABELS[r]).join(", ")}
-                  </span>
-                </span>
-                <Link
-                  to={compare(d.id)}
-                  className="shrink-0 font-medium text-brand-700 hover:underline"
-                >
-                  Compare
-                </Link>
-              </li>
+              <Candidate key={d.id} customer={d}>
+                {d.email} · {d.reasons.map((r) => DUPLICATE_REASON_LABELS[r]).join(", ")}
+              </Candidate>
             ))}
           </ul>
         )}
@@ -52,25 +41,38 @@ export function PickStep({ me, q, suggestions, results }: PickPage) {
         ) : (
           <ul className="mt-3 divide-y divide-stone-100 text-sm" aria-label="Search results">
             {results.map((r) => (
-              <li key={r.id} className="flex items-center justify-between gap-3 py-2">
-                <span className="min-w-0">
-                  <span className="block truncate text-stone-900">{who(r)}</span>
-                  <span className="block truncate text-stone-500 text-xs">
-                    {r.email} · {r.phone ?? "no phone"} · {r.totalBookings} bookings
-                  </span>
-                </span>
-                <Link
-                  to={compare(r.id)}
-                  className="shrink-0 font-medium text-brand-700 hover:underline"
-                >
-                  Compare
-                </Link>
-              </li>
+              <Candidate key={r.id} customer={r}>
+                {r.email} · {r.phone ?? "no phone"} · {r.totalBookings} bookings
+              </Candidate>
             ))}
           </ul>
         )}
         <p className="mt-3 text-stone-500 text-xs">Merging into {me.email}.</p>
       </Card>
     </div>
+  );
+}
+
+/** A record the merge could take in: who, a line about them, and the way to compare. */
+function Candidate({
+  customer,
+  children,
+}: {
+  customer: { id: string; name: string | null; email: string | null };
+  children: ReactNode;
+}) {
+  return (
+    <li className="flex items-center justify-between gap-3 py-2">
+      <span className="min-w-0">
+        <span className="block truncate text-stone-900">{who(customer)}</span>
+        <span className="block truncate text-stone-500 text-xs">{children}</span>
+      </span>
+      <Link
+        to={`?with=${customer.id}`}
+        className="shrink-0 font-medium text-brand-700 hover:underline"
+      >
+        Compare
+      </Link>
+    </li>
   );
 }
