@@ -524,6 +524,7 @@ describe("Delete my account", () => {
       });
     }
     const result = await syncFromBookings({
+      { email: A.email },
       db: t.db,
       actor: fx.staff,
       meta: {
@@ -541,13 +542,14 @@ describe("Delete my account", () => {
     // No sign-in code for the address, and nothing queued to it by any path.
     const emailsBefore = await t.db.$count(schema.emailMessages);
     await requestCustomerCode(
-      t.db,
-      env,
-      { email: A.email },
       {
-        ip: "10.9.9.9",
-        userAgent: null,
-        requestId: "privacy-code",
+        db: t.db,
+        config: env,
+        meta: {
+          ip: "10.9.9.9",
+          userAgent: null,
+          requestId: "privacy-code",
+        },
       },
     );
     expect(await t.db.$count(schema.emailMessages)).toBe(emailsBefore);

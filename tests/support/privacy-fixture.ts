@@ -219,7 +219,7 @@ export async function buildFamily(
   );
 
   // Signing in: a code by email (rate-limit bucket keyed by the address) and a session.
-  await requestCustomerCode(db, env, { email }, theirMeta);
+  await requestCustomerCode({ db, config: env, meta: theirMeta }, { email });
   await createSession(db, { kind: "CUSTOMER", customerId: id }, theirMeta);
 
   // An alias from an earlier merge, an expiry notice, a provider event repeating the address.

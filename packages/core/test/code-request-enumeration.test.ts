@@ -39,7 +39,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function timed(email: string) {
   const started = performance.now();
-  const answer = await requestCustomerCode(t.db, env, { email }, meta());
+  const answer = await requestCustomerCode({ db: t.db, config: env, meta: meta() }, { email });
   return { answer, ms: performance.now() - started };
 }
 

@@ -97,7 +97,12 @@ describe("code checks: a daily cap per address and client IP", { timeout: 60_000
       [stranger, meta()],
     ]);
     const check = (email: string, code: string, when: Date) =>
-      outcome(verifyCustomerCodeOrSignUp(t.db, env, { email, code }, ipOf.get(email)!, when));
+      outcome(
+        verifyCustomerCodeOrSignUp(
+          { db: t.db, config: env, meta: ipOf.get(email)!, now: when },
+          { email, code },
+        ),
+      );
     const window = AUTH_LIMITS.codeCheckPerEmail.limit;
     expect(AUTH_LIMITS.codeCheckPerEmailDaily.limit).toBe(2 * window);
 
@@ -136,7 +141,12 @@ describe("code checks: a daily cap per address and client IP", { timeout: 60_000
     const customer = await insertCustomer(t.db);
     const ip = meta();
     const request = (when: Date) =>
-      outcome(requestCustomerCode(t.db, env, { email: customer.email! }, ip, when));
+      outcome(
+        requestCustomerCode(
+          { db: t.db, config: env, meta: ip, now: when },
+          { email: customer.email! },
+        ),
+      );
     const window = AUTH_LIMITS.codeRequestPerEmail.limit;
     expect(AUTH_LIMITS.codeRequestPerEmailDaily.limit).toBe(2 * window);
     for (const start of [0, 16 * MINUTE]) {
@@ -166,7 +176,12 @@ describe("sign-up codes: an attempt limit per code", () => {
     const next = signUpCode(secret, email, at(5 * MINUTE));
     const wrong = otherThan(first, older, signUpCode(secret, email, at(-10 * MINUTE)), next);
     const check = (code: string, when: Date) =>
-      outcome(verifyCustomerCodeOrSignUp(t.db, env, { email, code }, meta(), when));
+      outcome(
+        verifyCustomerCodeOrSignUp(
+          { db: t.db, config: env, meta: meta(), now: when },
+          { email, code },
+        ),
+      );
 
     for (let i = 0; i < SIGN_UP_CODE_MAX_ATTEMPTS; i++) {
       expect(codeOf(await check(wrong, at(i * 1000)))).toBe("UNAUTHORIZED");
@@ -178,11 +193,8 @@ describe("sign-up codes: an attempt limit per code", () => {
     // attempt limit; the new window's code works.
     expect(codeOf(await check(first, at(5 * MINUTE)))).toBe("UNAUTHORIZED");
     const fresh = await verifyCustomerCodeOrSignUp(
-      t.db,
-      env,
+      { db: t.db, config: env, meta: meta(), now: at(5 * MINUTE) },
       { email, code: next },
-      meta(),
-      at(5 * MINUTE),
     );
     expect(fresh).toMatchObject({ status: "sign-up", email });
   });
@@ -196,7 +208,12 @@ describe("sign-up codes: an attempt limit per code", () => {
       signUpCode(secret, email, at(-10 * MINUTE)),
     );
     const check = (code: string) =>
-      outcome(verifyCustomerCodeOrSignUp(t.db, env, { email, code }, meta(), T0));
+      outcome(
+        verifyCustomerCodeOrSignUp(
+          { db: t.db, config: env, meta: meta(), now: T0 },
+          { email, code },
+        ),
+      );
     for (let i = 0; i < SIGN_UP_CODE_MAX_ATTEMPTS - 1; i++) {
       expect(codeOf(await check(wrong))).toBe("UNAUTHORIZED");
     }
@@ -294,7 +311,14 @@ describe("an alert email to the account holder after repeated failures", {
     const fail = async (email: string, when: Date) => {
       const started = performance.now();
       expect(
-        codeOf(await outcome(verifyCustomerCode(t.db, env, { email, code: wrong }, meta(), when))),
+        codeOf(
+          await outcome(
+            verifyCustomerCode(
+              { db: t.db, config: env, meta: meta(), now: when },
+              { email, code: wrong },
+            ),
+          ),
+        ),
       ).toBe("UNAUTHORIZED");
       // The alert is rendered and queued inside this answer: its time must not show.
       expect(performance.now() - started).toBeGreaterThanOrEqual(CODE_CHECK_FAILURE_ANSWER_MS);
@@ -390,7 +414,7 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
     const c = await insertCustomer(t.db);
     const stranger = `probe-${unique()}@example.com`;
     const request = (email: string, ip: string, when: Date) =>
-      outcome(requestCustomerCode(t.db, env, { email }, from(ip), when));
+      outcome(requestCustomerCode({ db: t.db, config: env, meta: from(ip), now: when }, { email }));
     // The probe: ten anonymous requests in 2 s from one IP, for a customer and for an address
     // without an account side by side (each from an IP of its own): answered alike.
     for (let i = 0; i < 10; i++) {
@@ -420,8 +444,18 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
     expect(perIpDay).toBe(2 * window);
     const both = async (ip: number, when: Date) => {
       const [a, b] = await Promise.all([
-        outcome(requestCustomerCode(t.db, env, { email: c.email! }, from(`192.0.2.${ip}`), when)),
-        outcome(requestCustomerCode(t.db, env, { email: stranger }, from(`198.18.0.${ip}`), when)),
+        outcome(
+          requestCustomerCode(
+            { db: t.db, config: env, meta: from(`192.0.2.${ip}`), now: when },
+            { email: c.email! },
+          ),
+        ),
+        outcome(
+          requestCustomerCode(
+            { db: t.db, config: env, meta: from(`198.18.0.${ip}`), now: when },
+            { email: stranger },
+          ),
+        ),
       ]);
       expect(shape(a!)).toEqual(shape(b!));
       return a!;
@@ -452,7 +486,12 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
     const c = await insertCustomer(t.db);
     const stranger = `checks-${unique()}@example.com`;
     const check = (email: string, code: string, ip: string, when: Date) =>
-      outcome(verifyCustomerCodeOrSignUp(t.db, env, { email, code }, from(ip), when));
+      outcome(
+        verifyCustomerCodeOrSignUp(
+          { db: t.db, config: env, meta: from(ip), now: when },
+          { email, code },
+        ),
+      );
     const window = AUTH_LIMITS.codeCheckPerEmail.limit;
     // The attacker's IP spends a whole day's checks at each address (two windows), then is refused.
     await Promise.all(
@@ -479,11 +518,8 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
     const { code } = await issueLoginCode(t.db, c.id, secret, at(32 * MINUTE));
     expect(await check(c.email!, code, "203.0.113.211", at(32 * MINUTE))).toBe("ok");
     const signUp = await verifyCustomerCodeOrSignUp(
-      t.db,
-      env,
+      { db: t.db, config: env, meta: from("203.0.113.212"), now: at(32 * MINUTE) },
       { email: stranger, code: signUpCode(secret, stranger, at(32 * MINUTE)) },
-      from("203.0.113.212"),
-      at(32 * MINUTE),
     );
     expect(signUp).toMatchObject({ status: "sign-up", email: stranger });
   });
@@ -499,20 +535,14 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
       const [a, b] = await Promise.all([
         outcome(
           verifyCustomerCodeOrSignUp(
-            t.db,
-            env,
+            { db: t.db, config: env, meta: from(`192.0.2.${ip}`), now: when },
             { email: c.email!, code },
-            from(`192.0.2.${ip}`),
-            when,
           ),
         ),
         outcome(
           verifyCustomerCodeOrSignUp(
-            t.db,
-            env,
+            { db: t.db, config: env, meta: from(`198.18.0.${ip}`), now: when },
             { email: stranger, code },
-            from(`198.18.0.${ip}`),
-            when,
           ),
         ),
       ]);
@@ -536,10 +566,8 @@ describe("one client IP cannot lock an address's owner out", { timeout: 180_000 
     });
     // …but the magic link in the same email is limited per IP only: the owner signs in with it.
     const viaLink = await verifyCustomerLink(
-      t.db,
+      { db: t.db, meta: from("203.0.113.221"), now: at(40 * MINUTE) },
       { token: linkToken },
-      from("203.0.113.221"),
-      at(40 * MINUTE),
     );
     expect(viaLink.customer.id).toBe(c.id);
   });

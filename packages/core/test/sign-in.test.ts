@@ -78,13 +78,18 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 describe("customer sign-in (outbox)", () => {
   it("sends through the outbox without an API key and signs in with the code", async () => {
     const c = await customer();
-    expect(await requestCustomerCode(t.db, env, { email: c.email! }, meta())).toEqual({
+    expect(
+      await requestCustomerCode({ db: t.db, config: env, meta: meta() }, { email: c.email! }),
+    ).toEqual({
       sent: true,
       expiresInMinutes: 10,
     });
     const { row, code } = await latestEmail(c.email!);
     expect(row.transport).toBe("OUTBOX");
-    const { token } = await verifyCustomerCode(t.db, env, { email: c.email!, code }, meta());
+    const { token } = await verifyCustomerCode(
+      { db: t.db, config: env, meta: meta() },
+      { email: c.email!, code },
+    );
     expect((await validateCustomerSession(t.db, token))?.principal.customer.id).toBe(c.id);
     const [audit] = await t.db
       .select()
@@ -104,7 +109,9 @@ describe("customer sign-in (outbox)", () => {
       .update(schema.customers)
       .set({ erasedAt: new Date() })
       .where(eq(schema.customers.id, c.id));
-    expect(await requestCustomerCode(t.db, env, { email: c.email! }, meta())).toEqual({
+    expect(
+      await requestCustomerCode({ db: t.db, config: env, meta: meta() }, { email: c.email! }),
+    ).toEqual({
       sent: true,
       expiresInMinutes: 10,
     });
@@ -118,25 +125,37 @@ describe("customer sign-in (outbox)", () => {
     const now = new Date();
     const ip = meta();
     for (let i = 0; i < AUTH_LIMITS.codeRequestPerEmail.limit; i++) {
-      await requestCustomerCode(t.db, env, { email: c.email! }, ip, now);
+      await requestCustomerCode({ db: t.db, config: env, meta: ip, now }, { email: c.email! });
     }
-    const err = await rejection(requestCustomerCode(t.db, env, { email: c.email! }, ip, now));
+    const err = await rejection(
+      requestCustomerCode({ db: t.db, config: env, meta: ip, now }, { email: c.email! }),
+    );
     expect(err.code).toBe("TOO_MANY_REQUESTS");
     expect(err.retryAfterSeconds).toBe(AUTH_LIMITS.codeRequestPerEmail.windowSeconds);
     // An unknown address is limited the same way (no enumeration through the limiter).
     const stranger = `nobody-${seq}@example.com`;
     const strangerIp = meta();
     for (let i = 0; i < AUTH_LIMITS.codeRequestPerEmail.limit; i++) {
-      await requestCustomerCode(t.db, env, { email: stranger }, strangerIp, now);
+      await requestCustomerCode(
+        { db: t.db, config: env, meta: strangerIp, now },
+        { email: stranger },
+      );
     }
     expect(
-      (await rejection(requestCustomerCode(t.db, env, { email: stranger }, strangerIp, now))).code,
+      (
+        await rejection(
+          requestCustomerCode(
+            { db: t.db, config: env, meta: strangerIp, now },
+            { email: stranger },
+          ),
+        )
+      ).code,
     ).toBe("TOO_MANY_REQUESTS");
   });
 
   it("limits code checks per email and client IP before looking at the code", async () => {
     const c = await customer();
-    await requestCustomerCode(t.db, env, { email: c.email! }, meta());
+    await requestCustomerCode({ db: t.db, config: env, meta: meta() }, { email: c.email! });
     const { code } = await latestEmail(c.email!);
     const now = new Date();
     const ip = meta();
@@ -145,51 +164,53 @@ describe("customer sign-in (outbox)", () => {
     for (let i = 0; i < AUTH_LIMITS.codeCheckPerEmail.limit; i++) {
       await rejection(
         verifyCustomerCode(
-          t.db,
-          env,
+          { db: t.db, config: env, meta: ip, now },
           { email: c.email!, code: "000000" === code ? "111111" : "000000" },
-          ip,
-          now,
         ),
       );
     }
-    const err = await rejection(verifyCustomerCode(t.db, env, { email: c.email!, code }, ip, now));
+    const err = await rejection(
+      verifyCustomerCode({ db: t.db, config: env, meta: ip, now }, { email: c.email!, code }),
+    );
     expect(err.code).toBe("TOO_MANY_REQUESTS");
     expect(err.retryAfterSeconds).toBeGreaterThan(0);
   });
 
   it("answers the same for an unknown email as for a wrong code", async () => {
     const c = await customer();
-    await requestCustomerCode(t.db, env, { email: c.email! }, meta());
+    await requestCustomerCode({ db: t.db, config: env, meta: meta() }, { email: c.email! });
     const { code } = await latestEmail(c.email!);
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, "0");
     const a = await rejection(
-      verifyCustomerCode(t.db, env, { email: c.email!, code: wrong }, meta()),
+      verifyCustomerCode({ db: t.db, config: env, meta: meta() }, { email: c.email!, code: wrong }),
     );
     const b = await rejection(
-      verifyCustomerCode(t.db, env, { email: `ghost-${seq}@example.com`, code: wrong }, meta()),
+      verifyCustomerCode(
+        { db: t.db, config: env, meta: meta() },
+        { email: `ghost-${seq}@example.com`, code: wrong },
+      ),
     );
     expect([a.code, a.message]).toEqual([b.code, b.message]);
   });
 
   it("the magic link signs in once; not for an erased customer", async () => {
     const c = await customer();
-    await requestCustomerCode(t.db, env, { email: c.email! }, meta());
+    await requestCustomerCode({ db: t.db, config: env, meta: meta() }, { email: c.email! });
     const { token } = await latestEmail(c.email!);
-    const { token: session } = await verifyCustomerLink(t.db, { token }, meta());
+    const { token: session } = await verifyCustomerLink({ db: t.db, meta: meta() }, { token });
     expect(await validateCustomerSession(t.db, session)).not.toBeNull();
     // Used, like every other link that does not sign in: one status, one message (issue 14).
-    const used = await rejection(verifyCustomerLink(t.db, { token }, meta()));
+    const used = await rejection(verifyCustomerLink({ db: t.db, meta: meta() }, { token }));
     expect([used.code, used.message]).toEqual(["UNAUTHORIZED", LINK_FAILED]);
 
     const erased = await customer();
-    await requestCustomerCode(t.db, env, { email: erased.email! }, meta());
+    await requestCustomerCode({ db: t.db, config: env, meta: meta() }, { email: erased.email! });
     const link = (await latestEmail(erased.email!)).token;
     await t.db
       .update(schema.customers)
       .set({ erasedAt: new Date() })
       .where(eq(schema.customers.id, erased.id));
-    const gone = await rejection(verifyCustomerLink(t.db, { token: link }, meta()));
+    const gone = await rejection(verifyCustomerLink({ db: t.db, meta: meta() }, { token: link }));
     expect([gone.code, gone.message]).toEqual(["UNAUTHORIZED", LINK_FAILED]);
   });
 });

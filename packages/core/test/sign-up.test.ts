@@ -57,10 +57,8 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 /** A form ticket the way the sign-in page gets one: the right sign-up code. */
 async function formTicket(email: string) {
   const r = await verifyCustomerCodeOrSignUp(
-    t.db,
-    env,
+    { db: t.db, config: env, meta: meta() },
     { email, code: signUpCode(secret, email) },
-    meta(),
   );
   if (r.status !== "sign-up") throw new Error("expected the sign-up step");
   return r.ticket;
@@ -101,7 +99,10 @@ describe("requestCustomerCode for an address without an account", () => {
     const email = newEmail();
     const before = await t.db.$count(schema.customers);
     expect(
-      await requestCustomerCode(t.db, env, { email, referralCode: "XPFRIEND" }, meta()),
+      await requestCustomerCode(
+        { db: t.db, config: env, meta: meta() },
+        { email, referralCode: "XPFRIEND" },
+      ),
     ).toEqual({
       sent: true,
       expiresInMinutes: 10,
@@ -123,7 +124,10 @@ describe("requestCustomerCode for an address without an account", () => {
     expect(await t.db.$count(schema.customers)).toBe(before);
     expect(await t.db.$count(schema.loginCodes)).toBe(0);
 
-    const opened = await openSignUpLink(t.db, env, link.searchParams.get("token")!);
+    const opened = await openSignUpLink(
+      { db: t.db, config: env },
+      { token: link.searchParams.get("token")! },
+    );
     expect(opened).toMatchObject({ status: "ready", email });
   });
 
@@ -138,12 +142,15 @@ describe("requestCustomerCode for an address without an account", () => {
       .insert(schema.customerEmailAliases)
       .values({ email: alias, customerId: survivor.id });
     for (const email of [suppressed, alias]) {
-      await requestCustomerCode(t.db, env, { email }, meta());
+      await requestCustomerCode({ db: t.db, config: env, meta: meta() }, { email });
       expect(await t.db.$count(schema.emailMessages, eq(schema.emailMessages.toEmail, email))).toBe(
         0,
       );
       const err = await rejection(
-        verifyCustomerCodeOrSignUp(t.db, env, { email, code: signUpCode(secret, email) }, meta()),
+        verifyCustomerCodeOrSignUp(
+          { db: t.db, config: env, meta: meta() },
+          { email, code: signUpCode(secret, email) },
+        ),
       );
       expect(err.code).toBe("UNAUTHORIZED");
     }
@@ -156,10 +163,15 @@ describe("requestCustomerCode for an address without an account", () => {
     const now = new Date();
     const ip = meta();
     for (let i = 0; i < AUTH_LIMITS.codeCheckPerEmail.limit; i++) {
-      await rejection(verifyCustomerCodeOrSignUp(t.db, env, { email, code: wrong }, ip, now));
+      await rejection(
+        verifyCustomerCodeOrSignUp(
+          { db: t.db, config: env, meta: ip, now },
+          { email, code: wrong },
+        ),
+      );
     }
     const err = await rejection(
-      verifyCustomerCodeOrSignUp(t.db, env, { email, code: right }, ip, now),
+      verifyCustomerCodeOrSignUp({ db: t.db, config: env, meta: ip, now }, { email, code: right }),
     );
     expect(err.code).toBe("TOO_MANY_REQUESTS");
   });
@@ -168,7 +180,10 @@ describe("requestCustomerCode for an address without an account", () => {
 describe("signUpCustomer", () => {
   it("creates the customer without consent and opens a session", async () => {
     const email = newEmail();
-    const result = await signUpCustomer(t.db, env, { ticket: await formTicket(email) }, meta());
+    const result = await signUpCustomer(
+      { db: t.db, config: env, meta: meta() },
+      { ticket: await formTicket(email) },
+    );
     const session = await validateCustomerSession(t.db, result.token);
     expect(session?.principal.customer.id).toBe(result.customer.id);
     const [c] = await t.db.select().from(schema.customers).where(eq(schema.customers.email, email));
@@ -180,8 +195,8 @@ describe("signUpCustomer", () => {
     const email = newEmail();
     const [a, b] = [await formTicket(email), await formTicket(email)];
     const results = await Promise.allSettled([
-      signUpCustomer(t.db, env, { ticket: a }, meta()),
-      signUpCustomer(t.db, env, { ticket: b }, meta()),
+      signUpCustomer({ db: t.db, config: env, meta: meta() }, { ticket: a }),
+      signUpCustomer({ db: t.db, config: env, meta: meta() }, { ticket: b }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
     const failed = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
@@ -192,10 +207,15 @@ describe("signUpCustomer", () => {
   it("refuses a ticket for an address that is already a customer", async () => {
     const existing = await insertCustomer(t.db);
     const { ticket } = signSignUpTicket(secret, "form", existing.email!);
-    const err = await rejection(signUpCustomer(t.db, env, { ticket }, meta()));
+    const err = await rejection(
+      signUpCustomer({ db: t.db, config: env, meta: meta() }, { ticket }),
+    );
     expect(err.code).toBe("CONFLICT");
     expect(
-      await openSignUpLink(t.db, env, signSignUpTicket(secret, "link", existing.email!).ticket),
+      await openSignUpLink(
+        { db: t.db, config: env },
+        { token: signSignUpTicket(secret, "link", existing.email!).ticket },
+      ),
     ).toEqual({ status: "exists" });
   });
 
@@ -205,10 +225,8 @@ describe("signUpCustomer", () => {
     const lookalike = `${local.replace(".", "")}+kids@${domain}`;
     const err = await rejection(
       signUpCustomer(
-        t.db,
-        env,
+        { db: t.db, config: env, meta: meta() },
         { ticket: await formTicket(lookalike), referralCode: referrer.referralCode },
-        meta(),
       ),
     );
     expect(err.code).toBe("BAD_REQUEST");

@@ -162,7 +162,7 @@ export const authRouter = createTRPCRouter({
           referralCode: referralCodeSchema.optional().catch(undefined),
         }),
       )
-      .mutation(({ ctx, input }) => requestCustomerCode(ctx.db, ctx.env, input, ctx.meta)),
+      .mutation(({ ctx, input }) => requestCustomerCode(ctx.deps, input)),
 
     /**
      * A customer's code signs in (`customer`); the sign-up code of an address without an
@@ -171,7 +171,7 @@ export const authRouter = createTRPCRouter({
     verifyCode: appProcedure("portal")
       .input(codeInput)
       .mutation(async ({ ctx, input }) => {
-        const result = await verifyCustomerCodeOrSignUp(ctx.db, ctx.env, input, ctx.meta);
+        const result = await verifyCustomerCodeOrSignUp(ctx.deps, input);
         if (result.status === "sign-up") {
           const { email, ticket, expiresAt } = result;
           return { customer: null, signUp: { email, ticket, expiresAt } };
@@ -186,13 +186,13 @@ export const authRouter = createTRPCRouter({
     /** The emailed sign-up link, opened (GET): a form ticket, or why it cannot be used. */
     signUpLink: appProcedure("portal")
       .input(z.object({ token: z.string().min(10).max(1000) }))
-      .query(({ ctx, input }) => openSignUpLink(ctx.db, ctx.env, input.token)),
+      .query(({ ctx, input }) => openSignUpLink(ctx.deps, input)),
 
     /** Creates the account of a proven address and signs it in. */
     signUp: appProcedure("portal")
       .input(signUpInput)
       .mutation(async ({ ctx, input }) => {
-        const { token, customer } = await signUpCustomer(ctx.db, ctx.env, input, ctx.meta);
+        const { token, customer } = await signUpCustomer(ctx.deps, input);
         ctx.resHeaders.append(
           "Set-Cookie",
           serializeSessionCookie("CUSTOMER", token, cookieSettings(ctx.env)),
@@ -203,7 +203,7 @@ export const authRouter = createTRPCRouter({
     verifyLink: appProcedure("portal")
       .input(z.object({ token: z.string().min(10).max(200) }))
       .mutation(async ({ ctx, input }) => {
-        const { token, customer } = await verifyCustomerLink(ctx.db, input, ctx.meta);
+        const { token, customer } = await verifyCustomerLink(ctx.deps, input);
         ctx.resHeaders.append(
           "Set-Cookie",
           serializeSessionCookie("CUSTOMER", token, cookieSettings(ctx.env)),

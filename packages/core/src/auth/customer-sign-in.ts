@@ -11,6 +11,7 @@ import { emailTransportName } from "@xplorium/email";
 import { and, eq, isNull } from "drizzle-orm";
 import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { type DepsWith, nowOf } from "../deps";
 import { AppError } from "../errors";
 import { queueEmail } from "../messaging/queue";
 import { answerNoSoonerThan } from "./answer-floor";
@@ -53,12 +54,11 @@ export const CODE_REQUEST_ANSWER_MS = 350;
  * rides along in the sign-up link.
  */
 export async function requestCustomerCode(
-  db: Database,
-  config: CodeConfig,
+  deps: DepsWith<"db" | "meta" | "config", CodeConfig>,
   input: { email: string; referralCode?: string | undefined },
-  meta: RequestMeta,
-  now = new Date(),
 ): Promise<{ sent: true; expiresInMinutes: number }> {
+  const { db, config, meta } = deps;
+  const now = nowOf(deps);
   const started = performance.now();
   await enforceRateLimits(
     db,
@@ -166,13 +166,10 @@ type CheckConfig = Pick<Env, "SESSION_SECRET"> & SignInAlertConfig;
 
 /** Signs a customer in with their emailed code; an address without an account never signs in. */
 export async function verifyCustomerCode(
-  db: Database,
-  config: CheckConfig,
+  deps: DepsWith<"db" | "meta" | "config", CheckConfig>,
   input: { email: string; code: string },
-  meta: RequestMeta,
-  now = new Date(),
 ) {
-  const result = await verifyCustomerCodeOrSignUp(db, config, input, meta, now);
+  const result = await verifyCustomerCodeOrSignUp(deps, input);
   if (result.status !== "signed-in") throw codeFailed();
   return { token: result.token, customer: result.customer };
 }
@@ -187,15 +184,14 @@ export async function verifyCustomerCode(
  * the sign-in alert email (sign-in-alerts.ts), in the transaction that counts the try.
  */
 export async function verifyCustomerCodeOrSignUp(
-  db: Database,
-  config: CheckConfig,
+  deps: DepsWith<"db" | "meta" | "config", CheckConfig>,
   input: { email: string; code: string },
-  meta: RequestMeta,
-  now = new Date(),
 ): Promise<
   | { status: "signed-in"; token: string; customer: { id: string; name: string | null } }
   | { status: "sign-up"; email: string; ticket: string; expiresAt: Date }
 > {
+  const { db, config, meta } = deps;
+  const now = nowOf(deps);
   await enforceRateLimits(
     db,
     [
@@ -259,12 +255,9 @@ export async function verifyCustomerCodeOrSignUp(
  * never per address (its secret is 256 bits): whoever spends an address's code checks, from one
  * IP or many, does not keep its owner from signing in with the link.
  */
-export async function verifyCustomerLink(
-  db: Database,
-  input: { token: string },
-  meta: RequestMeta,
-  now = new Date(),
-) {
+export async function verifyCustomerLink(deps: DepsWith<"db" | "meta">, input: { token: string }) {
+  const { db, meta } = deps;
+  const now = nowOf(deps);
   await enforceRateLimits(
     db,
     [{ key: `code-check:ip:${meta.ip ?? "unknown"}`, rule: AUTH_LIMITS.codeCheckPerIp }],

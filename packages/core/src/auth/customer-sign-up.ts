@@ -1,9 +1,10 @@
 import type { Env } from "@xplorium/config";
-import { type Database, schema } from "@xplorium/db";
+import { schema } from "@xplorium/db";
 import { and, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
+import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
+import { type DepsWith, nowOf } from "../deps";
 import { type ConsentConfig, recordConsentChange } from "../consent/consent";
 import { findCustomerByEmailForUpdate, upsertCustomerTx } from "../customers/customer-profile";
 import { AppError } from "../errors";
@@ -40,14 +41,14 @@ const REPLAY_SECONDS = 10 * 60;
  * only; the account is made by the form's POST, so mail scanners opening links create nothing.
  */
 export async function openSignUpLink(
-  db: Database,
-  config: Pick<Env, "SESSION_SECRET">,
-  token: string,
-  now = new Date(),
+  deps: DepsWith<"db" | "config", Pick<Env, "SESSION_SECRET">>,
+  { token }: { token: string },
 ): Promise<
   | { status: "ready"; email: string; ticket: string; expiresAt: Date }
   | { status: "exists" | "invalid" }
 > {
+  const { db, config } = deps;
+  const now = nowOf(deps);
   const link = readSignUpTicket(config.SESSION_SECRET, token, "link", now);
   if (!link || (await addressBlocked(db, link.email))) return { status: "invalid" };
   const [existing] = await db
@@ -68,12 +69,11 @@ export async function openSignUpLink(
  * submitted twice signs in to the account the first submit made.
  */
 export async function signUpCustomer(
-  db: Database,
-  config: ConsentConfig,
+  deps: DepsWith<"db" | "meta" | "config", ConsentConfig>,
   raw: SignUpInput,
-  meta: RequestMeta,
-  now = new Date(),
 ) {
+  const { db, config, meta } = deps;
+  const now = nowOf(deps);
   const input = signUpInput.parse(raw);
   const proven = readSignUpTicket(config.SESSION_SECRET, input.ticket, "form", now);
   if (!proven || (await addressBlocked(db, proven.email))) {
