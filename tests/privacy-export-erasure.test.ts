@@ -524,7 +524,6 @@ describe("Delete my account", () => {
       });
     }
     const result = await syncFromBookings({
-      { email: A.email },
       db: t.db,
       actor: fx.staff,
       meta: {
@@ -551,6 +550,7 @@ describe("Delete my account", () => {
           requestId: "privacy-code",
         },
       },
+      { email: A.email },
     );
     expect(await t.db.$count(schema.emailMessages)).toBe(emailsBefore);
     const id = await queueEmail(t.db, {
