@@ -17,7 +17,7 @@ import * as forgotPage from "../app/routes/forgot-password";
 import * as resetPage from "../app/routes/reset-password";
 import * as resetLink from "../app/routes/reset-password_.$token";
 import * as signInPage from "../app/routes/sign-in";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { type AdminPages, page, rootPage, startAdminPages } from "./admin-pages";
 
 /**
  * The staff password pages over real HTTP (Remix + the real route modules + tRPC in-process + a
@@ -32,21 +32,14 @@ const PASSWORD = "correct horse battery staple";
 const DEAD_LINK = "This link has expired or was already used";
 const NEW_PASSWORD = "a new and rather long passphrase";
 
-const top = (id: string, path: string, module: Record<string, unknown>) => ({
-  id: `routes/${id}`,
-  parentId: "root",
-  path,
-  module,
-});
-
 beforeAll(async () => {
   p = await startAdminPages({
     routes: [
       page("_app.account", "account", accountPage),
-      top("sign-in", "sign-in", signInPage),
-      top("forgot-password", "forgot-password", forgotPage),
-      top("reset-password", "reset-password", resetPage),
-      top("reset-password_.$token", "reset-password/:token", resetLink),
+      rootPage("sign-in", "sign-in", signInPage),
+      rootPage("forgot-password", "forgot-password", forgotPage),
+      rootPage("reset-password", "reset-password", resetPage),
+      rootPage("reset-password_.$token", "reset-password/:token", resetLink),
     ],
     env: { ADMIN_URL: "http://admin.test" },
   });

@@ -11,7 +11,7 @@ import * as twoFactorPage from "../app/routes/_app.account_.two-factor";
 import * as securityPage from "../app/routes/_app.settings.security";
 import * as signInPage from "../app/routes/sign-in";
 import * as signOutPage from "../app/routes/sign-out";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { type AdminPages, page, rootPage, startAdminPages } from "./admin-pages";
 
 /**
  * Two-factor sign-in in the admin's pages over real HTTP (Remix + the real route modules +
@@ -25,21 +25,14 @@ let p: AdminPages;
 const PASSWORD = "correct horse battery staple";
 const STAFF_COOKIE = sessionCookieName("STAFF", { secure: false });
 
-const top = (id: string, path: string, module: Record<string, unknown>) => ({
-  id: `routes/${id}`,
-  parentId: "root",
-  path,
-  module,
-});
-
 beforeAll(async () => {
   p = await startAdminPages({
     routes: [
       page("_app.account", "account", accountPage),
       page("_app.account_.two-factor", "account/two-factor", twoFactorPage),
       page("_app.settings.security", "settings/security", securityPage),
-      top("sign-in", "sign-in", signInPage),
-      top("sign-out", "sign-out", signOutPage),
+      rootPage("sign-in", "sign-in", signInPage),
+      rootPage("sign-out", "sign-out", signOutPage),
     ],
     env: { ADMIN_URL: "http://admin.test" },
   });

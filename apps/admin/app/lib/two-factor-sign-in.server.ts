@@ -1,7 +1,9 @@
-import { type AppLoadContext, data, redirect } from "@remix-run/node";
+import { type AppLoadContext, redirect } from "@remix-run/node";
 import { readCookie } from "@xplorium/auth";
-import type { adminApi } from "./api.server";
-import { describeActionError } from "./api.server";
+import type { z } from "zod";
+import { SIGN_IN_AGAIN, type signInForms } from "~/components/account/sign-in-forms";
+import { type adminApi, describeActionError } from "./api.server";
+import { type FormSubmission, formResult } from "./form.server";
 import { safeNext } from "./session.server";
 
 /**
@@ -40,57 +42,54 @@ export function readChallenge(request: Request, context: AppLoadContext): string
 }
 
 /** Back to the sign-in page, keeping `next`. */
-export function signInPage(next: FormDataEntryValue | null, headers: Headers) {
-  const target = typeof next === "string" && next && next !== "/" ? next : null;
+export function signInPage(next: string | undefined, headers: Headers) {
+  const target = next && next !== "/" ? next : null;
   return redirect(`/sign-in${target ? `?next=${encodeURIComponent(target)}` : ""}`, { headers });
 }
 
 type AdminApi = Awaited<ReturnType<typeof adminApi>>["api"];
+type CodeStepForm = Extract<z.output<typeof signInForms>, { intent: "code" | "restart" }>;
+
+const EXPIRED = "This sign-in has expired. Enter your email and password again.";
 
 /**
  * The sign-in form's second step (`intent=code`, from either the app-code or the recovery-code
  * form, told apart by `kind`), and `intent=restart` (another account). A wrong code keeps the
  * step; a challenge that is used up, expired or out of tries sends the member back to the
- * password with the reason.
+ * password with the reason (a refusal with `reason` SIGN_IN_AGAIN). A code typed is never sent
+ * back to refill the field (a recovery code is a secret, like a password).
  */
-export async function signInCodeStep(
-  request: Request,
-  context: AppLoadContext,
-  form: FormData,
-  api: AdminApi,
-  headers: Headers,
-) {
-  const kind = form.get("kind") === "recovery" ? ("recovery" as const) : ("totp" as const);
-  if (form.get("intent") === "restart") {
+export async function signInCodeStep(step: {
+  request: Request;
+  context: AppLoadContext;
+  submission: FormSubmission;
+  form: CodeStepForm;
+  api: AdminApi;
+  headers: Headers;
+}) {
+  const { request, context, submission, form, api, headers } = step;
+  if (form.intent === "restart") {
     headers.append("Set-Cookie", blankChallengeCookie(context));
-    return signInPage(form.get("next"), headers);
+    return signInPage(form.next, headers);
   }
+  const hideFields = ["code"];
   const challenge = readChallenge(request, context);
   if (!challenge) {
-    return data(
-      {
-        ok: false as const,
-        status: 401,
-        message: "This sign-in has expired. Enter your email and password again.",
-        fieldErrors: {} as Record<string, string[] | undefined>,
-        step: "password" as const,
-        kind,
-      },
-      { status: 401, headers },
-    );
+    const refuse = { message: EXPIRED, status: 401, reason: SIGN_IN_AGAIN };
+    return formResult(submission, { headers, hideFields, refuse });
   }
   try {
-    await api.auth.staff.verifyTwoFactor({ challenge, code: String(form.get("code") ?? "") });
+    await api.auth.staff.verifyTwoFactor({ challenge, code: form.code });
   } catch (error) {
     const failure = describeActionError(error);
     // A wrong code (or too many for now) keeps the step; anything else ended the challenge.
-    const stays = failure.status === 429 || failure.status === 400 || !!failure.fieldErrors.code;
-    if (!stays) headers.append("Set-Cookie", blankChallengeCookie(context));
-    return data(
-      { ...failure, step: stays ? ("code" as const) : ("password" as const), kind },
-      { status: failure.status, headers },
-    );
+    if (failure.status === 429 || failure.status === 400 || failure.fieldErrors.code) {
+      return formResult(submission, { headers, hideFields, error });
+    }
+    headers.append("Set-Cookie", blankChallengeCookie(context));
+    const refuse = { message: failure.message, status: failure.status, reason: SIGN_IN_AGAIN };
+    return formResult(submission, { headers, hideFields, refuse });
   }
   headers.append("Set-Cookie", blankChallengeCookie(context));
-  return redirect(safeNext(form.get("next"), context), { headers });
+  return redirect(safeNext(form.next, context), { headers });
 }

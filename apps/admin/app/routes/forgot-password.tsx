@@ -1,8 +1,12 @@
 import { type ActionFunctionArgs, data, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { Alert, Button, TextField } from "@xplorium/ui";
-import { PublicCard } from "~/components/account/public-card";
-import { adminApi, describeActionError, forwardDataHeaders } from "~/lib/api.server";
+import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { Alert, Button, failedResult, getFormProps, useZodForm } from "@xplorium/ui";
+import { type ResetSent, ResetSentCard } from "~/components/account/password-reset-cards";
+import { forgotPasswordForm } from "~/components/account/password-reset-forms";
+import { CardLink, PublicCard } from "~/components/account/public-card";
+import { StaffEmailField } from "~/components/account/sign-in-steps";
+import { adminApi, forwardDataHeaders } from "~/lib/api.server";
+import { formResult, parseForm } from "~/lib/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Forgot password · Xplorium CRM" }];
 
@@ -14,70 +18,39 @@ export const headers = forwardDataHeaders;
  * nobody's), in the same time; only an active member gets the link.
  */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const email = String(form.get("email") ?? "");
+  const submission = parseForm(await request.formData(), forgotPasswordForm);
   const { api, headers } = await adminApi(request, context);
+  if (submission.status !== "success") return formResult(submission, { headers });
+  const { email } = submission.value;
   try {
-    const sent = await api.auth.staff.requestPasswordReset({ email });
-    return data({ ok: true as const, email: email.trim(), ...sent }, { headers });
+    const { expiresInMinutes } = await api.auth.staff.requestPasswordReset({ email });
+    const result = formResult(submission, { headers });
+    return data({ ...result.data, sent: { email, expiresInMinutes } }, { headers });
   } catch (error) {
-    const failure = describeActionError(error);
-    return data({ ...failure, email }, { status: failure.status, headers });
+    return formResult(submission, { headers, error });
   }
 }
 
 export default function ForgotPassword() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  if (result?.ok) {
-    return (
-      <PublicCard title="Check your email">
-        <div className="space-y-4 text-sm text-stone-700" role="status" data-testid="reset-sent">
-          <p>
-            If <span className="font-medium text-stone-900">{result.email}</span> belongs to a staff
-            account, we&apos;ve sent a link to choose a new password. It works once, within{" "}
-            {result.expiresInMinutes} minutes.
-          </p>
-          <p>
-            Nothing after a few minutes? Look in the spam folder, or ask an owner to set a new
-            password for you on the Staff page.
-          </p>
-          <p className="text-center">
-            <Link to="/sign-in" className="font-medium text-brand-700 hover:underline">
-              Back to sign-in
-            </Link>
-          </p>
-        </div>
-      </PublicCard>
-    );
-  }
+  const [form, fields] = useZodForm(forgotPasswordForm, { result });
+  const failed = failedResult(result);
+  // Sent (or not: the same answer for any address), the confirmation instead of the form.
+  const sent = result?.ok && "sent" in result ? (result.sent as ResetSent) : null;
+  if (sent) return <ResetSentCard {...sent} />;
   return (
     <PublicCard title="Forgot your password?">
-      <Form method="post" className="space-y-4" noValidate>
+      <Form method="post" className="space-y-4" {...getFormProps(form)}>
         <p className="text-sm text-stone-600">
           Enter the email you sign in with and we will send you a link to choose a new password.
         </p>
-        {result && Object.keys(result.fieldErrors).length === 0 ? (
-          <Alert tone="error">{result.message}</Alert>
-        ) : null}
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          defaultValue={result?.email}
-          required
-          autoFocus
-          error={result?.fieldErrors.email}
-        />
+        {failed && form.errors ? <Alert tone="error">{failed.message}</Alert> : null}
+        <StaffEmailField field={fields.email} />
         <Button className="w-full" busy={busy}>
           Email me a link
         </Button>
-        <p className="text-center text-sm">
-          <Link to="/sign-in" className="font-medium text-brand-700 hover:underline">
-            Back to sign-in
-          </Link>
-        </p>
+        <CardLink to="/sign-in">Back to sign-in</CardLink>
       </Form>
     </PublicCard>
   );

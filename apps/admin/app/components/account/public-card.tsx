@@ -1,6 +1,7 @@
+import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 
-/** The frame of the signed-out pages (forgot password, reset password), as on the sign-in page. */
+/** The frame of the signed-out pages: sign-in, forgot password, reset password. */
 export function PublicCard({ title, children }: { title: string; children: ReactNode }) {
   return (
     <main className="flex min-h-screen items-center justify-center bg-gradient-to-br from-brand-50 to-sun-100 px-4">
@@ -10,5 +11,16 @@ export function PublicCard({ title, children }: { title: string; children: React
         {children}
       </div>
     </main>
+  );
+}
+
+/** A centred link under a signed-out card's form (sign-in, "Forgot password?"). */
+export function CardLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <p className="text-center text-sm">
+      <Link to={to} className="font-medium text-brand-700 hover:underline">
+        {children}
+      </Link>
+    </p>
   );
 }
