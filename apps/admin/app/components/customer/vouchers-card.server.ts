@@ -21,7 +21,6 @@ export async function loadVouchersCard(api: AdminApi, role: StaffRole, customerI
     rewards: rewards
       .filter((r) => r.active)
       .map((r) => ({ id: r.id, name: r.name, pointsCost: r.pointsCost, inStock: r.inStock })),
-    canRedeem,
     redeemKey: crypto.randomUUID(),
   };
 }

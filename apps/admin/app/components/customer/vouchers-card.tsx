@@ -11,6 +11,7 @@ import {
 import { Toast } from "@xplorium/ui/remix";
 import { useEffect, useState } from "react";
 import { VOUCHER_ACTION_PATH, VOUCHER_INTENTS } from "~/components/loyalty/voucher-intents";
+import { useCan } from "~/lib/can";
 import type { action } from "~/routes/_app.loyalty_.vouchers";
 import type { VouchersCardData } from "./vouchers-card.server";
 
@@ -25,10 +26,10 @@ export function VouchersCard({
   balance,
   vouchers,
   rewards,
-  canRedeem,
   redeemKey,
   className,
 }: VouchersCardData & { customerId: string; balance: number; className?: string }) {
+  const canRedeem = useCan()("redeem:voucher");
   const fetcher = useFetcher<typeof action>({ key: `vouchers-card-${customerId}` });
   const [confirming, setConfirming] = useState<{ id: string; kind: "use" | "cancel" } | null>(null);
   const busy = fetcher.state !== "idle" ? String(fetcher.formData?.get("intent")) : null;
