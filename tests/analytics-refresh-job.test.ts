@@ -1,35 +1,21 @@
-import { type Env, loadEnv } from "@xplorium/config";
 import { ANALYTICS_REFRESH_TASK } from "@xplorium/core/analytics";
 import { CUSTOMER_SYNC_TASK, startCustomerSync } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, insertStaffActor, type TestDatabase } from "@xplorium/db/testing";
-import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphileWorker } from "./support/graphile-worker";
+import { insertStaffActor, type TestDatabase } from "@xplorium/db/testing";
+import { CRONTAB } from "@xplorium/worker/tasks";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
  * The analytics snapshot through the worker: the `analytics:refresh` task (the real task list)
  * builds it, a sync from bookings queues one after it, and the crontab runs it every 30 minutes.
  */
+const w = useWorkerFixture();
 let t: TestDatabase;
-let env: Env;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url });
+beforeAll(() => {
+  t = w.t;
 });
-afterAll(async () => {
-  await t?.drop();
-});
-
-const quietLogger = new graphileWorker.Logger(() => () => {});
-const runWorker = () =>
-  graphileWorker.runOnce({
-    connectionString: t.url,
-    logger: quietLogger,
-    noHandleSignals: true,
-    taskList: createTaskList(t.db, env),
-  });
+const runWorker = () => w.runJobs();
 const queued = async (task: string) =>
   (
     await t.sql`select count(*)::int as n from graphile_worker.jobs where task_identifier = ${task}`

@@ -1,25 +1,17 @@
-import { type Env, loadEnv } from "@xplorium/config";
 import {
   AUTOMATIONS_TASK,
   requestAutomationRun,
   setAutomationEnabled,
 } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertStaffActor,
-  type TestDatabase,
-  testDeps,
-  unique,
-} from "@xplorium/db/testing";
-import { QUEUE_PRESET } from "@xplorium/worker";
-import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";
+import { insertStaffActor, type TestDatabase, testDeps, unique } from "@xplorium/db/testing";
+import { CRONTAB } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { readUnsubscribeToken } from "../packages/core/src/consent/unsubscribe";
 import { postPoints } from "../packages/core/src/loyalty/ledger";
-import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
-import { graphileWorker } from "./support/graphile-worker";
+import type { FakeResend, ResendEmailBody } from "./support/fake-resend";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
  * The automations job as the worker runs it: "Run now" enqueues `marketing:run-automations`,
@@ -29,41 +21,14 @@ import { graphileWorker } from "./support/graphile-worker";
  */
 
 const API_KEY = "re_test_automations";
+const w = useWorkerFixture({
+  resend: { apiKey: API_KEY },
+  env: { PORTAL_URL: "https://my.xplorium.example" },
+});
 let t: TestDatabase;
 let fake: FakeResend;
-let env: Env;
-let previousBaseUrl: string | undefined;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  fake = await startFakeResend();
-  previousBaseUrl = process.env.RESEND_BASE_URL;
-  process.env.RESEND_BASE_URL = fake.url;
-  env = loadEnv({
-    NODE_ENV: "test",
-    DATABASE_URL: t.url,
-    RESEND_API_KEY: API_KEY,
-    RESEND_BASE_URL: fake.url,
-    EMAIL_FROM: "Xplorium <hello@xplorium.example>",
-    PORTAL_URL: "https://my.xplorium.example",
-  });
-});
-afterAll(async () => {
-  if (previousBaseUrl === undefined) delete process.env.RESEND_BASE_URL;
-  else process.env.RESEND_BASE_URL = previousBaseUrl;
-  await fake?.close();
-  await t?.drop();
-});
-
-const quietLogger = new graphileWorker.Logger(() => () => {});
-const runJobs = () =>
-  graphileWorker.runOnce({
-    connectionString: t.url,
-    preset: QUEUE_PRESET,
-    logger: quietLogger,
-    noHandleSignals: true,
-    taskList: createTaskList(t.db, env),
-  });
+beforeAll(() => ({ t, resend: fake } = w));
+const runJobs = () => w.runJobs();
 
 async function upgradedCustomer(name: string) {
   const [c] = await t.db
@@ -100,13 +65,7 @@ describe("marketing:run-automations in the worker", () => {
     const manager = await insertStaffActor(t.db, { role: "MANAGER" });
     await requestAutomationRun(testDeps(t.db, manager), { kind: "TIER_UPGRADE" });
     // Queued for Bojan too; he opts out before the worker delivers it.
-    await graphileWorker.runOnce({
-      connectionString: t.url,
-      preset: QUEUE_PRESET,
-      logger: quietLogger,
-      noHandleSignals: true,
-      taskList: { [AUTOMATIONS_TASK]: createTaskList(t.db, env)[AUTOMATIONS_TASK]! },
-    });
+    await w.runJobs({ only: [AUTOMATIONS_TASK] });
     await t.db
       .update(schema.customers)
       .set({ marketingOptIn: false })
@@ -122,7 +81,7 @@ describe("marketing:run-automations in the worker", () => {
     const listUnsubscribe = mail!.headers?.["List-Unsubscribe"] ?? "";
     expect(mail!.headers?.["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const token = /<https:\/\/my\.xplorium\.example\/unsubscribe\/([^>]+)>/.exec(listUnsubscribe);
-    expect(readUnsubscribeToken(env, token![1]!)).toEqual({
+    expect(readUnsubscribeToken(w.env, token![1]!)).toEqual({
       customerId: ana.id,
       channel: "EMAIL",
     });

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type Env, loadEnv } from "@xplorium/config";
+import type { Env } from "@xplorium/config";
 import {
   CAMPAIGN_SEND_TASK,
   type CampaignSender,
@@ -13,23 +13,17 @@ import {
 } from "@xplorium/core/marketing";
 import { listOutbox } from "@xplorium/core/messaging";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertStaffActor,
-  type TestDatabase,
-  testDeps,
-} from "@xplorium/db/testing";
+import { insertStaffActor, type TestDatabase, testDeps } from "@xplorium/db/testing";
 import { createRequestPacer, outboxBatchTransport, resendBatchTransport } from "@xplorium/email";
-import { QUEUE_PRESET } from "@xplorium/worker";
 import { sendCampaignTask } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { unsubscribeUrl } from "../packages/core/src/consent/unsubscribe";
 import { batchIdempotencyKey, NOT_SENT } from "../packages/core/src/marketing/campaign-send";
 import { CANCELLED_ERROR } from "../packages/core/src/marketing/campaigns";
 import { emailSuppressionHash } from "../packages/core/src/privacy/suppression-hash";
-import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
-import { graphileWorker } from "./support/graphile-worker";
+import type { FakeResend, ResendEmailBody } from "./support/fake-resend";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
  * Campaign sending end to end: core services → graphile-worker job → the real `resend` SDK's
@@ -38,32 +32,18 @@ import { graphileWorker } from "./support/graphile-worker";
  */
 
 const API_KEY = "re_test_campaigns";
+const w = useWorkerFixture({
+  resend: { apiKey: API_KEY },
+  env: { RESEND_MAX_REQUESTS_PER_SECOND: "0", PORTAL_URL: "http://portal.test:3001" },
+});
 let t: TestDatabase;
 let fake: FakeResend;
 let env: Env;
-let previousBaseUrl: string | undefined;
 let marketer: Awaited<ReturnType<typeof insertStaffActor<"MARKETING">>>;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fake = await startFakeResend();
-  previousBaseUrl = process.env.RESEND_BASE_URL;
-  process.env.RESEND_BASE_URL = fake.url;
-  env = loadEnv({
-    NODE_ENV: "test",
-    DATABASE_URL: t.url,
-    RESEND_API_KEY: API_KEY,
-    RESEND_BASE_URL: fake.url,
-    RESEND_MAX_REQUESTS_PER_SECOND: "0",
-    PORTAL_URL: "http://portal.test:3001",
-  });
+  ({ t, env, resend: fake } = w);
   marketer = await insertStaffActor(t.db, { role: "MARKETING" });
-});
-afterAll(async () => {
-  if (previousBaseUrl === undefined) delete process.env.RESEND_BASE_URL;
-  else process.env.RESEND_BASE_URL = previousBaseUrl;
-  await fake?.close();
-  await t?.drop();
 });
 beforeEach(() => fake.reset());
 
@@ -162,14 +142,8 @@ function expectExactlyOnce(campaignId: string, tag: string, eligible: number) {
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
 }
 
-const quietLogger = new graphileWorker.Logger(() => () => {});
-
-async function runWorkerOnce(deps: Parameters<typeof sendCampaignTask>[2] = {}) {
-  await graphileWorker.runOnce({
-    connectionString: t.url,
-    preset: QUEUE_PRESET,
-    logger: quietLogger,
-    noHandleSignals: true,
+const runWorkerOnce = (deps: Parameters<typeof sendCampaignTask>[2] = {}) =>
+  w.runJobs({
     taskList: {
       [CAMPAIGN_SEND_TASK]: sendCampaignTask(t.db, env, {
         retry: { baseDelayMs: 5, maxDelayMs: 20 },
@@ -177,7 +151,6 @@ async function runWorkerOnce(deps: Parameters<typeof sendCampaignTask>[2] = {}) 
       }),
     },
   });
-}
 
 describe("sending a campaign", () => {
   it("mails 1,000 recipients exactly once, in batches of 100, with unsubscribe headers and tags", async () => {

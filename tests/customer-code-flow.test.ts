@@ -1,23 +1,17 @@
 import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import { sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
+import type { Env } from "@xplorium/config";
 import { deliverEmail, SEND_EMAIL_TASK } from "@xplorium/core/messaging";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import type { TestDatabase } from "@xplorium/db/testing";
 import { transportFor } from "@xplorium/email";
-import { QUEUE_PRESET } from "@xplorium/worker";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CODE_FAILED, LINK_FAILED } from "../packages/core/src/auth/customer-sign-in";
 import { emailSuppressionHash } from "../packages/core/src/privacy/suppression-hash";
-import {
-  type FakeResend,
-  type RecordedRequest,
-  type ResendEmailBody,
-  startFakeResend,
-} from "./support/fake-resend";
-import { graphileWorker } from "./support/graphile-worker";
+import type { FakeResend, RecordedRequest, ResendEmailBody } from "./support/fake-resend";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
  * The customer sign-in journey end to end: tRPC → core → email outbox row + graphile-worker
@@ -26,43 +20,19 @@ import { graphileWorker } from "./support/graphile-worker";
  */
 
 const API_KEY = "re_test_123";
+const w = useWorkerFixture({
+  resend: { apiKey: API_KEY },
+  env: { PORTAL_URL: "http://portal.test:3001" },
+});
 let t: TestDatabase;
 let fake: FakeResend;
 let env: Env;
-let previousBaseUrl: string | undefined;
 let ipCounter = 0;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  fake = await startFakeResend();
-  // The SDK reads RESEND_BASE_URL when a client is constructed.
-  previousBaseUrl = process.env.RESEND_BASE_URL;
-  process.env.RESEND_BASE_URL = fake.url;
-  env = loadEnv({
-    NODE_ENV: "test",
-    DATABASE_URL: t.url,
-    RESEND_API_KEY: API_KEY,
-    RESEND_BASE_URL: fake.url,
-    EMAIL_FROM: "Xplorium <hello@xplorium.example>",
-    PORTAL_URL: "http://portal.test:3001",
-  });
-});
-afterAll(async () => {
-  if (previousBaseUrl === undefined) delete process.env.RESEND_BASE_URL;
-  else process.env.RESEND_BASE_URL = previousBaseUrl;
-  await fake?.close();
-  await t?.drop();
-});
-
-const quietLogger = new graphileWorker.Logger(() => () => {});
+beforeAll(() => ({ t, env, resend: fake } = w));
 
 /** Runs every due job once, as the worker would, with the production transport choice. */
-async function runJobs() {
-  await graphileWorker.runOnce({
-    connectionString: t.url,
-    preset: QUEUE_PRESET,
-    logger: quietLogger,
-    noHandleSignals: true,
+const runJobs = () =>
+  w.runJobs({
     taskList: {
       [SEND_EMAIL_TASK]: async (payload) => {
         const { emailMessageId } = payload as { emailMessageId: string };
@@ -70,7 +40,6 @@ async function runJobs() {
       },
     },
   });
-}
 
 async function portal(cookie?: string) {
   const resHeaders = new Headers();

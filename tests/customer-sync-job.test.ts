@@ -1,14 +1,12 @@
 import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
+import type { Env } from "@xplorium/config";
 import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
-import { QUEUE_PRESET } from "@xplorium/worker";
-import { createTaskList } from "@xplorium/worker/tasks";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { graphileWorker } from "./support/graphile-worker";
+import { insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
  * Sync from bookings as staff use it: tRPC `customers.syncFromBookings` → job_runs row +
@@ -16,21 +14,18 @@ import { graphileWorker } from "./support/graphile-worker";
  * result through `customers.syncStatus`.
  */
 
+const w = useWorkerFixture();
 let t: TestDatabase;
 let env: Env;
 const staff = {} as Record<StaffRole, { id: string; name: string }>;
 let requestNo = 0;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url });
+  ({ t, env } = w);
   for (const role of ["MANAGER", "FRONT_DESK"] as const) {
     const row = await insertStaff(t.db, { role, name: `Sync ${role}` });
     staff[role] = { id: row.id, name: row.name };
   }
-});
-afterAll(async () => {
-  await t?.drop();
 });
 beforeEach(async () => {
   await t.sql`select graphile_worker.complete_jobs(array(select id from graphile_worker.jobs))`;
@@ -52,18 +47,8 @@ async function admin(role: StaffRole) {
   return createCaller(ctx);
 }
 
-const quietLogger = new graphileWorker.Logger(() => () => {});
-
 /** Runs every due job once with the worker's own task list. */
-async function runWorker() {
-  await graphileWorker.runOnce({
-    connectionString: t.url,
-    preset: QUEUE_PRESET,
-    logger: quietLogger,
-    noHandleSignals: true,
-    taskList: createTaskList(t.db, env),
-  });
-}
+const runWorker = () => w.runJobs();
 
 async function unlinkedBooking(email: string, status: "PENDING" | "COMPLETED", amount = 0) {
   await t.db.insert(schema.bookings).values({

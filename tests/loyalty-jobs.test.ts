@@ -1,12 +1,11 @@
-import { type Env, loadEnv } from "@xplorium/config";
 import { LEDGER_CHECK_TASK, POINTS_EXPIRY_TASK } from "@xplorium/core/loyalty";
 import { enqueueJob } from "@xplorium/db";
-import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
-import { QUEUE_PRESET } from "@xplorium/worker";
-import { CRONTAB, createTaskList } from "@xplorium/worker/tasks";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { CRONTAB } from "@xplorium/worker/tasks";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ledgerDrift, postPoints } from "../packages/core/src/loyalty/ledger";
 import { graphileWorker } from "./support/graphile-worker";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
  * The daily loyalty jobs as the worker runs them: the real task list, through graphile-worker,
@@ -14,16 +13,12 @@ import { graphileWorker } from "./support/graphile-worker";
  * error naming the customers; points expiry runs when configured.
  */
 
+const w = useWorkerFixture({ env: { POINTS_EXPIRY_MONTHS: "6" } });
 let t: TestDatabase;
-let env: Env;
 let logged: { level: string; message: string }[] = [];
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url, POINTS_EXPIRY_MONTHS: "6" });
-});
-afterAll(async () => {
-  await t?.drop();
+beforeAll(() => {
+  t = w.t;
 });
 beforeEach(() => {
   logged = [];
@@ -35,13 +30,7 @@ const logger = new graphileWorker.Logger(() => (level, message) => {
 
 async function runTask(task: string) {
   await enqueueJob(t.db, task, {});
-  await graphileWorker.runOnce({
-    connectionString: t.url,
-    preset: QUEUE_PRESET,
-    logger,
-    noHandleSignals: true,
-    taskList: createTaskList(t.db, env),
-  });
+  await w.runJobs({ logger });
 }
 
 const runs = (kind: string) =>

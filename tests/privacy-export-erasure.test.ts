@@ -1,22 +1,19 @@
 import { createCaller, createContext, personalDataResponse } from "@xplorium/api";
 import { createSession, sessionCookieName } from "@xplorium/auth";
-import { type Env, loadEnv } from "@xplorium/config";
+import type { Env } from "@xplorium/config";
 import { refreshAnalytics } from "@xplorium/core/analytics";
 import { requestCustomerCode } from "@xplorium/core/auth";
 import { queueEmail } from "@xplorium/core/messaging";
 import { eraseCustomer } from "@xplorium/core/privacy";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
-import { QUEUE_PRESET } from "@xplorium/worker";
-import { createTaskList } from "@xplorium/worker/tasks";
+import { insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { syncFromBookings } from "../packages/core/src/customers/sync-from-bookings";
 import { ledgerDrift } from "../packages/core/src/loyalty/ledger";
 import { PERSONAL_DATA_TABLES } from "../packages/core/src/privacy/personal-data-export";
 import { emailSuppressionHash } from "../packages/core/src/privacy/suppression-hash";
-import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
-import { graphileWorker } from "./support/graphile-worker";
+import type { FakeResend, ResendEmailBody } from "./support/fake-resend";
 import {
   buildFamily,
   type Family,
@@ -25,6 +22,7 @@ import {
   personalisedAutomation,
 } from "./support/privacy-fixture";
 import { unzipText } from "./support/unzip";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
  * The right of access and the right to erasure end to end, on a real database: two families
@@ -40,28 +38,20 @@ import { unzipText } from "./support/unzip";
  */
 
 const API_KEY = "re_test_privacy";
+const w = useWorkerFixture({
+  resend: { apiKey: API_KEY },
+  env: { PORTAL_URL: "http://portal.test:3001" },
+});
 let t: TestDatabase;
 let env: Env;
 let fake: FakeResend;
-let previousBaseUrl: string | undefined;
 let fx: FixtureContext;
 let A: Family;
 let B: Family;
 let ip = 0;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  fake = await startFakeResend();
-  previousBaseUrl = process.env.RESEND_BASE_URL;
-  process.env.RESEND_BASE_URL = fake.url;
-  env = loadEnv({
-    NODE_ENV: "test",
-    DATABASE_URL: t.url,
-    RESEND_API_KEY: API_KEY,
-    RESEND_BASE_URL: fake.url,
-    EMAIL_FROM: "Xplorium <hello@xplorium.example>",
-    PORTAL_URL: "http://portal.test:3001",
-  });
+  ({ t, env, resend: fake } = w);
   const staff = await insertStaff(t.db, { role: "MANAGER" });
   const [reward] = await t.db
     .insert(schema.rewards)
@@ -97,13 +87,6 @@ beforeAll(async () => {
     .where(eq(schema.customers.id, B.id));
 }, 120_000);
 
-afterAll(async () => {
-  if (previousBaseUrl === undefined) delete process.env.RESEND_BASE_URL;
-  else process.env.RESEND_BASE_URL = previousBaseUrl;
-  await fake?.close();
-  await t?.drop();
-});
-
 async function portalAs(customerId: string | null) {
   const headers = new Headers({ "user-agent": "vitest privacy" });
   if (customerId) {
@@ -123,17 +106,8 @@ async function portalAs(customerId: string | null) {
   return { api: createCaller(ctx), resHeaders, cookie: headers.get("cookie") };
 }
 
-const quietLogger = new graphileWorker.Logger(() => () => {});
-async function runJobs() {
-  await graphileWorker.runOnce({
-    connectionString: t.url,
-    preset: QUEUE_PRESET,
-    logger: quietLogger,
-    noHandleSignals: true,
-    // The worker's own tasks: sends, campaigns, automations.
-    taskList: createTaskList(t.db, env),
-  });
-}
+// The worker's own tasks: sends, campaigns, automations.
+const runJobs = () => w.runJobs();
 
 /** Rows of each customer-referencing table that belong to a customer, as the export defines. */
 async function rowCounts(f: Family) {

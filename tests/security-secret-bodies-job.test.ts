@@ -1,5 +1,4 @@
-import { loadEnv } from "@xplorium/config";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import type { TestDatabase } from "@xplorium/db/testing";
 import { SECRET_TEMPLATES } from "@xplorium/email";
 import {
   CRONTAB,
@@ -7,8 +6,9 @@ import {
   DROP_EXPIRED_SECRET_BODIES_TASK,
   dropExpiredSecretBodiesTask,
 } from "@xplorium/worker/tasks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { graphileWorker } from "./support/graphile-worker";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
  * Issue 14: the development outbox keeps a secret email's body (sign-in code, magic link,
@@ -16,12 +16,10 @@ import { graphileWorker } from "./support/graphile-worker";
  * longer; a task every minute drops it within a minute of the expiry.
  */
 
+const w = useWorkerFixture();
 let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.drop();
+beforeAll(() => {
+  t = w.t;
 });
 
 const noLogs = { logger: { info: () => {} } } as never;
@@ -52,8 +50,7 @@ describe("dropping expired secret bodies every minute", () => {
         "m",
       ),
     );
-    const env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url });
-    expect(createTaskList(t.db, env)[DROP_EXPIRED_SECRET_BODIES_TASK]).toBeTypeOf("function");
+    expect(createTaskList(t.db, w.env)[DROP_EXPIRED_SECRET_BODIES_TASK]).toBeTypeOf("function");
   });
 
   it("drops each secret template's body within a minute of its expiry, and not before", async () => {

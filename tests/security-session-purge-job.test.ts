@@ -1,15 +1,8 @@
 import { createSession } from "@xplorium/auth";
-import { loadEnv } from "@xplorium/config";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-} from "@xplorium/db/testing";
-import { QUEUE_PRESET } from "@xplorium/worker";
-import { createTaskList, PURGE_EXPIRED_AUTH_TASK } from "@xplorium/worker/tasks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { graphileWorker } from "./support/graphile-worker";
+import { insertCustomer, insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { PURGE_EXPIRED_AUTH_TASK } from "@xplorium/worker/tasks";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
  * Issue 14, item 11: the worker's hourly `auth:purge-expired`, run by graphile-worker itself,
@@ -17,22 +10,17 @@ import { graphileWorker } from "./support/graphile-worker";
  * sets (STAFF_SESSION_MAX_DAYS / CUSTOMER_SESSION_MAX_DAYS), however recently they were used.
  */
 
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
+// The configured lifetimes: 3 days for staff, 10 for customers.
+const w = useWorkerFixture({
+  env: { STAFF_SESSION_MAX_DAYS: "3", CUSTOMER_SESSION_MAX_DAYS: "10" },
 });
-afterAll(async () => {
-  await t?.drop();
+let t: TestDatabase;
+beforeAll(() => {
+  t = w.t;
 });
 
 describe("auth:purge-expired and the session lifetime", () => {
   it("deletes busy sessions older than the configured lifetimes, and keeps the rest", async () => {
-    const env = loadEnv({
-      NODE_ENV: "test",
-      DATABASE_URL: t.url,
-      STAFF_SESSION_MAX_DAYS: "3",
-      CUSTOMER_SESSION_MAX_DAYS: "10",
-    });
     const staff = await insertStaff(t.db);
     const customer = await insertCustomer(t.db);
     /** A session created `days` ago and used a minute ago. */
@@ -53,13 +41,7 @@ describe("auth:purge-expired and the session lifetime", () => {
     const customerYoung = await session("CUSTOMER", 9);
 
     await t.sql`select graphile_worker.add_job(${PURGE_EXPIRED_AUTH_TASK})`;
-    await graphileWorker.runOnce({
-      connectionString: t.url,
-      preset: QUEUE_PRESET,
-      logger: new graphileWorker.Logger(() => () => {}),
-      noHandleSignals: true,
-      taskList: createTaskList(t.db, env),
-    });
+    await w.runJobs();
 
     const left = (await t.sql`select id from sessions`).map((r) => r.id).sort();
     expect(left).toEqual([staffYoung, customerYoung].sort());

@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { StaffRole } from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
-import type { Database } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import {
   emailTransportStartupNotice,
@@ -12,8 +11,7 @@ import {
   templates,
 } from "@xplorium/email";
 import { memoryLogger } from "@xplorium/logger";
-import { QUEUE_PRESET } from "@xplorium/worker";
-import { createTaskList, PURGE_EXPIRED_AUTH_TASK } from "@xplorium/worker/tasks";
+import { PURGE_EXPIRED_AUTH_TASK } from "@xplorium/worker/tasks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   customerCookie,
@@ -24,8 +22,10 @@ import {
   testEnv,
   unique,
 } from "../packages/api/test/support";
-import { type FakeResend, startFakeResend } from "./support/fake-resend";
+import { appOrigin, trpcHttp } from "../packages/api/test/trpc-http";
+import type { FakeResend } from "./support/fake-resend";
 import { graphileWorker } from "./support/graphile-worker";
+import { useWorkerFixture, type WorkerFixture } from "./support/worker-fixture";
 
 /**
  * Issue 14, finding 1 (High): a sign-in code, its magic link and a sign-up code are secrets that
@@ -92,34 +92,15 @@ async function call(
   method: "GET" | "POST" = "POST",
 ): Promise<Answer> {
   const server = app === "portal" ? s.portal : s.admin;
-  const headers: Record<string, string> = {
-    cookie,
-    origin: new URL(app === "portal" ? s.env.PORTAL_URL : s.env.ADMIN_URL).origin,
-    "x-test-ip": `10.14.${++ip % 250}.1`,
-  };
-  let url = `${server.url}/api/trpc/${path}`;
-  let body: string | undefined;
-  if (method === "GET") url += `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-  else {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify({ json: input });
-  }
-  const res = await fetch(url, { method, headers, ...(body ? { body } : {}) });
-  const raw = await res.text();
-  const json = JSON.parse(raw) as { result?: { data: { json: unknown } } };
-  return { status: res.status, raw, data: json.result?.data.json };
+  const headers = { cookie, origin: appOrigin(s.env, app), "x-test-ip": `10.14.${++ip % 250}.1` };
+  const r = await trpcHttp(server.url, path, { method, input, headers });
+  const json = r.json as { result?: { data: { json: unknown } } };
+  return { status: r.status, raw: r.text, data: json.result?.data.json };
 }
 
-/** Every due job once, with the worker's real task list and this mode's env. */
-async function runWorker(db: Database, url: string, env: Env) {
-  await graphileWorker.runOnce({
-    connectionString: url,
-    preset: QUEUE_PRESET,
-    logger: workerLogger,
-    noHandleSignals: true,
-    taskList: createTaskList(db, env),
-  });
-}
+/** Every due job once, with the worker's real task list and this mode's env (or `env`). */
+const runWorker = (w: WorkerFixture, env?: Env) =>
+  w.runJobs({ logger: workerLogger, ...(env ? { env } : {}) });
 
 async function family(t: TestDatabase, label: string) {
   return insertCustomer(t.db, {
@@ -174,15 +155,14 @@ function expectNoSecret(views: { who: string; raw: string }[], secrets: string[]
 }
 
 describe("a customer's sign-in code, with the development outbox", () => {
+  const w = useWorkerFixture({ env: { NODE_ENV: "development" } });
   let s: Stack;
   beforeAll(async () => {
-    const t = await createTestDatabase();
-    s = await startStack(t, testEnv(t.url, { NODE_ENV: "development" }));
+    s = await startStack(w.t, w.env);
   });
   afterAll(async () => {
     await s?.portal.close();
     await s?.admin.close();
-    await s?.t.drop();
   });
 
   it("front desk asks for it, then sees it on no timeline, export or outbox but the development outbox's, and no subject holds it", async () => {
@@ -193,7 +173,7 @@ describe("a customer's sign-in code, with the development outbox", () => {
       email: customer.email,
     });
     expect(asked.status).toBe(200);
-    await runWorker(t.db, t.url, s.env);
+    await runWorker(w);
 
     // The development outbox is where a developer reads it (marketing, manager, owner may).
     const dev = await call(
@@ -274,7 +254,7 @@ describe("a customer's sign-in code, with the development outbox", () => {
     const { t } = s;
     const customer = await family(t, "mila");
     await call(s, "portal", "auth.customer.requestCode", "", { email: customer.email });
-    await runWorker(t.db, t.url, s.env);
+    await runWorker(w);
     const [row] = await emailRows(t, { customerId: customer.id });
     expect(row!.text).toMatch(/\d{6}/);
     const { code } = secretsIn(row!.text as string);
@@ -296,33 +276,23 @@ describe("a customer's sign-in code, with the development outbox", () => {
     ]);
     // … and the hourly purge drops the body from the table.
     await t.sql`select graphile_worker.add_job(${PURGE_EXPIRED_AUTH_TASK}, '{}'::json)`;
-    await runWorker(t.db, t.url, s.env);
+    await runWorker(w);
     const [purged] = await emailRows(t, { customerId: customer.id });
     expect(purged).toMatchObject({ html: null, text: null, status: "SENT" });
   });
 });
 
 describe("a customer's sign-in code, in any other mode", () => {
+  const w = useWorkerFixture({ resend: { apiKey: "re_test_secrecy" } });
   let s: Stack;
   let fake: FakeResend;
-  let previousBaseUrl: string | undefined;
   beforeAll(async () => {
-    const t = await createTestDatabase();
-    fake = await startFakeResend();
-    previousBaseUrl = process.env.RESEND_BASE_URL;
-    process.env.RESEND_BASE_URL = fake.url;
-    s = await startStack(
-      t,
-      testEnv(t.url, { RESEND_API_KEY: "re_test_secrecy", RESEND_BASE_URL: fake.url }),
-    );
+    fake = w.resend;
+    s = await startStack(w.t, w.env);
   });
   afterAll(async () => {
-    if (previousBaseUrl === undefined) delete process.env.RESEND_BASE_URL;
-    else process.env.RESEND_BASE_URL = previousBaseUrl;
-    await fake?.close();
     await s?.portal.close();
     await s?.admin.close();
-    await s?.t.drop();
   });
 
   it("through Resend: the family gets the code, the row keeps no body once sent, no staff view shows it", async () => {
@@ -331,7 +301,7 @@ describe("a customer's sign-in code, in any other mode", () => {
     await call(s, "portal", "auth.customer.requestCode", s.staff.FRONT_DESK, {
       email: customer.email,
     });
-    await runWorker(t.db, t.url, s.env);
+    await runWorker(w);
     const [sent] = fake.deliveredEmails();
     expect(sent!.to).toEqual([customer.email]);
     const { code, token } = secretsIn(sent!.text ?? "");
@@ -349,7 +319,7 @@ describe("a customer's sign-in code, in any other mode", () => {
     const { t } = s;
     const address = `new.${unique()}@example.com`;
     await call(s, "portal", "auth.customer.requestCode", "", { email: address });
-    await runWorker(t.db, t.url, s.env);
+    await runWorker(w);
     const sent = fake.deliveredEmails().find((e) => (e.to as string[])[0] === address);
     const code = /\b(\d{6})\b/.exec(sent!.text ?? "")?.[1];
     expect(code).toMatch(/^\d{6}$/);
@@ -371,7 +341,7 @@ describe("a customer's sign-in code, in any other mode", () => {
       await call({ ...stack, portal, admin }, "portal", "auth.customer.requestCode", "", {
         email: customer.email,
       });
-      await runWorker(t.db, t.url, env);
+      await runWorker(w, env);
       expect(fake.deliveredEmails()).toHaveLength(before);
       const [row] = await emailRows(t, { customerId: customer.id });
       expect(row).toMatchObject({ transport: "OUTBOX", status: "SENT", html: null, text: null });

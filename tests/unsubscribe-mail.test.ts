@@ -1,17 +1,15 @@
 import { createCaller, createContext } from "@xplorium/api";
-import { type Env, loadEnv } from "@xplorium/config";
+import type { Env } from "@xplorium/config";
 import { unsubscribe } from "@xplorium/core/consent";
 import { SEND_EMAIL_TASK } from "@xplorium/core/messaging";
 import { enqueueJob, schema } from "@xplorium/db";
-import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
-import { QUEUE_PRESET } from "@xplorium/worker";
-import { createTaskList } from "@xplorium/worker/tasks";
+import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { recordConsentChange } from "../packages/core/src/consent/consent";
 import { readUnsubscribeToken, unsubscribeToken } from "../packages/core/src/consent/unsubscribe";
-import { type FakeResend, type ResendEmailBody, startFakeResend } from "./support/fake-resend";
-import { graphileWorker } from "./support/graphile-worker";
+import type { FakeResend, ResendEmailBody } from "./support/fake-resend";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
  * Marketing mail and the unsubscribe link through the real send path: email_messages row +
@@ -21,45 +19,18 @@ import { graphileWorker } from "./support/graphile-worker";
  */
 
 const API_KEY = "re_test_unsubscribe";
+const w = useWorkerFixture({
+  resend: { apiKey: API_KEY },
+  env: { PORTAL_URL: "https://my.xplorium.example" },
+});
 let t: TestDatabase;
 let fake: FakeResend;
 let env: Env;
-let previousBaseUrl: string | undefined;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  fake = await startFakeResend();
-  previousBaseUrl = process.env.RESEND_BASE_URL;
-  process.env.RESEND_BASE_URL = fake.url;
-  env = loadEnv({
-    NODE_ENV: "test",
-    DATABASE_URL: t.url,
-    RESEND_API_KEY: API_KEY,
-    RESEND_BASE_URL: fake.url,
-    EMAIL_FROM: "Xplorium <hello@xplorium.example>",
-    PORTAL_URL: "https://my.xplorium.example",
-  });
-});
-afterAll(async () => {
-  if (previousBaseUrl === undefined) delete process.env.RESEND_BASE_URL;
-  else process.env.RESEND_BASE_URL = previousBaseUrl;
-  await fake?.close();
-  await t?.drop();
-});
+beforeAll(() => ({ t, env, resend: fake } = w));
 beforeEach(() => fake.reset());
 
-const quietLogger = new graphileWorker.Logger(() => () => {});
-
-/** Runs every due job once with the worker's real task list. */
-async function runJobs() {
-  await graphileWorker.runOnce({
-    connectionString: t.url,
-    preset: QUEUE_PRESET,
-    logger: quietLogger,
-    noHandleSignals: true,
-    taskList: { [SEND_EMAIL_TASK]: createTaskList(t.db, env)[SEND_EMAIL_TASK]! },
-  });
-}
+/** Runs every due `email:send` job once with the worker's real task. */
+const runJobs = () => w.runJobs({ only: [SEND_EMAIL_TASK] });
 
 /** A marketing email as the campaign sender would store it: a MARKETING row and its job. */
 async function queueMarketing(customer: { id: string; email: string | null }) {

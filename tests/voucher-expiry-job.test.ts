@@ -1,25 +1,19 @@
-import { type Env, loadEnv } from "@xplorium/config";
+import type { Env } from "@xplorium/config";
 import { systemDeps } from "@xplorium/core/deps";
 import { createReward, redeemReward } from "@xplorium/core/loyalty";
-import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
-import { QUEUE_PRESET } from "@xplorium/worker";
-import { CRONTAB, createTaskList, EXPIRE_VOUCHERS_TASK } from "@xplorium/worker/tasks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { CRONTAB, EXPIRE_VOUCHERS_TASK } from "@xplorium/worker/tasks";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ledgerDrift, postPoints } from "../packages/core/src/loyalty/ledger";
 import { graphileWorker } from "./support/graphile-worker";
+import { useWorkerFixture } from "./support/worker-fixture";
 
 /** The worker's daily `loyalty:expire-vouchers` task, run by graphile-worker itself. */
 
+const w = useWorkerFixture();
 let t: TestDatabase;
 let env: Env;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  env = loadEnv({ NODE_ENV: "test", DATABASE_URL: t.url });
-});
-afterAll(async () => {
-  await t?.drop();
-});
+beforeAll(() => ({ t, env } = w));
 
 describe("loyalty:expire-vouchers", () => {
   it("is on the crontab once a day", () => {
@@ -47,13 +41,7 @@ describe("loyalty:expire-vouchers", () => {
     await t.sql`update vouchers set expires_at = now() - interval '1 day' where id = ${old.voucher.id}`;
 
     await t.sql`select graphile_worker.add_job(${EXPIRE_VOUCHERS_TASK})`;
-    await graphileWorker.runOnce({
-      connectionString: t.url,
-      preset: QUEUE_PRESET,
-      logger: new graphileWorker.Logger(() => () => {}),
-      noHandleSignals: true,
-      taskList: createTaskList(t.db, env),
-    });
+    await w.runJobs();
 
     const rows = await t.sql`select id, status from vouchers where customer_id = ${c.id}`;
     const status = Object.fromEntries(rows.map((v) => [v.id, v.status]));

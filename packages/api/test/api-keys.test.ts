@@ -6,6 +6,7 @@ import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertStaff, staffCookie, startTrpcServer, testEnv } from "./support";
+import { trpcData as data, trpcHttp } from "./trpc-http";
 
 /**
  * API keys end to end: an owner creates and revokes keys over HTTP with a session cookie; the
@@ -49,27 +50,11 @@ async function call(path: string, opts: Call = {}) {
   }
   if (opts.origin) headers.origin = opts.origin;
   if (opts.bearer !== undefined) headers.authorization = `Bearer ${opts.bearer}`;
-  let url = `${admin.url}/api/trpc/${path}`;
-  let body: string | undefined;
-  if (method === "GET") {
-    if (opts.input !== undefined)
-      url += `?input=${encodeURIComponent(JSON.stringify({ json: opts.input }))}`;
-  } else {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify({ json: opts.input ?? null });
-  }
-  const res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // The edge answers refusals in plain text.
-  }
-  return { status: res.status, text, json };
+  // The edge answers refusals in plain text (json null).
+  const input = method === "GET" ? opts.input : (opts.input ?? null);
+  return trpcHttp(admin.url, path, { method, input, headers });
 }
 
-const data = <T>(json: unknown) => (json as { result: { data: { json: T } } }).result.data.json;
 const error = (json: unknown) =>
   (
     json as {

@@ -11,6 +11,7 @@ import {
   testEnv,
   unique,
 } from "./support";
+import { trpcHttp } from "./trpc-http";
 
 let t: TestDatabase;
 let env: Env;
@@ -67,18 +68,10 @@ async function call(
       opts.ip ?? `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
   };
   if (opts.cookie) headers.cookie = opts.cookie;
-  let url = `${base}/api/trpc/${path}`;
-  let body: string | undefined;
-  if (method === "GET") {
-    if (opts.input !== undefined)
-      url += `?input=${encodeURIComponent(JSON.stringify({ json: opts.input }))}`;
-  } else {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify({ json: opts.input ?? null });
-  }
-  const res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  return { res, text, json: JSON.parse(text) as unknown };
+  const input = method === "GET" ? opts.input : (opts.input ?? null);
+  const { res, text, json } = await trpcHttp(base, path, { method, input, headers });
+  expect(json, `${path} answers JSON: ${text}`).not.toBeNull();
+  return { res, text, json };
 }
 
 /** No stack traces, file paths or driver internals in what the client sees. */

@@ -17,6 +17,7 @@ import {
   startTrpcServer,
   testEnv,
 } from "./support";
+import { appOrigin, trpcHttp, trpcResult } from "./trpc-http";
 
 /**
  * The portal's profile and privacy procedures, and the staff GDPR procedures, over real HTTP
@@ -57,31 +58,17 @@ async function call(
   method: "GET" | "POST" = "POST",
 ): Promise<Answer> {
   const server = app === "portal" ? portal : admin;
-  const origin = new URL(app === "portal" ? env.PORTAL_URL : env.ADMIN_URL).origin;
-  const headers: Record<string, string> = {
+  const headers = {
     cookie,
-    origin,
+    origin: appOrigin(env, app),
     "x-test-ip": `10.80.${Math.floor(Math.random() * 250)}.1`,
   };
-  let url = `${server.url}/api/trpc/${path}`;
-  let body: string | undefined;
-  if (method === "GET") url += `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-  else {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify({ json: input });
-  }
-  const res = await fetch(url, { method, headers, ...(body ? { body } : {}) });
-  const raw = await res.text();
-  const json = JSON.parse(raw) as {
-    result?: { data: { json: unknown } };
-    error?: { json: Answer["error"] };
-  };
+  const r = await trpcHttp(server.url, path, { method, input, headers });
   return {
-    status: res.status,
-    data: json.result?.data.json,
-    error: json.error?.json,
-    setCookie: res.headers.getSetCookie(),
-    raw,
+    status: r.status,
+    ...trpcResult<Answer["error"]>(r.json),
+    setCookie: r.res.headers.getSetCookie(),
+    raw: r.text,
   };
 }
 

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildPortalFamily, insertCatalogue } from "../../../tests/support/portal-fixture";
 import { ledgerDrift, postPoints } from "../../core/src/loyalty/ledger";
 import { customerCookie, insertCustomer, startTrpcServer, testEnv, unique } from "./support";
+import { trpcHttp, trpcResult } from "./trpc-http";
 
 /**
  * The portal's own procedures over real HTTP (the same-origin guard and the tRPC fetch handler)
@@ -55,26 +56,14 @@ async function call<T = unknown>(
   const c = opts.cookie === undefined ? cookie : opts.cookie;
   if (c) headers.cookie = c;
   if (opts.ip) headers["x-test-ip"] = opts.ip;
-  let url = `${portal.url}/api/trpc/${path}`;
-  let body: string | undefined;
-  if (method === "GET") {
-    if (input !== undefined) url += `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-  } else {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify({ json: input });
-  }
-  const res = await fetch(url, { method, headers, ...(body ? { body } : {}) });
-  const raw = await res.text();
-  const json = JSON.parse(raw) as {
-    result?: { data: { json: T } };
-    error?: { json: { message: string; data: { code: string } } };
-  };
+  const r = await trpcHttp(portal.url, path, { method, input, headers });
+  const { data, error } = trpcResult<Answer<T>["error"], T>(r.json);
   return {
-    status: res.status,
-    data: json.result?.data.json as T,
-    ...(json.error ? { error: json.error.json } : {}),
-    raw,
-    setCookie: res.headers.getSetCookie(),
+    status: r.status,
+    data: data as T,
+    ...(error ? { error } : {}),
+    raw: r.text,
+    setCookie: r.res.headers.getSetCookie(),
   };
 }
 

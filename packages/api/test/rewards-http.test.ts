@@ -12,6 +12,7 @@ import {
   testEnv,
   unique,
 } from "./support";
+import { appOrigin, trpcHttp, trpcResult } from "./trpc-http";
 
 /**
  * Rewards and vouchers over real HTTP, through the app server's same-origin guard and the tRPC
@@ -52,21 +53,9 @@ async function call(
   method: "GET" | "POST" = "POST",
 ) {
   const server = app === "portal" ? portal : admin;
-  const origin = new URL(app === "portal" ? env.PORTAL_URL : env.ADMIN_URL).origin;
-  const headers: Record<string, string> = { cookie, origin };
-  let url = `${server.url}/api/trpc/${path}`;
-  let body: string | undefined;
-  if (method === "GET") url += `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-  else {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify({ json: input });
-  }
-  const res = await fetch(url, { method, headers, ...(body ? { body } : {}) });
-  const json = (await res.json()) as {
-    result?: { data: { json: unknown } };
-    error?: { json: { message: string; data: { code: string } } };
-  };
-  return { status: res.status, data: json.result?.data.json, error: json.error?.json };
+  const headers = { cookie, origin: appOrigin(env, app) };
+  const r = await trpcHttp(server.url, path, { method, input, headers });
+  return { status: r.status, ...trpcResult(r.json) };
 }
 
 async function customerWith(points: number) {

@@ -2,6 +2,7 @@ import type { Env } from "@xplorium/config";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertStaff, staffCookie, startTrpcServer, testEnv } from "./support";
+import { trpcData as data, trpcHttp } from "./trpc-http";
 
 /**
  * Issue 14, finding 10: a `bookings.create` replay answered the first booking in full (contact
@@ -28,22 +29,16 @@ afterAll(async () => {
 });
 
 async function call(path: string, opts: { input: unknown; cookie?: string; bearer?: string }) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+  const headers: Record<string, string> = {};
   if (opts.cookie) {
     headers.cookie = opts.cookie;
     headers.origin = new URL(env.ADMIN_URL).origin;
   }
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
-  const res = await fetch(`${admin.url}/api/trpc/${path}`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ json: opts.input }),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: JSON.parse(text) as unknown };
+  const r = await trpcHttp(admin.url, path, { input: opts.input, headers });
+  expect(r.json, `${path} answers JSON: ${r.text}`).not.toBeNull();
+  return r;
 }
-
-const data = <T>(json: unknown) => (json as { result: { data: { json: T } } }).result.data.json;
 
 async function createKey(name: string) {
   const r = await call("apiKeys.create", {

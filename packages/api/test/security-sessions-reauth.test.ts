@@ -12,6 +12,7 @@ import {
   testEnv,
   unique,
 } from "./support";
+import { trpcData as data, trpcHttp } from "./trpc-http";
 
 /**
  * Issue 14, item 11, over real HTTP: a session ends 7 days (staff) or 30 days (customers) after
@@ -58,27 +59,11 @@ async function call(path: string, opts: Call = {}) {
   if (opts.cookie || opts.origin) headers.origin = opts.origin ?? new URL(env.ADMIN_URL).origin;
   if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`;
   if (opts.ip) headers["x-test-ip"] = opts.ip;
-  let url = `${server.url}/api/trpc/${path}`;
-  let body: string | undefined;
-  if (method === "GET") {
-    if (opts.input !== undefined)
-      url += `?input=${encodeURIComponent(JSON.stringify({ json: opts.input }))}`;
-  } else {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify({ json: opts.input ?? null });
-  }
-  const res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // Plain-text refusals of the edge.
-  }
-  return { status: res.status, text, json };
+  // Plain-text refusals of the edge: json null.
+  const input = method === "GET" ? opts.input : (opts.input ?? null);
+  return trpcHttp(server.url, path, { method, input, headers });
 }
 
-const data = <T>(json: unknown) => (json as { result: { data: { json: T } } }).result.data.json;
 const error = (json: unknown) =>
   (
     json as {
