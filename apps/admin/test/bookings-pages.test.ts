@@ -117,6 +117,9 @@ describe("/bookings row actions", () => {
     const again = await rowAction(cookie, { intent: "review", bookingId });
     expect(await again.text()).toContain("Already recorded.");
 
+    const noIntent = await rowAction(cookie, { bookingId, status: "COMPLETED" });
+    expect(await noIntent.text()).toContain("Nothing to change.");
+
     const bad = await rowAction(cookie, { intent: "status", bookingId, status: "PENDING" });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("Choose approve, complete or cancel.");

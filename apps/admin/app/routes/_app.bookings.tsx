@@ -89,7 +89,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, headers } = await requireStaff(request, context, "write:booking");
-  const submission = parseForm(await request.formData(), bookingRowForms);
+  const form = await request.formData();
+  // A post without an intent is a status button's (a page loaded before buttons sent one).
+  if (!form.has("intent")) form.set("intent", "status");
+  const submission = parseForm(form, bookingRowForms);
   if (submission.status !== "success") return formResult(submission, { headers });
   const input = submission.value;
   try {
