@@ -34,6 +34,12 @@ export function useZodForm<Schema extends FormSchema>(
     intent?: string;
     id?: string;
     defaultValue?: DefaultValue<z.input<Schema> & Record<string, unknown>>;
+    /**
+     * "submit": the browser checks nothing until the first submit (then as it is typed in). For
+     * a short form with links under an autofocused field (sign-in): a check on leaving the empty
+     * field would push the link away under the pointer.
+     */
+    validateFirstOn?: "blur" | "submit";
   } = {},
 ) {
   const { result, intent } = options;
@@ -44,7 +50,7 @@ export function useZodForm<Schema extends FormSchema>(
     ...(options.defaultValue ? { defaultValue: options.defaultValue } : {}),
     lastResult: ours?.reply ?? null,
     constraint,
-    shouldValidate: "onBlur",
+    shouldValidate: options.validateFirstOn === "submit" ? "onSubmit" : "onBlur",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
   });

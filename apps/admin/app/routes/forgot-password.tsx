@@ -34,7 +34,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ForgotPassword() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const [form, fields] = useZodForm(forgotPasswordForm, { result });
+  // Checked from the first submit on: "Back to sign-in" must not move when the email is left.
+  const [form, fields] = useZodForm(forgotPasswordForm, { result, validateFirstOn: "submit" });
   const failed = failedResult(result);
   // Sent (or not: the same answer for any address), the confirmation instead of the form.
   const sent = result?.ok && "sent" in result ? (result.sent as ResetSent) : null;

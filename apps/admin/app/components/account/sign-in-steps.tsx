@@ -39,7 +39,12 @@ export function SignInPasswordStep({
 }) {
   const busy = useBusyIntent();
   const ours = result?.intent === "code" ? null : result;
-  const [form, fields] = useZodForm(passwordSignInForm, { result: ours, id: "sign-in" });
+  // Checked from the first submit on: "Forgot password?" must not move when the email is left.
+  const [form, fields] = useZodForm(passwordSignInForm, {
+    result: ours,
+    id: "sign-in",
+    validateFirstOn: "submit",
+  });
   const failed = failedResult(result);
   return (
     <Form method="post" className="space-y-4" {...getFormProps(form)}>
