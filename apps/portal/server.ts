@@ -1,5 +1,5 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startAppServer } from "@xplorium/api/server";
+import { startAppServer } from "@xplorium/server";
 
 await startAppServer({ app: "portal", root: path.dirname(fileURLToPath(import.meta.url)) });

@@ -2,7 +2,7 @@ import { DEMO_STAFF } from "@xplorium/core/seed";
 import { describe, expect, it } from "vitest";
 import { adminUrl, portalUrl } from "../../tooling/e2e/browser";
 
-// The production HTTP edge both apps share (packages/api/src/server/app-server.ts).
+// The production HTTP edge both apps share (packages/server/src/app-server.ts).
 const owner = DEMO_STAFF.find((s) => s.role === "OWNER")!;
 const signInBody = JSON.stringify({ json: { email: owner.email, password: owner.password } });
 

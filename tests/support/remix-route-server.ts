@@ -71,7 +71,7 @@ export async function startRouteServer(opts: {
   if (opts.edge) {
     // From the app too, and typed by hand: the root program stays free of Remix's and Vite's
     // global type augmentations.
-    const edge = (await load("@xplorium/api/server")) as AppEdge;
+    const edge = (await load("@xplorium/server")) as AppEdge;
     edge.applyAppEdge(app, { ...opts.edge, production: false });
     app.all(
       "*",

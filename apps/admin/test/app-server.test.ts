@@ -1,4 +1,4 @@
-import { appServerSuite } from "../../../packages/api/test/app-server-suite";
+import { appServerSuite } from "../../../packages/server/test/app-server-suite";
 import * as entry from "../app/entry.server";
 import * as root from "../app/root";
 import * as trpc from "../app/routes/api.trpc.$";

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { sendResponse, type XpLoadContext } from "@xplorium/api/server";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
 import { listCustomers } from "@xplorium/core/customers";
@@ -14,6 +13,7 @@ import {
   type TestDatabase,
 } from "@xplorium/db/testing";
 import { silentLogger } from "@xplorium/logger";
+import { sendResponse, type XpLoadContext } from "@xplorium/server";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loader } from "../app/routes/customers.export";

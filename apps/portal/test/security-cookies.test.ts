@@ -1,4 +1,4 @@
-import { cookieFuzzSuite } from "../../../packages/api/test/cookie-fuzz-suite";
+import { cookieFuzzSuite } from "../../../packages/server/test/cookie-fuzz-suite";
 import * as entry from "../app/entry.server";
 import * as root from "../app/root";
 import * as layout from "../app/routes/_account";

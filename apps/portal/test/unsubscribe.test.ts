@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
-import { ONE_CLICK_UNSUBSCRIBE } from "@xplorium/api/server";
 import { type Env, loadEnv } from "@xplorium/config";
 import { listUnsubscribeHeaders, setConsentByStaff } from "@xplorium/core/consent";
 import { mergeCustomers } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
 import { insertCustomer, insertStaffActor, testDeps, testMeta } from "@xplorium/db/testing";
+import { ONE_CLICK_UNSUBSCRIBE } from "@xplorium/server";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordConsentChange } from "../../../packages/core/src/consent/consent";

@@ -157,7 +157,7 @@ export async function createContext(input: CreateContextInput): Promise<Context>
   };
 }
 
-/** What the app server puts in every Remix load context (see server/app-server.ts). */
+/** What the app server puts in every Remix load context (see packages/server/src/app-server.ts). */
 export type RequestScope = Pick<CreateContextInput, "db" | "env" | "app"> & {
   ip: string | null;
   requestId: string;

@@ -2,8 +2,15 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AppName, handleTrpcRequest } from "@xplorium/api";
-import { SAME_ORIGIN_EXEMPTIONS, sameOriginGuard } from "@xplorium/api/server";
-import { createSession, hashPassword, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import {
+  CROSS_SITE_REFUSED,
+  createSession,
+  hashPassword,
+  SAME_ORIGIN_EXEMPTIONS,
+  type StaffRole,
+  sameOriginVerdict,
+  sessionCookieName,
+} from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
 import type { Database } from "@xplorium/db";
 import { insertCustomer, insertStaff as insertStaffRow, unique } from "@xplorium/db/testing";
@@ -47,7 +54,7 @@ export async function customerCookie(
 
 /**
  * A real HTTP server in front of the tRPC fetch handler at /api/trpc, as the apps mount it;
- * with `edge`, behind the app server's same-origin guard too. The `x-test-ip` header picks the
+ * with `edge`, behind the app server's same-origin check too (packages/server). The `x-test-ip` header picks the
  * client IP, so rate limits of one test do not touch another.
  */
 export async function startTrpcServer(
@@ -57,15 +64,6 @@ export async function startTrpcServer(
   opts: { edge?: boolean; log?: Logger } = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server = express();
-  if (opts.edge) {
-    server.use(
-      sameOriginGuard(
-        new URL(app === "admin" ? env.ADMIN_URL : env.PORTAL_URL).origin,
-        SAME_ORIGIN_EXEMPTIONS[app],
-        { allowApiKey: app === "admin" },
-      ),
-    );
-  }
   server.use(async (req, res) => {
     try {
       const chunks: Buffer[] = [];
@@ -76,6 +74,22 @@ export async function startTrpcServer(
         else if (v !== undefined) headers.set(k, v);
       }
       const method = req.method;
+      // With `edge`, the app server's same-origin check first (its guard's verdict and answer).
+      const edgeOrigin = new URL(app === "admin" ? env.ADMIN_URL : env.PORTAL_URL).origin;
+      if (
+        opts.edge &&
+        sameOriginVerdict(
+          { method, path: req.path, headers },
+          edgeOrigin,
+          SAME_ORIGIN_EXEMPTIONS[app],
+          {
+            allowApiKey: app === "admin",
+          },
+        ) === "refused"
+      ) {
+        res.status(403).type("text/plain").send(CROSS_SITE_REFUSED);
+        return;
+      }
       const request = new Request(`http://${req.headers.host}${req.originalUrl}`, {
         method,
         headers,

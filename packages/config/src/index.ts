@@ -125,7 +125,7 @@ const envSchema = z
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     // The largest request body the web servers read, in bytes (1 MB by default); a larger one is
     // answered 413 before Remix or tRPC read it. A route needing more gets its own allowance in
-    // packages/api/src/server/body-limit.ts, not a larger default.
+    // packages/server/src/body-limit.ts, not a larger default.
     MAX_REQUEST_BODY_BYTES: z.coerce
       .number({
         message: "MAX_REQUEST_BODY_BYTES must be a whole number of bytes, such as 1048576",

@@ -1,4 +1,10 @@
 export {
+  ONE_CLICK_UNSUBSCRIBE,
+  RESEND_WEBHOOK,
+  SAME_ORIGIN_EXEMPTIONS,
+  type SameOriginExemption,
+} from "@xplorium/auth";
+export {
   type AppEdgeOptions,
   type AppServerOptions,
   applyAppEdge,
@@ -26,13 +32,6 @@ export {
   resendWebhookRouter,
   resendWebhookStartupNotice,
 } from "./resend-webhook";
-export {
-  ONE_CLICK_UNSUBSCRIBE,
-  RESEND_WEBHOOK,
-  SAME_ORIGIN_EXEMPTIONS,
-  type SameOriginExemption,
-  type SameOriginGuardOptions,
-  sameOriginGuard,
-} from "./same-origin-guard";
+export { type SameOriginGuardOptions, sameOriginGuard } from "./same-origin-guard";
 export { contentSecurityPolicy, createNonce, securityHeaders } from "./security-headers";
 export { type ServedApp, type ServeOptions, serveApp } from "./serve";

@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { serveApp } from "@xplorium/api/server";
 import { isLocalDevelopment, loadEnv as load } from "@xplorium/config";
 import { memoryLogger } from "@xplorium/logger";
+import { serveApp } from "@xplorium/server";
 import express from "express";
 import { describe, expect, it } from "vitest";
 

@@ -2,11 +2,11 @@ import { EventEmitter } from "node:events";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";
 import type { AppName } from "@xplorium/api";
-import { createAppServer, type ServedApp, serveApp } from "@xplorium/api/server";
 import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { memoryLogger } from "@xplorium/logger";
+import { createAppServer, type ServedApp, serveApp } from "@xplorium/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testServerBuild } from "../../../tests/support/remix-route-server";
 

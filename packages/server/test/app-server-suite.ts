@@ -1,7 +1,6 @@
 import { EventEmitter } from "node:events";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AppName } from "@xplorium/api";
-import { createAppServer, type ServedApp, serveApp } from "@xplorium/api/server";
 import { generateApiKey, hashPassword } from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
 import { createDb, ensureDatabaseExists } from "@xplorium/db";
@@ -12,6 +11,7 @@ import {
   testClusterUrl,
 } from "@xplorium/db/testing";
 import { memoryLogger } from "@xplorium/logger";
+import { createAppServer, type ServedApp, serveApp } from "@xplorium/server";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestRoute, testServerBuild } from "../../../tests/support/remix-route-server";

@@ -1,7 +1,6 @@
 import { EventEmitter } from "node:events";
 import { request as httpRequest } from "node:http";
 import type { AppName } from "@xplorium/api";
-import { createAppServer, type ServedApp, serveApp } from "@xplorium/api/server";
 import { createSession, generateApiKey, sessionCookieName } from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
@@ -12,6 +11,7 @@ import {
   type TestDatabase,
 } from "@xplorium/db/testing";
 import { memoryLogger } from "@xplorium/logger";
+import { createAppServer, type ServedApp, serveApp } from "@xplorium/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testServerBuild } from "../../../tests/support/remix-route-server";
 

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { RESEND_WEBHOOK_LIMITS } from "@xplorium/api/server";
 import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { RESEND_WEBHOOK_LIMITS } from "@xplorium/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testEnv } from "../../api/test/support";
 import { signWebhook } from "../../core/src/tracking/webhook-signature";
 import {
   newWebhookSecret,
@@ -11,7 +12,6 @@ import {
   resendEvent,
   startAdminServer,
 } from "./resend-webhook-support";
-import { testEnv } from "./support";
 
 /**
  * POST /api/webhooks/resend over real HTTP through the admin's edge: the Svix signature over

@@ -1,19 +1,18 @@
 import path from "node:path";
 import type { ServerBuild } from "@remix-run/node";
+import { type AppName, contextInput, handleTrpcRequest, TRPC_ENDPOINT } from "@xplorium/api";
+import { SAME_ORIGIN_EXEMPTIONS } from "@xplorium/auth";
 import { type Env, env as loadEnv } from "@xplorium/config";
 import { checkReadiness, createDb, type Database, resolveDatabase } from "@xplorium/db";
 import { emailTransportStartupNotice } from "@xplorium/email";
 import { createLogger, type Logger } from "@xplorium/logger";
 import express from "express";
-import type { AppName } from "../context";
-import { contextInput } from "../context";
-import { handleTrpcRequest, TRPC_ENDPOINT } from "../http";
 import { BODY_LIMIT_ALLOWANCES, bodyLimit, DEFAULT_MAX_REQUEST_BODY_BYTES } from "./body-limit";
 import { healthRoutes, type Lifecycle } from "./health";
 import { createRequestHandler, fetchHandler } from "./remix-handler";
 import { requestContext } from "./request-context";
 import { resendWebhookRouter, resendWebhookStartupNotice } from "./resend-webhook";
-import { SAME_ORIGIN_EXEMPTIONS, sameOriginGuard } from "./same-origin-guard";
+import { sameOriginGuard } from "./same-origin-guard";
 import { securityHeaders } from "./security-headers";
 import { type ServeOptions, serveApp } from "./serve";
 

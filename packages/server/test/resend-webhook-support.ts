@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { applyAppEdge, applyAppEndpoints, RESEND_WEBHOOK_PATH } from "@xplorium/api/server";
 import type { Env } from "@xplorium/config";
 import type { Database } from "@xplorium/db";
+import { applyAppEdge, applyAppEndpoints, RESEND_WEBHOOK_PATH } from "@xplorium/server";
 import express from "express";
 import { signWebhook } from "../../core/src/tracking/webhook-signature";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect, createServer as createNetServer } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
 import path from "node:path";
-import { devViteServerOptions } from "@xplorium/api/server";
+import { devViteServerOptions } from "@xplorium/server";
 import { createServer as createViteServer, type ViteDevServer } from "vite";
 import { afterAll, describe, expect, it } from "vitest";
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendResponse } from "../src/server";
+import { sendResponse } from "../src";
 
 /**
  * How the app server writes a fetch Response: a JSON answer at once with its length (no stream

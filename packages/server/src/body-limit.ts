@@ -1,9 +1,8 @@
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import { type AppName, TRPC_ENDPOINT } from "@xplorium/api";
+import { RESEND_WEBHOOK } from "@xplorium/auth";
 import type express from "express";
-import type { AppName } from "../context";
-import { TRPC_ENDPOINT } from "../http";
 import { RESEND_WEBHOOK_MAX_BYTES } from "./resend-webhook";
-import { RESEND_WEBHOOK } from "./same-origin-guard";
 
 /** MAX_REQUEST_BODY_BYTES's default: 1 MB (env.ts). */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;

@@ -1,7 +1,6 @@
 import { EventEmitter } from "node:events";
 import { request as httpRequest } from "node:http";
 import type { AppName } from "@xplorium/api";
-import { createAppServer, type ServedApp, serveApp } from "@xplorium/api/server";
 import { createSession, type SessionKind, sessionCookieName } from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
 import {
@@ -11,6 +10,7 @@ import {
   type TestDatabase,
 } from "@xplorium/db/testing";
 import { memoryLogger } from "@xplorium/logger";
+import { createAppServer, type ServedApp, serveApp } from "@xplorium/server";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestRoute, testServerBuild } from "../../../tests/support/remix-route-server";

@@ -7,7 +7,7 @@ import {
   RESEND_WEBHOOK,
   SAME_ORIGIN_EXEMPTIONS,
   sameOriginGuard,
-} from "@xplorium/api/server";
+} from "@xplorium/server";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

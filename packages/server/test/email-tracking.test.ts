@@ -18,6 +18,7 @@ import {
   type ResendEmailBody,
   startFakeResend,
 } from "../../../tests/support/fake-resend";
+import { testEnv } from "../../api/test/support";
 import { emailSuppressionHash } from "../../core/src/privacy/suppression-hash";
 import {
   newWebhookSecret,
@@ -25,7 +26,6 @@ import {
   resendEvent,
   startAdminServer,
 } from "./resend-webhook-support";
-import { testEnv } from "./support";
 
 /**
  * What Resend's events do, end to end: a real send through the `resend` SDK (against the local
