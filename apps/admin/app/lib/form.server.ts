@@ -1,11 +1,4 @@
-/**
- * The form layer's server half for this app's actions (ADR 022): parse the post against the
- * page's zod schema, return `formResult(...)` for every outcome.
- */
-export {
-  type FormResult,
-  type FormSubmission,
-  formResult,
-  parseForm,
-  type Refusal,
-} from "@xplorium/api";
+/** The form layer's server half (ADR 022): parse the post against the page's zod schema. */
+
+export type { FormResult, FormSubmission, Refusal } from "@xplorium/api";
+export { formResult, parseForm } from "@xplorium/api";

@@ -1,3 +1,4 @@
+export { appRoot } from "./app-root";
 export { Document } from "./document";
 export { ErrorPage } from "./error-page";
 export { forwardDataHeaders } from "./forward-headers";
