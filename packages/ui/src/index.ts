@@ -22,5 +22,6 @@ export {
   type RfmSegment,
   RfmSegmentBadge,
 } from "./rfm-segment";
+export { hiddenLabel, rightAligned, type SimpleColumn, SimpleTable } from "./simple-table";
 export { ProgressBar, type Tier, TierBadge } from "./tier-badge";
 export { type VoucherState, VoucherStateBadge } from "./voucher-state";

@@ -9,6 +9,8 @@ import {
   formatMoney,
   formatNumber,
   PageHeader,
+  rightAligned,
+  SimpleTable,
   TierBadge,
 } from "@xplorium/ui";
 import {
@@ -137,45 +139,28 @@ function TierDistribution({ tiers }: { tiers: NonNullable<Dashboard["tiers"]> })
       <p className="mb-3 text-sm text-stone-600">
         Customers in each tier on the last day, against the last day of the previous period.
       </p>
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">
-          Customers per tier with the change since the previous period
-        </caption>
-        <thead className="text-stone-500 text-xs uppercase">
-          <tr>
-            <th scope="col" className="py-1">
-              Tier
+      <SimpleTable
+        caption="Customers per tier with the change since the previous period"
+        columns={["Tier", rightAligned("Customers"), rightAligned("Share"), rightAligned("Change")]}
+        compact
+      >
+        {tiers.map((t) => (
+          <tr key={t.tier}>
+            <th scope="row" className="py-2 font-normal">
+              <TierBadge tier={t.tier} />
             </th>
-            <th scope="col" className="py-1 text-right">
-              Customers
-            </th>
-            <th scope="col" className="py-1 text-right">
-              Share
-            </th>
-            <th scope="col" className="py-1 text-right">
-              Change
-            </th>
+            <td className="py-2 text-right tabular-nums">{formatNumber(t.value ?? 0)}</td>
+            <td className="py-2 text-right tabular-nums">
+              {total === 0 ? "—" : percent((t.value ?? 0) / total)}
+            </td>
+            <td className="py-2 text-right tabular-nums">
+              {t.change === null || t.change === 0
+                ? "no change"
+                : `${t.change > 0 ? "+" : "−"}${formatNumber(Math.abs(t.change))}`}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-100">
-          {tiers.map((t) => (
-            <tr key={t.tier}>
-              <th scope="row" className="py-2 font-normal">
-                <TierBadge tier={t.tier} />
-              </th>
-              <td className="py-2 text-right tabular-nums">{formatNumber(t.value ?? 0)}</td>
-              <td className="py-2 text-right tabular-nums">
-                {total === 0 ? "—" : percent((t.value ?? 0) / total)}
-              </td>
-              <td className="py-2 text-right tabular-nums">
-                {t.change === null || t.change === 0
-                  ? "no change"
-                  : `${t.change > 0 ? "+" : "−"}${formatNumber(Math.abs(t.change))}`}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </SimpleTable>
     </Card>
   );
 }

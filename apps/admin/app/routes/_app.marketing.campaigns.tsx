@@ -1,6 +1,6 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { Card, EmptyState, formatDate, PageHeader } from "@xplorium/ui";
+import { Card, EmptyState, formatDate, PageHeader, SimpleTable } from "@xplorium/ui";
 import { useEffect } from "react";
 import {
   audienceLabel,
@@ -55,61 +55,41 @@ export default function CampaignsPage() {
             Write one to a segment, such as “GOLD and up, party regulars with 5+ bookings”.
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Campaigns, most recently changed first</caption>
-              <thead className="text-stone-500 text-xs uppercase">
-                <tr>
-                  <th scope="col" className="py-2 pr-3">
-                    Campaign
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    Audience
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    Status
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    Progress
-                  </th>
-                  <th scope="col" className="py-2">
-                    When
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-stone-100">
-                {campaigns.map((c) => (
-                  <tr key={c.id} data-testid="campaign-row">
-                    <td className="py-3 pr-3">
-                      <Link
-                        to={`/marketing/campaigns/${c.id}`}
-                        className="font-medium text-brand-700 hover:underline"
-                      >
-                        {c.name}
-                      </Link>
-                      <p className="text-stone-500 text-xs">{c.subject}</p>
-                    </td>
-                    <td className="py-3 pr-3 text-stone-600">{audienceLabel(c.audience)}</td>
-                    <td className="py-3 pr-3">
-                      <CampaignStatusBadge status={c.status} />
-                    </td>
-                    <td className="py-3 pr-3">
-                      <CampaignProgressLine {...c} />
-                    </td>
-                    <td className="py-3 text-stone-600">
-                      {c.status === "SCHEDULED"
-                        ? `Sends ${formatDate(c.scheduledAt, { time: true })}`
-                        : c.finishedAt
-                          ? formatDate(c.finishedAt, { time: true })
-                          : c.startedAt
-                            ? `Started ${formatDate(c.startedAt, { time: true })}`
-                            : `Edited ${formatDate(c.updatedAt)}`}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SimpleTable
+            caption="Campaigns, most recently changed first"
+            columns={["Campaign", "Audience", "Status", "Progress", "When"]}
+            scroll
+          >
+            {campaigns.map((c) => (
+              <tr key={c.id} data-testid="campaign-row">
+                <td className="py-3 pr-3">
+                  <Link
+                    to={`/marketing/campaigns/${c.id}`}
+                    className="font-medium text-brand-700 hover:underline"
+                  >
+                    {c.name}
+                  </Link>
+                  <p className="text-stone-500 text-xs">{c.subject}</p>
+                </td>
+                <td className="py-3 pr-3 text-stone-600">{audienceLabel(c.audience)}</td>
+                <td className="py-3 pr-3">
+                  <CampaignStatusBadge status={c.status} />
+                </td>
+                <td className="py-3 pr-3">
+                  <CampaignProgressLine {...c} />
+                </td>
+                <td className="py-3 text-stone-600">
+                  {c.status === "SCHEDULED"
+                    ? `Sends ${formatDate(c.scheduledAt, { time: true })}`
+                    : c.finishedAt
+                      ? formatDate(c.finishedAt, { time: true })
+                      : c.startedAt
+                        ? `Started ${formatDate(c.startedAt, { time: true })}`
+                        : `Edited ${formatDate(c.updatedAt)}`}
+                </td>
+              </tr>
+            ))}
+          </SimpleTable>
         )}
       </Card>
     </>

@@ -6,7 +6,16 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { Button, Card, EmptyState, formatDate, PageHeader, useResultToast } from "@xplorium/ui";
+import {
+  Button,
+  Card,
+  EmptyState,
+  formatDate,
+  hiddenLabel,
+  PageHeader,
+  SimpleTable,
+  useResultToast,
+} from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
 import { useState } from "react";
 import { describeFilter } from "~/components/marketing/segment-filter";
@@ -105,72 +114,51 @@ export default function SegmentsPage() {
             Build one, such as “GOLD and up, party regulars with 5+ bookings”.
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Saved segments, most recently changed first</caption>
-              <thead className="text-stone-500 text-xs uppercase">
-                <tr>
-                  <th scope="col" className="py-2 pr-3">
-                    Segment
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    Filter
-                  </th>
-                  <th scope="col" className="py-2 pr-3">
-                    Changed
-                  </th>
-                  <th scope="col" className="py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-stone-100">
-                {segments.map((s) => (
-                  <tr key={s.id}>
-                    <td className="py-3 pr-3">
-                      <Link
-                        to={`/marketing/segments/${s.id}`}
-                        className="font-medium text-brand-700 hover:underline"
-                      >
-                        {s.name}
-                      </Link>
-                      {s.description ? (
-                        <p className="text-stone-500 text-xs">{s.description}</p>
-                      ) : null}
-                    </td>
-                    <td className="py-3 pr-3 text-stone-600">
-                      {describeFilter(s.filter, currency)}
-                    </td>
-                    <td className="py-3 pr-3 text-stone-600">
-                      {formatDate(s.updatedAt)}
-                      {s.createdByName ? (
-                        <p className="text-stone-500 text-xs">by {s.createdByName}</p>
-                      ) : null}
-                    </td>
-                    <td className="py-3">
-                      {canEdit ? (
-                        <div className="flex items-center gap-1">
-                          <Form method="post">
-                            <input type="hidden" name="id" value={s.id} />
-                            <Button
-                              variant="ghost"
-                              name="intent"
-                              value="duplicate"
-                              className="px-2 py-1"
-                              aria-label={`Duplicate ${s.name}`}
-                            >
-                              Duplicate
-                            </Button>
-                          </Form>
-                          <DeleteSegment id={s.id} name={s.name} />
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SimpleTable
+            caption="Saved segments, most recently changed first"
+            columns={["Segment", "Filter", "Changed", hiddenLabel("Actions")]}
+            scroll
+          >
+            {segments.map((s) => (
+              <tr key={s.id}>
+                <td className="py-3 pr-3">
+                  <Link
+                    to={`/marketing/segments/${s.id}`}
+                    className="font-medium text-brand-700 hover:underline"
+                  >
+                    {s.name}
+                  </Link>
+                  {s.description ? <p className="text-stone-500 text-xs">{s.description}</p> : null}
+                </td>
+                <td className="py-3 pr-3 text-stone-600">{describeFilter(s.filter, currency)}</td>
+                <td className="py-3 pr-3 text-stone-600">
+                  {formatDate(s.updatedAt)}
+                  {s.createdByName ? (
+                    <p className="text-stone-500 text-xs">by {s.createdByName}</p>
+                  ) : null}
+                </td>
+                <td className="py-3">
+                  {canEdit ? (
+                    <div className="flex items-center gap-1">
+                      <Form method="post">
+                        <input type="hidden" name="id" value={s.id} />
+                        <Button
+                          variant="ghost"
+                          name="intent"
+                          value="duplicate"
+                          className="px-2 py-1"
+                          aria-label={`Duplicate ${s.name}`}
+                        >
+                          Duplicate
+                        </Button>
+                      </Form>
+                      <DeleteSegment id={s.id} name={s.name} />
+                    </div>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </SimpleTable>
         )}
       </Card>
     </>

@@ -1,4 +1,4 @@
-import { Card, EmptyState, formatNumber } from "@xplorium/ui";
+import { Card, EmptyState, formatNumber, rightAligned, SimpleTable } from "@xplorium/ui";
 import type { ReactNode } from "react";
 import { useHydrated } from "~/lib/use-hydrated";
 
@@ -84,38 +84,27 @@ export function DataTable<K extends string>({
   caption: string;
   rowHeader: string;
   rows: { label: string; values: Record<K, number> }[];
-  series: SeriesDef<K>[];
+  series: Pick<SeriesDef<K>, "key" | "label">[];
   format?: (n: number) => string;
 }) {
   return (
-    <table className="w-full text-left text-sm">
-      <caption className="sr-only">{caption}</caption>
-      <thead className="text-stone-500 text-xs uppercase">
-        <tr>
-          <th scope="col" className="py-1 pr-3">
-            {rowHeader}
+    <SimpleTable
+      caption={caption}
+      columns={[rowHeader, ...series.map((s) => rightAligned(s.label))]}
+      compact
+    >
+      {rows.map((r) => (
+        <tr key={r.label}>
+          <th scope="row" className="py-1 pr-3 font-normal">
+            {r.label}
           </th>
           {series.map((s) => (
-            <th key={s.key} scope="col" className="py-1 pr-3 text-right">
-              {s.label}
-            </th>
+            <td key={s.key} className="py-1 pr-3 text-right tabular-nums">
+              {format(r.values[s.key])}
+            </td>
           ))}
         </tr>
-      </thead>
-      <tbody className="divide-y divide-stone-100">
-        {rows.map((r) => (
-          <tr key={r.label}>
-            <th scope="row" className="py-1 pr-3 font-normal">
-              {r.label}
-            </th>
-            {series.map((s) => (
-              <td key={s.key} className="py-1 pr-3 text-right tabular-nums">
-                {format(r.values[s.key])}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </SimpleTable>
   );
 }

@@ -7,6 +7,7 @@ import {
   formatNumber,
   RFM_SEGMENT_INFO,
   RfmSegmentBadge,
+  SimpleTable,
 } from "@xplorium/ui";
 
 /** The RFM and churn page's cards (routes/_app.analytics.tsx): counts, grid, bounds, method. */
@@ -111,43 +112,28 @@ export function ScoreBounds({ rfm, currency }: { rfm: Rfm; currency: string }) {
     );
   };
   return (
-    <table className="w-full text-left text-sm">
-      <caption className="sr-only">What each score covers</caption>
-      <thead className="text-stone-500 text-xs uppercase">
-        <tr>
-          <th scope="col" className="py-1 pr-3">
-            Score
+    <SimpleTable
+      caption="What each score covers"
+      columns={["Score", "Recency: last visit", "Frequency: visits", "Monetary: spent"]}
+      compact
+    >
+      {[5, 4, 3, 2, 1].map((score) => (
+        <tr key={score}>
+          <th scope="row" className="py-2 pr-3">
+            {score}
           </th>
-          <th scope="col" className="py-1 pr-3">
-            Recency: last visit
-          </th>
-          <th scope="col" className="py-1 pr-3">
-            Frequency: visits
-          </th>
-          <th scope="col" className="py-1">
-            Monetary: spent
-          </th>
+          <td className="py-2 pr-3">
+            {cell(rfm.bounds.recency, score, (v) => formatDate(String(v)))}
+          </td>
+          <td className="py-2 pr-3 tabular-nums">
+            {cell(rfm.bounds.frequency, score, (v) => formatNumber(Number(v)))}
+          </td>
+          <td className="py-2 tabular-nums">
+            {cell(rfm.bounds.monetary, score, (v) => formatMoney(Number(v), currency))}
+          </td>
         </tr>
-      </thead>
-      <tbody className="divide-y divide-stone-100">
-        {[5, 4, 3, 2, 1].map((score) => (
-          <tr key={score}>
-            <th scope="row" className="py-2 pr-3">
-              {score}
-            </th>
-            <td className="py-2 pr-3">
-              {cell(rfm.bounds.recency, score, (v) => formatDate(String(v)))}
-            </td>
-            <td className="py-2 pr-3 tabular-nums">
-              {cell(rfm.bounds.frequency, score, (v) => formatNumber(Number(v)))}
-            </td>
-            <td className="py-2 tabular-nums">
-              {cell(rfm.bounds.monetary, score, (v) => formatMoney(Number(v), currency))}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </SimpleTable>
   );
 }
 

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
-import { formatDate, VoucherStateBadge } from "@xplorium/ui";
+import { formatDate, SimpleTable, VoucherStateBadge } from "@xplorium/ui";
 
 type RecentVoucher = RouterOutputs["vouchers"]["recent"][number];
 
@@ -10,57 +10,34 @@ export const lookupHref = (code: string, extra = "") => `?code=${encodeURICompon
 /** The latest vouchers issued, each code linking to its lookup. */
 export function RecentVouchers({ vouchers }: { vouchers: RecentVoucher[] }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">The latest vouchers issued</caption>
-        <thead className="text-stone-500 text-xs uppercase">
-          <tr>
-            <th scope="col" className="py-2 pr-3">
-              Code
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Customer
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Reward
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              State
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Issued
-            </th>
-            <th scope="col" className="py-2">
-              Expires
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-100">
-          {vouchers.map((v) => (
-            <tr key={v.id}>
-              <td className="py-2 pr-3">
-                <Link
-                  to={lookupHref(v.code)}
-                  className="font-mono font-medium text-brand-700 hover:underline"
-                >
-                  {v.code}
-                </Link>
-              </td>
-              <td className="py-2 pr-3">
-                <Link to={`/customers/${v.customer.id}`} className="hover:underline">
-                  {v.customer.name ?? v.customer.email ?? "Erased customer"}
-                </Link>
-              </td>
-              <td className="py-2 pr-3">{v.reward.name}</td>
-              <td className="py-2 pr-3">
-                <VoucherStateBadge state={v.state} />
-              </td>
-              <td className="py-2 pr-3 text-stone-600">{formatDate(v.issuedAt)}</td>
-              <td className="py-2 text-stone-600">{formatDate(v.expiresAt)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <SimpleTable
+      caption="The latest vouchers issued"
+      columns={["Code", "Customer", "Reward", "State", "Issued", "Expires"]}
+      scroll
+    >
+      {vouchers.map((v) => (
+        <tr key={v.id}>
+          <td className="py-2 pr-3">
+            <Link
+              to={lookupHref(v.code)}
+              className="font-mono font-medium text-brand-700 hover:underline"
+            >
+              {v.code}
+            </Link>
+          </td>
+          <td className="py-2 pr-3">
+            <Link to={`/customers/${v.customer.id}`} className="hover:underline">
+              {v.customer.name ?? v.customer.email ?? "Erased customer"}
+            </Link>
+          </td>
+          <td className="py-2 pr-3">{v.reward.name}</td>
+          <td className="py-2 pr-3">
+            <VoucherStateBadge state={v.state} />
+          </td>
+          <td className="py-2 pr-3 text-stone-600">{formatDate(v.issuedAt)}</td>
+          <td className="py-2 text-stone-600">{formatDate(v.expiresAt)}</td>
+        </tr>
+      ))}
+    </SimpleTable>
   );
 }

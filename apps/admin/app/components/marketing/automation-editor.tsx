@@ -9,6 +9,7 @@ import {
   formatDate,
   formatNumber,
   getFormProps,
+  SimpleTable,
   TextareaField,
   TextField,
   useZodForm,
@@ -218,62 +219,48 @@ export function AutomationSendLog({
   }
   return (
     <div className="space-y-3">
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">{automation.label} emails sent, newest first</caption>
-          <thead className="text-stone-500 text-xs uppercase">
-            <tr>
-              <th scope="col" className="py-2 pr-3">
-                Customer
-              </th>
-              <th scope="col" className="py-2 pr-3">
-                Sent
-              </th>
-              <th scope="col" className="py-2">
-                Email
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-stone-100">
-            {page.items.map((r) => (
-              <tr key={r.id} data-testid={`automation-log-${automation.kind}`}>
-                <td className="py-2 pr-3">
-                  {r.erased ? (
-                    <span className="text-stone-500">Erased customer</span>
-                  ) : (
-                    <>
-                      <Link
-                        to={`/customers/${r.customerId}`}
-                        className="text-brand-700 hover:underline"
-                      >
-                        {r.name ?? r.email}
-                      </Link>
-                      {r.name ? <p className="text-stone-500 text-xs">{r.email}</p> : null}
-                    </>
-                  )}
-                </td>
-                <td className="py-2 pr-3 text-stone-600">{formatDate(r.sentAt, { time: true })}</td>
-                <td className="py-2">
-                  <span
-                    className={
-                      r.emailStatus === "FAILED" ||
-                      r.emailStatus === "BOUNCED" ||
-                      r.emailStatus === "COMPLAINED"
-                        ? "text-red-700"
-                        : "text-stone-700"
-                    }
+      <SimpleTable
+        caption={`{automation.label} emails sent, newest first`}
+        columns={["Customer", "Sent", "Email"]}
+        scroll
+      >
+        {page.items.map((r) => (
+          <tr key={r.id} data-testid={`automation-log-${automation.kind}`}>
+            <td className="py-2 pr-3">
+              {r.erased ? (
+                <span className="text-stone-500">Erased customer</span>
+              ) : (
+                <>
+                  <Link
+                    to={`/customers/${r.customerId}`}
+                    className="text-brand-700 hover:underline"
                   >
-                    {r.emailStatus ? (STATUS_LABEL[r.emailStatus] ?? r.emailStatus) : "—"}
-                  </span>
-                  {r.emailStatus === "FAILED" && r.emailError ? (
-                    <p className="text-stone-500 text-xs">{r.emailError}</p>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                    {r.name ?? r.email}
+                  </Link>
+                  {r.name ? <p className="text-stone-500 text-xs">{r.email}</p> : null}
+                </>
+              )}
+            </td>
+            <td className="py-2 pr-3 text-stone-600">{formatDate(r.sentAt, { time: true })}</td>
+            <td className="py-2">
+              <span
+                className={
+                  r.emailStatus === "FAILED" ||
+                  r.emailStatus === "BOUNCED" ||
+                  r.emailStatus === "COMPLAINED"
+                    ? "text-red-700"
+                    : "text-stone-700"
+                }
+              >
+                {r.emailStatus ? (STATUS_LABEL[r.emailStatus] ?? r.emailStatus) : "—"}
+              </span>
+              {r.emailStatus === "FAILED" && r.emailError ? (
+                <p className="text-stone-500 text-xs">{r.emailError}</p>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </SimpleTable>
       <div className="flex items-center justify-between text-sm text-stone-600">
         <span>{formatNumber(page.total)} in all</span>
         <div className="flex gap-3">

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
-import { Alert, Card, cn, EmptyState, formatNumber } from "@xplorium/ui";
+import { Alert, Card, cn, EmptyState, formatNumber, rightAligned, SimpleTable } from "@xplorium/ui";
 import { useId } from "react";
 import {
   CartesianGrid,
@@ -12,6 +12,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { DataTable } from "../analytics/chart-figure";
 
 export type CampaignReportData = RouterOutputs["tracking"]["report"];
 type Point = CampaignReportData["series"]["points"][number];
@@ -225,35 +226,15 @@ export function CampaignReport({
                 Show the numbers as a table
               </summary>
               <div className="mt-2 max-h-80 overflow-auto">
-                <table className="w-full text-left text-sm tabular-nums">
-                  <caption className="sr-only">Events per {noun}</caption>
-                  <thead className="text-stone-500 text-xs uppercase">
-                    <tr>
-                      <th scope="col" className="py-1 pr-3">
-                        {noun === "hour" ? "Hour" : "Day"}
-                      </th>
-                      {lines.map((s) => (
-                        <th key={s.key} scope="col" className="py-1 pr-3 text-right">
-                          {s.label}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-stone-100">
-                    {series.points.map((p) => (
-                      <tr key={new Date(p.at).getTime()}>
-                        <th scope="row" className="py-1 pr-3 font-normal">
-                          {timeLabel(p.at, series.bucket, timeZone, true)}
-                        </th>
-                        {lines.map((s) => (
-                          <td key={s.key} className="py-1 pr-3 text-right">
-                            {formatNumber(p[s.key])}
-                          </td>
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  caption={`Events per ${noun}`}
+                  rowHeader={noun === "hour" ? "Hour" : "Day"}
+                  rows={series.points.map((p) => ({
+                    label: timeLabel(p.at, series.bucket, timeZone, true),
+                    values: p,
+                  }))}
+                  series={lines}
+                />
               </div>
             </details>
           </figure>
@@ -266,35 +247,22 @@ export function CampaignReport({
             {report.trackingEnabled ? "No clicks recorded yet." : "Clicks are not being recorded."}
           </p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Most clicked links, by recipients who clicked</caption>
-              <thead className="text-stone-500 text-xs uppercase">
-                <tr>
-                  <th scope="col" className="py-2 pr-3">
-                    Link
-                  </th>
-                  <th scope="col" className="py-2 pr-3 text-right">
-                    Recipients
-                  </th>
-                  <th scope="col" className="py-2 text-right">
-                    Clicks
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-stone-100 tabular-nums">
-                {topLinks.map((l) => (
-                  <tr key={l.link}>
-                    <td className="max-w-md truncate py-2 pr-3" title={l.link}>
-                      {l.link}
-                    </td>
-                    <td className="py-2 pr-3 text-right">{formatNumber(l.uniqueClicks)}</td>
-                    <td className="py-2 text-right">{formatNumber(l.clicks)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <SimpleTable
+            caption="Most clicked links, by recipients who clicked"
+            columns={["Link", rightAligned("Recipients"), rightAligned("Clicks")]}
+            scroll
+            className="tabular-nums"
+          >
+            {topLinks.map((l) => (
+              <tr key={l.link}>
+                <td className="max-w-md truncate py-2 pr-3" title={l.link}>
+                  {l.link}
+                </td>
+                <td className="py-2 pr-3 text-right">{formatNumber(l.uniqueClicks)}</td>
+                <td className="py-2 text-right">{formatNumber(l.clicks)}</td>
+              </tr>
+            ))}
+          </SimpleTable>
         )}
       </Card>
 

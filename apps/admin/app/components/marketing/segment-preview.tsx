@@ -1,6 +1,14 @@
 import { Link } from "@remix-run/react";
 import { trpc } from "@xplorium/api/client";
-import { Alert, Button, EmptyState, formatNumber, TierBadge } from "@xplorium/ui";
+import {
+  Alert,
+  Button,
+  EmptyState,
+  formatNumber,
+  rightAligned,
+  SimpleTable,
+  TierBadge,
+} from "@xplorium/ui";
 import { useState } from "react";
 import type { Filter } from "./segment-filter";
 
@@ -26,38 +34,25 @@ export function RecipientPreview({ filter }: { filter: Filter }) {
   const first = cursors.length * PAGE_SIZE + 1;
   return (
     <div className="space-y-3">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Customers in this segment, by email</caption>
-        <thead className="text-stone-500 text-xs uppercase">
-          <tr>
-            <th scope="col" className="py-2 pr-3">
-              Customer
-            </th>
-            <th scope="col" className="py-2 pr-3">
-              Tier
-            </th>
-            <th scope="col" className="py-2 text-right">
-              Points
-            </th>
+      <SimpleTable
+        caption="Customers in this segment, by email"
+        columns={["Customer", "Tier", rightAligned("Points")]}
+      >
+        {page.items.map((r) => (
+          <tr key={r.id}>
+            <td className="py-2 pr-3">
+              <Link to={`/customers/${r.id}`} className="text-brand-700 hover:underline">
+                {r.name ?? r.email}
+              </Link>
+              <p className="text-stone-500 text-xs">{r.email}</p>
+            </td>
+            <td className="py-2 pr-3">
+              <TierBadge tier={r.tier} />
+            </td>
+            <td className="py-2 text-right tabular-nums">{formatNumber(r.points)}</td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-stone-100">
-          {page.items.map((r) => (
-            <tr key={r.id}>
-              <td className="py-2 pr-3">
-                <Link to={`/customers/${r.id}`} className="text-brand-700 hover:underline">
-                  {r.name ?? r.email}
-                </Link>
-                <p className="text-stone-500 text-xs">{r.email}</p>
-              </td>
-              <td className="py-2 pr-3">
-                <TierBadge tier={r.tier} />
-              </td>
-              <td className="py-2 text-right tabular-nums">{formatNumber(r.points)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </SimpleTable>
       <div className="flex items-center justify-between text-sm text-stone-600">
         <span>
           {formatNumber(first)}–{formatNumber(first + page.items.length - 1)} of{" "}
