@@ -134,6 +134,65 @@ function StackedBars<K extends string>({
   );
 }
 
+/** A chart card of stacked bars, its "Show the numbers" table holding the same rows. */
+function BarsFigure<K extends string>({
+  title,
+  summary,
+  empty,
+  emptyText,
+  caption,
+  rows,
+  series,
+  xLabel,
+  yLabel,
+  format = formatNumber,
+  axisFormat = format,
+  everyLabel = false,
+}: {
+  title: string;
+  summary: string;
+  empty: boolean;
+  emptyText: string;
+  /** The table's caption (screen readers). */
+  caption: string;
+  rows: ({ label: string } & Record<K, number>)[];
+  series: SeriesDef<K>[];
+  xLabel: string;
+  yLabel: string;
+  format?: (n: number) => string;
+  axisFormat?: (n: number) => string;
+  everyLabel?: boolean;
+}) {
+  return (
+    <ChartFigure
+      title={title}
+      summary={summary}
+      empty={empty}
+      emptyText={emptyText}
+      chart={() => (
+        <StackedBars
+          data={rows}
+          series={series}
+          xLabel={xLabel}
+          yLabel={yLabel}
+          format={format}
+          axisFormat={axisFormat}
+          everyLabel={everyLabel}
+        />
+      )}
+      table={
+        <DataTable
+          caption={caption}
+          rowHeader={xLabel}
+          rows={rows.map((r) => ({ label: r.label, values: r }))}
+          series={series}
+          format={format}
+        />
+      }
+    />
+  );
+}
+
 export function AcquisitionChart({ charts }: { charts: Charts }) {
   const rows = charts.acquisition.map((a) => ({
     label: bucketLabel(a.bucket, charts.bucket),
@@ -145,7 +204,7 @@ export function AcquisitionChart({ charts }: { charts: Charts }) {
     { key: "customers", label: "New customers", color: PALETTE.blue },
   ];
   return (
-    <ChartFigure
+    <BarsFigure
       title="Customer acquisition"
       summary={`${total === 1 ? "1 new customer" : `${formatNumber(total)} new customers`} in this range${
         top && top.customers > 1
@@ -154,22 +213,11 @@ export function AcquisitionChart({ charts }: { charts: Charts }) {
       }.`}
       empty={total === 0}
       emptyText="No new customers in this range"
-      chart={() => (
-        <StackedBars
-          data={rows}
-          series={series}
-          xLabel={BUCKET_AXIS[charts.bucket]}
-          yLabel="New customers"
-        />
-      )}
-      table={
-        <DataTable
-          caption="New customers per period"
-          rowHeader={BUCKET_AXIS[charts.bucket]}
-          rows={rows.map((r) => ({ label: r.label, values: { customers: r.customers } }))}
-          series={series}
-        />
-      }
+      caption="New customers per period"
+      rows={rows}
+      series={series}
+      xLabel={BUCKET_AXIS[charts.bucket]}
+      yLabel="New customers"
     />
   );
 }
@@ -204,32 +252,20 @@ function ByTypeChart({
   const ranked = [...TYPE_SERIES].sort((a, b) => totals[b.key] - totals[a.key]);
   const say = (n: number) => (money ? formatMoney(n, money) : formatNumber(n));
   return (
-    <ChartFigure
+    <BarsFigure
       title={title}
       summary={`${say(total)} in total: ${ranked
         .map((s) => `${s.label} ${say(totals[s.key])}`)
         .join(", ")}.`}
       empty={total === 0}
       emptyText={money ? "No revenue in this range" : "No bookings in this range"}
-      chart={() => (
-        <StackedBars
-          data={rows}
-          series={TYPE_SERIES}
-          xLabel={BUCKET_AXIS[charts.bucket]}
-          yLabel={money ? `Revenue (${money})` : "Bookings"}
-          format={format}
-          axisFormat={axisFormat}
-        />
-      )}
-      table={
-        <DataTable
-          caption={`${title} per period and booking type`}
-          rowHeader={BUCKET_AXIS[charts.bucket]}
-          rows={rows.map((r) => ({ label: r.label, values: r }))}
-          series={TYPE_SERIES}
-          format={format}
-        />
-      }
+      caption={`${title} per period and booking type`}
+      rows={rows}
+      series={TYPE_SERIES}
+      xLabel={BUCKET_AXIS[charts.bucket]}
+      yLabel={money ? `Revenue (${money})` : "Bookings"}
+      format={format}
+      axisFormat={axisFormat}
     />
   );
 }
@@ -271,29 +307,18 @@ export function TierProgressionChart({ charts }: { charts: Charts }) {
   ) as Record<UpTier, number>;
   const total = sum(Object.values(totals));
   return (
-    <ChartFigure
+    <BarsFigure
       title="Tier progression"
       summary={`${customers(total)} moved up a tier in this range: ${TIER_SERIES.map(
         (s) => `${formatNumber(totals[s.key])} to ${s.label}`,
       ).join(", ")}.`}
       empty={total === 0}
       emptyText="Nobody moved up a tier in this range"
-      chart={() => (
-        <StackedBars
-          data={rows}
-          series={TIER_SERIES}
-          xLabel={BUCKET_AXIS[charts.bucket]}
-          yLabel="Customers"
-        />
-      )}
-      table={
-        <DataTable
-          caption="Customers moving up into each tier per period"
-          rowHeader={BUCKET_AXIS[charts.bucket]}
-          rows={rows.map((r) => ({ label: r.label, values: r }))}
-          series={TIER_SERIES}
-        />
-      }
+      caption="Customers moving up into each tier per period"
+      rows={rows}
+      series={TIER_SERIES}
+      xLabel={BUCKET_AXIS[charts.bucket]}
+      yLabel="Customers"
     />
   );
 }
@@ -314,22 +339,17 @@ function Histogram({
   const series: SeriesDef<"customers">[] = [{ key: "customers", label: "Customers", color }];
   const rows = bars.map((b) => ({ label: b.label, customers: b.customers }));
   return (
-    <ChartFigure
+    <BarsFigure
       title={title}
       summary={summary}
       empty={sum(rows.map((r) => r.customers)) === 0}
       emptyText="No customers yet"
-      chart={() => (
-        <StackedBars data={rows} series={series} xLabel={xLabel} yLabel="Customers" everyLabel />
-      )}
-      table={
-        <DataTable
-          caption={title}
-          rowHeader={xLabel}
-          rows={rows.map((r) => ({ label: r.label, values: { customers: r.customers } }))}
-          series={series}
-        />
-      }
+      caption={title}
+      rows={rows}
+      series={series}
+      xLabel={xLabel}
+      yLabel="Customers"
+      everyLabel
     />
   );
 }
@@ -379,33 +399,21 @@ export function LtvByTierChart({ charts, currency }: { charts: Charts; currency:
   const format = (n: number) => formatMoney(Math.round(n * 100), currency);
   const best = peak(rows, (r) => r.ltv);
   return (
-    <ChartFigure
+    <BarsFigure
       title="Lifetime value by tier"
       summary={`What a customer who paid has spent on average, by tier${
         best ? `; highest in ${best.label} (${format(best.ltv)})` : ""
       }.`}
       empty={rows.every((r) => r.paying === 0)}
       emptyText="No completed bookings yet"
-      chart={() => (
-        <StackedBars
-          data={rows}
-          series={series}
-          xLabel="Tier"
-          yLabel={`Average (${currency})`}
-          format={format}
-          axisFormat={compactMoney(currency)}
-          everyLabel
-        />
-      )}
-      table={
-        <DataTable
-          caption="Average lifetime value by tier"
-          rowHeader="Tier"
-          rows={rows.map((r) => ({ label: r.label, values: { ltv: r.ltv } }))}
-          series={series}
-          format={format}
-        />
-      }
+      caption="Average lifetime value by tier"
+      rows={rows}
+      series={series}
+      xLabel="Tier"
+      yLabel={`Average (${currency})`}
+      format={format}
+      axisFormat={compactMoney(currency)}
+      everyLabel
     />
   );
 }
