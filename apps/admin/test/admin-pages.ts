@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { afterAll, beforeAll } from "vitest";
 import {
   type RouteServer,
   startRouteServer,
@@ -46,6 +47,29 @@ export function page(
 /** A route outside the signed-in layout (sign-in, resource routes), by its file name. */
 export function rootPage(file: string, path: string, module: TestRoute["module"]): TestRoute {
   return { id: `routes/${file}`, parentId: "root", path, module };
+}
+
+/**
+ * startAdminPages for a whole test file: started before its tests, closed after them. `t`, `env`
+ * and `server` are set once it has started (in the tests and in any later beforeAll);
+ * `cookieFor`, `get` and `post` can be taken off it at the top of the file.
+ */
+export function useAdminPages(opts: Parameters<typeof startAdminPages>[0]): AdminPages {
+  let started: AdminPages | undefined;
+  const pages = {
+    cookieFor: (role, more) => started!.cookieFor(role, more),
+    get: (path, cookie) => started!.get(path, cookie),
+    post: (path, cookie, fields) => started!.post(path, cookie, fields),
+    close: async () => {
+      await started?.close();
+    },
+  } as AdminPages;
+  beforeAll(async () => {
+    started = await startAdminPages(opts);
+    Object.assign(pages, { t: started.t, env: started.env, server: started.server });
+  });
+  afterAll(() => pages.close());
+  return pages;
 }
 
 export async function startAdminPages(opts: {

@@ -1,32 +1,31 @@
 import type { StaffRole } from "@xplorium/auth";
 import { refreshAnalytics } from "@xplorium/core/analytics";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { insertJuneFixture, type JuneFixture } from "../../../tests/support/analytics-fixture";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as dashboardPage from "../app/routes/_app._index";
 import * as insightsPage from "../app/routes/_app.analytics";
 import * as customerPage from "../app/routes/_app.customers_.$id";
 import * as segmentEditor from "../app/routes/_app.marketing_.segments.$id";
-import { type AdminPages, page as route, startAdminPages } from "./admin-pages";
+import { page as route, useAdminPages } from "./admin-pages";
 
 /**
  * The dashboard (/), the RFM and churn page (/analytics), the customer page's analytics card and
  * the segment editor's RFM start, over real HTTP on the hand-computed fixture (figures in
  * packages/core/test/analytics.test.ts).
  */
-let pages: AdminPages;
+const pages = useAdminPages({
+  routes: [
+    route("_app._index", "", dashboardPage, { index: true }),
+    route("_app.analytics", "analytics", insightsPage),
+    route("_app.customers_.$id", "customers/:id", customerPage),
+    route("_app.marketing_.segments.$id", "marketing/segments/:id", segmentEditor),
+  ],
+  env: { TIME_ZONE: "UTC", CURRENCY: "EUR" },
+});
 let ids: JuneFixture;
 
 beforeAll(async () => {
-  pages = await startAdminPages({
-    routes: [
-      route("_app._index", "", dashboardPage, { index: true }),
-      route("_app.analytics", "analytics", insightsPage),
-      route("_app.customers_.$id", "customers/:id", customerPage),
-      route("_app.marketing_.segments.$id", "marketing/segments/:id", segmentEditor),
-    ],
-    env: { TIME_ZONE: "UTC", CURRENCY: "EUR" },
-  });
   ids = await insertJuneFixture(pages.t);
   await refreshAnalytics({
     db: pages.t.db,
@@ -34,12 +33,9 @@ beforeAll(async () => {
     now: new Date("2026-06-30T12:00:00Z"),
   });
 });
-afterAll(async () => {
-  await pages?.close();
-});
 
 const cookieFor = (role: StaffRole) => pages.cookieFor(role, { name: `Dana ${role}` });
-const get = (path: string, cookie: string) => pages.get(path, cookie);
+const { get } = pages;
 const page = async (path: string, cookie: string) => {
   const res = await get(path, cookie);
   expect(res.status, path).toBe(200);

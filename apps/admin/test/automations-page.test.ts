@@ -1,43 +1,29 @@
-import type { StaffRole } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
 import { runAutomations } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
-import { type TestDatabase, unique } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unique } from "@xplorium/db/testing";
+import { describe, expect, it } from "vitest";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as marketingIndex from "../app/routes/_app.marketing._index";
 import * as automationsPage from "../app/routes/_app.marketing.automations";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { page, useAdminPages } from "./admin-pages";
 
 /** /marketing/automations over real HTTP (Remix + tRPC in-process + PostgreSQL). */
 
-let pages: AdminPages;
-let t: TestDatabase;
-let env: Env;
-
-beforeAll(async () => {
-  pages = await startAdminPages({
-    env: { TIME_ZONE: "Europe/Belgrade" },
-    routes: [
-      page("_app.marketing._index", "marketing", marketingIndex, { index: true }),
-      page("_app.marketing.automations", "marketing/automations", automationsPage),
-    ],
-  });
-  ({ t, env } = pages);
-});
-afterAll(async () => {
-  await pages?.close();
+const pages = useAdminPages({
+  env: { TIME_ZONE: "Europe/Belgrade" },
+  routes: [
+    page("_app.marketing._index", "marketing", marketingIndex, { index: true }),
+    page("_app.marketing.automations", "marketing/automations", automationsPage),
+  ],
 });
 
-const cookieFor = (role: StaffRole) => pages.cookieFor(role);
-const get = (path: string, cookie: string) => pages.get(path, cookie);
-const post = (path: string, cookie: string, fields: Record<string, string>) =>
-  pages.post(path, cookie, fields);
+const { cookieFor, get, post } = pages;
 
 const automation = async (kind: string) =>
-  (await t.sql`select * from marketing_automations where kind = ${kind}`)[0]!;
+  (await pages.t.sql`select * from marketing_automations where kind = ${kind}`)[0]!;
 const audits = (action: string) =>
-  t.sql`select entity_id, details from audit_log where action = ${action} order by created_at`;
+  pages.t
+    .sql`select entity_id, details from audit_log where action = ${action} order by created_at`;
 
 describe("/marketing/automations", () => {
   it("is linked from Marketing and shows the three automations, off, with a sandboxed preview", async () => {
@@ -141,7 +127,7 @@ describe("/marketing/automations", () => {
     expect(visibleText(await off.text())).toContain("Tier upgrade is off: switch it on first.");
     const run = await post("/marketing/automations", manager, { intent: "run", kind: "WIN_BACK" });
     expect(run.status).toBe(200);
-    const jobs = await t.sql`
+    const jobs = await pages.t.sql`
       select p.payload, p.key from graphile_worker.jobs j
       join graphile_worker._private_jobs p on p.id = j.id
       where j.task_identifier = 'marketing:run-automations'`;
@@ -162,7 +148,7 @@ describe("/marketing/automations", () => {
     for (let i = 0; i < 12; i++) {
       const name = `Log Customer ${String(i).padStart(2, "0")} ${unique()}`;
       names.push(name);
-      const [c] = await t.db
+      const [c] = await pages.t.db
         .insert(schema.customers)
         .values({
           email: `log-${unique()}@example.org`,
@@ -172,7 +158,7 @@ describe("/marketing/automations", () => {
           loyaltyTier: "SILVER",
         })
         .returning();
-      await t.db.insert(schema.tierChanges).values({
+      await pages.t.db.insert(schema.tierChanges).values({
         customerId: c!.id,
         fromTier: "BRONZE",
         toTier: "SILVER",
@@ -181,7 +167,7 @@ describe("/marketing/automations", () => {
       });
     }
     const [r] = await runAutomations(
-      { db: t.db, config: env, now: new Date(when.getTime() + 60_000) },
+      { db: pages.t.db, config: pages.env, now: new Date(when.getTime() + 60_000) },
       { only: "TIER_UPGRADE" },
     );
     expect(r!.sent).toBe(12);

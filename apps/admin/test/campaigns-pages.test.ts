@@ -1,42 +1,26 @@
-import type { StaffRole } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
-import { type TestDatabase, unique } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RouteServer, visibleText } from "../../../tests/support/remix-route-server";
+import { unique } from "@xplorium/db/testing";
+import { describe, expect, it } from "vitest";
+import { visibleText } from "../../../tests/support/remix-route-server";
 import { parseVenueTime, venueTimeValue } from "../app/lib/form-values";
 import * as marketingIndex from "../app/routes/_app.marketing._index";
 import * as listPage from "../app/routes/_app.marketing.campaigns";
 import * as campaignPage from "../app/routes/_app.marketing_.campaigns.$id";
 import * as trpcRoute from "../app/routes/api.trpc.$";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { page, useAdminPages } from "./admin-pages";
 
 /** /marketing/campaigns and the campaign page over real HTTP (Remix + tRPC in-process + PostgreSQL). */
 
-let pages: AdminPages;
-let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
-
-beforeAll(async () => {
-  pages = await startAdminPages({
-    env: { TIME_ZONE: "Europe/Belgrade" },
-    routes: [
-      page("_app.marketing._index", "marketing", marketingIndex, { index: true }),
-      page("_app.marketing.campaigns", "marketing/campaigns", listPage),
-      page("_app.marketing_.campaigns.$id", "marketing/campaigns/:id", campaignPage),
-      { id: "routes/api.trpc.$", parentId: "root", path: "api/trpc/*", module: trpcRoute },
-    ],
-  });
-  ({ t, env, server } = pages);
-});
-afterAll(async () => {
-  await pages?.close();
+const pages = useAdminPages({
+  env: { TIME_ZONE: "Europe/Belgrade" },
+  routes: [
+    page("_app.marketing._index", "marketing", marketingIndex, { index: true }),
+    page("_app.marketing.campaigns", "marketing/campaigns", listPage),
+    page("_app.marketing_.campaigns.$id", "marketing/campaigns/:id", campaignPage),
+    { id: "routes/api.trpc.$", parentId: "root", path: "api/trpc/*", module: trpcRoute },
+  ],
 });
 
-const cookieFor = (role: StaffRole) => pages.cookieFor(role);
-const get = (path: string, cookie: string) => pages.get(path, cookie);
-const post = (path: string, cookie: string, fields: Record<string, string>) =>
-  pages.post(path, cookie, fields);
+const { cookieFor, get, post } = pages;
 const textOf = async (res: Response) => visibleText(await res.text());
 
 async function createDraft(cookie: string, name = `Autumn ${unique()}`) {
@@ -85,8 +69,8 @@ describe("/marketing/campaigns", () => {
     expect(badHtml).toContain('value="Bad tag"');
 
     const { id, name } = await createDraft(cookie);
-    const [row] =
-      await t.sql`select status, to_whole_list, subject from campaigns where id = ${id}`;
+    const [row] = await pages.t
+      .sql`select status, to_whole_list, subject from campaigns where id = ${id}`;
     expect(row).toEqual({ status: "DRAFT", to_whole_list: true, subject: "Hi {{firstName}}" });
 
     const list = await textOf(await get("/marketing/campaigns", cookie));
@@ -112,18 +96,20 @@ describe("/marketing/campaigns", () => {
       bodyMarkdown: "Changed",
     });
     expect(saved.status).toBe(200);
-    expect((await t.sql`select subject from campaigns where id = ${id}`)[0]!.subject).toBe(
+    expect((await pages.t.sql`select subject from campaigns where id = ${id}`)[0]!.subject).toBe(
       "Hi again {{firstName}}",
     );
   });
 
   it("shows a started campaign's results from the webhooks, with a link to the full report", async () => {
     const cookie = await cookieFor("MARKETING");
-    const [c] = await t.sql`insert into campaigns (name, subject, status, started_at, to_whole_list)
+    const [c] = await pages.t
+      .sql`insert into campaigns (name, subject, status, started_at, to_whole_list)
       values (${`Results ${unique()}`}, 'Hi', 'SENDING', now(), true) returning id`;
-    const [cust] = await t.sql`insert into customers (email, referral_code, marketing_opt_in)
+    const [cust] = await pages.t.sql`insert into customers (email, referral_code, marketing_opt_in)
       values (${`results-${unique()}@example.org`}, ${`RS${unique()}`}, true) returning id`;
-    await t.sql`insert into email_messages (kind, template, campaign_id, customer_id, to_email,
+    await pages.t
+      .sql`insert into email_messages (kind, template, campaign_id, customer_id, to_email,
         from_email, subject, transport, status, sent_at)
       values ('MARKETING', 'campaign', ${c!.id}, ${cust!.id}, 'x@example.org', 'a@example.org',
         'Hi', 'RESEND', 'DELIVERED', now())`;
@@ -149,7 +135,7 @@ describe("/marketing/campaigns", () => {
       customerId: "",
     });
     expect(res.status).toBe(200);
-    const rows = await t.sql`select to_email, subject, kind from email_messages
+    const rows = await pages.t.sql`select to_email, subject, kind from email_messages
       where template = 'campaign-test' order by to_email`;
     expect(rows).toEqual([
       { to_email: "boss@example.org", subject: "[Test] Hi Ana", kind: "TRANSACTIONAL" },
@@ -160,7 +146,7 @@ describe("/marketing/campaigns", () => {
   it("schedules in venue time, freezes the email, shows progress, and cancels", async () => {
     const cookie = await cookieFor("MARKETING");
     const { id, name } = await createDraft(cookie);
-    const at = venueTimeValue(new Date(Date.now() + 3 * 24 * 3_600_000), env.TIME_ZONE);
+    const at = venueTimeValue(new Date(Date.now() + 3 * 24 * 3_600_000), pages.env.TIME_ZONE);
     const past = await post(`/marketing/campaigns/${id}`, cookie, {
       intent: "schedule",
       scheduledAt: "2020-01-01T10:00",
@@ -173,10 +159,10 @@ describe("/marketing/campaigns", () => {
       scheduledAt: at,
     });
     expect(res.status).toBe(200);
-    const [row] = await t.sql`select status, scheduled_at from campaigns where id = ${id}`;
+    const [row] = await pages.t.sql`select status, scheduled_at from campaigns where id = ${id}`;
     expect(row!.status).toBe("SCHEDULED");
     expect(new Date(row!.scheduled_at).getTime()).toBe(
-      parseVenueTime(at, env.TIME_ZONE)!.getTime(),
+      parseVenueTime(at, pages.env.TIME_ZONE)!.getTime(),
     );
 
     const edit = await post(`/marketing/campaigns/${id}`, cookie, {
@@ -194,14 +180,14 @@ describe("/marketing/campaigns", () => {
     expect(page).toContain("Progress");
     expect(page).toContain("Cancel campaign");
     expect(page).toContain("Reschedule");
-    expect(page).toContain(`(${env.TIME_ZONE})`);
+    expect(page).toContain(`(${pages.env.TIME_ZONE})`);
 
     const list = await textOf(await get("/marketing/campaigns", cookie));
     expect(list).toMatch(new RegExp(`${name}.*Scheduled.*Sends`));
 
     const cancelled = await post(`/marketing/campaigns/${id}`, cookie, { intent: "cancel" });
     expect(cancelled.status).toBe(200);
-    expect((await t.sql`select status from campaigns where id = ${id}`)[0]!.status).toBe(
+    expect((await pages.t.sql`select status from campaigns where id = ${id}`)[0]!.status).toBe(
       "CANCELLED",
     );
     const again = await post(`/marketing/campaigns/${id}`, cookie, { intent: "cancel" });
@@ -213,11 +199,11 @@ describe("/marketing/campaigns", () => {
     const { id, name } = await createDraft(cookie);
     const res = await post(`/marketing/campaigns/${id}`, cookie, { intent: "sendNow" });
     expect(res.status).toBe(200);
-    const [job] = await t.sql`select run_at from graphile_worker.jobs
+    const [job] = await pages.t.sql`select run_at from graphile_worker.jobs
       where key = ${`campaign:send:${id}`}`;
     expect(new Date(job!.run_at).getTime()).toBeLessThanOrEqual(Date.now());
     // The worker's progress, as it would be part way through.
-    await t.sql`update campaigns set status = 'SENDING', recipient_count = 400,
+    await pages.t.sql`update campaigns set status = 'SENDING', recipient_count = 400,
       sent_count = 100, failed_count = 2, started_at = now() where id = ${id}`;
     const list = await textOf(await get("/marketing/campaigns", cookie));
     expect(list).toContain(name);
@@ -227,7 +213,7 @@ describe("/marketing/campaigns", () => {
 
   it("previews over /api/trpc with a real customer's values, escaped", async () => {
     const cookie = await cookieFor("MARKETING");
-    const [customer] = await t.sql`insert into customers (email, name, referral_code)
+    const [customer] = await pages.t.sql`insert into customers (email, name, referral_code)
       values (${`preview-${unique()}@example.org`}, '<b>Mila</b>', ${`PRV${unique()}`}) returning id`;
     const input = {
       json: {
@@ -237,7 +223,7 @@ describe("/marketing/campaigns", () => {
       },
     };
     const res = await fetch(
-      `${server.url}/api/trpc/campaigns.preview?input=${encodeURIComponent(JSON.stringify(input))}`,
+      `${pages.server.url}/api/trpc/campaigns.preview?input=${encodeURIComponent(JSON.stringify(input))}`,
       { headers: { cookie } },
     );
     expect(res.status).toBe(200);

@@ -1,31 +1,22 @@
 import { schema } from "@xplorium/db";
-import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as customerPage from "../app/routes/_app.customers_.$id";
-import { type AdminPages, page as route, startAdminPages } from "./admin-pages";
+import { page as route, useAdminPages } from "./admin-pages";
 
 /**
  * The customer page's marketing preferences over real HTTP (Remix + the real route modules +
  * tRPC in-process + a real database): the panel, the setConsent action, and who may use it.
  */
 
-let pages: AdminPages;
-let t: TestDatabase;
-
-beforeAll(async () => {
-  pages = await startAdminPages({
-    routes: [route("_app.customers_.$id", "customers/:id", customerPage)],
-    env: { PORTAL_URL: "http://portal.test" },
-  });
-  ({ t } = pages);
-});
-afterAll(async () => {
-  await pages?.close();
+const pages = useAdminPages({
+  routes: [route("_app.customers_.$id", "customers/:id", customerPage)],
+  env: { PORTAL_URL: "http://portal.test" },
 });
 
-const cookieFor = (role: Parameters<AdminPages["cookieFor"]>[0]) => pages.cookieFor(role);
+const { cookieFor } = pages;
 
 const page = (customerId: string, cookie: string) => pages.get(`/customers/${customerId}`, cookie);
 
@@ -43,7 +34,7 @@ const switches = (html: string) =>
   }));
 
 const consentEvents = (customerId: string) =>
-  t.db
+  pages.t.db
     .select()
     .from(schema.consentEvents)
     .where(eq(schema.consentEvents.customerId, customerId))
@@ -52,7 +43,7 @@ const consentEvents = (customerId: string) =>
 describe("customer page: marketing preferences", () => {
   it("front desk turns email on (awaiting confirmation) and off again", async () => {
     const cookie = await cookieFor("FRONT_DESK");
-    const customer = await insertCustomer(t.db);
+    const customer = await insertCustomer(pages.t.db);
 
     const before = await page(customer.id, cookie);
     expect(before.status).toBe(200);
@@ -73,13 +64,16 @@ describe("customer page: marketing preferences", () => {
     expect(visibleText(onHtml)).toContain("Email given · awaiting confirmation");
     const [pending] = await consentEvents(customer.id);
     expect(pending).toMatchObject({ action: "GRANTED", state: "PENDING", source: "STAFF" });
-    const [flags] = await t.db
+    const [flags] = await pages.t.db
       .select({ optIn: schema.customers.marketingOptIn })
       .from(schema.customers)
       .where(eq(schema.customers.id, customer.id));
     expect(flags!.optIn).toBe(false);
     expect(
-      await t.db.$count(schema.emailMessages, eq(schema.emailMessages.customerId, customer.id)),
+      await pages.t.db.$count(
+        schema.emailMessages,
+        eq(schema.emailMessages.customerId, customer.id),
+      ),
     ).toBe(1);
 
     const off = await setConsent(customer.id, cookie, "EMAIL", false);
@@ -95,7 +89,7 @@ describe("customer page: marketing preferences", () => {
 
   it("shows a refused input inline and records nothing", async () => {
     const cookie = await cookieFor("MANAGER");
-    const customer = await insertCustomer(t.db);
+    const customer = await insertCustomer(pages.t.db);
     const res = await setConsent(customer.id, cookie, "FAX", true);
     expect(res.status).toBe(400);
     expect(visibleText(await res.text())).toContain("Choose email or SMS.");
@@ -104,7 +98,7 @@ describe("customer page: marketing preferences", () => {
 
   it("marketing staff see the preferences but cannot change them", async () => {
     const cookie = await cookieFor("MARKETING");
-    const customer = await insertCustomer(t.db);
+    const customer = await insertCustomer(pages.t.db);
     const res = await page(customer.id, cookie);
     expect(res.status).toBe(200);
     const html = await res.text();

@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import type { StaffRole } from "@xplorium/auth";
 import { systemActor } from "@xplorium/core/actor";
 import { createReward, redeemReward } from "@xplorium/core/loyalty";
-import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
+import { insertCustomer, unique } from "@xplorium/db/testing";
 import { createElement } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ledgerDrift, postPoints } from "../../../packages/core/src/loyalty/ledger";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import { VouchersCard } from "../app/components/customer/vouchers-card";
@@ -13,7 +12,7 @@ import { loadVouchersCard } from "../app/components/customer/vouchers-card.serve
 import { requireStaff } from "../app/lib/session.server";
 import * as rewardsPage from "../app/routes/_app.loyalty_.rewards";
 import * as vouchersPage from "../app/routes/_app.loyalty_.vouchers";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { page, useAdminPages } from "./admin-pages";
 
 /**
  * /loyalty/rewards and /loyalty/vouchers over real HTTP (Express + Remix + the real route
@@ -38,35 +37,23 @@ const customerPageWithCard = {
   },
 };
 
-let pages: AdminPages;
-let t: TestDatabase;
+const pages = useAdminPages({
+  routes: [
+    page("_app.loyalty_.rewards", "loyalty/rewards", rewardsPage),
+    page("_app.loyalty_.vouchers", "loyalty/vouchers", vouchersPage),
+    page("_app.customers_.$id", "customers/:id", customerPageWithCard),
+  ],
+});
 const meta = { ip: null, userAgent: null, requestId: null };
-
-beforeAll(async () => {
-  pages = await startAdminPages({
-    routes: [
-      page("_app.loyalty_.rewards", "loyalty/rewards", rewardsPage),
-      page("_app.loyalty_.vouchers", "loyalty/vouchers", vouchersPage),
-      page("_app.customers_.$id", "customers/:id", customerPageWithCard),
-    ],
-  });
-  t = pages.t;
-});
 afterEach(async () => {
-  expect(await ledgerDrift(t.db)).toEqual([]);
-});
-afterAll(async () => {
-  await pages?.close();
+  expect(await ledgerDrift(pages.t.db)).toEqual([]);
 });
 
-const cookieFor = (role: StaffRole) => pages.cookieFor(role);
-const get = (path: string, cookie: string) => pages.get(path, cookie);
-const post = (path: string, cookie: string, fields: Record<string, string>) =>
-  pages.post(path, cookie, fields);
+const { cookieFor, get, post } = pages;
 
 async function customerWith(points: number, name = `Parent ${unique()}`) {
-  const c = await insertCustomer(t.db, { name });
-  await t.db.transaction((tx) =>
+  const c = await insertCustomer(pages.t.db, { name });
+  await pages.t.db.transaction((tx) =>
     postPoints(tx, {
       customerId: c.id,
       delta: points,
@@ -104,8 +91,8 @@ describe("/loyalty/rewards", () => {
       active: "on",
     });
     expect(ok.status).toBe(200);
-    const [row] =
-      await t.sql`select id, points_cost, stock, active from rewards where name = ${name}`;
+    const [row] = await pages.t
+      .sql`select id, points_cost, stock, active from rewards where name = ${name}`;
     expect(row).toMatchObject({ points_cost: 1200, stock: null, active: true });
 
     const page = visibleText(await (await get("/loyalty/rewards", cookie)).text());
@@ -119,7 +106,7 @@ describe("/loyalty/rewards", () => {
     expect(
       (await post("/loyalty/rewards", cookie, { intent: "deactivate", id: row!.id })).status,
     ).toBe(200);
-    const [after] = await t.sql`select active from rewards where id = ${row!.id}`;
+    const [after] = await pages.t.sql`select active from rewards where id = ${row!.id}`;
     expect(after!.active).toBe(false);
   });
 
@@ -143,14 +130,14 @@ describe("/loyalty/vouchers", () => {
     const cookie = await cookieFor("FRONT_DESK");
     const c = await customerWith(600, "Ana Counter");
     const r = await createReward(
-      { db: t.db, actor: systemActor, meta },
+      { db: pages.t.db, actor: systemActor, meta },
       {
         name: "Hot chocolate",
         pointsCost: 500,
       },
     );
     const { voucher } = await redeemReward(
-      { db: t.db, actor: systemActor, meta },
+      { db: pages.t.db, actor: systemActor, meta },
       {
         customerId: c.id,
         rewardId: r.id,
@@ -199,11 +186,11 @@ describe("/loyalty/vouchers", () => {
     const cookie = await cookieFor("MANAGER");
     const c = await customerWith(500);
     const r = await createReward(
-      { db: t.db, actor: systemActor, meta },
+      { db: pages.t.db, actor: systemActor, meta },
       { name: "Cake", pointsCost: 500 },
     );
     const { voucher } = await redeemReward(
-      { db: t.db, actor: systemActor, meta },
+      { db: pages.t.db, actor: systemActor, meta },
       {
         customerId: c.id,
         rewardId: r.id,
@@ -219,7 +206,7 @@ describe("/loyalty/vouchers", () => {
       reason: "Wrong reward",
     });
     expect(res.status).toBe(200);
-    const [row] = await t.sql`select loyalty_points from customers where id = ${c.id}`;
+    const [row] = await pages.t.sql`select loyalty_points from customers where id = ${c.id}`;
     expect(row!.loyalty_points).toBe(500);
   });
 
@@ -234,14 +221,14 @@ describe("customer page vouchers card", () => {
     const cookie = await cookieFor("FRONT_DESK");
     const c = await customerWith(1200);
     const cheap = await createReward(
-      { db: t.db, actor: systemActor, meta },
+      { db: pages.t.db, actor: systemActor, meta },
       {
         name: `Juice ${unique()}`,
         pointsCost: 500,
       },
     );
     await createReward(
-      { db: t.db, actor: systemActor, meta },
+      { db: pages.t.db, actor: systemActor, meta },
       {
         name: `Party ${unique()}`,
         pointsCost: 2500,
@@ -266,7 +253,7 @@ describe("customer page vouchers card", () => {
       post("/loyalty/vouchers", cookie, fields),
     ]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    const vouchers = await t.sql`select code from vouchers where customer_id = ${c.id}`;
+    const vouchers = await pages.t.sql`select code from vouchers where customer_id = ${c.id}`;
     expect(vouchers).toHaveLength(1);
 
     const after = visibleText(await (await get(`/customers/${c.id}`, cookie)).text());

@@ -1,33 +1,22 @@
-import type { StaffRole } from "@xplorium/auth";
 import { loadEnv } from "@xplorium/config";
 import { checkLedger, runPointsExpiry } from "@xplorium/core/loyalty";
-import type { TestDatabase } from "@xplorium/db/testing";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tierScale } from "../../../packages/core/src/loyalty/tier-history";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import { TierProgress } from "../app/components/customer/tier-progress";
 import * as loyaltyPage from "../app/routes/_app.loyalty";
-import { type AdminPages, page as appPage, startAdminPages } from "./admin-pages";
+import { page as appPage, useAdminPages } from "./admin-pages";
 
 /**
  * The points-rules page over real HTTP (Express + Remix + the real route modules + tRPC
  * in-process + a real database), and the customer page's tier-progress view rendered on its own.
  */
 
-let pages: AdminPages;
-let t: TestDatabase;
+const pages = useAdminPages({ routes: [appPage("_app.loyalty", "loyalty", loyaltyPage)] });
 
-beforeAll(async () => {
-  pages = await startAdminPages({ routes: [appPage("_app.loyalty", "loyalty", loyaltyPage)] });
-  t = pages.t;
-});
-afterAll(async () => {
-  await pages?.close();
-});
-
-const cookieFor = (role: StaffRole) => pages.cookieFor(role);
+const { cookieFor } = pages;
 const page = (cookie: string) => pages.get("/loyalty", cookie);
 
 describe("loyalty rules page", () => {
@@ -61,7 +50,7 @@ describe("loyalty rules page", () => {
       pages.env,
       loadEnv({
         NODE_ENV: "test",
-        DATABASE_URL: t.url,
+        DATABASE_URL: pages.t.url,
         POINTS_EXPIRY_MONTHS: "12",
         POINTS_EXPIRY_WARNING_DAYS: "10",
       }),
@@ -70,8 +59,8 @@ describe("loyalty rules page", () => {
     expect(visibleText(await (await page(cookie)).text())).toContain(
       "Takes effect when the daily expiry job next runs",
     );
-    await runPointsExpiry({ db: t.db, config: env, now: new Date("2027-01-10T10:00:00Z") });
-    await checkLedger({ db: t.db });
+    await runPointsExpiry({ db: pages.t.db, config: env, now: new Date("2027-01-10T10:00:00Z") });
+    await checkLedger({ db: pages.t.db });
     const text = visibleText(await (await page(cookie)).text());
     expect(text).toContain(
       "On. Points expire after 12 months without a completed booking. Customers are warned by email 10 days before.",

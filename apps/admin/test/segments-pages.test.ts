@@ -1,45 +1,31 @@
-import type { StaffRole } from "@xplorium/auth";
-import type { TestDatabase } from "@xplorium/db/testing";
 import { unique } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as segmentsPage from "../app/routes/_app.marketing.segments";
 import * as editorPage from "../app/routes/_app.marketing_.segments.$id";
 import * as exportRoute from "../app/routes/marketing.segments.$id.export";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { page, useAdminPages } from "./admin-pages";
 
 /** /marketing/segments and its editor over real HTTP (Remix + tRPC in-process + PostgreSQL). */
 
-let pages: AdminPages;
-let t: TestDatabase;
-
-beforeAll(async () => {
-  pages = await startAdminPages({
-    routes: [
-      page("_app.marketing.segments", "marketing/segments", segmentsPage),
-      page("_app.marketing_.segments.$id", "marketing/segments/:id", editorPage),
-      // A resource route outside the signed-in layout.
-      {
-        id: "routes/marketing.segments.$id.export",
-        parentId: "root",
-        path: "marketing/segments/:id/export",
-        module: exportRoute,
-      },
-    ],
-  });
-  t = pages.t;
-});
-afterAll(async () => {
-  await pages?.close();
+const pages = useAdminPages({
+  routes: [
+    page("_app.marketing.segments", "marketing/segments", segmentsPage),
+    page("_app.marketing_.segments.$id", "marketing/segments/:id", editorPage),
+    // A resource route outside the signed-in layout.
+    {
+      id: "routes/marketing.segments.$id.export",
+      parentId: "root",
+      path: "marketing/segments/:id/export",
+      module: exportRoute,
+    },
+  ],
 });
 
 /** The body as text, keeping the byte order mark that Response.text() drops. */
 const withBom = (bytes: ArrayBuffer) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
 
-const cookieFor = (role: StaffRole) => pages.cookieFor(role);
-const get = (path: string, cookie: string) => pages.get(path, cookie);
-const post = (path: string, cookie: string, fields: Record<string, string>) =>
-  pages.post(path, cookie, fields);
+const { cookieFor, get, post } = pages;
 
 describe("/marketing/segments", () => {
   it("marketing saves a segment, edits it, lists it and duplicates it", async () => {
@@ -66,7 +52,7 @@ describe("/marketing/segments", () => {
     const location = created.headers.get("location") ?? "";
     const id = /\/marketing\/segments\/([0-9a-f-]{36})\?saved=1$/.exec(location)?.[1];
     expect(id).toBeDefined();
-    const [row] = await t.sql`select name, filter from segments where id = ${id!}`;
+    const [row] = await pages.t.sql`select name, filter from segments where id = ${id!}`;
     expect(row).toEqual({ name, filter });
 
     const editor = visibleText(await (await get(`/marketing/segments/${id}`, cookie)).text());
@@ -80,7 +66,7 @@ describe("/marketing/segments", () => {
       filter: JSON.stringify({ ...filter, birthdayMonth: 3 }),
     });
     expect(saved.status).toBe(200);
-    const [edited] = await t.sql`select filter from segments where id = ${id!}`;
+    const [edited] = await pages.t.sql`select filter from segments where id = ${id!}`;
     expect(edited!.filter).toEqual({ ...filter, birthdayMonth: 3 });
 
     const list = visibleText(await (await get("/marketing/segments", cookie)).text());
@@ -90,15 +76,15 @@ describe("/marketing/segments", () => {
     const dup = await post("/marketing/segments", cookie, { id: id! });
     expect(dup.status).toBe(302);
     expect(dup.headers.get("location")).toMatch(/\?duplicated=1$/);
-    const copies = await t.sql`select filter from segments where name = ${`${name} (copy)`}`;
+    const copies = await pages.t.sql`select filter from segments where name = ${`${name} (copy)`}`;
     expect(copies).toHaveLength(1);
   });
 
   it("deletes a segment after asking once more, unless a draft or scheduled campaign uses it", async () => {
     const cookie = await cookieFor("MARKETING");
-    const [seg] = await t.sql`insert into segments (name, filter)
+    const [seg] = await pages.t.sql`insert into segments (name, filter)
       values (${`Delete me ${unique()}`}, '{"minBookings": 2}') returning id`;
-    const [campaign] = await t.sql`insert into campaigns (name, subject, segment_id, status)
+    const [campaign] = await pages.t.sql`insert into campaigns (name, subject, segment_id, status)
       values ('Spring party', 'Hi', ${seg!.id}, 'SCHEDULED') returning id`;
 
     const list = await (await get("/marketing/segments", cookie)).text();
@@ -108,14 +94,14 @@ describe("/marketing/segments", () => {
     expect(refused.status).toBe(409);
     // The toast's text travels in the action data (it shows once the page hydrates).
     expect(await refused.text()).toContain("“Spring party” still uses this segment");
-    expect(await t.sql`select 1 from segments where id = ${seg!.id}`).toHaveLength(1);
+    expect(await pages.t.sql`select 1 from segments where id = ${seg!.id}`).toHaveLength(1);
 
-    await t.sql`update campaigns set status = 'SENT' where id = ${campaign!.id}`;
+    await pages.t.sql`update campaigns set status = 'SENT' where id = ${campaign!.id}`;
     const deleted = await post("/marketing/segments", cookie, { id: seg!.id, intent: "delete" });
     expect(deleted.status).toBe(200);
     expect(await deleted.text()).toContain("Segment deleted");
-    expect(await t.sql`select 1 from segments where id = ${seg!.id}`).toHaveLength(0);
-    const [audit] = await t.sql`select action from audit_log where entity_id = ${seg!.id}
+    expect(await pages.t.sql`select 1 from segments where id = ${seg!.id}`).toHaveLength(0);
+    const [audit] = await pages.t.sql`select action from audit_log where entity_id = ${seg!.id}
       order by created_at desc limit 1`;
     expect(audit?.action).toBe("segment.deleted");
 
@@ -125,7 +111,7 @@ describe("/marketing/segments", () => {
 
   it("exports a segment's marketing list as CSV", async () => {
     const cookie = await cookieFor("MARKETING");
-    await t.sql`insert into customers (email, name, referral_code, tags, marketing_opt_in)
+    await pages.t.sql`insert into customers (email, name, referral_code, tags, marketing_opt_in)
       values ('csv-in@example.org', 'In', ${`CSV${unique()}`}, '{csvtest}', true),
              ('csv-out@example.org', 'Out', ${`CSV${unique()}`}, '{csvtest}', false)`;
     const created = await post("/marketing/segments/new", cookie, {

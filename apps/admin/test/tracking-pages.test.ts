@@ -1,45 +1,29 @@
 import { randomUUID } from "node:crypto";
-import type { StaffRole } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RouteServer, visibleText } from "../../../tests/support/remix-route-server";
+import { insertCustomer, unique } from "@xplorium/db/testing";
+import { describe, expect, it } from "vitest";
+import { visibleText } from "../../../tests/support/remix-route-server";
 import * as marketingIndex from "../app/routes/_app.marketing._index";
 import * as settingsPage from "../app/routes/_app.marketing.settings";
 import * as reportPage from "../app/routes/_app.marketing_.campaigns.$id.report";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { page, useAdminPages } from "./admin-pages";
 
 /** /marketing/campaigns/:id/report and /marketing/settings over real HTTP. */
 
-let pages: AdminPages;
-let t: TestDatabase;
-let env: Env;
-let server: RouteServer;
-
-beforeAll(async () => {
-  pages = await startAdminPages({
-    env: { TIME_ZONE: "UTC" },
-    routes: [
-      page("_app.marketing._index", "marketing", marketingIndex, { index: true }),
-      page("_app.marketing.settings", "marketing/settings", settingsPage),
-      page("_app.marketing_.campaigns.$id.report", "marketing/campaigns/:id/report", reportPage),
-    ],
-  });
-  ({ t, env, server } = pages);
-});
-afterAll(async () => {
-  await pages?.close();
+const pages = useAdminPages({
+  env: { TIME_ZONE: "UTC" },
+  routes: [
+    page("_app.marketing._index", "marketing", marketingIndex, { index: true }),
+    page("_app.marketing.settings", "marketing/settings", settingsPage),
+    page("_app.marketing_.campaigns.$id.report", "marketing/campaigns/:id/report", reportPage),
+  ],
 });
 
-const cookieFor = (role: StaffRole) => pages.cookieFor(role);
-const get = (path: string, cookie: string) => pages.get(path, cookie);
-const post = (path: string, cookie: string, fields: Record<string, string>) =>
-  pages.post(path, cookie, fields);
+const { cookieFor, get, post } = pages;
 
 /** A sent campaign: 4 recipients, 3 delivered (one opened and clicked), 1 hard bounce. */
 async function sentCampaign() {
-  const [campaign] = await t.db
+  const [campaign] = await pages.t.db
     .insert(schema.campaigns)
     .values({
       name: `Spring party ${unique()}`,
@@ -51,8 +35,8 @@ async function sentCampaign() {
   const statuses = ["DELIVERED", "DELIVERED", "DELIVERED", "BOUNCED"] as const;
   const messages: (typeof schema.emailMessages.$inferSelect)[] = [];
   for (const status of statuses) {
-    const customer = await insertCustomer(t.db);
-    const [m] = await t.db
+    const customer = await insertCustomer(pages.t.db);
+    const [m] = await pages.t.db
       .insert(schema.emailMessages)
       .values({
         kind: "MARKETING",
@@ -60,7 +44,7 @@ async function sentCampaign() {
         campaignId: campaign!.id,
         customerId: customer.id,
         toEmail: customer.email,
-        fromEmail: env.EMAIL_FROM,
+        fromEmail: pages.env.EMAIL_FROM,
         subject: "Spring parties are here",
         transport: "RESEND",
         status,
@@ -78,7 +62,7 @@ async function sentCampaign() {
     occurredAt: new Date(Date.parse("2026-03-02T10:00:00Z") + minutes * 60_000),
     ...extra,
   });
-  await t.db
+  await pages.t.db
     .insert(schema.emailEvents)
     .values([
       event(0, "email.delivered", 1),
@@ -121,7 +105,7 @@ describe("/marketing/campaigns/:id/report", () => {
   });
 
   it("shows an empty state for a campaign with no events, and 404 for an unknown id", async () => {
-    const [campaign] = await t.db
+    const [campaign] = await pages.t.db
       .insert(schema.campaigns)
       .values({ name: `Draft ${unique()}`, subject: "Soon", status: "DRAFT" })
       .returning();
@@ -143,7 +127,7 @@ describe("/marketing/campaigns/:id/report", () => {
       await cookieFor("FRONT_DESK"),
     );
     expect(res.status).toBe(403);
-    const anonymous = await fetch(`${server.url}/marketing/campaigns/${campaign.id}/report`, {
+    const anonymous = await fetch(`${pages.server.url}/marketing/campaigns/${campaign.id}/report`, {
       redirect: "manual",
     });
     expect(anonymous.status).toBe(302);
@@ -163,14 +147,14 @@ describe("/marketing/settings", () => {
     const on = await post("/marketing/settings", cookie, { trackOpensClicks: "true" });
     expect(on.status).toBe(200);
     expect(visibleText(await on.text())).toContain("On: opens and clicks are recorded");
-    const [row] = await t.sql`select track_opens_clicks from marketing_settings`;
+    const [row] = await pages.t.sql`select track_opens_clicks from marketing_settings`;
     expect(row!.track_opens_clicks).toBe(true);
     const after = visibleText(await (await get("/marketing/settings", cookie)).text());
     expect(after).toContain("Turn tracking off");
     expect(after).toContain("by Staff MARKETING");
 
     await post("/marketing/settings", cookie, { trackOpensClicks: "false" });
-    const audits = await t.sql`select details from audit_log
+    const audits = await pages.t.sql`select details from audit_log
       where action = 'marketing.settings_updated' order by id`;
     expect(audits.map((a) => a.details.after)).toEqual([
       { trackOpensClicks: true },
