@@ -1,7 +1,7 @@
-import { ANALYTICS_REFRESH_TASK } from "@xplorium/core/analytics";
-import { CUSTOMER_SYNC_TASK, startCustomerSync } from "@xplorium/core/customers";
+import { startCustomerSync } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
 import { insertStaffActor, type TestDatabase } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { CRONTAB } from "@xplorium/worker/tasks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useWorkerFixture } from "./support/worker-fixture";
@@ -24,7 +24,7 @@ const queued = async (task: string) =>
 describe("analytics:refresh", () => {
   it("is on the crontab every 30 minutes, one at a time", () => {
     expect(CRONTAB).toContain(
-      `*/30 * * * * ${ANALYTICS_REFRESH_TASK} ?jobKey=${ANALYTICS_REFRESH_TASK}`,
+      `*/30 * * * * ${JOBS.refreshAnalytics} ?jobKey=${JOBS.refreshAnalytics}`,
     );
   });
 
@@ -46,11 +46,11 @@ describe("analytics:refresh", () => {
       actor,
       meta: { ip: null, userAgent: null, requestId: "sync" },
     });
-    expect(await queued(CUSTOMER_SYNC_TASK)).toBe(1);
+    expect(await queued(JOBS.syncCustomers)).toBe(1);
     // The sync runs and queues the refresh; the same run picks that up too.
     await runWorker();
-    expect(await queued(CUSTOMER_SYNC_TASK)).toBe(0);
-    expect(await queued(ANALYTICS_REFRESH_TASK)).toBe(0);
+    expect(await queued(JOBS.syncCustomers)).toBe(0);
+    expect(await queued(JOBS.refreshAnalytics)).toBe(0);
     const [state] = await t.sql`select summary from analytics_state`;
     expect(state?.summary).toMatchObject({ customers: 1, customersWithVisits: 1 });
     const [row] = await t.sql`

@@ -1,10 +1,7 @@
-import {
-  AUTOMATIONS_TASK,
-  requestAutomationRun,
-  setAutomationEnabled,
-} from "@xplorium/core/marketing";
+import { requestAutomationRun, setAutomationEnabled } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
 import { insertStaffActor, type TestDatabase, testDeps, unique } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { CRONTAB } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -53,7 +50,7 @@ async function upgradedCustomer(name: string) {
 
 describe("marketing:run-automations in the worker", () => {
   it("runs hourly", () => {
-    expect(CRONTAB).toContain(`15 * * * * ${AUTOMATIONS_TASK}`);
+    expect(CRONTAB).toContain(`15 * * * * ${JOBS.runAutomations}`);
   });
 
   it("Run now sends the due emails once, with unsubscribe headers, and never after an opt-out", async () => {
@@ -65,7 +62,7 @@ describe("marketing:run-automations in the worker", () => {
     const manager = await insertStaffActor(t.db, { role: "MANAGER" });
     await requestAutomationRun(testDeps(t.db, manager), { kind: "TIER_UPGRADE" });
     // Queued for Bojan too; he opts out before the worker delivers it.
-    await w.runJobs({ only: [AUTOMATIONS_TASK] });
+    await w.runJobs({ only: [JOBS.runAutomations] });
     await t.db
       .update(schema.customers)
       .set({ marketingOptIn: false })

@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Env } from "@xplorium/config";
 import {
-  CAMPAIGN_SEND_TASK,
   type CampaignSender,
   cancelCampaign,
   createCampaign,
@@ -14,6 +13,7 @@ import {
 import { listOutbox } from "@xplorium/core/messaging";
 import { schema } from "@xplorium/db";
 import { insertStaffActor, type TestDatabase, testDeps } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { createRequestPacer, outboxBatchTransport, resendBatchTransport } from "@xplorium/email";
 import { sendCampaignTask } from "@xplorium/worker/tasks";
 import { eq } from "drizzle-orm";
@@ -145,7 +145,7 @@ function expectExactlyOnce(campaignId: string, tag: string, eligible: number) {
 const runWorkerOnce = (deps: Parameters<typeof sendCampaignTask>[2] = {}) =>
   w.runJobs({
     taskList: {
-      [CAMPAIGN_SEND_TASK]: sendCampaignTask(t.db, env, {
+      [JOBS.sendCampaign]: sendCampaignTask(t.db, env, {
         retry: { baseDelayMs: 5, maxDelayMs: 20 },
         ...deps,
       }),

@@ -2,9 +2,10 @@ import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import { sessionCookieName } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
-import { deliverEmail, SEND_EMAIL_TASK } from "@xplorium/core/messaging";
+import { deliverEmail } from "@xplorium/core/messaging";
 import { schema } from "@xplorium/db";
 import type { TestDatabase } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { transportFor } from "@xplorium/email";
 import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -34,7 +35,7 @@ beforeAll(() => ({ t, env, resend: fake } = w));
 const runJobs = () =>
   w.runJobs({
     taskList: {
-      [SEND_EMAIL_TASK]: async (payload) => {
+      [JOBS.sendEmail]: async (payload) => {
         const { emailMessageId } = payload as { emailMessageId: string };
         await deliverEmail(t.db, emailMessageId, transportFor(env));
       },
@@ -81,7 +82,7 @@ async function sendJobs() {
     select j.id, j.attempts, j.last_error, p.payload
     from graphile_worker.jobs j
     join graphile_worker._private_jobs p on p.id = j.id
-    where j.task_identifier = ${SEND_EMAIL_TASK}
+    where j.task_identifier = ${JOBS.sendEmail}
     order by j.id`;
 }
 

@@ -2,9 +2,10 @@ import { TRPCError } from "@trpc/server";
 import { createCaller, createContext } from "@xplorium/api";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
-import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core/customers";
+import { runCustomerSync } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
 import { insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { useWorkerFixture } from "./support/worker-fixture";
 
@@ -65,7 +66,7 @@ async function unlinkedBooking(email: string, status: "PENDING" | "COMPLETED", a
 }
 
 const syncJobs = () =>
-  t.sql`select id from graphile_worker.jobs where task_identifier = ${CUSTOMER_SYNC_TASK}`;
+  t.sql`select id from graphile_worker.jobs where task_identifier = ${JOBS.syncCustomers}`;
 
 describe("sync from bookings as a job", () => {
   it("queues once, runs in the worker, and reports progress and the result", async () => {

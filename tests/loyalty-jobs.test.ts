@@ -1,6 +1,6 @@
-import { LEDGER_CHECK_TASK, POINTS_EXPIRY_TASK } from "@xplorium/core/loyalty";
 import { enqueueJob } from "@xplorium/db";
 import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { CRONTAB } from "@xplorium/worker/tasks";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ledgerDrift, postPoints } from "../packages/core/src/loyalty/ledger";
@@ -38,8 +38,8 @@ const runs = (kind: string) =>
 
 describe("loyalty jobs in the worker", () => {
   it("are scheduled daily", () => {
-    expect(CRONTAB).toContain(`30 2 * * * ${LEDGER_CHECK_TASK}`);
-    expect(CRONTAB).toContain(`0 3 * * * ${POINTS_EXPIRY_TASK}`);
+    expect(CRONTAB).toContain(`30 2 * * * ${JOBS.checkLedger}`);
+    expect(CRONTAB).toContain(`0 3 * * * ${JOBS.expirePoints}`);
   });
 
   it("loyalty:check-ledger records a clean run, and logs and records drift by customer", async () => {
@@ -52,7 +52,7 @@ describe("loyalty jobs in the worker", () => {
         idempotencyKey: `jobs:${c.id}`,
       }),
     );
-    await runTask(LEDGER_CHECK_TASK);
+    await runTask(JOBS.checkLedger);
     expect(await runs("ledger-check")).toEqual([
       { status: "SUCCEEDED", result: { driftCount: 0, drift: [] }, error: null },
     ]);
@@ -63,7 +63,7 @@ describe("loyalty jobs in the worker", () => {
       await sql`set local session_replication_role = replica`;
       await sql`update customers set loyalty_points = 175 where id = ${c.id}`;
     });
-    await runTask(LEDGER_CHECK_TASK);
+    await runTask(JOBS.checkLedger);
     const [, drifted] = await runs("ledger-check");
     expect(drifted).toEqual({
       status: "FAILED",
@@ -84,14 +84,14 @@ describe("loyalty jobs in the worker", () => {
   });
 
   it("loyalty:expire-points runs with the configured expiry and records its run", async () => {
-    await runTask(POINTS_EXPIRY_TASK);
+    await runTask(JOBS.expirePoints);
     expect(await runs("points-expiry")).toEqual([
       { status: "SUCCEEDED", result: { warned: 0, expired: 0, pointsExpired: 0 }, error: null },
     ]);
     const [settings] = await t.sql`select points_expiry_enabled_at from loyalty_settings`;
     expect(settings!.points_expiry_enabled_at).not.toBeNull();
     expect(logged.map((l) => l.message)).toContain(
-      `${POINTS_EXPIRY_TASK}: 0 warned, 0 expired (0 points)`,
+      `${JOBS.expirePoints}: 0 warned, 0 expired (0 points)`,
     );
   });
 });

@@ -1,11 +1,7 @@
 import type { TestDatabase } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { SECRET_TEMPLATES } from "@xplorium/email";
-import {
-  CRONTAB,
-  createTaskList,
-  DROP_EXPIRED_SECRET_BODIES_TASK,
-  dropExpiredSecretBodiesTask,
-} from "@xplorium/worker/tasks";
+import { CRONTAB, createTaskList, dropExpiredSecretBodiesTask } from "@xplorium/worker/tasks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { graphileWorker } from "./support/graphile-worker";
 import { useWorkerFixture } from "./support/worker-fixture";
@@ -43,14 +39,14 @@ async function bodyOf(id: string) {
 describe("dropping expired secret bodies every minute", () => {
   it("is in the crontab every minute, and registered with the worker", () => {
     const items = graphileWorker.parseCrontab(CRONTAB);
-    expect(items.map((i) => i.task)).toContain(DROP_EXPIRED_SECRET_BODIES_TASK);
+    expect(items.map((i) => i.task)).toContain(JOBS.dropExpiredSecretBodies);
     expect(CRONTAB).toMatch(
       new RegExp(
-        `^\\* \\* \\* \\* \\* ${DROP_EXPIRED_SECRET_BODIES_TASK.replace(/[.:]/g, "\\$&")}`,
+        `^\\* \\* \\* \\* \\* ${JOBS.dropExpiredSecretBodies.replace(/[.:]/g, "\\$&")}`,
         "m",
       ),
     );
-    expect(createTaskList(t.db, w.env)[DROP_EXPIRED_SECRET_BODIES_TASK]).toBeTypeOf("function");
+    expect(createTaskList(t.db, w.env)[JOBS.dropExpiredSecretBodies]).toBeTypeOf("function");
   });
 
   it("drops each secret template's body within a minute of its expiry, and not before", async () => {

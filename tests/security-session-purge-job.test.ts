@@ -1,6 +1,6 @@
 import { createSession } from "@xplorium/auth";
 import { insertCustomer, insertStaff, type TestDatabase } from "@xplorium/db/testing";
-import { PURGE_EXPIRED_AUTH_TASK } from "@xplorium/worker/tasks";
+import { JOBS } from "@xplorium/domain";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useWorkerFixture } from "./support/worker-fixture";
 
@@ -40,7 +40,7 @@ describe("auth:purge-expired and the session lifetime", () => {
     const customerOld = await session("CUSTOMER", 11);
     const customerYoung = await session("CUSTOMER", 9);
 
-    await t.sql`select graphile_worker.add_job(${PURGE_EXPIRED_AUTH_TASK})`;
+    await t.sql`select graphile_worker.add_job(${JOBS.purgeExpiredAuth})`;
     await w.runJobs();
 
     const left = (await t.sql`select id from sessions`).map((r) => r.id).sort();

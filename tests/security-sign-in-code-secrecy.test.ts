@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { StaffRole } from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import {
   emailTransportStartupNotice,
   renderEmail,
@@ -11,7 +12,6 @@ import {
   templates,
 } from "@xplorium/email";
 import { memoryLogger } from "@xplorium/logger";
-import { PURGE_EXPIRED_AUTH_TASK } from "@xplorium/worker/tasks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   customerCookie,
@@ -275,7 +275,7 @@ describe("a customer's sign-in code, with the development outbox", () => {
       expect.objectContaining({ subject: "Sign-in code sent", html: null, text: null }),
     ]);
     // … and the hourly purge drops the body from the table.
-    await t.sql`select graphile_worker.add_job(${PURGE_EXPIRED_AUTH_TASK}, '{}'::json)`;
+    await t.sql`select graphile_worker.add_job(${JOBS.purgeExpiredAuth}, '{}'::json)`;
     await runWorker(w);
     const [purged] = await emailRows(t, { customerId: customer.id });
     expect(purged).toMatchObject({ html: null, text: null, status: "SENT" });

@@ -1,9 +1,9 @@
 import { createCaller, createContext } from "@xplorium/api";
 import type { Env } from "@xplorium/config";
 import { unsubscribe } from "@xplorium/core/consent";
-import { SEND_EMAIL_TASK } from "@xplorium/core/messaging";
 import { enqueueJob, schema } from "@xplorium/db";
 import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { recordConsentChange } from "../packages/core/src/consent/consent";
@@ -30,7 +30,7 @@ beforeAll(() => ({ t, env, resend: fake } = w));
 beforeEach(() => fake.reset());
 
 /** Runs every due `email:send` job once with the worker's real task. */
-const runJobs = () => w.runJobs({ only: [SEND_EMAIL_TASK] });
+const runJobs = () => w.runJobs({ only: [JOBS.sendEmail] });
 
 /** A marketing email as the campaign sender would store it: a MARKETING row and its job. */
 async function queueMarketing(customer: { id: string; email: string | null }) {
@@ -49,7 +49,7 @@ async function queueMarketing(customer: { id: string; email: string | null }) {
         transport: "RESEND",
       })
       .returning({ id: schema.emailMessages.id });
-    await enqueueJob(tx, SEND_EMAIL_TASK, { emailMessageId: row!.id });
+    await enqueueJob(tx, JOBS.sendEmail, { emailMessageId: row!.id });
     return row!.id;
   });
 }

@@ -2,7 +2,8 @@ import type { Env } from "@xplorium/config";
 import { systemDeps } from "@xplorium/core/deps";
 import { createReward, redeemReward } from "@xplorium/core/loyalty";
 import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
-import { CRONTAB, EXPIRE_VOUCHERS_TASK } from "@xplorium/worker/tasks";
+import { JOBS } from "@xplorium/domain";
+import { CRONTAB } from "@xplorium/worker/tasks";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ledgerDrift, postPoints } from "../packages/core/src/loyalty/ledger";
 import { graphileWorker } from "./support/graphile-worker";
@@ -18,7 +19,7 @@ beforeAll(() => ({ t, env } = w));
 describe("loyalty:expire-vouchers", () => {
   it("is on the crontab once a day", () => {
     const items = graphileWorker.parseCrontab(CRONTAB);
-    const item = items.find((i) => i.task === EXPIRE_VOUCHERS_TASK);
+    const item = items.find((i) => i.task === JOBS.expireVouchers);
     expect(item).toBeDefined();
     expect(item!.match).toBeTypeOf("function");
     expect(CRONTAB).toMatch(/^5 0 \* \* \* loyalty:expire-vouchers$/m);
@@ -40,7 +41,7 @@ describe("loyalty:expire-vouchers", () => {
     const fresh = await redeemReward(system, { customerId: c.id, rewardId: r.id });
     await t.sql`update vouchers set expires_at = now() - interval '1 day' where id = ${old.voucher.id}`;
 
-    await t.sql`select graphile_worker.add_job(${EXPIRE_VOUCHERS_TASK})`;
+    await t.sql`select graphile_worker.add_job(${JOBS.expireVouchers})`;
     await w.runJobs();
 
     const rows = await t.sql`select id, status from vouchers where customer_id = ${c.id}`;

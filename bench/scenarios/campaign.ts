@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { ANALYTICS_REFRESH_TASK } from "@xplorium/core/analytics";
 import { repoRoot } from "@xplorium/db/embedded";
+import { JOBS } from "@xplorium/domain";
 import {
   type FakeResend,
   type ResendEmailBody,
@@ -316,7 +316,7 @@ async function startWorker(ctx: BenchContext, fake: FakeResend, requestsPerSecon
     for (;;) {
       const [{ n } = { n: 0 }] = await ctx.sql<{ n: number }[]>`
         select count(*)::int as n from graphile_worker.jobs
-        where task_identifier = ${ANALYTICS_REFRESH_TASK}`;
+        where task_identifier = ${JOBS.refreshAnalytics}`;
       if (n === 0) break;
       if (Date.now() > until) throw new Error("the worker's analytics refresh did not finish");
       await sleep(200);

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { type Env, env as loadEnv } from "@xplorium/config";
 import { createDb, type Database, resolveDatabase } from "@xplorium/db";
 import { migrateDatabase } from "@xplorium/db/migrate";
+import { JOBS } from "@xplorium/domain";
 import { emailTransportStartupNotice } from "@xplorium/email";
 import { type Logger as AppLogger, createLogger } from "@xplorium/logger";
 import {
@@ -13,7 +14,7 @@ import {
   type WorkerPool,
 } from "graphile-worker";
 import { CRONTAB, createTaskList } from "./tasks";
-import { ANALYTICS_REFRESH_JOB_KEY, ANALYTICS_REFRESH_TASK } from "./tasks/refresh-analytics";
+import { ANALYTICS_REFRESH_JOB_KEY } from "./tasks/refresh-analytics";
 
 export interface WorkerOptions {
   /** Instead of DATABASE_URL / the embedded cluster (tests). */
@@ -95,7 +96,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<StartedWork
     ...(crontab ? { crontab } : { parsedCronItems: [] }),
   });
   // The dashboard reads a snapshot: make one now rather than at the next half hour.
-  await runner.addJob(ANALYTICS_REFRESH_TASK, {}, { jobKey: ANALYTICS_REFRESH_JOB_KEY });
+  await runner.addJob(JOBS.refreshAnalytics, {}, { jobKey: ANALYTICS_REFRESH_JOB_KEY });
   log.info("worker running", { emailTransport: env.EMAIL_TRANSPORT });
   const emailNotice = emailTransportStartupNotice(env);
   if (emailNotice) log.warn(emailNotice);

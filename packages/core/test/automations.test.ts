@@ -19,13 +19,11 @@ import {
   testMeta,
   unique,
 } from "@xplorium/db/testing";
+import type { AutomationKind } from "@xplorium/domain";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ledgerDrift, postPoints } from "../src/loyalty/ledger";
-import {
-  type AutomationKind,
-  TIER_UPGRADE_LOOKBACK_DAYS,
-} from "../src/marketing/automation-runner";
+import { TIER_UPGRADE_LOOKBACK_DAYS } from "../src/marketing/automation-runner";
 import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 
 /**

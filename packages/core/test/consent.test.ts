@@ -12,10 +12,10 @@ import {
   insertStaff,
   type TestDatabase,
 } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSENT_WORDING, recordConsentChange } from "../src/consent/consent";
-import { SEND_EMAIL_TASK } from "../src/messaging/queue";
 
 let t: TestDatabase;
 const config = loadEnv({
@@ -67,7 +67,7 @@ const sendJobsFor = async (emailMessageId: string) =>
     await t.sql`
       select count(*)::int as n from graphile_worker.jobs j
       join graphile_worker._private_jobs p on p.id = j.id
-      where j.task_identifier = ${SEND_EMAIL_TASK} and p.payload->>'emailMessageId' = ${emailMessageId}`
+      where j.task_identifier = ${JOBS.sendEmail} and p.payload->>'emailMessageId' = ${emailMessageId}`
   )[0]!.n as number;
 
 const audits = (customerId: string, action: string) =>

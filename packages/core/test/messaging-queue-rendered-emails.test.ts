@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queueRenderedEmails, SEND_EMAIL_TASK } from "../src/messaging/queue";
+import { queueRenderedEmails } from "../src/messaging/queue";
 
 /** The set-based queueRenderedEmail: one INSERT and one bulk enqueue for many emails. */
 
@@ -53,7 +54,7 @@ describe("queueRenderedEmails", () => {
     const jobs = await t.sql`
       select p.payload->>'emailMessageId' as id, p.max_attempts from graphile_worker.jobs j
       join graphile_worker._private_jobs p on p.id = j.id
-      where j.task_identifier = ${SEND_EMAIL_TASK} order by id`;
+      where j.task_identifier = ${JOBS.sendEmail} order by id`;
     expect(jobs).toEqual([ids[0]!, ids[2]!].sort().map((id) => ({ id, max_attempts: 8 })));
   });
 

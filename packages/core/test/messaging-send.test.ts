@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { JOBS } from "@xplorium/domain";
 import { type EmailTransport, type OutgoingEmail, outboxTransport } from "@xplorium/email";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverEmail } from "../src/messaging/deliver";
-import { queueEmail, SEND_EMAIL_TASK } from "../src/messaging/queue";
+import { queueEmail } from "../src/messaging/queue";
 import { dropUndeliveredErasureEmails } from "../src/messaging/retention";
 
 let t: TestDatabase;
@@ -44,7 +45,7 @@ async function message(id: string) {
 async function jobsFor(id: string) {
   return t.sql`
     select j.id from graphile_worker.jobs j join graphile_worker._private_jobs p on p.id = j.id
-    where j.task_identifier = ${SEND_EMAIL_TASK} and p.payload->>'emailMessageId' = ${id}`;
+    where j.task_identifier = ${JOBS.sendEmail} and p.payload->>'emailMessageId' = ${id}`;
 }
 
 /** A transport that records what it was asked to send and answers as told. */

@@ -15,6 +15,16 @@ export const BOOKING_TYPES = ["CAFE", "PLAYGROUND", "PARTY", "EVENT"] as const;
 export type BookingType = (typeof BOOKING_TYPES)[number];
 export const BOOKING_STATUSES = ["PENDING", "APPROVED", "COMPLETED", "CANCELLED"] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+/** The statuses staff can move a booking to (every booking starts PENDING). */
+export const BOOKING_STATUS_CHANGES = ["APPROVED", "COMPLETED", "CANCELLED"] as const;
+export type BookingStatusChange = (typeof BOOKING_STATUS_CHANGES)[number];
+/** Which status changes staff can make from each status (CANCELLED is final). */
+export const BOOKING_STATUS_TRANSITIONS: Record<BookingStatus, readonly BookingStatusChange[]> = {
+  PENDING: ["APPROVED", "COMPLETED", "CANCELLED"],
+  APPROVED: ["COMPLETED", "CANCELLED"],
+  COMPLETED: ["CANCELLED"],
+  CANCELLED: [],
+};
 export const BOOKING_SOURCES = ["ADMIN", "API", "PORTAL", "IMPORT", "SEED"] as const;
 export type BookingSource = (typeof BOOKING_SOURCES)[number];
 
@@ -40,6 +50,27 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 /** The merge tags a campaign or automation may use: `{{firstName}}` and so on. */
 export const MERGE_TAGS = ["firstName", "points", "tier", "pointsToNextTier"] as const;
 export type MergeTag = (typeof MERGE_TAGS)[number];
+
+/** The marketing automations, one row each in `marketing_automations`. */
+export const AUTOMATION_KINDS = ["BIRTHDAY", "WIN_BACK", "TIER_UPGRADE"] as const;
+export type AutomationKind = (typeof AUTOMATION_KINDS)[number];
+
+/**
+ * An automation's settings, all in days: what messages call each, and its limits (the table's
+ * check constraints, migration 0004).
+ */
+export const AUTOMATION_SETTINGS = {
+  daysBefore: { what: "days before the birthday", min: 0, max: 60 },
+  inactivityDays: { what: "inactivity", min: 14, max: 1095 },
+  cooldownDays: { what: "the cooldown", min: 7, max: 1095 },
+} as const;
+export type AutomationSetting = keyof typeof AUTOMATION_SETTINGS;
+/** Which settings each automation reads (the others stay untouched). */
+export const AUTOMATION_SETTINGS_OF: Record<AutomationKind, readonly AutomationSetting[]> = {
+  BIRTHDAY: ["daysBefore"],
+  WIN_BACK: ["inactivityDays", "cooldownDays"],
+  TIER_UPGRADE: [],
+};
 
 /**
  * Every job the worker runs, by graphile-worker task name (`domain:action`: its crontab does not

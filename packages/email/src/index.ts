@@ -11,8 +11,6 @@ export {
 export {
   type MarketingMessage,
   type MarketingTemplate,
-  MERGE_TAGS,
-  type MergeTag,
   type MergeValues,
   markdownToEmailHtml,
   type PersonalizedEmail,

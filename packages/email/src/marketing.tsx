@@ -1,4 +1,5 @@
 import { render } from "@react-email/render";
+import { MERGE_TAGS, type MergeTag } from "@xplorium/domain";
 import MarkdownIt from "markdown-it";
 import { withoutNul } from "./render";
 import { brand, EmailLayout } from "./templates/layout";
@@ -12,8 +13,6 @@ import { brand, EmailLayout } from "./templates/layout";
  * `{{tag}}` tokens, and `personalize` fills them in per recipient with plain string
  * substitution, HTML-escaping every value that goes into the HTML.
  */
-export const MERGE_TAGS = ["firstName", "points", "tier", "pointsToNextTier"] as const;
-export type MergeTag = (typeof MERGE_TAGS)[number];
 export type MergeValues = Record<MergeTag, string>;
 
 /** What the layout's unsubscribe link holds until `personalize` puts the recipient's URL in. */

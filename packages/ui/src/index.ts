@@ -23,5 +23,5 @@ export {
   RfmSegmentBadge,
 } from "./rfm-segment";
 export { hiddenLabel, rightAligned, type SimpleColumn, SimpleTable } from "./simple-table";
-export { ProgressBar, type Tier, TierBadge } from "./tier-badge";
+export { ProgressBar, TierBadge } from "./tier-badge";
 export { type VoucherState, VoucherStateBadge } from "./voucher-state";

@@ -1,6 +1,5 @@
+import type { Tier } from "@xplorium/domain";
 import { cn } from "./cn";
-
-export type Tier = "BRONZE" | "SILVER" | "GOLD" | "PLATINUM" | "VIP";
 
 const styles: Record<Tier, { label: string; dot: string; className: string }> = {
   BRONZE: {

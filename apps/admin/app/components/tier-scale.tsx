@@ -1,7 +1,8 @@
+import type { EarnedTier } from "@xplorium/domain";
 import { cn, formatNumber } from "@xplorium/ui";
 
 export interface TierStep {
-  tier: "BRONZE" | "SILVER" | "GOLD" | "PLATINUM";
+  tier: EarnedTier;
   min: number;
   /** Null for the open-ended top tier. */
   max: number | null;

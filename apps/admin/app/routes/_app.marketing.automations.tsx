@@ -5,7 +5,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import type { RouterInputs } from "@xplorium/api";
+import { AUTOMATION_KINDS, type AutomationKind } from "@xplorium/domain";
 import { PageHeader, useResultToast } from "@xplorium/ui";
 import { Toast } from "@xplorium/ui/remix";
 import { AutomationCard } from "~/components/marketing/automation-card";
@@ -16,18 +16,16 @@ import { requireStaff } from "~/lib/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Automations · Marketing · Xplorium CRM" }];
 
-type Kind = RouterInputs["automations"]["log"]["kind"];
-const KINDS: Kind[] = ["BIRTHDAY", "WIN_BACK", "TIER_UPGRADE"];
 const LOG_SIZE = 10;
 /** `?BIRTHDAY.after=<cursor>`: where each card's send log page starts. */
-const cursorParam = (kind: Kind) => `${kind}.after`;
+const cursorParam = (kind: AutomationKind) => `${kind}.after`;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, headers } = await requireStaff(request, context, "read:marketing");
   const url = new URL(request.url);
   const [list, ...logs] = await Promise.all([
     api.automations.list(),
-    ...KINDS.map((kind) => {
+    ...AUTOMATION_KINDS.map((kind) => {
       const cursor = url.searchParams.get(cursorParam(kind));
       return api.automations.log({ kind, limit: LOG_SIZE, ...(cursor ? { cursor } : {}) });
     }),
@@ -36,11 +34,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     {
       ...list,
       logs: Object.fromEntries(
-        KINDS.map((kind, i) => [
+        AUTOMATION_KINDS.map((kind, i) => [
           kind,
           { page: logs[i]!, paged: url.searchParams.has(cursorParam(kind)) },
         ]),
-      ) as Record<Kind, { page: NonNullable<(typeof logs)[number]>; paged: boolean }>,
+      ) as Record<AutomationKind, { page: NonNullable<(typeof logs)[number]>; paged: boolean }>,
       search: url.search,
     },
     { headers },
@@ -84,7 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-function hrefWith(search: string, kind: Kind, cursor: string | null) {
+function hrefWith(search: string, kind: AutomationKind, cursor: string | null) {
   const params = new URLSearchParams(search);
   if (cursor) params.set(cursorParam(kind), cursor);
   else params.delete(cursorParam(kind));

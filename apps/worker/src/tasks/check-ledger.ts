@@ -1,10 +1,9 @@
 import type { Env } from "@xplorium/config";
-import { checkLedger, LEDGER_CHECK_TASK } from "@xplorium/core/loyalty";
+import { checkLedger } from "@xplorium/core/loyalty";
 import type { Database } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import type { Task } from "graphile-worker";
 import { jobTask } from "./job-deps";
-
-export { LEDGER_CHECK_TASK };
 
 /**
  * Daily: proves every points balance equals its ledger sum and logs an error naming the
@@ -15,11 +14,11 @@ export function checkLedgerTask(db: Database, env: Env): Task {
   return jobTask(db, env, async (deps, _payload, helpers) => {
     const { drift, jobRunId } = await checkLedger(deps);
     if (drift.length === 0) {
-      helpers.logger.info(`${LEDGER_CHECK_TASK}: every balance matches its ledger`);
+      helpers.logger.info(`${JOBS.checkLedger}: every balance matches its ledger`);
       return;
     }
     helpers.logger.error(
-      `${LEDGER_CHECK_TASK}: points balance differs from the ledger for ${drift.length} customer(s): ${drift
+      `${JOBS.checkLedger}: points balance differs from the ledger for ${drift.length} customer(s): ${drift
         .map((d) => `${d.customerId} (balance ${d.balance}, ledger ${d.ledgerSum})`)
         .join(", ")} — job run ${jobRunId}`,
       { drift },

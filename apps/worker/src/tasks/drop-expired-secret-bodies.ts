@@ -1,8 +1,7 @@
 import { dropExpiredSecretBodies } from "@xplorium/core/messaging";
 import type { Database } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import type { Task } from "graphile-worker";
-
-export const DROP_EXPIRED_SECRET_BODIES_TASK = "email:drop-expired-secret-bodies";
 
 /**
  * Every minute: the development outbox keeps a secret email's body (sign-in or sign-up code,
@@ -14,7 +13,7 @@ export function dropExpiredSecretBodiesTask(db: Database, clock = () => new Date
   return async (_payload, helpers) => {
     const dropped = await dropExpiredSecretBodies(db, clock(), { recentOutbox: true });
     if (dropped > 0) {
-      helpers.logger.info(`${DROP_EXPIRED_SECRET_BODIES_TASK}: ${dropped} expired code emails`);
+      helpers.logger.info(`${JOBS.dropExpiredSecretBodies}: ${dropped} expired code emails`);
     }
   };
 }

@@ -1,10 +1,9 @@
 import type { Env } from "@xplorium/config";
-import { POINTS_EXPIRY_TASK, runPointsExpiry } from "@xplorium/core/loyalty";
+import { runPointsExpiry } from "@xplorium/core/loyalty";
 import type { Database } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import type { Task } from "graphile-worker";
 import { jobTask } from "./job-deps";
-
-export { POINTS_EXPIRY_TASK };
 
 /**
  * Daily: warns customers whose points expire soon and expires the points of those past their
@@ -16,8 +15,8 @@ export function expirePointsTask(db: Database, env: Env): Task {
     const r = await runPointsExpiry(deps);
     helpers.logger.info(
       r.enabled
-        ? `${POINTS_EXPIRY_TASK}: ${r.warned} warned, ${r.expired} expired (${r.pointsExpired} points)`
-        : `${POINTS_EXPIRY_TASK}: points expiry is off (POINTS_EXPIRY_MONTHS=0)`,
+        ? `${JOBS.expirePoints}: ${r.warned} warned, ${r.expired} expired (${r.pointsExpired} points)`
+        : `${JOBS.expirePoints}: points expiry is off (POINTS_EXPIRY_MONTHS=0)`,
     );
   });
 }

@@ -1,10 +1,9 @@
 import type { Env } from "@xplorium/config";
 import { expireVouchers } from "@xplorium/core/loyalty";
 import type { Database } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import type { Task } from "graphile-worker";
 import { jobTask } from "./job-deps";
-
-export const EXPIRE_VOUCHERS_TASK = "loyalty:expire-vouchers";
 
 /**
  * Daily: marks ISSUED vouchers past their expiry as EXPIRED, in one statement. No points are
@@ -14,6 +13,6 @@ export const EXPIRE_VOUCHERS_TASK = "loyalty:expire-vouchers";
 export function expireVouchersTask(db: Database, env: Env): Task {
   return jobTask(db, env, async (deps, _payload, helpers) => {
     const count = await expireVouchers(deps);
-    helpers.logger.info(`${EXPIRE_VOUCHERS_TASK}: ${count} vouchers expired`);
+    helpers.logger.info(`${JOBS.expireVouchers}: ${count} vouchers expired`);
   });
 }

@@ -1,73 +1,51 @@
 import type { Env } from "@xplorium/config";
-import { CUSTOMER_SYNC_TASK } from "@xplorium/core/customers";
-import { SEND_EMAIL_TASK } from "@xplorium/core/messaging";
 import type { Database } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import type { TaskList } from "graphile-worker";
-import { checkLedgerTask, LEDGER_CHECK_TASK } from "./check-ledger";
-import {
-  DROP_EXPIRED_SECRET_BODIES_TASK,
-  dropExpiredSecretBodiesTask,
-} from "./drop-expired-secret-bodies";
-import { expirePointsTask, POINTS_EXPIRY_TASK } from "./expire-points";
-import { EXPIRE_VOUCHERS_TASK, expireVouchersTask } from "./expire-vouchers";
-import { PURGE_EXPIRED_AUTH_TASK, purgeExpiredAuthTask } from "./purge-expired-auth";
-import { ANALYTICS_REFRESH_TASK, refreshAnalyticsTask } from "./refresh-analytics";
-import { AUTOMATIONS_TASK, runAutomationsTask } from "./run-automations";
-import {
-  CAMPAIGN_RESUME_TASK,
-  CAMPAIGN_SEND_TASK,
-  resumeCampaignsTask,
-  sendCampaignTask,
-} from "./send-campaign";
+import { checkLedgerTask } from "./check-ledger";
+import { dropExpiredSecretBodiesTask } from "./drop-expired-secret-bodies";
+import { expirePointsTask } from "./expire-points";
+import { expireVouchersTask } from "./expire-vouchers";
+import { purgeExpiredAuthTask } from "./purge-expired-auth";
+import { refreshAnalyticsTask } from "./refresh-analytics";
+import { runAutomationsTask } from "./run-automations";
+import { resumeCampaignsTask, sendCampaignTask } from "./send-campaign";
 import { sendEmailTask } from "./send-email";
 import { syncCustomersTask } from "./sync-customers";
 
-/** Every job the worker runs. Later features add theirs here. */
+/** Every job the worker runs, under its name in `JOBS` (@xplorium/domain). */
 export function createTaskList(db: Database, env: Env): TaskList {
   return {
-    [SEND_EMAIL_TASK]: sendEmailTask(db, env),
-    [PURGE_EXPIRED_AUTH_TASK]: purgeExpiredAuthTask(db, env),
-    [DROP_EXPIRED_SECRET_BODIES_TASK]: dropExpiredSecretBodiesTask(db),
-    [CUSTOMER_SYNC_TASK]: syncCustomersTask(db, env),
-    [POINTS_EXPIRY_TASK]: expirePointsTask(db, env),
-    [LEDGER_CHECK_TASK]: checkLedgerTask(db, env),
-    [EXPIRE_VOUCHERS_TASK]: expireVouchersTask(db, env),
-    [AUTOMATIONS_TASK]: runAutomationsTask(db, env),
-    [CAMPAIGN_SEND_TASK]: sendCampaignTask(db, env),
-    [CAMPAIGN_RESUME_TASK]: resumeCampaignsTask(db, env),
-    [ANALYTICS_REFRESH_TASK]: refreshAnalyticsTask(db, env),
+    [JOBS.sendEmail]: sendEmailTask(db, env),
+    [JOBS.purgeExpiredAuth]: purgeExpiredAuthTask(db, env),
+    [JOBS.dropExpiredSecretBodies]: dropExpiredSecretBodiesTask(db),
+    [JOBS.syncCustomers]: syncCustomersTask(db, env),
+    [JOBS.expirePoints]: expirePointsTask(db, env),
+    [JOBS.checkLedger]: checkLedgerTask(db, env),
+    [JOBS.expireVouchers]: expireVouchersTask(db, env),
+    [JOBS.runAutomations]: runAutomationsTask(db, env),
+    [JOBS.sendCampaign]: sendCampaignTask(db, env),
+    [JOBS.resumeCampaigns]: resumeCampaignsTask(db, env),
+    [JOBS.refreshAnalytics]: refreshAnalyticsTask(db, env),
   };
 }
 
 /** Recurring jobs (graphile-worker crontab syntax). */
 export const CRONTAB = [
-  `0 * * * * ${PURGE_EXPIRED_AUTH_TASK}`,
+  `0 * * * * ${JOBS.purgeExpiredAuth}`,
   // A code email's body (the development outbox's) outlives its code by under a minute.
-  `* * * * * ${DROP_EXPIRED_SECRET_BODIES_TASK}`,
+  `* * * * * ${JOBS.dropExpiredSecretBodies}`,
   // A campaign whose worker died mid-send continues within a few minutes, not hours.
-  `* * * * * ${CAMPAIGN_RESUME_TASK}`,
+  `* * * * * ${JOBS.resumeCampaigns}`,
   // Daily, in UTC (graphile-worker's crontab): voucher expiry, the ledger check, points expiry.
-  `5 0 * * * ${EXPIRE_VOUCHERS_TASK}`,
-  `30 2 * * * ${LEDGER_CHECK_TASK}`,
-  `0 3 * * * ${POINTS_EXPIRY_TASK}`,
+  `5 0 * * * ${JOBS.expireVouchers}`,
+  `30 2 * * * ${JOBS.checkLedger}`,
+  `0 3 * * * ${JOBS.expirePoints}`,
   // Hourly: marketing automations (each customer once per period, however often it runs).
-  `15 * * * * ${AUTOMATIONS_TASK}`,
+  `15 * * * * ${JOBS.runAutomations}`,
   // The dashboard's snapshot; also queued after each sync and when the worker starts.
-  `*/30 * * * * ${ANALYTICS_REFRESH_TASK} ?jobKey=${ANALYTICS_REFRESH_TASK}`,
+  `*/30 * * * * ${JOBS.refreshAnalytics} ?jobKey=${JOBS.refreshAnalytics}`,
 ].join("\n");
 
 export { dropExpiredSecretBodiesTask } from "./drop-expired-secret-bodies";
 export { resumeCampaignsTask, sendCampaignTask } from "./send-campaign";
-export {
-  ANALYTICS_REFRESH_TASK,
-  AUTOMATIONS_TASK,
-  CAMPAIGN_RESUME_TASK,
-  CAMPAIGN_SEND_TASK,
-  CUSTOMER_SYNC_TASK,
-  DROP_EXPIRED_SECRET_BODIES_TASK,
-  EXPIRE_VOUCHERS_TASK,
-  LEDGER_CHECK_TASK,
-  POINTS_EXPIRY_TASK,
-  PURGE_EXPIRED_AUTH_TASK,
-  SEND_EMAIL_TASK,
-};

@@ -3,9 +3,8 @@ import type { Env } from "@xplorium/config";
 import { purgeExpiredSignInChallenges, purgeStalePasswordResets } from "@xplorium/core/auth";
 import { dropExpiredSecretBodies, dropUndeliveredErasureEmails } from "@xplorium/core/messaging";
 import type { Database } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import type { Task } from "graphile-worker";
-
-export const PURGE_EXPIRED_AUTH_TASK = "auth:purge-expired";
 
 /**
  * Hourly: drops sessions past their inactivity timeout or their absolute lifetime
@@ -32,7 +31,7 @@ export function purgeExpiredAuthTask(
     const erasureEmails = await dropUndeliveredErasureEmails(db, now);
     const secretBodies = await dropExpiredSecretBodies(db, now);
     helpers.logger.info(
-      `${PURGE_EXPIRED_AUTH_TASK}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets, ${resets} password reset links, ${challenges} two-factor challenges, ${erasureEmails} undelivered erasure emails, ${secretBodies} expired code emails`,
+      `${JOBS.purgeExpiredAuth}: ${sessions} sessions, ${codes} login codes, ${buckets} rate-limit buckets, ${resets} password reset links, ${challenges} two-factor challenges, ${erasureEmails} undelivered erasure emails, ${secretBodies} expired code emails`,
     );
   };
 }

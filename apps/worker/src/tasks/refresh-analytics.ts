@@ -1,13 +1,12 @@
 import type { Env } from "@xplorium/config";
-import { ANALYTICS_REFRESH_TASK, refreshAnalytics } from "@xplorium/core/analytics";
+import { refreshAnalytics } from "@xplorium/core/analytics";
 import type { Database } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import type { Task } from "graphile-worker";
 import { jobTask } from "./job-deps";
 
-export { ANALYTICS_REFRESH_TASK };
-
 /** Queue it under this key, so asking again while one waits queues nothing more. */
-export const ANALYTICS_REFRESH_JOB_KEY = ANALYTICS_REFRESH_TASK;
+export const ANALYTICS_REFRESH_JOB_KEY = JOBS.refreshAnalytics;
 
 /**
  * Rebuilds the analytics snapshot (customer_analytics, analytics_daily, analytics_state) in one
@@ -18,7 +17,7 @@ export function refreshAnalyticsTask(db: Database, env: Env): Task {
   return jobTask(db, env, async (deps, _payload, helpers) => {
     const r = await refreshAnalytics(deps);
     helpers.logger.info(
-      `${ANALYTICS_REFRESH_TASK}: ${r.customers} customers, ${r.changed} rows changed, ${r.removed} removed in ${r.durationMs} ms`,
+      `${JOBS.refreshAnalytics}: ${r.customers} customers, ${r.changed} rows changed, ${r.removed} removed in ${r.durationMs} ms`,
     );
   });
 }

@@ -1,11 +1,10 @@
 import type { Env } from "@xplorium/config";
-import { AUTOMATION_KINDS, AUTOMATIONS_TASK, runAutomations } from "@xplorium/core/marketing";
+import { runAutomations } from "@xplorium/core/marketing";
 import type { Database } from "@xplorium/db";
+import { AUTOMATION_KINDS, JOBS } from "@xplorium/domain";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import { jobTask } from "./job-deps";
-
-export { AUTOMATIONS_TASK };
 
 /** From the crontab: no payload (every automation); from "Run now": `{ kind }`. */
 const payload = z.object({ kind: z.enum(AUTOMATION_KINDS).optional() }).nullish();
@@ -22,6 +21,6 @@ export function runAutomationsTask(db: Database, env: Env): Task {
     const summary = results
       .map((r) => `${r.kind} ${r.enabled ? `${r.sent} sent` : "off"}`)
       .join(", ");
-    helpers.logger.info(`${AUTOMATIONS_TASK}: ${summary}`);
+    helpers.logger.info(`${JOBS.runAutomations}: ${summary}`);
   });
 }

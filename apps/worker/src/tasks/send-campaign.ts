@@ -1,19 +1,16 @@
 import type { Env } from "@xplorium/config";
 import {
-  CAMPAIGN_RESUME_TASK,
-  CAMPAIGN_SEND_TASK,
   type CampaignSender,
   failCampaign,
   resumeStalledCampaigns,
   runCampaignSend,
 } from "@xplorium/core/marketing";
 import type { Database } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import { batchTransportFor, createRequestPacer, type RequestPacer } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import { jobTask } from "./job-deps";
-
-export { CAMPAIGN_RESUME_TASK, CAMPAIGN_SEND_TASK };
 
 const payload = z.object({ campaignId: z.uuid() });
 
@@ -44,12 +41,12 @@ export function sendCampaignTask(
           transport,
           pacer,
           signal: helpers.abortSignal,
-          log: (m) => helpers.logger.info(`${CAMPAIGN_SEND_TASK} ${campaignId}: ${m}`),
+          log: (m) => helpers.logger.info(`${JOBS.sendCampaign} ${campaignId}: ${m}`),
           ...(parts.retry ? { retry: parts.retry } : {}),
           ...(parts.hooks ? { hooks: parts.hooks } : {}),
         },
       });
-      helpers.logger.info(`${CAMPAIGN_SEND_TASK} ${campaignId}: ${JSON.stringify(result)}`);
+      helpers.logger.info(`${JOBS.sendCampaign} ${campaignId}: ${JSON.stringify(result)}`);
     } catch (error) {
       if (helpers.job.attempts >= helpers.job.max_attempts) {
         const message = error instanceof Error ? error.message : String(error);
@@ -68,7 +65,7 @@ export function resumeCampaignsTask(db: Database, env: Env): Task {
   return jobTask(db, env, async (deps, _payload, helpers) => {
     const restarted = await resumeStalledCampaigns(deps);
     if (restarted.length > 0) {
-      helpers.logger.warn(`${CAMPAIGN_RESUME_TASK}: restarted ${restarted.join(", ")}`);
+      helpers.logger.warn(`${JOBS.resumeCampaigns}: restarted ${restarted.join(", ")}`);
     }
   });
 }

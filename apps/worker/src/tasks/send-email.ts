@@ -1,7 +1,8 @@
 import { type Env, isLocalDevelopment } from "@xplorium/config";
 import { listUnsubscribeHeaders } from "@xplorium/core/consent";
-import { deliverEmail, SEND_EMAIL_TASK } from "@xplorium/core/messaging";
+import { deliverEmail } from "@xplorium/core/messaging";
 import type { Database } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import { type EmailTransport, transportFor } from "@xplorium/email";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
@@ -26,6 +27,6 @@ export function sendEmailTask(
       marketingHeaders,
       developmentOutbox: isLocalDevelopment(env),
     });
-    helpers.logger.info(`${SEND_EMAIL_TASK} ${emailMessageId}: ${outcome}`);
+    helpers.logger.info(`${JOBS.sendEmail} ${emailMessageId}: ${outcome}`);
   };
 }

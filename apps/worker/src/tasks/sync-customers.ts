@@ -1,10 +1,11 @@
 import type { Env } from "@xplorium/config";
-import { CUSTOMER_SYNC_TASK, runCustomerSync } from "@xplorium/core/customers";
+import { runCustomerSync } from "@xplorium/core/customers";
 import type { Database } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import { jobTask } from "./job-deps";
-import { ANALYTICS_REFRESH_JOB_KEY, ANALYTICS_REFRESH_TASK } from "./refresh-analytics";
+import { ANALYTICS_REFRESH_JOB_KEY } from "./refresh-analytics";
 
 const payload = z.object({
   jobRunId: z.uuid(),
@@ -24,18 +25,18 @@ export function syncCustomersTask(db: Database, env: Env): Task {
     const meta = { ip: ip ?? null, userAgent: null, requestId: requestId ?? null };
     const run = await runCustomerSync({ ...deps, meta }, { jobRunId });
     if (run.outcome === "failed") {
-      helpers.logger.error(`${CUSTOMER_SYNC_TASK} ${jobRunId} failed: ${String(run.error)}`, {
+      helpers.logger.error(`${JOBS.syncCustomers} ${jobRunId} failed: ${String(run.error)}`, {
         error: run.error,
       });
     } else if (run.outcome === "succeeded") {
       const r = run.result;
       helpers.logger.info(
-        `${CUSTOMER_SYNC_TASK} ${jobRunId}: ${r.created} created, ${r.updated} updated, ${r.linked} linked, ${r.unlinked} unlinked`,
+        `${JOBS.syncCustomers} ${jobRunId}: ${r.created} created, ${r.updated} updated, ${r.linked} linked, ${r.unlinked} unlinked`,
       );
       // New customers and linked bookings: the dashboard's snapshot follows.
-      await helpers.addJob(ANALYTICS_REFRESH_TASK, {}, { jobKey: ANALYTICS_REFRESH_JOB_KEY });
+      await helpers.addJob(JOBS.refreshAnalytics, {}, { jobKey: ANALYTICS_REFRESH_JOB_KEY });
     } else {
-      helpers.logger.info(`${CUSTOMER_SYNC_TASK} ${jobRunId}: already finished`);
+      helpers.logger.info(`${JOBS.syncCustomers} ${jobRunId}: already finished`);
     }
   });
 }

@@ -1,4 +1,4 @@
-import { CONSENT_CHANNELS, consentHistory, setConsentByStaff } from "@xplorium/core/consent";
+import { consentHistory, setConsentByStaff } from "@xplorium/core/consent";
 import {
   changeTag,
   countCustomers,
@@ -23,6 +23,7 @@ import {
   updateCustomer,
   upsertCustomer,
 } from "@xplorium/core/customers";
+import { CONSENT_CHANNELS } from "@xplorium/domain";
 import { z } from "zod";
 import { createTRPCRouter, recentPasswordStaffProcedure, staffProcedure } from "../trpc";
 import { customerPrivacyProcedures } from "./customer-privacy";

@@ -1,5 +1,6 @@
 import type { Env } from "@xplorium/config";
 import { schema, type Tx } from "@xplorium/db";
+import { BOOKING_TYPES, type BookingStatus } from "@xplorium/domain";
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
@@ -12,9 +13,6 @@ import { AppError } from "../errors";
 import { referralConflict } from "../loyalty/referral-rules";
 
 const { bookings, customers } = schema;
-
-export const BOOKING_TYPES = schema.bookingType.enumValues;
-export const BOOKING_STATUSES = schema.bookingStatus.enumValues;
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -83,7 +81,7 @@ export interface BookingReceipt {
     id: string;
     customerId: string | null;
     externalId: string | null;
-    status: (typeof BOOKING_STATUSES)[number];
+    status: BookingStatus;
   };
   /** False when an earlier call with the same externalId (and key) already created it. */
   created: boolean;

@@ -1,4 +1,5 @@
 import { schema } from "@xplorium/db";
+import { BOOKING_STATUSES, BOOKING_TYPES } from "@xplorium/domain";
 import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DepsWith } from "../deps";
@@ -8,8 +9,8 @@ const { bookings, customers } = schema;
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 
 export const bookingListInput = z.object({
-  type: z.preprocess(blankToUndefined, z.enum(schema.bookingType.enumValues).optional()),
-  status: z.preprocess(blankToUndefined, z.enum(schema.bookingStatus.enumValues).optional()),
+  type: z.preprocess(blankToUndefined, z.enum(BOOKING_TYPES).optional()),
+  status: z.preprocess(blankToUndefined, z.enum(BOOKING_STATUSES).optional()),
   /** Scheduled on or after. */
   from: z.preprocess(blankToUndefined, z.coerce.date().optional()),
   /** Scheduled before. */

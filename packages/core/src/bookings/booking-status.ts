@@ -1,5 +1,6 @@
 import type { Env } from "@xplorium/config";
 import { schema, type Tx } from "@xplorium/db";
+import { BOOKING_STATUS_CHANGES, BOOKING_STATUS_TRANSITIONS } from "@xplorium/domain";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "../actor";
@@ -13,19 +14,9 @@ import { bookingAward, LOYALTY_POINTS } from "../loyalty/rules";
 
 const { bookings } = schema;
 
-type Status = (typeof schema.bookingStatus.enumValues)[number];
-
-/** Which status changes staff can make (CANCELLED is final). */
-export const STATUS_TRANSITIONS: Record<Status, readonly Status[]> = {
-  PENDING: ["APPROVED", "COMPLETED", "CANCELLED"],
-  APPROVED: ["COMPLETED", "CANCELLED"],
-  COMPLETED: ["CANCELLED"],
-  CANCELLED: [],
-};
-
 export const bookingSetStatusInput = z.object({
   bookingId: z.uuid({ message: "Unknown booking." }),
-  status: z.enum(["APPROVED", "COMPLETED", "CANCELLED"], {
+  status: z.enum(BOOKING_STATUS_CHANGES, {
     message: "Choose approve, complete or cancel.",
   }),
 });
@@ -60,7 +51,7 @@ export async function setBookingStatus(
     // Lock order everywhere: booking, then customer (postPoints locks the customer).
     const before = await lockBooking(tx, input.bookingId);
     if (before.status === input.status) return { booking: before, changed: false, points: 0 };
-    if (!STATUS_TRANSITIONS[before.status].includes(input.status)) {
+    if (!BOOKING_STATUS_TRANSITIONS[before.status].includes(input.status)) {
       throw new AppError(
         "CONFLICT",
         `A ${before.status.toLowerCase()} booking cannot become ${input.status.toLowerCase()}.`,

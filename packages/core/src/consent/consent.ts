@@ -1,5 +1,6 @@
 import type { Env } from "@xplorium/config";
 import { schema, type Tx } from "@xplorium/db";
+import type { ConsentChannel } from "@xplorium/domain";
 import { emailTransportName } from "@xplorium/email";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { recordAudit } from "../audit/record-audit";
@@ -10,9 +11,7 @@ import { readConsentToken, signConsentToken } from "./consent-token";
 
 const { customers, consentEvents, staffUsers } = schema;
 
-export type ConsentChannel = (typeof schema.consentChannel.enumValues)[number];
 export type ConsentSource = (typeof schema.consentSource.enumValues)[number];
-export const CONSENT_CHANNELS = schema.consentChannel.enumValues;
 
 export interface ConsentWording {
   version: string;

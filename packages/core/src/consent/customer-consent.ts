@@ -1,4 +1,5 @@
 import { schema } from "@xplorium/db";
+import { CONSENT_CHANNELS } from "@xplorium/domain";
 import { asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "../actor";
@@ -6,7 +7,6 @@ import { recordAudit } from "../audit/record-audit";
 import type { DepsWith } from "../deps";
 import { AppError } from "../errors";
 import {
-  CONSENT_CHANNELS,
   CONSENT_WORDING,
   type ConsentChangeResult,
   type ConsentConfig,

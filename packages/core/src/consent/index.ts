@@ -1,6 +1,5 @@
 /** The consent domain's entry: what the API and the worker use. Tests reach internals by relative path. */
 export {
-  CONSENT_CHANNELS,
   CONSENT_WORDING,
   type ConsentConfig,
   confirmConsent,

@@ -1,18 +1,14 @@
 import type { RateLimitRule } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
 import { type Database, schema, type Tx } from "@xplorium/db";
+import type { ConsentChannel } from "@xplorium/domain";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { enforceRateLimits } from "../auth/rate-limits";
 import { type DepsWith, nowOf } from "../deps";
 import { AppError } from "../errors";
-import {
-  type ConsentChannel,
-  type ConsentConfig,
-  channelConsent,
-  recordConsentChange,
-} from "./consent";
+import { type ConsentConfig, channelConsent, recordConsentChange } from "./consent";
 import { purposeMac, purposeMacMatches, UUID_PATTERN } from "./consent-token";
 
 const { customers, auditLog } = schema;

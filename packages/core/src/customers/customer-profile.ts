@@ -1,5 +1,6 @@
 import type { Env } from "@xplorium/config";
 import { schema, type Tx } from "@xplorium/db";
+import { PREFERRED_CONTACTS } from "@xplorium/domain";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
@@ -9,8 +10,6 @@ import { emailSchema, normalizePhone } from "./identity";
 import { generateReferralCode } from "./referral-code";
 
 const c = schema.customers;
-
-export const PREFERRED_CONTACT = schema.preferredContact.enumValues;
 
 /** What profile edits read from the configuration: the region a phone without a + is in. */
 export type PhoneConfig = Pick<Env, "DEFAULT_PHONE_REGION">;
@@ -44,7 +43,7 @@ export const profileFields = {
   ),
   preferredContactMethod: z.preprocess(
     blankToUndefined,
-    z.enum(PREFERRED_CONTACT, { message: "Choose how they prefer to be contacted." }).optional(),
+    z.enum(PREFERRED_CONTACTS, { message: "Choose how they prefer to be contacted." }).optional(),
   ),
 };
 

@@ -1,4 +1,5 @@
 import { type Database, schema } from "@xplorium/db";
+import { TIERS } from "@xplorium/domain";
 import { and, arrayContains, eq, gte, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { AppError } from "../errors";
@@ -18,8 +19,6 @@ export const CUSTOMER_SORTS = [
   "createdAt",
 ] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
-
-const TIERS = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"] as const;
 
 /** Search, filters and sort of the customer list; the list adds paging, the export nothing. */
 export const customerFilterInput = z.object({

@@ -1,4 +1,5 @@
 import { type Database, enqueueJob, schema } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { type Actor, systemActor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
@@ -8,9 +9,8 @@ import { type SyncFromBookingsResult, syncFromBookingsInTx } from "./sync-from-b
 
 const { jobRuns, staffUsers } = schema;
 
-/** `job_runs.kind` of a sync from bookings, and the graphile-worker task that runs one. */
+/** `job_runs.kind` of a sync from bookings (the worker runs one as `JOBS.syncCustomers`). */
 export const CUSTOMER_SYNC_KIND = "customers.sync";
-export const CUSTOMER_SYNC_TASK = "customers:sync";
 
 /**
  * One statement has no intermediate counts, so progress is a step: queued → counting (the
@@ -146,7 +146,7 @@ export async function startCustomerSync(
       .returning({ id: jobRuns.id });
     await enqueueJob(
       tx,
-      CUSTOMER_SYNC_TASK,
+      JOBS.syncCustomers,
       { jobRunId: run!.id, requestId: meta.requestId, ip: meta.ip },
       { maxAttempts: 3 },
     );

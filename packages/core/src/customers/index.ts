@@ -19,7 +19,6 @@ export {
 export { type CustomerFilterInput, customerFilterInput } from "./customer-query";
 export { customerSummary } from "./customer-summary";
 export {
-  CUSTOMER_SYNC_TASK,
   customerSyncStatus,
   runCustomerSync,
   startCustomerSync,

@@ -1,11 +1,12 @@
 import { schema } from "@xplorium/db";
+import { PREFERRED_CONTACTS } from "@xplorium/domain";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import type { Deps, DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
-import { type PhoneConfig, PREFERRED_CONTACT, phoneOrError } from "./customer-profile";
+import { type PhoneConfig, phoneOrError } from "./customer-profile";
 
 const c = schema.customers;
 
@@ -26,7 +27,7 @@ export const portalProfileInput = z.object({
     .max(40, { message: "That phone number is too long." })
     .optional()
     .transform((v) => (v ? v : undefined)),
-  preferredContactMethod: z.enum(PREFERRED_CONTACT, {
+  preferredContactMethod: z.enum(PREFERRED_CONTACTS, {
     message: "Choose how you prefer to be contacted.",
   }),
   birthDate: z

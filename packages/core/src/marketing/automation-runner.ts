@@ -1,5 +1,6 @@
 import type { Env } from "@xplorium/config";
 import { type Database, schema, type Tx } from "@xplorium/db";
+import { AUTOMATION_KINDS, type AutomationKind } from "@xplorium/domain";
 import {
   emailTransportName,
   type MarketingTemplate,
@@ -14,12 +15,6 @@ import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 import { mergeValuesFor } from "./merge-values";
 
 const { marketingAutomations } = schema;
-
-export const AUTOMATION_KINDS = ["BIRTHDAY", "WIN_BACK", "TIER_UPGRADE"] as const;
-export type AutomationKind = (typeof AUTOMATION_KINDS)[number];
-
-/** The worker task (hourly, and "Run now"); its payload may name one automation. */
-export const AUTOMATIONS_TASK = "marketing:run-automations";
 
 /** `email_messages.template` of each automation's mail. */
 export const AUTOMATION_TEMPLATE: Record<AutomationKind, string> = {

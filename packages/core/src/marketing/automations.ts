@@ -1,7 +1,15 @@
 import { enqueueJob, schema } from "@xplorium/db";
 import {
-  type MarketingMessage,
+  AUTOMATION_KINDS,
+  AUTOMATION_SETTINGS,
+  AUTOMATION_SETTINGS_OF,
+  type AutomationKind,
+  type AutomationSetting,
+  JOBS,
   MERGE_TAGS,
+} from "@xplorium/domain";
+import {
+  type MarketingMessage,
   personalize,
   renderMarketingTemplate,
   SAMPLE_MERGE_VALUES,
@@ -13,7 +21,6 @@ import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { type DepsWith, nowOf } from "../deps";
 import { AppError, notFound } from "../errors";
-import { AUTOMATION_KINDS, AUTOMATIONS_TASK, type AutomationKind } from "./automation-runner";
 
 const { marketingAutomations, automationSends, customers, emailMessages } = schema;
 
@@ -39,18 +46,20 @@ export const AUTOMATION_INFO: Record<AutomationKind, { label: string; descriptio
 const kindSchema = z.enum(AUTOMATION_KINDS, { message: "Unknown automation." });
 export const automationKindInput = z.object({ kind: kindSchema });
 
-const days = (what: string, min: number, max: number) =>
-  z
+const days = (key: AutomationSetting) => {
+  const { what, min, max }: { what: string; min: number; max: number } = AUTOMATION_SETTINGS[key];
+  return z
     .number({ message: `Enter a number of days for ${what}.` })
     .int({ message: "Whole days only." })
     .min(min, { message: `At least ${min} ${min === 1 ? "day" : "days"}.` })
     .max(max, { message: `At most ${max} days.` });
+};
 
 /** The limits match the table's check constraints (migration 0004). */
 export const automationSettingsSchema = {
-  daysBefore: days("days before the birthday", 0, 60),
-  inactivityDays: days("inactivity", 14, 1095),
-  cooldownDays: days("the cooldown", 7, 1095),
+  daysBefore: days("daysBefore"),
+  inactivityDays: days("inactivityDays"),
+  cooldownDays: days("cooldownDays"),
 };
 
 export const automationMessageSchema = z.object({
@@ -91,13 +100,6 @@ export type AutomationLogInput = z.input<typeof automationLogInput>;
 
 export const automationPreviewInput = automationMessageSchema;
 export type AutomationPreviewInput = z.input<typeof automationPreviewInput>;
-
-/** Which settings each automation reads (the others stay untouched). */
-const SETTINGS_OF: Record<AutomationKind, readonly (keyof typeof automationSettingsSchema)[]> = {
-  BIRTHDAY: ["daysBefore"],
-  WIN_BACK: ["inactivityDays", "cooldownDays"],
-  TIER_UPGRADE: [],
-};
 
 /** Unknown merge tags as errors on the field that has them. */
 function mergeTagErrors(message: MarketingMessage): Record<string, string[]> {
@@ -169,7 +171,7 @@ export async function listAutomations(deps: DepsWith<"db">) {
       return {
         ...row,
         ...AUTOMATION_INFO[kind],
-        settings: SETTINGS_OF[kind],
+        settings: AUTOMATION_SETTINGS_OF[kind],
         sentLast30Days: counts.find((c) => c.kind === kind)?.n ?? 0,
         preview: await previewHtml(row),
       };
@@ -199,7 +201,7 @@ export async function updateAutomation(
     preheader: input.preheader,
     bodyMarkdown: input.bodyMarkdown,
   };
-  for (const key of SETTINGS_OF[input.kind]) {
+  for (const key of AUTOMATION_SETTINGS_OF[input.kind]) {
     const value = input[key];
     if (value !== undefined) patch[key] = value;
   }
@@ -296,7 +298,13 @@ export async function requestAutomationRun(
         `${AUTOMATION_INFO[kind].label} is off: switch it on first.`,
       );
     }
-    await enqueueJob(tx, AUTOMATIONS_TASK, { kind }, { jobKey: `${AUTOMATIONS_TASK}:${kind}` });
+    // The worker task (hourly, and "Run now"); its payload may name one automation.
+    await enqueueJob(
+      tx,
+      JOBS.runAutomations,
+      { kind },
+      { jobKey: `${JOBS.runAutomations}:${kind}` },
+    );
     await recordAudit(tx, actor, meta, {
       action: "automation.run_requested",
       entityType: "automation",

@@ -1,4 +1,5 @@
 import { type Database, enqueueJob, schema } from "@xplorium/db";
+import { type CampaignStatus, JOBS } from "@xplorium/domain";
 import {
   type BatchEmail,
   type BatchTransport,
@@ -17,10 +18,8 @@ import type { DepsWith } from "../deps";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 import {
   CAMPAIGN_SEND_MAX_ATTEMPTS,
-  CAMPAIGN_SEND_TASK,
   CANCELLED_ERROR,
   type CampaignConfig,
-  type CampaignStatus,
   campaignJobKey,
 } from "./campaigns";
 import { mergeValuesFor } from "./merge-values";
@@ -52,7 +51,6 @@ import { marketingWhere, segmentFilter } from "./segments";
 const { campaigns, emailMessages } = schema;
 
 export const CAMPAIGN_BATCH_SIZE = MAX_BATCH_SIZE;
-export const CAMPAIGN_RESUME_TASK = "campaign:resume";
 /** The campaign emails' `template`, for the outbox and the logs. */
 export const CAMPAIGN_TEMPLATE = "campaign";
 
@@ -651,7 +649,7 @@ export async function resumeStalledCampaigns({ db }: DepsWith<"db">): Promise<st
     if (await senderAlive(db, id)) continue;
     await enqueueJob(
       db,
-      CAMPAIGN_SEND_TASK,
+      JOBS.sendCampaign,
       { campaignId: id },
       { jobKey: campaignJobKey(id), maxAttempts: CAMPAIGN_SEND_MAX_ATTEMPTS },
     );

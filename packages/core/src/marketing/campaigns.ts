@@ -1,5 +1,6 @@
 import type { Env } from "@xplorium/config";
 import { type Database, type DbOrTx, enqueueJob, schema } from "@xplorium/db";
+import { type CampaignStatus, JOBS } from "@xplorium/domain";
 import {
   emailTransportName,
   type MarketingMessage,
@@ -21,11 +22,8 @@ import { mergeValuesFor } from "./merge-values";
 
 const { campaigns, segments, staffUsers, customers, emailMessages } = schema;
 
-export type CampaignStatus = (typeof schema.campaignStatus.enumValues)[number];
-
-/** The graphile-worker task that sends a campaign, and its job key (one sender job each). */
-export const CAMPAIGN_SEND_TASK = "campaign:send";
-export const campaignJobKey = (campaignId: string) => `campaign:send:${campaignId}`;
+/** The job key of a campaign's sender job (`JOBS.sendCampaign`): one sender job each. */
+export const campaignJobKey = (campaignId: string) => `${JOBS.sendCampaign}:${campaignId}`;
 /**
  * graphile-worker retries with exponential backoff (e^attempt seconds); 10 attempts span about
  * ten hours, well inside Resend's 24-hour idempotency window (ADR "campaign sending").
@@ -386,7 +384,7 @@ async function scheduleAt(
       .where(eq(campaigns.id, id));
     await enqueueJob(
       tx,
-      CAMPAIGN_SEND_TASK,
+      JOBS.sendCampaign,
       { campaignId: id },
       { runAt: at, jobKey: campaignJobKey(id), maxAttempts: CAMPAIGN_SEND_MAX_ATTEMPTS },
     );

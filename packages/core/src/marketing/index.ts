@@ -1,5 +1,5 @@
 /** The marketing domain's entry: what the API and the worker use. Tests reach internals by relative path. */
-export { AUTOMATION_KINDS, AUTOMATIONS_TASK, runAutomations } from "./automation-runner";
+export { runAutomations } from "./automation-runner";
 export {
   automationKindInput,
   automationLog,
@@ -14,14 +14,12 @@ export {
   updateAutomation,
 } from "./automations";
 export {
-  CAMPAIGN_RESUME_TASK,
   type CampaignSender,
   failCampaign,
   resumeStalledCampaigns,
   runCampaignSend,
 } from "./campaign-send";
 export {
-  CAMPAIGN_SEND_TASK,
   campaignCreateInput,
   campaignIdInput,
   campaignPreviewInput,

@@ -1,5 +1,6 @@
 import type { Env } from "@xplorium/config";
 import { type Database, schema } from "@xplorium/db";
+import { TIERS } from "@xplorium/domain";
 import { and, arrayOverlaps, desc, eq, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "../actor";
@@ -14,8 +15,6 @@ import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
 const c = schema.customers;
 const ca = schema.customerAnalytics;
 const { segments, suppressions, staffUsers, campaigns } = schema;
-
-const TIERS = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"] as const;
 
 const tagList = z
   .array(

@@ -1,5 +1,5 @@
 /** The messaging domain's entry: what the API and the worker use. Tests reach internals by relative path. */
 export { type DeliverOptions, type DeliverOutcome, deliverEmail } from "./deliver";
 export { listOutbox } from "./outbox";
-export { queueEmail, SEND_EMAIL_TASK } from "./queue";
+export { queueEmail } from "./queue";
 export { dropExpiredSecretBodies, dropUndeliveredErasureEmails } from "./retention";

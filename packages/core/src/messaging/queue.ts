@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type DbOrTx, enqueueJob, enqueueJobs, schema } from "@xplorium/db";
+import { JOBS } from "@xplorium/domain";
 import {
   type EmailTransport,
   type RenderedEmail,
@@ -11,9 +12,6 @@ import {
 import { suppressedError, suppressionOf, suppressionsOf } from "./suppression";
 
 const { emailMessages } = schema;
-
-/** The job that delivers one queued `email_messages` row (`deliverEmail`). */
-export const SEND_EMAIL_TASK = "email:send";
 
 export interface QueueEmailInput<N extends TemplateName> {
   template: N;
@@ -86,7 +84,7 @@ export async function queueRenderedEmail(
     .returning({ id: emailMessages.id });
   if (!row) throw new Error("email_messages insert returned nothing");
   if (!suppressed) {
-    await enqueueJob(db, SEND_EMAIL_TASK, { emailMessageId: row.id }, { maxAttempts: 8 });
+    await enqueueJob(db, JOBS.sendEmail, { emailMessageId: row.id }, { maxAttempts: 8 });
   }
   return row.id;
 }
@@ -141,7 +139,7 @@ export async function queueRenderedEmails(
   }
   await enqueueJobs(
     db,
-    SEND_EMAIL_TASK,
+    JOBS.sendEmail,
     rows.filter((r) => r.status === "QUEUED").map((r) => ({ emailMessageId: r.id })),
     { maxAttempts: 8 },
   );

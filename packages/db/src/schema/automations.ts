@@ -1,3 +1,4 @@
+import { AUTOMATION_KINDS } from "@xplorium/domain";
 import { sql } from "drizzle-orm";
 import {
   boolean,
@@ -15,7 +16,7 @@ import { customers } from "./customers";
 import { emailMessages } from "./marketing";
 import { staffUsers } from "./staff";
 
-export const automationKind = pgEnum("automation_kind", ["BIRTHDAY", "WIN_BACK", "TIER_UPGRADE"]);
+export const automationKind = pgEnum("automation_kind", AUTOMATION_KINDS);
 
 /**
  * The marketing automations (DESIGN.md "Marketing"): one row per kind, created OFF with a default

@@ -1,4 +1,4 @@
-import { BOOKING_TYPES } from "@xplorium/domain";
+import { BOOKING_STATUS_CHANGES, BOOKING_TYPES } from "@xplorium/domain";
 import { z } from "zod";
 import { parseAmount } from "~/lib/form-values";
 
@@ -42,7 +42,7 @@ export const bookingRowForms = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("status"),
     bookingId: z.string({ message: "Unknown booking." }),
-    status: z.enum(["APPROVED", "COMPLETED", "CANCELLED"], {
+    status: z.enum(BOOKING_STATUS_CHANGES, {
       message: "Choose approve, complete or cancel.",
     }),
   }),

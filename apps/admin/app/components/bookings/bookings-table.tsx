@@ -1,31 +1,26 @@
 import { Form, Link } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
-import type { BOOKING_STATUSES } from "@xplorium/domain";
+import {
+  BOOKING_STATUS_TRANSITIONS,
+  type BookingStatus,
+  type BookingStatusChange,
+} from "@xplorium/domain";
 import { type ColumnDef, formatDate, formatMoney, Spinner } from "@xplorium/ui";
 import { titleCase } from "~/components/customer/labels";
 
 export type BookingRow = RouterOutputs["bookings"]["list"]["items"][number];
-type Status = (typeof BOOKING_STATUSES)[number];
 
-const ACTIONS = {
+const ACTIONS: Record<BookingStatusChange, string> = {
   APPROVED: "Approve",
   COMPLETED: "Complete",
   CANCELLED: "Cancel",
-} as const;
+};
 
-const STATUS_STYLE: Record<Status, string> = {
+const STATUS_STYLE: Record<BookingStatus, string> = {
   PENDING: "bg-amber-50 text-amber-800 ring-amber-200",
   APPROVED: "bg-sky-50 text-sky-800 ring-sky-200",
   COMPLETED: "bg-emerald-50 text-emerald-800 ring-emerald-200",
   CANCELLED: "bg-stone-100 text-stone-600 ring-stone-200",
-};
-
-/** Which buttons a booking in each status offers (CANCELLED is final). */
-const NEXT: Record<Status, (keyof typeof ACTIONS)[]> = {
-  PENDING: ["APPROVED", "COMPLETED", "CANCELLED"],
-  APPROVED: ["COMPLETED", "CANCELLED"],
-  COMPLETED: ["CANCELLED"],
-  CANCELLED: [],
 };
 
 /** A row's buttons: each a small form the page's action reads (`bookingRowForms`). */
@@ -33,7 +28,7 @@ function RowActions({ row, busyId }: { row: BookingRow; busyId: string | null })
   const busy = busyId === row.id;
   return (
     <div className="flex flex-wrap gap-1">
-      {NEXT[row.status].map((status) => (
+      {BOOKING_STATUS_TRANSITIONS[row.status].map((status) => (
         <Form
           key={status}
           method="post"

@@ -1,4 +1,5 @@
 import type { RouterOutputs } from "@xplorium/api";
+import type { Tier } from "@xplorium/domain";
 import { Card, formatDate, formatNumber, TierBadge } from "@xplorium/ui";
 import { TierScale, tierLabel } from "~/components/tier-scale";
 
@@ -22,7 +23,7 @@ export function TierProgress({
   history,
   className,
 }: {
-  tier: "BRONZE" | "SILVER" | "GOLD" | "PLATINUM" | "VIP";
+  tier: Tier;
   lifetimePoints: number;
   history: TierHistory;
   className?: string;

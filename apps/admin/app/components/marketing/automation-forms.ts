@@ -1,3 +1,9 @@
+import {
+  AUTOMATION_KINDS,
+  AUTOMATION_SETTINGS,
+  AUTOMATION_SETTINGS_OF,
+  type AutomationSetting,
+} from "@xplorium/domain";
 import { z } from "zod";
 import { typedNumber } from "~/lib/form-schemas";
 
@@ -7,25 +13,14 @@ import { typedNumber } from "~/lib/form-schemas";
  * procedures' own (packages/core marketing/automations.ts).
  */
 
-const kind = z.enum(["BIRTHDAY", "WIN_BACK", "TIER_UPGRADE"], { message: "Unknown automation." });
+const kind = z.enum(AUTOMATION_KINDS, { message: "Unknown automation." });
 
-/** Each setting: what the messages call it, and its limits (the table's check constraints). */
-const SETTINGS = {
-  daysBefore: { what: "days before the birthday", min: 0, max: 60 },
-  inactivityDays: { what: "inactivity", min: 14, max: 1095 },
-  cooldownDays: { what: "the cooldown", min: 7, max: 1095 },
-} as const;
-/** The settings each automation's form has (AutomationEditor shows `automation.settings`). */
-const SETTINGS_OF: Record<z.infer<typeof kind>, (keyof typeof SETTINGS)[]> = {
-  BIRTHDAY: ["daysBefore"],
-  WIN_BACK: ["inactivityDays", "cooldownDays"],
-  TIER_UPGRADE: [],
-};
-const required = (key: keyof typeof SETTINGS) =>
-  `Enter a number of days for ${SETTINGS[key].what}.`;
+const required = (key: AutomationSetting) =>
+  `Enter a number of days for ${AUTOMATION_SETTINGS[key].what}.`;
 
-const days = (key: keyof typeof SETTINGS) => {
-  const { min, max }: { min: number; max: number } = SETTINGS[key];
+/** A setting's input; only the settings the automation has (AUTOMATION_SETTINGS_OF) are required. */
+const days = (key: AutomationSetting) => {
+  const { min, max }: { min: number; max: number } = AUTOMATION_SETTINGS[key];
   return typedNumber(
     z
       .number({ message: required(key) })
@@ -61,7 +56,7 @@ export const saveAutomationForm = z
     cooldownDays: days("cooldownDays"),
   })
   .superRefine((value, ctx) => {
-    for (const key of SETTINGS_OF[value.kind]) {
+    for (const key of AUTOMATION_SETTINGS_OF[value.kind]) {
       if (value[key] === undefined)
         ctx.addIssue({ code: "custom", path: [key], message: required(key) });
     }

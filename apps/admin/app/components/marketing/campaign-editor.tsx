@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
+import { MERGE_TAGS, type MergeTag } from "@xplorium/domain";
 import {
   Alert,
   Button,
@@ -19,12 +20,14 @@ import type { CampaignMessage } from "./campaign-preview";
 
 type Campaign = RouterOutputs["campaigns"]["byId"];
 
-const MERGE_TAGS = [
-  { tag: "{{firstName}}", means: "first name (or “there”)" },
-  { tag: "{{points}}", means: "points balance" },
-  { tag: "{{tier}}", means: "tier" },
-  { tag: "{{pointsToNextTier}}", means: "points to the next tier" },
-] as const;
+/** What each merge tag stands for; typed by the tag list, so a new tag cannot go unexplained. */
+const MERGE_TAG_MEANINGS: Record<MergeTag, string> = {
+  firstName: "first name (or “there”)",
+  points: "points balance",
+  tier: "tier",
+  pointsToNextTier: "points to the next tier",
+};
+const MERGE_TAG_HINTS = MERGE_TAGS.map((t) => ({ tag: `{{${t}}}`, means: MERGE_TAG_MEANINGS[t] }));
 
 /** The campaign's saved audience as the select's value. */
 export function audienceOf(campaign: Campaign | null): string {
@@ -150,7 +153,7 @@ export function CampaignEditor({
         <div>
           <p className="font-medium text-sm text-stone-700">Merge tags</p>
           <ul className="mt-1 flex flex-wrap gap-2" aria-label="Merge tags">
-            {MERGE_TAGS.map((m) => (
+            {MERGE_TAG_HINTS.map((m) => (
               <li key={m.tag}>
                 <button
                   type="button"

@@ -1,6 +1,5 @@
+import type { CampaignStatus } from "@xplorium/domain";
 import { cn, formatNumber, ProgressBar } from "@xplorium/ui";
-
-export type CampaignStatus = "DRAFT" | "SCHEDULED" | "SENDING" | "SENT" | "CANCELLED" | "FAILED";
 
 const STATUS: Record<CampaignStatus, { label: string; className: string }> = {
   DRAFT: { label: "Draft", className: "bg-stone-100 text-stone-700 ring-stone-300" },

@@ -1,4 +1,5 @@
 import type { RouterInputs } from "@xplorium/api";
+import { TIERS } from "@xplorium/domain";
 import {
   formatDate,
   formatMoney,
@@ -11,10 +12,8 @@ import {
 
 /** A segment's filter as the builder edits it (the procedures validate it again). */
 export type Filter = RouterInputs["segments"]["count"];
-type Tier = NonNullable<Filter["tiers"]>[number];
 type RfmSegment = NonNullable<Filter["rfmSegments"]>[number];
 
-export const TIERS: Tier[] = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"];
 const MONTHS = Array.from({ length: 12 }, (_, i) =>
   new Intl.DateTimeFormat("en-GB", { month: "long", timeZone: "UTC" }).format(
     new Date(Date.UTC(2024, i, 1)),
