@@ -1,22 +1,12 @@
-import { DEMO_STAFF } from "@xplorium/core/seed";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { adminUrl, screenshot } from "../../tooling/e2e/browser";
+import { staffSignIn, useE2e } from "../../tooling/e2e/journey";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useE2e();
 
 async function signIn(page: Page, role: "OWNER" | "MANAGER") {
-  const who = DEMO_STAFF.find((s) => s.role === role)!;
-  await page.goto(adminUrl("/sign-in"));
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await staffSignIn(page, role);
   await page.waitForURL(adminUrl("/"));
 }
 
@@ -26,9 +16,7 @@ const whoami = (key: string) =>
 
 describe("API keys", () => {
   it("an owner creates a key, sees it once, the booking site uses it, and revoking stops it", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = watchConsole(page);
+    const { context, page, errors } = await e2e.open();
     await signIn(page, "OWNER");
     await page.getByRole("link", { name: "API keys" }).click();
     await page.waitForURL(adminUrl("/settings/api-keys"));
@@ -67,8 +55,7 @@ describe("API keys", () => {
   });
 
   it("managers do not see or open the page", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
+    const { context, page } = await e2e.open();
     await signIn(page, "MANAGER");
     expect(await page.getByRole("link", { name: "API keys" }).count()).toBe(0);
     const res = await page.goto(adminUrl("/settings/api-keys"));

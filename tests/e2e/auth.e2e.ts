@@ -1,50 +1,21 @@
-import { DEMO_CUSTOMER_EMAIL, DEMO_STAFF } from "@xplorium/core/seed";
-import type { Browser, Page } from "playwright-core";
-import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  adminUrl,
-  launchBrowser,
-  portalUrl,
-  screenshot,
-  watchConsole,
-} from "../../tooling/e2e/browser";
+import { DEMO_CUSTOMER_EMAIL } from "@xplorium/core/seed";
+import { describe, expect, it } from "vitest";
+import { adminUrl, portalUrl, screenshot } from "../../tooling/e2e/browser";
+import { demoStaff, staffSignIn, submitStaffSignIn, useE2e } from "../../tooling/e2e/journey";
 import { openMailbox } from "../../tooling/e2e/mailbox";
 
-const owner = DEMO_STAFF.find((s) => s.role === "OWNER")!;
-let browser: Browser;
-let sql: postgres.Sql;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  // biome-ignore lint/style/noProcessEnv: set by the e2e global setup
-  sql = postgres(process.env.E2E_DATABASE_URL!, { max: 2, onnotice: () => {} });
-});
-afterAll(async () => {
-  await browser?.close();
-  await sql?.end({ timeout: 2 });
-});
-
-async function staffSignIn(page: Page, email: string, password: string) {
-  await page.goto(adminUrl("/sign-in"));
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+const owner = demoStaff("OWNER");
+const e2e = useE2e();
 
 describe("staff", () => {
   it("signs in, sees the console, and signs out", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = watchConsole(page);
+    const { context, page, errors } = await e2e.open();
 
     await page.goto(adminUrl("/staff"));
     await page.waitForURL(/\/sign-in\?next=%2Fstaff/);
     await screenshot(page, "admin-sign-in");
 
-    await page.getByLabel("Email").fill(owner.email);
-    await page.getByLabel("Password").fill("not-the-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await submitStaffSignIn(page, owner.email, "not-the-password");
     await expect(page.getByRole("alert").textContent()).resolves.toContain(
       "Email or password is incorrect.",
     );
@@ -78,10 +49,8 @@ describe("staff", () => {
   });
 
   it("shows the staff page only to owners", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const frontDesk = DEMO_STAFF.find((s) => s.role === "FRONT_DESK")!;
-    await staffSignIn(page, frontDesk.email, frontDesk.password);
+    const { context, page } = await e2e.open();
+    await staffSignIn(page, "FRONT_DESK");
     await page.waitForURL(adminUrl("/"));
     await expect(page.getByRole("link", { name: "Staff" }).count()).resolves.toBe(0);
     const res = await page.goto(adminUrl("/staff"));
@@ -92,13 +61,17 @@ describe("staff", () => {
 
 describe("customer", () => {
   it("signs in to the portal with the emailed code, which no staff screen shows", async () => {
-    const customer = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const portal = await customer.newPage();
-    const errors = watchConsole(portal);
+    const {
+      context: customer,
+      page: portal,
+      errors,
+    } = await e2e.open({
+      viewport: { width: 390, height: 844 },
+    });
     await portal.goto(portalUrl("/"));
     await portal.waitForURL(/\/sign-in/);
     await screenshot(portal, "portal-sign-in");
-    const inbox = await openMailbox(sql, "auth_journey", {
+    const inbox = await openMailbox(e2e.sql, "auth_journey", {
       templates: ["sign-in-code"],
       to: DEMO_CUSTOMER_EMAIL,
     });
@@ -111,10 +84,8 @@ describe("customer", () => {
     expect(code).toMatch(/^\d{6}$/);
 
     // Staff with outbox access see that it was sent, not the code (production mode).
-    const staff = await browser.newContext();
-    const admin = await staff.newPage();
-    const marketing = DEMO_STAFF.find((s) => s.role === "MARKETING")!;
-    await staffSignIn(admin, marketing.email, marketing.password);
+    const { context: staff, page: admin } = await e2e.open();
+    await staffSignIn(admin, "MARKETING");
     await admin.waitForURL(adminUrl("/"));
     await admin.goto(adminUrl(`/marketing/outbox?to=${encodeURIComponent(DEMO_CUSTOMER_EMAIL)}`));
     const first = admin.locator("details").first();
@@ -146,17 +117,13 @@ describe("customer", () => {
 
 describe("outbox", () => {
   it("notices new mail through /api/trpc while the page is open", async () => {
-    const staff = await browser.newContext();
-    const admin = await staff.newPage();
-    const errors = watchConsole(admin);
-    const marketing = DEMO_STAFF.find((s) => s.role === "MARKETING")!;
-    await staffSignIn(admin, marketing.email, marketing.password);
+    const { context: staff, page: admin, errors } = await e2e.open();
+    await staffSignIn(admin, "MARKETING");
     await admin.waitForURL(adminUrl("/"));
     await admin.goto(adminUrl(`/marketing/outbox?to=${encodeURIComponent(DEMO_CUSTOMER_EMAIL)}`));
     const before = await admin.locator("details").count();
 
-    const customer = await browser.newContext();
-    const portal = await customer.newPage();
+    const { context: customer, page: portal } = await e2e.open();
     await portal.goto(portalUrl("/sign-in"));
     await portal.getByLabel("Email").fill(DEMO_CUSTOMER_EMAIL);
     await portal.getByRole("button", { name: "Email me a sign-in code" }).click();

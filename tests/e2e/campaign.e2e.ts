@@ -1,23 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { DEMO_STAFF } from "@xplorium/core/seed";
-import type { Browser } from "playwright-core";
-import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { signWebhook } from "../../packages/core/src/tracking/webhook-signature";
-import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";
+import { adminUrl, screenshot } from "../../tooling/e2e/browser";
 import { E2E_WEBHOOK_SECRET } from "../../tooling/e2e/global-setup";
+import { staffSignIn, useE2e } from "../../tooling/e2e/journey";
 
-let browser: Browser;
-let sql: postgres.Sql;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  // biome-ignore lint/style/noProcessEnv: set by the e2e global setup
-  sql = postgres(process.env.E2E_DATABASE_URL!, { max: 2, onnotice: () => {} });
-});
-afterAll(async () => {
-  await browser?.close();
-  await sql?.end({ timeout: 2 });
-});
+const e2e = useE2e();
 
 /** The venue's wall-clock time (the e2e servers run with the default Europe/Belgrade). */
 function venueMinute(at: Date): string {
@@ -63,14 +51,8 @@ async function webhook(type: string, emailId: string, extra: Record<string, unkn
 
 describe("a marketing campaign", () => {
   it("builds 'GOLD+ party regulars with 5+ bookings', previews it, sends it on schedule, and sees the webhooks' counts arrive", async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    const marketing = DEMO_STAFF.find((s) => s.role === "MARKETING")!;
-    await page.goto(adminUrl("/sign-in?next=%2Fmarketing%2Fsettings"));
-    await page.getByLabel("Email").fill(marketing.email);
-    await page.getByLabel("Password").fill(marketing.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const { context, page, errors } = await e2e.open({ viewport: { width: 1400, height: 1000 } });
+    await staffSignIn(page, "MARKETING", "/marketing/settings");
 
     // Open and click tracking is off until marketing turns it on.
     await page.getByRole("button", { name: "Turn tracking on" }).click();
@@ -87,7 +69,7 @@ describe("a marketing campaign", () => {
     await page.getByLabel("Tagged with any of").fill("party-regular");
     await page.getByLabel("At least this many bookings").fill("5");
     await page.getByLabel("Email marketing").selectOption({ label: "Opted in" });
-    const [expected] = await sql<{ n: number }[]>`select count(*)::int as n from customers c
+    const [expected] = await e2e.sql<{ n: number }[]>`select count(*)::int as n from customers c
       where erased_at is null and marketing_opt_in and loyalty_tier in ('GOLD', 'PLATINUM', 'VIP')
         and tags && '{party-regular}' and total_bookings >= 5
         and not exists (select 1 from suppressions s where s.email_hash =
@@ -113,7 +95,9 @@ describe("a marketing campaign", () => {
     await page.waitForURL(/\/marketing\/campaigns\/[0-9a-f-]{36}/);
     const campaignId = /campaigns\/([0-9a-f-]{36})/.exec(page.url())![1]!;
 
-    const [member] = await sql<{ email: string; name: string }[]>`select email, name from customers
+    const [member] = await e2e.sql<
+      { email: string; name: string }[]
+    >`select email, name from customers
       where loyalty_tier in ('GOLD', 'PLATINUM', 'VIP') and tags && '{party-regular}'
         and total_bookings >= 5 and marketing_opt_in and erased_at is null and name is not null
       order by email limit 1`;
@@ -137,7 +121,7 @@ describe("a marketing campaign", () => {
     await expect
       .poll(async () =>
         (
-          await sql<{ to_email: string }[]>`select to_email from email_messages
+          await e2e.sql<{ to_email: string }[]>`select to_email from email_messages
             where template = 'campaign-test' and subject like '[Test]%party perks'
             order by to_email`
         ).map((r) => r.to_email),
@@ -158,7 +142,9 @@ describe("a marketing campaign", () => {
         interval: 2_000,
       })
       .toBe("Sent");
-    const rows = await sql<{ id: string; status: string }[]>`select id, status from email_messages
+    const rows = await e2e.sql<
+      { id: string; status: string }[]
+    >`select id, status from email_messages
       where campaign_id = ${campaignId} order by id`;
     expect(rows).toHaveLength(audience);
     expect(rows.every((r) => r.status === "SENT")).toBe(true);

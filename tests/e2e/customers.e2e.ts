@@ -1,26 +1,13 @@
-import { DEMO_STAFF } from "@xplorium/core/seed";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";
+import { describe, expect, it } from "vitest";
+import { adminUrl, screenshot } from "../../tooling/e2e/browser";
+import { staffSignIn, useE2e } from "../../tooling/e2e/journey";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useE2e();
 
 describe("customer list", () => {
   it("finds a family from a typo as you type, sorts and pages, with the view in the URL", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    const frontDesk = DEMO_STAFF.find((s) => s.role === "FRONT_DESK")!;
-    await page.goto(adminUrl("/sign-in?next=%2Fcustomers"));
-    await page.getByLabel("Email").fill(frontDesk.email);
-    await page.getByLabel("Password").fill(frontDesk.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const { context, page, errors } = await e2e.open();
+    await staffSignIn(page, "FRONT_DESK", "/customers");
     await page.waitForURL(adminUrl("/customers"));
     await expect.poll(() => page.locator("tbody tr").count()).toBe(50);
     await screenshot(page, "admin-customers");

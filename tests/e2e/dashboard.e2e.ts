@@ -1,27 +1,14 @@
-import { DEMO_STAFF } from "@xplorium/core/seed";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";
+import { describe, expect, it } from "vitest";
+import { screenshot } from "../../tooling/e2e/browser";
+import { staffSignIn, useE2e } from "../../tooling/e2e/journey";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useE2e();
 
 async function signIn(role: "OWNER" | "FRONT_DESK") {
-  const staff = DEMO_STAFF.find((s) => s.role === role)!;
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
-  const page = await context.newPage();
-  const errors = watchConsole(page);
-  await page.goto(adminUrl("/sign-in"));
-  await page.getByLabel("Email").fill(staff.email);
-  await page.getByLabel("Password").fill(staff.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
-  return { context, page, errors };
+  const opened = await e2e.open({ viewport: { width: 1400, height: 1100 } });
+  await staffSignIn(opened.page, role);
+  await opened.page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  return opened;
 }
 
 describe("the dashboard", () => {

@@ -1,26 +1,13 @@
-import { DEMO_STAFF } from "@xplorium/core/seed";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";
+import { describe, expect, it } from "vitest";
+import { screenshot } from "../../tooling/e2e/browser";
+import { staffSignIn, useE2e } from "../../tooling/e2e/journey";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useE2e();
 
 describe("marketing segments", () => {
   it("builds a segment with a live count and a preview, and saves it", async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = watchConsole(page);
-    const marketing = DEMO_STAFF.find((s) => s.role === "MARKETING")!;
-    await page.goto(adminUrl("/sign-in?next=%2Fmarketing%2Fsegments"));
-    await page.getByLabel("Email").fill(marketing.email);
-    await page.getByLabel("Password").fill(marketing.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const { context, page, errors } = await e2e.open();
+    await staffSignIn(page, "MARKETING", "/marketing/segments");
     await page.getByRole("link", { name: "New segment" }).click();
     const count = page.locator("output[aria-live]");
     await expect.poll(() => count.textContent()).toMatch(/^[\d,]+ customers$/);

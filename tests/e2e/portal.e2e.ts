@@ -1,23 +1,12 @@
 import { readFileSync } from "node:fs";
-import type { Browser } from "playwright-core";
-import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { unsubscribeUrl } from "../../packages/core/src/consent/unsubscribe";
 import { nextTier } from "../../packages/core/src/loyalty/rules";
-import { launchBrowser, portalUrl, screenshot, watchConsole } from "../../tooling/e2e/browser";
+import { portalUrl, screenshot } from "../../tooling/e2e/browser";
+import { useE2e } from "../../tooling/e2e/journey";
 import { openMailbox } from "../../tooling/e2e/mailbox";
 
-let browser: Browser;
-let sql: postgres.Sql;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  // biome-ignore lint/style/noProcessEnv: set by the e2e global setup
-  sql = postgres(process.env.E2E_DATABASE_URL!, { max: 2, onnotice: () => {} });
-});
-afterAll(async () => {
-  await browser?.close();
-  await sql?.end({ timeout: 2 });
-});
+const e2e = useE2e();
 
 /** The same signing key and portal origin as the servers the global setup started. */
 const CONFIG = {
@@ -30,7 +19,7 @@ const tierName = (t: string) => t.charAt(0) + t.slice(1).toLowerCase();
 describe("a family's portal", () => {
   it("signs in by code, sees tier and progress, redeems, downloads their data, unsubscribes from a mail link, deletes the account, and leaves no trace", async () => {
     // A seeded, opted-in family with enough points, not used by other journeys.
-    const [family] = await sql<
+    const [family] = await e2e.sql<
       {
         id: string;
         email: string;
@@ -47,15 +36,13 @@ describe("a family's portal", () => {
     expect(family).toBeDefined();
     const f = family!;
 
-    const context = await browser.newContext({
+    const { context, page, errors } = await e2e.open({
       viewport: { width: 390, height: 844 },
       acceptDownloads: true,
     });
-    const page = await context.newPage();
-    const errors = watchConsole(page);
     await page.goto(portalUrl("/sign-in"));
     // Their inbox: the outbox keeps no sign-in code's body in production (issue 14).
-    const inbox = await openMailbox(sql, "portal_journey", {
+    const inbox = await openMailbox(e2e.sql, "portal_journey", {
       templates: ["sign-in-code"],
       to: f.email,
     });
@@ -104,7 +91,7 @@ describe("a family's portal", () => {
     await expect
       .poll(() => page.getByRole("switch", { name: "Marketing SMS" }).getAttribute("aria-checked"))
       .toBe(smsWasOn ? "false" : "true");
-    const [smsEvent] = await sql`select action, state, source, wording from consent_events
+    const [smsEvent] = await e2e.sql`select action, state, source, wording from consent_events
       where customer_id = ${f.id} and channel = 'SMS' order by created_at desc limit 1`;
     expect(smsEvent).toMatchObject({
       action: smsWasOn ? "WITHDRAWN" : "GRANTED",
@@ -126,19 +113,21 @@ describe("a family's portal", () => {
     await screenshot(page, "portal-privacy");
 
     // The unsubscribe link a marketing email carries, opened by someone not signed in.
-    const stranger = await browser.newContext({ viewport: { width: 390, height: 844 } });
-    const mail = await stranger.newPage();
-    const mailErrors = watchConsole(mail);
+    const {
+      context: stranger,
+      page: mail,
+      errors: mailErrors,
+    } = await e2e.open({ viewport: { width: 390, height: 844 } });
     await mail.goto(unsubscribeUrl(CONFIG, { customerId: f.id, channel: "EMAIL" }));
     const [{ opted } = { opted: null }] =
-      await sql`select marketing_opt_in as opted from customers where id = ${f.id}`;
+      await e2e.sql`select marketing_opt_in as opted from customers where id = ${f.id}`;
     expect(opted).toBe(true); // opening the link changes nothing
     await mail.getByRole("button", { name: "Unsubscribe" }).click();
     await mail
       .getByText(/unsubscribed/i)
       .first()
       .waitFor();
-    const [after] = await sql`select marketing_opt_in from customers where id = ${f.id}`;
+    const [after] = await e2e.sql`select marketing_opt_in from customers where id = ${f.id}`;
     expect(after!.marketing_opt_in).toBe(false);
     expect(mailErrors).toEqual([]);
     await stranger.close();
@@ -164,7 +153,9 @@ describe("a family's portal", () => {
     // No trace of their identity in any text column of any table, once the worker has sent the
     // goodbye email (whose copy of the address is then dropped).
     const needles = [f.email, f.name, ...(f.phone ? [f.phone] : [])];
-    const columns = await sql<{ table_schema: string; table_name: string; column_name: string }[]>`
+    const columns = await e2e.sql<
+      { table_schema: string; table_name: string; column_name: string }[]
+    >`
       select c.table_schema, c.table_name, c.column_name from information_schema.columns c
       join information_schema.tables t using (table_schema, table_name)
       where c.table_schema in ('public', 'graphile_worker') and t.table_type = 'BASE TABLE'
@@ -173,7 +164,7 @@ describe("a family's portal", () => {
     for (let attempt = 0; attempt < 40; attempt++) {
       found = [];
       for (const col of columns) {
-        const rows = await sql.unsafe(
+        const rows = await e2e.sql.unsafe(
           `select count(*)::int as n from "${col.table_schema}"."${col.table_name}"
            where position(lower($1) in lower("${col.column_name}"::text)) > 0
               or position(lower($2) in lower("${col.column_name}"::text)) > 0
@@ -187,7 +178,7 @@ describe("a family's portal", () => {
     }
     expect(found).toEqual([]);
     const [erased] =
-      await sql`select email, name, phone, erased_at from customers where id = ${f.id}`;
+      await e2e.sql`select email, name, phone, erased_at from customers where id = ${f.id}`;
     expect(erased).toMatchObject({ email: null, name: null, phone: null });
     expect(erased!.erased_at).not.toBeNull();
   });

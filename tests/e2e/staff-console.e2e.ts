@@ -1,28 +1,16 @@
 import { readFileSync } from "node:fs";
-import { DEMO_STAFF } from "@xplorium/core/seed";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { adminUrl, screenshot } from "../../tooling/e2e/browser";
+import { staffSignIn, useE2e } from "../../tooling/e2e/journey";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const e2e = useE2e();
 
 async function signIn(role: "FRONT_DESK" | "MANAGER" | "MARKETING", next = "/") {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = watchConsole(page);
-  const staff = DEMO_STAFF.find((s) => s.role === role)!;
-  await page.goto(adminUrl(`/sign-in?next=${encodeURIComponent(next)}`));
-  await page.getByLabel("Email").fill(staff.email);
-  await page.getByLabel("Password").fill(staff.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(adminUrl(next));
-  return { context, page, errors };
+  const opened = await e2e.open({ acceptDownloads: true });
+  await staffSignIn(opened.page, role, next);
+  await opened.page.waitForURL(adminUrl(next));
+  return opened;
 }
 
 const points = async (page: Page) =>

@@ -1,8 +1,8 @@
 import { hashPassword } from "@xplorium/auth";
-import type { Browser, Page } from "playwright-core";
-import postgres from "postgres";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";
+import { adminUrl, screenshot } from "../../tooling/e2e/browser";
+import { staffSignIn, useE2e } from "../../tooling/e2e/journey";
 import { type Mailbox, openMailbox } from "../../tooling/e2e/mailbox";
 
 /*
@@ -12,8 +12,7 @@ import { type Mailbox, openMailbox } from "../../tooling/e2e/mailbox";
  * with it. A member of its own, so the demo accounts other journeys use stay as they are.
  */
 
-let browser: Browser;
-let sql: postgres.Sql;
+const e2e = useE2e();
 /** The member's inbox: the reset email is a secret, its body gone from the outbox once sent. */
 let inbox: Mailbox;
 
@@ -24,20 +23,15 @@ const SECOND = "second journey passphrase";
 const THIRD = "third journey passphrase";
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  // biome-ignore lint/style/noProcessEnv: set by the e2e global setup
-  sql = postgres(process.env.E2E_DATABASE_URL!, { max: 2, onnotice: () => {} });
-  await sql`insert into staff_users (email, name, role, password_hash)
+  await e2e.sql`insert into staff_users (email, name, role, password_hash)
     values (${EMAIL}, ${NAME}, 'FRONT_DESK', ${await hashPassword(FIRST)})`;
-  inbox = await openMailbox(sql, "staff_password", {
+  inbox = await openMailbox(e2e.sql, "staff_password", {
     templates: ["staff-password-reset"],
     to: EMAIL,
   });
 });
 afterAll(async () => {
   await inbox?.close().catch(() => {});
-  await browser?.close();
-  await sql?.end({ timeout: 2 });
 });
 
 /**
@@ -47,21 +41,13 @@ afterAll(async () => {
  */
 const CLIENT = { extraHTTPHeaders: { "X-Forwarded-For": "198.51.100.23" } };
 
-async function signIn(page: Page, password: string) {
-  await page.goto(adminUrl("/sign-in"));
-  await page.getByLabel("Email").fill(EMAIL);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+const signIn = (page: Page, password: string) => staffSignIn(page, { email: EMAIL, password });
 
 describe("a staff member's password", () => {
   it("changes it on Your account, then resets a forgotten one by the emailed link and signs in", async () => {
-    const context = await browser.newContext(CLIENT);
-    const page = await context.newPage();
-    const errors = watchConsole(page);
+    const { context, page, errors } = await e2e.open(CLIENT);
     // Signed in elsewhere too (another device): changing the password ends that session.
-    const elsewhere = await browser.newContext(CLIENT);
-    const other = await elsewhere.newPage();
+    const { context: elsewhere, page: other } = await e2e.open(CLIENT);
     await signIn(other, FIRST);
     await other.waitForURL(adminUrl("/"));
 

@@ -1,9 +1,9 @@
 import { hashPassword } from "@xplorium/auth";
 import { Secret, TOTP } from "otpauth";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import postgres from "postgres";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling/e2e/browser";
+import type { BrowserContext, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { adminUrl, screenshot } from "../../tooling/e2e/browser";
+import { staffSignIn, submitStaffSignIn, useE2e } from "../../tooling/e2e/journey";
 
 /*
  * Two-factor sign-in for staff, in a browser against the production build (CSP with a nonce,
@@ -13,23 +13,15 @@ import { adminUrl, launchBrowser, screenshot, watchConsole } from "../../tooling
  * its own, not an owner: the demo accounts other journeys use stay without two-factor.
  */
 
-let browser: Browser;
-let sql: postgres.Sql;
+const e2e = useE2e();
 
 const EMAIL = `two-factor-journey-${Date.now()}@xplorium.example`;
 const NAME = "Tara Twofactor";
 const PASSWORD = "two factor journey passphrase";
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  // biome-ignore lint/style/noProcessEnv: set by the e2e global setup
-  sql = postgres(process.env.E2E_DATABASE_URL!, { max: 2, onnotice: () => {} });
-  await sql`insert into staff_users (email, name, role, password_hash)
+  await e2e.sql`insert into staff_users (email, name, role, password_hash)
     values (${EMAIL}, ${NAME}, 'FRONT_DESK', ${await hashPassword(PASSWORD)})`;
-});
-afterAll(async () => {
-  await browser?.close();
-  await sql?.end({ timeout: 2 });
 });
 
 /** The journey's own client address, so its sign-ins count against a per-IP limit of their own. */
@@ -42,9 +34,7 @@ const appCode = (secret: string, steps = 0) =>
 async function password(page: Page, path: string) {
   await page.goto(adminUrl(path));
   await page.waitForURL(/\/sign-in/);
-  await page.getByLabel("Email").fill(EMAIL);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await submitStaffSignIn(page, EMAIL, PASSWORD);
   await page.getByRole("heading", { name: "Two-factor sign-in" }).waitFor();
 }
 
@@ -58,15 +48,10 @@ const challengeCookie = async (context: BrowserContext) =>
 
 describe("staff two-factor sign-in", () => {
   it("sets it up from the page, then signs in with the app's code and once with a recovery code", async () => {
-    const context = await browser.newContext(CLIENT);
-    const page = await context.newPage();
-    const errors = watchConsole(page);
+    const { context, page, errors } = await e2e.open(CLIENT);
 
     // Signed in with the password alone (two-factor is off), to the account page.
-    await page.goto(adminUrl("/sign-in"));
-    await page.getByLabel("Email").fill(EMAIL);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await staffSignIn(page, { email: EMAIL, password: PASSWORD });
     await page.waitForURL(adminUrl("/"));
     await page.getByRole("link", { name: "Your account" }).click();
     await page.waitForURL(adminUrl("/account"));
@@ -145,7 +130,7 @@ describe("staff two-factor sign-in", () => {
     );
 
     const [row] =
-      await sql`select totp_secret, totp_enabled_at from staff_users where email = ${EMAIL}`;
+      await e2e.sql`select totp_secret, totp_enabled_at from staff_users where email = ${EMAIL}`;
     expect(row?.totp_enabled_at).toBeInstanceOf(Date);
     expect(String(row?.totp_secret)).not.toContain(secret);
     expect(errors).toEqual([]);
