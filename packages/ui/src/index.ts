@@ -23,5 +23,6 @@ export {
   RfmSegmentBadge,
 } from "./rfm-segment";
 export { hiddenLabel, rightAligned, type SimpleColumn, SimpleTable } from "./simple-table";
-export { ProgressBar, TierBadge } from "./tier-badge";
+export { SubmitSwitch } from "./switch";
+export { ProgressBar, type Tier, TierBadge } from "./tier-badge";
 export { type VoucherState, VoucherStateBadge } from "./voucher-state";

@@ -1,6 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
-import { Card, cn, formatDate } from "@xplorium/ui";
+import { Card, cn, formatDate, SubmitSwitch } from "@xplorium/ui";
 
 export type ConsentData = RouterOutputs["customers"]["consentHistory"];
 type Channel = keyof ConsentData["channels"];
@@ -99,31 +99,20 @@ export function ConsentPanel({
                   <input type="hidden" name="intent" value={SET_CONSENT_INTENT} />
                   <input type="hidden" name="channel" value={channel} />
                   <input type="hidden" name="granted" value={on ? "false" : "true"} />
-                  <button
-                    type="submit"
-                    role="switch"
-                    aria-checked={on}
-                    aria-label={label}
-                    aria-describedby={statusId}
+                  <SubmitSwitch
+                    on={on}
+                    label={label}
+                    describedBy={statusId}
                     disabled={busyChannel === channel}
                     title={on ? "Turn off now" : "Ask the customer by email; on once they confirm"}
-                    className={cn(
-                      "relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition focus-visible:outline-2 focus-visible:outline-brand-700 focus-visible:outline-offset-2 disabled:opacity-60",
+                    trackClassName={
                       state.optedIn
                         ? "bg-brand-700"
                         : state.awaitingSince
                           ? "bg-amber-400"
-                          : "bg-stone-300",
-                    )}
-                  >
-                    <span
-                      aria-hidden="true"
-                      className={cn(
-                        "inline-block size-5 rounded-full bg-white shadow transition",
-                        on ? "translate-x-5" : "translate-x-0.5",
-                      )}
-                    />
-                  </button>
+                          : "bg-stone-300"
+                    }
+                  />
                 </Form>
               ) : null}
             </li>

@@ -1,6 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import type { RouterOutputs } from "@xplorium/api";
-import { cn, formatDate } from "@xplorium/ui";
+import { formatDate, SubmitSwitch } from "@xplorium/ui";
 
 type Overview = RouterOutputs["portal"]["privacy"];
 type Channel = keyof Overview["channels"];
@@ -51,26 +51,14 @@ export function ConsentToggles({ overview }: { overview: Overview }) {
                       : "Off."}
                 </p>
               </div>
-              <button
-                type="submit"
-                role="switch"
-                aria-checked={on}
-                aria-label={title}
-                aria-describedby={statusId}
+              <SubmitSwitch
+                on={on}
+                label={title}
+                describedBy={statusId}
                 disabled={busy === channel}
-                className={cn(
-                  "relative mt-1 inline-flex h-7 w-12 shrink-0 items-center rounded-full transition focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600 focus-visible:ring-offset-2",
-                  on ? "bg-brand-700" : "bg-stone-300",
-                )}
-              >
-                <span
-                  aria-hidden="true"
-                  className={cn(
-                    "inline-block size-5 rounded-full bg-white shadow transition",
-                    on ? "translate-x-6" : "translate-x-1",
-                  )}
-                />
-              </button>
+                size="md"
+                className="mt-1"
+              />
             </Form>
           </li>
         );
