@@ -77,16 +77,8 @@ const TIER_LABEL = {
   VIP: "VIP",
 } as const;
 
-function StackedBars<K extends string>({
-  data,
-  series,
-  xLabel,
-  yLabel,
-  format = formatNumber,
-  axisFormat = format,
-  everyLabel = false,
-}: {
-  data: ({ label: string } & Record<K, number>)[];
+interface StackedBarsProps<K extends string> {
+  rows: ({ label: string } & Record<K, number>)[];
   series: SeriesDef<K>[];
   xLabel: string;
   yLabel: string;
@@ -95,12 +87,22 @@ function StackedBars<K extends string>({
   axisFormat?: (n: number) => string;
   /** Show every category on the axis (histograms), however crowded. */
   everyLabel?: boolean;
-}) {
+}
+
+function StackedBars<K extends string>({
+  rows,
+  series,
+  xLabel,
+  yLabel,
+  format = formatNumber,
+  axisFormat = format,
+  everyLabel = false,
+}: StackedBarsProps<K>) {
   const order = (item: { dataKey?: unknown }) => series.findIndex((s) => s.key === item.dataKey);
   return (
     <ResponsiveContainer width="100%" height="100%">
       <BarChart
-        data={data}
+        data={rows}
         margin={{ top: 8, right: 8, bottom: 24, left: 16 }}
         accessibilityLayer={false}
       >
@@ -134,59 +136,35 @@ function StackedBars<K extends string>({
   );
 }
 
-/** A chart card of stacked bars, its "Show the numbers" table holding the same rows. */
-function BarsFigure<K extends string>({
-  title,
-  summary,
-  empty,
-  emptyText,
-  caption,
-  rows,
-  series,
-  xLabel,
-  yLabel,
-  format = formatNumber,
-  axisFormat = format,
-  everyLabel = false,
-}: {
-  title: string;
-  summary: string;
-  empty: boolean;
-  emptyText: string;
-  /** The table's caption (screen readers). */
-  caption: string;
-  rows: ({ label: string } & Record<K, number>)[];
-  series: SeriesDef<K>[];
-  xLabel: string;
-  yLabel: string;
-  format?: (n: number) => string;
-  axisFormat?: (n: number) => string;
-  everyLabel?: boolean;
-}) {
+/**
+ * A chart card of stacked bars, its "Show the numbers" table holding the same rows; empty (the
+ * card's empty state) unless some bar has a height, or as the caller says.
+ */
+function BarsFigure<K extends string>(
+  props: StackedBarsProps<K> & {
+    title: string;
+    summary: string;
+    empty?: boolean;
+    emptyText: string;
+    /** The table's caption (screen readers). */
+    caption: string;
+  },
+) {
+  const { rows, series } = props;
   return (
     <ChartFigure
-      title={title}
-      summary={summary}
-      empty={empty}
-      emptyText={emptyText}
-      chart={() => (
-        <StackedBars
-          data={rows}
-          series={series}
-          xLabel={xLabel}
-          yLabel={yLabel}
-          format={format}
-          axisFormat={axisFormat}
-          everyLabel={everyLabel}
-        />
-      )}
+      title={props.title}
+      summary={props.summary}
+      empty={props.empty ?? rows.every((r) => series.every((s) => r[s.key] === 0))}
+      emptyText={props.emptyText}
+      chart={() => <StackedBars {...props} />}
       table={
         <DataTable
-          caption={caption}
-          rowHeader={xLabel}
+          caption={props.caption}
+          rowHeader={props.xLabel}
           rows={rows.map((r) => ({ label: r.label, values: r }))}
           series={series}
-          format={format}
+          {...(props.format ? { format: props.format } : {})}
         />
       }
     />
@@ -211,7 +189,6 @@ export function AcquisitionChart({ charts }: { charts: Charts }) {
           ? `; the busiest ${BUCKET_NOUN[charts.bucket]} was ${charts.bucket === "week" ? "the one starting " : ""}${top.label}, with ${formatNumber(top.customers)}`
           : ""
       }.`}
-      empty={total === 0}
       emptyText="No new customers in this range"
       caption="New customers per period"
       rows={rows}
@@ -312,7 +289,6 @@ export function TierProgressionChart({ charts }: { charts: Charts }) {
       summary={`${customers(total)} moved up a tier in this range: ${TIER_SERIES.map(
         (s) => `${formatNumber(totals[s.key])} to ${s.label}`,
       ).join(", ")}.`}
-      empty={total === 0}
       emptyText="Nobody moved up a tier in this range"
       caption="Customers moving up into each tier per period"
       rows={rows}
@@ -342,7 +318,6 @@ function Histogram({
     <BarsFigure
       title={title}
       summary={summary}
-      empty={sum(rows.map((r) => r.customers)) === 0}
       emptyText="No customers yet"
       caption={title}
       rows={rows}

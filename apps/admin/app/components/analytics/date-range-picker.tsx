@@ -2,6 +2,26 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { Button, cn, formatDate } from "@xplorium/ui";
 import { type ChosenRange, RANGE_PRESETS } from "~/lib/date-range";
 
+/** A required date of the custom range; keyed by its value so a new range resets the input. */
+function DateInput({ name, label, value }: { name: "from" | "to"; label: string; value: string }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={`range-${name}`} className="block font-medium text-sm text-stone-700">
+        {label}
+      </label>
+      <input
+        id={`range-${name}`}
+        type="date"
+        name={name}
+        required
+        defaultValue={value}
+        key={`${name}-${value}`}
+        className="rounded-lg border border-stone-300 px-3 py-1.5 text-sm"
+      />
+    </div>
+  );
+}
+
 /**
  * Presets as links (`?range=30d`) and a custom range as a GET form (`?from=…&to=…`): the range
  * lives in the URL, so a view can be bookmarked, shared and navigated back to.
@@ -38,34 +58,8 @@ export function DateRangePicker({
         ))}
       </nav>
       <Form method="get" className="flex flex-wrap items-end gap-3" aria-label="Custom date range">
-        <div className="space-y-1">
-          <label htmlFor="range-from" className="block font-medium text-sm text-stone-700">
-            From
-          </label>
-          <input
-            id="range-from"
-            type="date"
-            name="from"
-            required
-            defaultValue={chosen.from}
-            key={`from-${chosen.from}`}
-            className="rounded-lg border border-stone-300 px-3 py-1.5 text-sm"
-          />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="range-to" className="block font-medium text-sm text-stone-700">
-            To
-          </label>
-          <input
-            id="range-to"
-            type="date"
-            name="to"
-            required
-            defaultValue={chosen.to}
-            key={`to-${chosen.to}`}
-            className="rounded-lg border border-stone-300 px-3 py-1.5 text-sm"
-          />
-        </div>
+        <DateInput name="from" label="From" value={chosen.from} />
+        <DateInput name="to" label="To" value={chosen.to} />
         <Button variant="secondary" busy={loading}>
           Apply
         </Button>
