@@ -4,7 +4,7 @@ import path from "node:path";
 /**
  * How production runs each process (docs/decisions/018-built-server-bundle.md): plain `node`
  * on the bundle the app's `build` script writes, never tsx, with these V8 flags. The apps'
- * `start` scripts spell out the same command (tests/production-command.test.ts checks they
+ * `start` scripts spell out the same command (tests/production-bundle.test.ts checks they
  * agree); the e2e setup, the reliability cluster and the benchmark spawn it from here.
  *
  * `--max-semi-space-size=4` (MB): V8's young generation otherwise grows to 64 MB semi-spaces

@@ -4,7 +4,7 @@ import { RESEND_WEBHOOK } from "@xplorium/auth";
 import type express from "express";
 import { RESEND_WEBHOOK_MAX_BYTES } from "./resend-webhook";
 
-/** MAX_REQUEST_BODY_BYTES's default: 1 MB (env.ts). */
+/** MAX_REQUEST_BODY_BYTES's default: 1 MB (@xplorium/config). */
 export const DEFAULT_MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 /** A route that may take a body larger (or smaller) than the default: one method, one path shape. */

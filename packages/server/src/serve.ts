@@ -39,7 +39,7 @@ export async function serveApp(server: express.Express, opts: ServeOptions): Pro
   const { log, lifecycle } = opts;
   const drainTimeoutMs = opts.drainTimeoutMs ?? 10_000;
   const listener = await new Promise<Server>((resolve, reject) => {
-    // Loopback unless told otherwise: the development defaults may serve nobody else (env.ts).
+    // Loopback unless told otherwise: the development defaults may serve nobody else (@xplorium/config).
     const l = server.listen(opts.port, opts.host ?? "127.0.0.1", () => resolve(l));
     l.once("error", reject);
   });
