@@ -265,7 +265,7 @@ export async function startAppServer(
 
   const notice = app === "admin" ? resendWebhookStartupNotice(env) : null;
   if (notice) log.warn(notice);
-  // Production on EMAIL_TRANSPORT=outbox (env.ts refuses it unless chosen): nobody gets a code.
+  // Production on EMAIL_TRANSPORT=outbox (@xplorium/config refuses it unless chosen): nobody gets a code.
   const emailNotice = emailTransportStartupNotice(env);
   if (emailNotice) log.warn(emailNotice);
 
