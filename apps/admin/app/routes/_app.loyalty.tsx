@@ -1,17 +1,9 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import {
-  Alert,
-  Card,
-  formatDate,
-  formatNumber,
-  PageHeader,
-  rightAligned,
-  SimpleTable,
-  TierBadge,
-} from "@xplorium/ui";
+import { Alert, Card, formatDate, formatNumber, PageHeader, TierBadge } from "@xplorium/ui";
 import type { ReactNode } from "react";
 import { LoyaltyNav } from "~/components/loyalty/loyalty-nav";
+import { TierThresholds } from "~/components/loyalty/tier-thresholds";
 import { TierScale } from "~/components/tier-scale";
 import { requireStaff } from "~/lib/session.server";
 
@@ -79,20 +71,7 @@ export default function LoyaltyRules() {
         <div className="space-y-4">
           <Card title="Tiers">
             <TierScale tiers={rules.tiers} className="mb-2" />
-            <SimpleTable columns={["Tier", rightAligned("Lifetime points")]}>
-              {rules.tiers.map((t) => (
-                <tr key={t.tier}>
-                  <td className="py-2">
-                    <TierBadge tier={t.tier} />
-                  </td>
-                  <td className="py-2 text-right tabular-nums" data-testid={`tier-${t.tier}`}>
-                    {t.max === null
-                      ? `${formatNumber(t.min)}+`
-                      : `${formatNumber(t.min)}–${formatNumber(t.max)}`}
-                  </td>
-                </tr>
-              ))}
-            </SimpleTable>
+            <TierThresholds tiers={rules.tiers} />
             <p className="mt-3 text-stone-500 text-xs">
               Tiers follow lifetime earned points, so spending points on a reward never lowers a
               tier. <TierBadge tier="VIP" /> is given by hand and stays until cleared.
