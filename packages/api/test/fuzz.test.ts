@@ -1,12 +1,17 @@
 import { TRPCError } from "@trpc/server";
 import { type AppName, appRouter, createCaller, createContext } from "@xplorium/api";
-import { generateApiKey } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
-import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customerCookie, insertCustomer, insertStaff, staffCookie, testEnv } from "./support";
+import {
+  customerCookie,
+  insertBookingSiteKey,
+  insertCustomer,
+  insertStaff,
+  staffCookie,
+  testEnv,
+} from "./support";
 
 /**
  * Issue 8 "Bad input": every procedure of the router, fed generated hostile input shaped after
@@ -154,14 +159,7 @@ beforeAll(async () => {
   env = testEnv(t.url);
   ownerId = (await insertStaff(t.db, { role: "OWNER" })).id;
   customerId = (await insertCustomer(t.db)).id;
-  const k = generateApiKey();
-  await t.db.insert(schema.apiKeys).values({
-    name: "Booking site",
-    prefix: k.prefix,
-    secretHash: k.secretHash,
-    scopes: ["bookings:write"],
-  });
-  apiKey = k.key;
+  apiKey = await insertBookingSiteKey(t.db);
 });
 afterAll(async () => {
   await t.drop();

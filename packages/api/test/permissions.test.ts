@@ -1,11 +1,17 @@
 import { TRPCError } from "@trpc/server";
 import { type AppName, appRouter, createCaller, createContext } from "@xplorium/api";
-import { generateApiKey, STAFF_ROLES, type StaffRole, sessionCookieName } from "@xplorium/auth";
+import { STAFF_ROLES, type StaffRole, sessionCookieName } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
-import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customerCookie, insertCustomer, insertStaff, staffCookie, testEnv } from "./support";
+import {
+  customerCookie,
+  insertBookingSiteKey,
+  insertCustomer,
+  insertStaff,
+  staffCookie,
+  testEnv,
+} from "./support";
 
 /**
  * The permission matrix of every tRPC procedure. "ok" means the request got past
@@ -195,14 +201,7 @@ beforeAll(async () => {
   env = testEnv(t.url);
   for (const role of STAFF_ROLES) staffIds[role] = (await insertStaff(t.db, { role })).id;
   customerId = (await insertCustomer(t.db)).id;
-  const k = generateApiKey();
-  await t.db.insert(schema.apiKeys).values({
-    name: "Booking site",
-    prefix: k.prefix,
-    secretHash: k.secretHash,
-    scopes: ["bookings:write"],
-  });
-  apiKey = k.key;
+  apiKey = await insertBookingSiteKey(t.db);
 });
 afterAll(async () => {
   await t.drop();

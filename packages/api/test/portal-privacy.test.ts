@@ -1,21 +1,15 @@
 import { appRouter } from "@xplorium/api";
-import type { Env } from "@xplorium/config";
 import { setConsentByStaff } from "@xplorium/core/consent";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertStaff as insertStaffRow,
-  type TestDatabase,
-} from "@xplorium/db/testing";
+import { insertStaff as insertStaffRow } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   customerCookie,
   insertCustomer,
   insertStaff,
   staffCookie,
-  startTrpcServer,
-  testEnv,
+  useTrpcServers,
 } from "./support";
 import { appOrigin, trpcHttp, trpcResult } from "./trpc-http";
 
@@ -24,22 +18,7 @@ import { appOrigin, trpcHttp, trpcResult } from "./trpc-http";
  * through the same-origin guard: a customer acts only for themselves whatever ids they send.
  */
 
-let t: TestDatabase;
-let env: Env;
-let portal: { url: string; close: () => Promise<void> };
-let admin: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url);
-  portal = await startTrpcServer(t.db, env, "portal", { edge: true });
-  admin = await startTrpcServer(t.db, env, "admin", { edge: true });
-});
-afterAll(async () => {
-  await portal?.close();
-  await admin?.close();
-  await t?.drop();
-});
+const { t, env, portal, admin } = useTrpcServers();
 
 interface Answer {
   status: number;

@@ -1,16 +1,13 @@
-import type { Env } from "@xplorium/config";
 import { createReward, updateReward } from "@xplorium/core/loyalty";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDrift, postPoints } from "../../core/src/loyalty/ledger";
 import {
   customerCookie,
   insertCustomer,
   insertStaff,
   staffCookie,
-  startTrpcServer,
-  testEnv,
   unique,
+  useTrpcServers,
 } from "./support";
 import { appOrigin, trpcHttp, trpcResult } from "./trpc-http";
 
@@ -20,28 +17,16 @@ import { appOrigin, trpcHttp, trpcResult } from "./trpc-http";
  * counter from the admin. The ledger invariant is checked after every test.
  */
 
-let t: TestDatabase;
-let env: Env;
-let portal: { url: string; close: () => Promise<void> };
-let admin: { url: string; close: () => Promise<void> };
+const { t, env, portal, admin } = useTrpcServers();
 let frontDeskCookie: string;
 const meta = { ip: null, userAgent: null, requestId: null };
 const system = { type: "system" as const };
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url);
-  portal = await startTrpcServer(t.db, env, "portal", { edge: true });
-  admin = await startTrpcServer(t.db, env, "admin", { edge: true });
   frontDeskCookie = (await staffCookie(t.db, (await insertStaff(t.db)).id)).cookie;
 });
 afterEach(async () => {
   expect(await ledgerDrift(t.db)).toEqual([]);
-});
-afterAll(async () => {
-  await portal?.close();
-  await admin?.close();
-  await t?.drop();
 });
 
 /** One tRPC call the way a browser on that app makes it (its cookie and its Origin). */

@@ -1,7 +1,5 @@
 import { sessionCookieName } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PASSWORD_CONFIRM_LIMITS } from "../../core/src/auth/staff-password-confirm";
 import {
   customerCookie,
@@ -11,6 +9,7 @@ import {
   startTrpcServer,
   testEnv,
   unique,
+  useTrpcServers,
 } from "./support";
 import { trpcData as data, trpcHttp } from "./trpc-http";
 
@@ -23,22 +22,7 @@ import { trpcData as data, trpcHttp } from "./trpc-http";
 
 const PASSWORD = "correct horse battery staple";
 
-let t: TestDatabase;
-let env: Env;
-let admin: { url: string; close: () => Promise<void> };
-let portal: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url);
-  admin = await startTrpcServer(t.db, env, "admin", { edge: true });
-  portal = await startTrpcServer(t.db, env, "portal", { edge: true });
-});
-afterAll(async () => {
-  await admin.close();
-  await portal.close();
-  await t.drop();
-});
+const { t, env, admin, portal } = useTrpcServers();
 
 interface Call {
   input?: unknown;

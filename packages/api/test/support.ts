@@ -5,6 +5,7 @@ import { type AppName, handleTrpcRequest } from "@xplorium/api";
 import {
   CROSS_SITE_REFUSED,
   createSession,
+  generateApiKey,
   hashPassword,
   SAME_ORIGIN_EXEMPTIONS,
   type StaffRole,
@@ -12,10 +13,17 @@ import {
   sessionCookieName,
 } from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
-import type { Database } from "@xplorium/db";
-import { insertCustomer, insertStaff as insertStaffRow, unique } from "@xplorium/db/testing";
+import { type Database, schema } from "@xplorium/db";
+import {
+  createTestDatabase,
+  insertCustomer,
+  insertStaff as insertStaffRow,
+  type TestDatabase,
+  unique,
+} from "@xplorium/db/testing";
 import type { Logger } from "@xplorium/logger";
 import express from "express";
+import { afterAll, beforeAll } from "vitest";
 
 export { insertCustomer, unique };
 
@@ -126,4 +134,52 @@ export async function startTrpcServer(
     url: `http://127.0.0.1:${(listener.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => listener.close(() => resolve())),
   };
+}
+
+export type TrpcServer = Awaited<ReturnType<typeof startTrpcServer>>;
+
+export interface TrpcServers {
+  t: TestDatabase;
+  env: Env;
+  portal: TrpcServer;
+  admin: TrpcServer;
+}
+
+/**
+ * A fresh database and both apps' tRPC servers behind the edge's same-origin check, started
+ * before the file's tests and closed after them. The four handles stay the same objects (filled
+ * in when they start), so a file can take them apart at the top: `const { t, env, admin } = …`.
+ */
+export function useTrpcServers(): TrpcServers {
+  const servers = { t: {}, env: {}, portal: {}, admin: {} } as TrpcServers;
+  let started: TrpcServer[] = [];
+  let t: TestDatabase | undefined;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    Object.assign(servers.t, t);
+    Object.assign(servers.env, testEnv(t.url));
+    started = [
+      await startTrpcServer(t.db, servers.env, "portal", { edge: true }),
+      await startTrpcServer(t.db, servers.env, "admin", { edge: true }),
+    ];
+    Object.assign(servers.portal, started[0]);
+    Object.assign(servers.admin, started[1]);
+  });
+  afterAll(async () => {
+    for (const server of started) await server.close();
+    await t?.drop();
+  });
+  return servers;
+}
+
+/** The booking site's API key (bookings:write), stored: the key as its caller sends it. */
+export async function insertBookingSiteKey(db: Database): Promise<string> {
+  const k = generateApiKey();
+  await db.insert(schema.apiKeys).values({
+    name: "Booking site",
+    prefix: k.prefix,
+    secretHash: k.secretHash,
+    scopes: ["bookings:write"],
+  });
+  return k.key;
 }
