@@ -70,7 +70,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<StartedWork
   const log = opts.log ?? createLogger({ level: env.LOG_LEVEL, base: { app: "worker" } });
   const database = opts.databaseUrl
     ? { url: opts.databaseUrl, stop: undefined }
-    : await resolveDatabase((line) => log.info(line));
+    : await resolveDatabase((line) => log.info(line), env);
   await migrateDatabase(database.url);
   // Each campaign being sent holds one connection for its sender lock (campaign-send.ts).
   const { db, close } = createDb(database.url, { max: 10 });

@@ -1,4 +1,4 @@
-import { env } from "@xplorium/config";
+import { type DatabaseEnv, env } from "@xplorium/config";
 import postgres from "postgres";
 import {
   DEV_DATABASE,
@@ -22,8 +22,9 @@ export interface ResolvedDatabase {
  */
 export async function resolveDatabase(
   log: (line: string) => void = () => {},
+  config: Pick<DatabaseEnv, "DATABASE_URL"> = env(),
 ): Promise<ResolvedDatabase> {
-  const configured = env().DATABASE_URL;
+  const configured = config.DATABASE_URL;
   if (configured) return { url: configured, embedded: false };
 
   const url = embeddedUrl(EMBEDDED_DEV_PORT, DEV_DATABASE);

@@ -1,3 +1,4 @@
+import type { EmailEnv, RuntimeEnv } from "@xplorium/config";
 import { Resend } from "resend";
 import type { EmailTag } from "./tracking-tags";
 
@@ -63,14 +64,11 @@ export const outboxTransport: EmailTransport = {
 };
 
 /**
- * Where mail goes: EMAIL_TRANSPORT as env.ts resolved it (`outbox` chosen explicitly, or no
- * RESEND_API_KEY outside production). Configs without EMAIL_TRANSPORT (tests building one by
- * hand) go by RESEND_API_KEY alone.
+ * Where mail goes: EMAIL_TRANSPORT as the email slice of the configuration resolved it
+ * (`outbox` chosen explicitly, or no RESEND_API_KEY outside production). Configs without
+ * EMAIL_TRANSPORT (tests building one by hand) go by RESEND_API_KEY alone.
  */
-export interface EmailTransportConfig {
-  EMAIL_TRANSPORT?: "resend" | "outbox" | undefined;
-  RESEND_API_KEY?: string | undefined;
-}
+export type EmailTransportConfig = Partial<Pick<EmailEnv, "EMAIL_TRANSPORT" | "RESEND_API_KEY">>;
 
 /** The transport new `email_messages` rows are queued for. */
 export function emailTransportName(config: EmailTransportConfig): EmailTransport["name"] {
@@ -85,13 +83,12 @@ export function transportFor(config: EmailTransportConfig): EmailTransport {
 
 /**
  * What the apps and the worker log as a warning at start-up when production mail goes to the
- * outbox (EMAIL_TRANSPORT=outbox, chosen on purpose; env.ts refuses production without
+ * outbox (EMAIL_TRANSPORT=outbox, chosen on purpose; @xplorium/config refuses production without
  * RESEND_API_KEY otherwise), or null.
  */
-export function emailTransportStartupNotice(config: {
-  NODE_ENV: string;
-  EMAIL_TRANSPORT: "resend" | "outbox";
-}): string | null {
+export function emailTransportStartupNotice(
+  config: Pick<RuntimeEnv, "NODE_ENV"> & Pick<EmailEnv, "EMAIL_TRANSPORT">,
+): string | null {
   if (config.NODE_ENV !== "production" || config.EMAIL_TRANSPORT !== "outbox") return null;
   return (
     "EMAIL_TRANSPORT=outbox in production: no email leaves this system, so no customer can " +

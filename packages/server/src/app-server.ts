@@ -11,7 +11,11 @@ import { BODY_LIMIT_ALLOWANCES, bodyLimit, DEFAULT_MAX_REQUEST_BODY_BYTES } from
 import { healthRoutes, type Lifecycle } from "./health";
 import { createRequestHandler, fetchHandler } from "./remix-handler";
 import { requestContext } from "./request-context";
-import { resendWebhookRouter, resendWebhookStartupNotice } from "./resend-webhook";
+import {
+  type ResendWebhookOptions,
+  resendWebhookRouter,
+  resendWebhookStartupNotice,
+} from "./resend-webhook";
 import { sameOriginGuard } from "./same-origin-guard";
 import { securityHeaders } from "./security-headers";
 import { type ServeOptions, serveApp } from "./serve";
@@ -51,7 +55,12 @@ export interface AppEdgeOptions {
  */
 export function applyAppEndpoints(
   server: express.Express,
-  opts: { app: AppName; db: Database; env: Env; log?: (message: string) => void },
+  opts: {
+    app: AppName;
+    db: Database;
+    env: ResendWebhookOptions["env"];
+    log?: (message: string) => void;
+  },
 ) {
   if (opts.app === "admin") {
     server.use(
@@ -246,7 +255,7 @@ export async function startAppServer(
   const log = createLogger({ level: env.LOG_LEVEL, base: { app } });
   const port = app === "admin" ? env.ADMIN_PORT : env.PORTAL_PORT;
   const appOrigin = new URL(app === "admin" ? env.ADMIN_URL : env.PORTAL_URL).origin;
-  const database = await resolveDatabase((line) => log.info(line));
+  const database = await resolveDatabase((line) => log.info(line), env);
   const { db, close } = createDb(database.url);
 
   const vite = env.production

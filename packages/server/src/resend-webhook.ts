@@ -1,5 +1,5 @@
 import { hitRateLimit, type RateLimitRule } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
+import type { EmailEnv } from "@xplorium/config";
 import type { ConsentConfig } from "@xplorium/core/consent";
 import { AppError } from "@xplorium/core/errors";
 import {
@@ -31,7 +31,7 @@ export const RESEND_WEBHOOK_MAX_BYTES = 256 * 1024;
 
 export interface ResendWebhookOptions {
   db: Database;
-  env: Pick<Env, "RESEND_WEBHOOK_SECRET"> & ConsentConfig;
+  env: Pick<EmailEnv, "RESEND_WEBHOOK_SECRET"> & ConsentConfig;
   /** Where misconfiguration is reported (default console.warn). */
   log?: (message: string) => void;
   now?: () => Date;
@@ -157,6 +157,8 @@ export function resendWebhookRouter(opts: ResendWebhookOptions): express.Router 
 }
 
 /** Said once at start-up, so a missing secret is noticed before Resend's first retry. */
-export function resendWebhookStartupNotice(env: Pick<Env, "RESEND_WEBHOOK_SECRET">): string | null {
+export function resendWebhookStartupNotice(
+  env: Pick<EmailEnv, "RESEND_WEBHOOK_SECRET">,
+): string | null {
   return env.RESEND_WEBHOOK_SECRET ? null : NOT_CONFIGURED;
 }
