@@ -4,6 +4,7 @@ import {
   Alert,
   Button,
   Card,
+  cn,
   type FormResultLike,
   failedResult,
   formatDate,
@@ -33,19 +34,47 @@ function Detail({ name, children }: { name: string; children: ReactNode }) {
 
 const backLinkClass = "font-medium text-sm text-stone-700 hover:underline";
 
+const CONFIRM_TONE = {
+  brand: { box: "border-brand-200 bg-brand-50", title: "text-brand-900" },
+  red: { box: "border-red-200 bg-red-50", title: "text-red-900" },
+} as const;
+
+/** One click more before a voucher is spent or cancelled: a question with its buttons. */
+function ConfirmDialog({
+  id,
+  tone,
+  title,
+  children,
+}: {
+  id: string;
+  tone: keyof typeof CONFIRM_TONE;
+  title: string;
+  children: ReactNode;
+}) {
+  return (
+    <section
+      role="alertdialog"
+      aria-labelledby={id}
+      className={cn("mt-5 rounded-xl border p-4", CONFIRM_TONE[tone].box)}
+    >
+      <h2 id={id} className={cn("font-semibold", CONFIRM_TONE[tone].title)}>
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
 /** "Hand over … and mark it used?": one click more before a voucher is spent. */
 function ConfirmUse({ v }: { v: Voucher }) {
   const busy = useBusyIntent();
   const back = lookupHref(v.code);
   return (
-    <section
-      role="alertdialog"
-      aria-labelledby="confirm-use"
-      className="mt-5 rounded-xl border border-brand-200 bg-brand-50 p-4"
+    <ConfirmDialog
+      id="confirm-use"
+      tone="brand"
+      title={`Hand over “${v.reward.name}” and mark ${v.code} used?`}
     >
-      <h2 id="confirm-use" className="font-semibold text-brand-900">
-        Hand over “{v.reward.name}” and mark {v.code} used?
-      </h2>
       <p className="mt-1 text-brand-900 text-sm">A voucher can be used once.</p>
       <Form method="post" action={back} className="mt-3 flex items-center gap-3">
         <input type="hidden" name="voucherId" value={v.id} />
@@ -60,7 +89,7 @@ function ConfirmUse({ v }: { v: Voucher }) {
           Back
         </Link>
       </Form>
-    </section>
+    </ConfirmDialog>
   );
 }
 
@@ -70,14 +99,11 @@ function ConfirmCancel({ v, result }: { v: Voucher; result: FormResultLike | und
   const back = lookupHref(v.code);
   const [form, fields] = useZodForm(cancelVoucherForm, { result, intent: VOUCHER_INTENTS.cancel });
   return (
-    <section
-      role="alertdialog"
-      aria-labelledby="confirm-cancel"
-      className="mt-5 rounded-xl border border-red-200 bg-red-50 p-4"
+    <ConfirmDialog
+      id="confirm-cancel"
+      tone="red"
+      title={`Cancel ${v.code} and refund ${formatNumber(v.pointsSpent)} points?`}
     >
-      <h2 id="confirm-cancel" className="font-semibold text-red-900">
-        Cancel {v.code} and refund {formatNumber(v.pointsSpent)} points?
-      </h2>
       <p className="mt-1 text-red-800 text-sm">
         The voucher stops working at once and the points go back to the customer.
       </p>
@@ -103,7 +129,7 @@ function ConfirmCancel({ v, result }: { v: Voucher; result: FormResultLike | und
           </Link>
         </div>
       </Form>
-    </section>
+    </ConfirmDialog>
   );
 }
 
