@@ -9,16 +9,14 @@ import {
   verifyLoginCode,
   verifyLoginLink,
 } from "@xplorium/auth";
-import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../../../tests/support/test-database";
 
 let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 const SECRET = "test-server-secret-0123456789-abcdefghij";

@@ -4,8 +4,9 @@ import {
   progressiveDelaySeconds,
   takeDelayedAttempt,
 } from "@xplorium/auth";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestDatabase } from "@xplorium/db/testing";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../../../tests/support/test-database";
 
 /*
  * Issue 14, finding 9: the staff lockout (refused for 15 minutes after ten wrong tries, so
@@ -14,11 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  */
 
 let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 const T0 = new Date("2026-05-01T09:00:00Z");

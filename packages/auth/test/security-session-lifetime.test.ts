@@ -7,14 +7,10 @@ import {
   validateCustomerSession,
   validateStaffSession,
 } from "@xplorium/auth";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../../../tests/support/test-database";
 
 /**
  * Issue 14, item 11: besides the inactivity timeout, a session ends a fixed time after it was
@@ -23,11 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  */
 
 let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 const HOUR = 60 * 60 * 1000;

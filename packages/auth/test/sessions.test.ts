@@ -11,22 +11,15 @@ import {
   validateStaffSession,
 } from "@xplorium/auth";
 import { type Database, schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "../../../tests/support/test-database";
 
 let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 const HOUR = 60 * 60 * 1000;

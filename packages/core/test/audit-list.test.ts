@@ -1,14 +1,15 @@
 import { listAudit, recordAudit } from "@xplorium/core/audit";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestDatabase } from "@xplorium/db/testing";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
 let staffId: string;
 const meta = { ip: "127.0.0.1", userAgent: null, requestId: "req-1" };
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   const [s] = await t.db
     .insert(schema.staffUsers)
     .values({
@@ -29,9 +30,6 @@ beforeAll(async () => {
     });
   }
   await recordAudit(t.db, { type: "system" }, meta, { action: "auth.purge" });
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 describe("audit.list", () => {

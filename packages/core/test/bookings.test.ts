@@ -7,16 +7,15 @@ import {
 } from "@xplorium/core/bookings";
 import { schema } from "@xplorium/db";
 import {
-  createTestDatabase,
   insertCustomer,
   insertStaffActor,
   type TestDatabase,
   testMeta,
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BookingCreateInput } from "../src/bookings/booking-create";
-import { ledgerDrift } from "../src/loyalty/ledger";
+import { checkLedger, useTestDatabase } from "./support";
 
 let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;
@@ -31,16 +30,10 @@ const BOOKING_CONFIG = {
 };
 const TZ = { TIME_ZONE: "Europe/Belgrade" };
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   actor = await insertStaffActor(t.db);
-});
-afterEach(async () => {
-  expect(await ledgerDrift(t.db)).toEqual([]);
-});
-afterAll(async () => {
-  await t.drop();
-});
+}, checkLedger);
 
 const book = (raw: Partial<Record<keyof BookingCreateInput, unknown>>) =>
   createBooking(

@@ -7,15 +7,15 @@ import {
 } from "@xplorium/core/tracking";
 import { schema } from "@xplorium/db";
 import {
-  createTestDatabase,
   insertCustomer,
   insertStaffActor,
   type TestDatabase,
   testDeps,
   unique,
 } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { signWebhook } from "../src/tracking/webhook-signature";
+import { useTestDatabase } from "./support";
 
 /**
  * campaignReport against a hand-built campaign whose every number is worked out below, plus the
@@ -29,11 +29,8 @@ const reportOf = (campaignId: string) =>
 const T0 = new Date("2026-03-02T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t?.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 async function campaign(startedAt: Date | null = T0) {

@@ -14,26 +14,23 @@ import {
 } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
 import {
-  createTestDatabase,
   insertCustomer,
   insertStaffActor,
   type TestDatabase,
   testDeps,
 } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { emailSuppressionHash } from "../src/privacy/suppression-hash";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
 let marketer: Awaited<ReturnType<typeof insertStaffActor<"MARKETING">>>;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   marketer = await insertStaffActor(t.db, { role: "MARKETING" });
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 const draft = (over: Record<string, unknown> = {}) =>

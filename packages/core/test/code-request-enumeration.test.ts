@@ -2,15 +2,11 @@ import { loadEnv } from "@xplorium/config";
 import type { RequestMeta } from "@xplorium/core/actor";
 import { requestCustomerCode } from "@xplorium/core/auth";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  type TestDatabase,
-  unique,
-} from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
+import { describe, expect, it } from "vitest";
 import { CODE_REQUEST_ANSWER_MS } from "../src/auth/customer-sign-in";
 import { emailSuppressionHash } from "../src/privacy/suppression-hash";
+import { useTestDatabase } from "./support";
 
 /**
  * No account enumeration through "email me a code": a customer's address, a new address (which
@@ -28,11 +24,8 @@ const meta = (): RequestMeta => ({
   requestId: `enum-${ipSeq}`,
 });
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

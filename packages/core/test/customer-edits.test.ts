@@ -1,7 +1,8 @@
 import { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestDatabase } from "@xplorium/db/testing";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
 let customerId: string;
@@ -12,8 +13,8 @@ const actor = {
 };
 const meta = { ip: "127.0.0.1", userAgent: null, requestId: "r" };
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   const [row] = await t.db
     .insert(schema.customers)
     .values({
@@ -29,9 +30,6 @@ beforeAll(async () => {
     referralCode: "XPTAGS02",
     tags: ["twins", "party-regular"],
   });
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 const audits = async (action: string) =>

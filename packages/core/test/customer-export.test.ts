@@ -8,6 +8,7 @@ import { seedDemoData } from "@xplorium/core/seed";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "./support";
 
 const HEADER = [
   "Email",
@@ -86,8 +87,8 @@ async function exportCsv(input: CustomerFilterInput = {}) {
   return { bytes, chunks, text, header, rows, rowCount };
 }
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   const staff = await insertStaff(t.db, { role: "MARKETING" });
   actor = { type: "staff", id: staff.id, role: "MARKETING" };
   await seedDemoData(t.db, { currency: "EUR", today: new Date("2026-11-24T12:00:00Z") });
@@ -132,9 +133,6 @@ beforeAll(async () => {
       erasedAt: new Date(),
     },
   ]);
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 describe("exportCustomersCsv", () => {

@@ -5,10 +5,11 @@ import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CUSTOMER_SORTS, type CustomerSort, SEARCH_WINDOW } from "../src/customers/customer-list";
 import { RELEVANCE_MAX_MATCHES } from "../src/customers/customer-query";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   await seedDemoData(t.db, { currency: "EUR", today: new Date("2026-11-24T12:00:00Z") });
   await t.db.insert(schema.customers).values([
     {
@@ -24,9 +25,6 @@ beforeAll(async () => {
   await t.db
     .insert(schema.customers)
     .values({ email: null, name: null, referralCode: "XPGONE01", erasedAt: new Date() });
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 async function everyPage(

@@ -2,27 +2,22 @@ import { createSession } from "@xplorium/auth";
 import { duplicateSuggestions, mergeCustomers, mergePreview } from "@xplorium/core/customers";
 import { setVip } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-  unique,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { canonicalEmail } from "../src/customers/customer-merge";
 import { findCustomerByEmailForUpdate, upsertCustomerTx } from "../src/customers/customer-profile";
-import { ledgerDrift, postPoints } from "../src/loyalty/ledger";
+import { postPoints } from "../src/loyalty/ledger";
 import { calculateTier } from "../src/loyalty/rules";
+import { checkLedger, useTestDatabase } from "./support";
 
 let t: TestDatabase;
 let actor: { type: "staff"; id: string; role: "MANAGER" };
 let rewardId: string;
 const meta = { ip: "127.0.0.1", userAgent: null, requestId: "merge-test" };
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   const staff = await insertStaff(t.db, { role: "MANAGER" });
   actor = { type: "staff", id: staff.id, role: "MANAGER" };
   const [reward] = await t.db
@@ -30,14 +25,7 @@ beforeAll(async () => {
     .values({ code: `FREE_BEVERAGE_${unique()}`, name: "Free beverage", pointsCost: 500 })
     .returning();
   rewardId = reward!.id;
-});
-afterEach(async () => {
-  // balance = sum(ledger) for every customer after every test.
-  expect(await ledgerDrift(t.db)).toEqual([]);
-});
-afterAll(async () => {
-  await t.drop();
-});
+}, checkLedger);
 
 // --- factories --------------------------------------------------------------------------------
 

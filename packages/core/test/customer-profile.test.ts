@@ -8,25 +8,18 @@ import {
 } from "@xplorium/core/customers";
 import { adjustPoints } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertStaffActor,
-  type TestDatabase,
-  testMeta,
-} from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertStaffActor, type TestDatabase, testMeta } from "@xplorium/db/testing";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;
 const meta = testMeta;
 const RS = { DEFAULT_PHONE_REGION: "RS" };
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   actor = await insertStaffActor(t.db, { name: "Desk Dana" });
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 const upsert = (raw: Record<string, unknown>) =>

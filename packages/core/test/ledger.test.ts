@@ -1,31 +1,24 @@
 import { adjustPoints, setVip } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
 import {
-  createTestDatabase,
   insertCustomer,
   insertStaffActor,
   type TestDatabase,
   testMeta,
 } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ledgerDrift, postPoints } from "../src/loyalty/ledger";
+import { describe, expect, it } from "vitest";
+import { postPoints } from "../src/loyalty/ledger";
+import { checkLedger, useTestDatabase } from "./support";
 
 let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;
 const meta = testMeta;
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   actor = await insertStaffActor(t.db);
-});
-afterEach(async () => {
-  // The invariant holds after every test in this suite.
-  expect(await ledgerDrift(t.db)).toEqual([]);
-});
-afterAll(async () => {
-  await t.drop();
-});
+}, checkLedger);
 
 const customerRow = async (id: string) => {
   const [row] = await t.db.select().from(schema.customers).where(eq(schema.customers.id, id));

@@ -1,17 +1,15 @@
 import { schema } from "@xplorium/db";
-import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import type { EmailTransport, OutgoingEmail } from "@xplorium/email";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { deliverEmail } from "../src/messaging/deliver";
 import { queueEmail } from "../src/messaging/queue";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 function recordingTransport() {

@@ -1,10 +1,11 @@
 import { listOutbox } from "@xplorium/core/messaging";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestDatabase } from "@xplorium/db/testing";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   // Microsecond-apart rows, as a burst of sends produces: a millisecond cursor must not skip any.
   await t.sql`insert into email_messages (kind, template, to_email, from_email, subject, transport, created_at)
     select 'TRANSACTIONAL', 'consent-confirm', 'p' || g || '@example.org', 'x@example.org', 'S' || g, 'OUTBOX',
@@ -12,9 +13,6 @@ beforeAll(async () => {
     from generate_series(1, 7) g`;
   await t.sql`insert into email_messages (kind, template, to_email, from_email, subject, transport)
     values ('TRANSACTIONAL', 'consent-confirm', 'real@example.org', 'x@example.org', 'sent', 'RESEND')`;
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 describe("outbox.list", () => {

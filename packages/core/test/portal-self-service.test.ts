@@ -7,16 +7,12 @@ import {
 } from "@xplorium/core/consent";
 import { portalProfile, updateCustomer, updateOwnProfile } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaffActor,
-  type TestDatabase,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaffActor, type TestDatabase } from "@xplorium/db/testing";
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CONSENT_WORDING } from "../src/consent/consent";
 import { BIRTH_DATE_LOCKED_MESSAGE } from "../src/customers/portal-profile";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
 const config = loadEnv({
@@ -27,11 +23,8 @@ const config = loadEnv({
 const meta = { ip: "198.51.100.7", userAgent: "vitest phone", requestId: "self-service" };
 const region = { DEFAULT_PHONE_REGION: "RS" };
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 const me = async () => {

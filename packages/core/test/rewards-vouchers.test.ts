@@ -12,18 +12,13 @@ import {
   updateReward,
 } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-  unique,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UNAMBIGUOUS_ALPHABET } from "../src/customers/referral-code";
-import { ledgerDrift, postPoints } from "../src/loyalty/ledger";
+import { postPoints } from "../src/loyalty/ledger";
 import { generateVoucherCode, voucherCodeCandidates } from "../src/loyalty/vouchers";
+import { checkLedger, useTestDatabase } from "./support";
 
 let t: TestDatabase;
 let staff: { type: "staff"; id: string; role: "FRONT_DESK" };
@@ -33,22 +28,15 @@ const config = { TIME_ZONE: "Europe/Belgrade" };
 /** The deps of a service call by `actor` (markVoucherUsed and cancelVoucher read the time zone). */
 const by = (actor: Actor) => ({ db: t.db, actor, meta, config });
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   staff = { type: "staff", id: (await insertStaff(t.db)).id, role: "FRONT_DESK" };
   manager = {
     type: "staff",
     id: (await insertStaff(t.db, { role: "MANAGER" })).id,
     role: "MANAGER",
   };
-});
-afterEach(async () => {
-  // balance = sum(ledger) after every test in this suite.
-  expect(await ledgerDrift(t.db)).toEqual([]);
-});
-afterAll(async () => {
-  await t.drop();
-});
+}, checkLedger);
 
 async function customerWith(points: number, reason: "BOOKING_COMPLETED" = "BOOKING_COMPLETED") {
   const c = await insertCustomer(t.db);

@@ -9,14 +9,9 @@ import {
 } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  type TestDatabase,
-  unique,
-} from "@xplorium/db/testing";
+import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CODE_CHECK_FAILURE_ANSWER_MS, verifyCustomerCode } from "../src/auth/customer-sign-in";
 import {
   AUTH_LIMITS,
@@ -26,6 +21,7 @@ import {
 import { SIGN_IN_ALERT } from "../src/auth/sign-in-alerts";
 import { SIGN_UP_CODE_MAX_ATTEMPTS, signUpCode } from "../src/auth/sign-up-codes";
 import { STAFF_SIGN_IN_FAILURE_ANSWER_MS } from "../src/auth/staff-sign-in";
+import { useTestDatabase } from "./support";
 
 /*
  * Issue 14, finding 9: brute force and lockout. Code checks were limited to 10 per 15 minutes
@@ -47,11 +43,8 @@ const meta = (): RequestMeta => ({
   requestId: `req-bf-${ipSeq}`,
 });
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 const MINUTE = 60_000;

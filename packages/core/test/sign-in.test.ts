@@ -4,11 +4,12 @@ import type { RequestMeta } from "@xplorium/core/actor";
 import { requestCustomerCode, signInStaff, verifyCustomerLink } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import type { TestDatabase } from "@xplorium/db/testing";
 import { and, desc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LINK_FAILED, verifyCustomerCode } from "../src/auth/customer-sign-in";
 import { AUTH_LIMITS } from "../src/auth/rate-limits";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
@@ -19,11 +20,8 @@ const meta = (): RequestMeta => ({
   requestId: `req-${ipSeq}`,
 });
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 let seq = 0;

@@ -9,14 +9,9 @@ import {
 } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  type TestDatabase,
-  unique,
-} from "@xplorium/db/testing";
+import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AUTH_LIMITS } from "../src/auth/rate-limits";
 import {
   checkSignUpCode,
@@ -25,6 +20,7 @@ import {
   signUpCode,
 } from "../src/auth/sign-up-codes";
 import { emailSuppressionHash } from "../src/privacy/suppression-hash";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
@@ -36,11 +32,8 @@ const meta = (): RequestMeta => ({
   requestId: `req-${ipSeq}`,
 });
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-});
-afterAll(async () => {
-  await t.drop();
+useTestDatabase((db) => {
+  t = db;
 });
 
 const newEmail = () => `signup-${unique()}@example.com`;

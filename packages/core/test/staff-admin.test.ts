@@ -12,9 +12,10 @@ import { signInStaff } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { createStaff, listStaff, updateStaff } from "@xplorium/core/staff";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import type { TestDatabase } from "@xplorium/db/testing";
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
 let owner: Actor & { type: "staff" };
@@ -24,8 +25,8 @@ const by = (actor: Actor) => ({ db: t.db, actor, meta });
 const PASSWORD = "a-perfectly-fine-password";
 const env = loadEnv({ NODE_ENV: "test" });
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   const created = await createStaff(
     { db: t.db, actor: { type: "system" }, meta },
     {
@@ -36,9 +37,6 @@ beforeAll(async () => {
     },
   );
   owner = { type: "staff", id: created.id, role: "OWNER" };
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 const email = () => `member-${randomBytes(4).toString("hex")}@example.com`;

@@ -1,11 +1,12 @@
 import { schema } from "@xplorium/db";
-import { createTestDatabase, insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { lockCustomerStats, refreshCustomerStats } from "../src/customers/booking-stats";
 import { REFERRAL_CODE_PREFIX, UNAMBIGUOUS_ALPHABET } from "../src/customers/referral-code";
 import { syncFromBookings } from "../src/customers/sync-from-bookings";
 import { emailSuppressionHash } from "../src/privacy/suppression-hash";
+import { useTestDatabase } from "./support";
 
 /**
  * Sync from bookings on a small fixture whose outcome is worked out by hand below.
@@ -70,8 +71,8 @@ async function customer(values: Partial<typeof schema.customers.$inferInsert>) {
 
 const booking11: Record<string, string> = {};
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   staffId = (await insertStaff(t.db, { role: "MANAGER" })).id;
   ids.A = await customer({
     email: "anna@example.com",
@@ -142,9 +143,6 @@ beforeAll(async () => {
     name: " Sol ",
     amount: 800,
   });
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 const stats = async (where: { id?: string; email?: string }) => {

@@ -3,9 +3,9 @@ import { type Env, loadEnv } from "@xplorium/config";
 import { listUnsubscribeHeaders, previewUnsubscribe, unsubscribe } from "@xplorium/core/consent";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { recordConsentChange } from "../src/consent/consent";
 import {
   maskEmail,
@@ -14,22 +14,20 @@ import {
   unsubscribeToken,
   unsubscribeUrl,
 } from "../src/consent/unsubscribe";
+import { useTestDatabase } from "./support";
 
 let t: TestDatabase;
 let env: Env;
 let ipCounter = 0;
 const meta = () => ({ ip: `10.66.0.${++ipCounter}`, userAgent: "vitest", requestId: "unsub" });
 
-beforeAll(async () => {
-  t = await createTestDatabase();
+useTestDatabase(async (db) => {
+  t = db;
   env = loadEnv({
     NODE_ENV: "test",
     DATABASE_URL: t.url,
     PORTAL_URL: "https://my.xplorium.example/",
   });
-});
-afterAll(async () => {
-  await t?.drop();
 });
 
 async function optedIn() {
