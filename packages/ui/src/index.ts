@@ -24,5 +24,5 @@ export {
 } from "./rfm-segment";
 export { hiddenLabel, rightAligned, type SimpleColumn, SimpleTable } from "./simple-table";
 export { SubmitSwitch } from "./switch";
-export { ProgressBar, type Tier, TierBadge } from "./tier-badge";
-export { type VoucherState, VoucherStateBadge } from "./voucher-state";
+export { ProgressBar, TierBadge } from "./tier-badge";
+export { VoucherStateBadge } from "./voucher-state";

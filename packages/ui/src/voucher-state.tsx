@@ -1,8 +1,7 @@
+import type { VoucherStatus } from "@xplorium/domain";
 import { cn } from "./cn";
 
-export type VoucherState = "ISSUED" | "USED" | "CANCELLED" | "EXPIRED";
-
-const STYLE: Record<VoucherState, { label: string; className: string }> = {
+const STYLE: Record<VoucherStatus, { label: string; className: string }> = {
   ISSUED: { label: "Ready to use", className: "bg-emerald-50 text-emerald-800 ring-emerald-200" },
   USED: { label: "Used", className: "bg-stone-100 text-stone-700 ring-stone-300" },
   EXPIRED: { label: "Expired", className: "bg-amber-50 text-amber-900 ring-amber-200" },
@@ -14,7 +13,7 @@ export function VoucherStateBadge({
   state,
   size = "sm",
 }: {
-  state: VoucherState;
+  state: VoucherStatus;
   size?: "sm" | "lg";
 }) {
   const s = STYLE[state];

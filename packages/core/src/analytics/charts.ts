@@ -1,16 +1,14 @@
-import { schema } from "@xplorium/db";
+import { BOOKING_TYPES, type BookingType, TIERS, type Tier } from "@xplorium/domain";
 import { sql } from "drizzle-orm";
 import type { DepsWith } from "../deps";
 import { type DashboardRequest, requestedRange, snapshotInfo } from "./dashboard";
 import { type AnalyticsConfig, bucketsOf } from "./date-range";
-import { readSnapshot, TIERS, type Tier } from "./summary";
+import { readSnapshot } from "./summary";
 
-export const BOOKING_TYPES = schema.bookingType.enumValues;
-export type BookingTypeName = (typeof BOOKING_TYPES)[number];
 /** Tiers a customer can move up into (everyone starts in BRONZE). */
 const UPGRADE_TIERS = TIERS.filter((t) => t !== "BRONZE") as Exclude<Tier, "BRONZE">[];
 
-type ByType = Record<BookingTypeName, number>;
+type ByType = Record<BookingType, number>;
 const zeroByType = (): ByType => Object.fromEntries(BOOKING_TYPES.map((t) => [t, 0])) as ByType;
 
 /**
@@ -59,8 +57,8 @@ export async function analyticsCharts(
   for (const r of rows) {
     const value = Number(r.value);
     if (r.metric === "new_customers") acquisition.set(r.bucket, value);
-    else if (r.metric === "bookings") bookings.get(r.bucket)![r.dim as BookingTypeName] = value;
-    else if (r.metric === "revenue") revenue.get(r.bucket)![r.dim as BookingTypeName] = value;
+    else if (r.metric === "bookings") bookings.get(r.bucket)![r.dim as BookingType] = value;
+    else if (r.metric === "revenue") revenue.get(r.bucket)![r.dim as BookingType] = value;
     else if (r.metric === "tier_up") {
       upgrades.get(r.bucket)![r.dim as (typeof UPGRADE_TIERS)[number]] = value;
     }

@@ -1,10 +1,11 @@
+import type { Tier } from "@xplorium/domain";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DepsWith } from "../deps";
 import { AppError } from "../errors";
 import { CHURN_RULES, daysSinceLastVisitSql, likelyToChurnSql } from "./churn";
 import type { RfmSegment } from "./rfm";
-import { readSnapshot, type Tier } from "./summary";
+import { readSnapshot } from "./summary";
 
 export const churnListInput = z.object({
   cursor: z.string().max(200).optional(),

@@ -1,4 +1,5 @@
 import type { DbOrTx } from "@xplorium/db";
+import { TIERS, type Tier } from "@xplorium/domain";
 import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type DepsWith, nowOf } from "../deps";
@@ -10,7 +11,7 @@ import {
   defaultRange,
   type Period,
 } from "./date-range";
-import { type AnalyticsSnapshot, readSnapshot, TIERS, type Tier } from "./summary";
+import { type AnalyticsSnapshot, readSnapshot } from "./summary";
 
 export const dashboardInput = z.object({ range: dateRangeInput.optional() });
 export type DashboardInput = z.input<typeof dashboardInput>;

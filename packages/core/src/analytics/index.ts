@@ -3,5 +3,5 @@ export { analyticsCharts } from "./charts";
 export { churnList, churnListInput } from "./churn-list";
 export { customerAnalytics, customerAnalyticsInput } from "./customer-analytics";
 export { analyticsDashboard, dashboardInput } from "./dashboard";
-export { ANALYTICS_REFRESH_TASK, refreshAnalytics } from "./refresh";
+export { refreshAnalytics } from "./refresh";
 export { analyticsRfm } from "./rfm-overview";

@@ -1,20 +1,12 @@
 import type { Tx } from "@xplorium/db";
+import { TIERS, type Tier } from "@xplorium/domain";
 import { type SQL, sql } from "drizzle-orm";
 import { type DepsWith, nowOf } from "../deps";
 import { CHURN_LEVELS, type ChurnLevel, churnExpressions } from "./churn";
 import { cacheRangeCounts } from "./dashboard";
 import { type AnalyticsConfig, standardRanges } from "./date-range";
 import { RFM_GRID_LITERAL, RFM_SEGMENTS, type RfmSegment } from "./rfm";
-import {
-  type AnalyticsSummary,
-  type HistogramBucket,
-  type RfmBound,
-  TIERS,
-  type Tier,
-} from "./summary";
-
-/** The graphile-worker task that refreshes the snapshot (cron, after a sync, at start-up). */
-export const ANALYTICS_REFRESH_TASK = "analytics:refresh";
+import type { AnalyticsSummary, HistogramBucket, RfmBound } from "./summary";
 
 // An arbitrary application-wide key for pg_advisory_xact_lock: one refresh at a time.
 const REFRESH_LOCK = 7_370_006;

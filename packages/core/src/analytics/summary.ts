@@ -1,11 +1,8 @@
 import { type DbOrTx, schema } from "@xplorium/db";
+import type { Tier } from "@xplorium/domain";
 import { eq } from "drizzle-orm";
-import type { LoyaltyTier } from "../loyalty/rules";
 import type { ChurnLevel } from "./churn";
 import type { RfmSegment } from "./rfm";
-
-export type Tier = LoyaltyTier;
-export const TIERS: readonly Tier[] = ["BRONZE", "SILVER", "GOLD", "PLATINUM", "VIP"];
 
 /** A histogram bar: customers whose value lies in [min, max] (null: unbounded that side). */
 export interface HistogramBucket {

@@ -1,10 +1,11 @@
 import { type DbOrTx, schema } from "@xplorium/db";
+import type { Tier } from "@xplorium/domain";
 import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import type { DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
-import { calculateTier, type LoyaltyTier } from "../loyalty/rules";
+import { calculateTier } from "../loyalty/rules";
 
 const {
   customers: c,
@@ -181,7 +182,7 @@ function planMerge(s: CustomerRow, m: CustomerRow, keep: ResolvedMergeKeep) {
       : from(keep.notes).notes;
   const lifetimePoints = s.lifetimePoints + m.lifetimePoints;
   // VIP is assigned by hand and sticks (DESIGN.md "Tiers"): either record's VIP survives.
-  const loyaltyTier: LoyaltyTier =
+  const loyaltyTier: Tier =
     s.loyaltyTier === "VIP" || m.loyaltyTier === "VIP" ? "VIP" : calculateTier(lifetimePoints);
   // A referral from one of the two records to the other would now be a self-referral.
   const referredById =

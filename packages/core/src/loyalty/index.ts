@@ -1,6 +1,6 @@
 /** The loyalty domain's entry: what the API and the worker use. Tests reach internals by relative path. */
-export { checkLedger, LEDGER_CHECK_TASK } from "./ledger-check";
-export { POINTS_EXPIRY_TASK, runPointsExpiry } from "./points-expiry";
+export { checkLedger } from "./ledger-check";
+export { runPointsExpiry } from "./points-expiry";
 export {
   applyReferralCode,
   referralApplyForInput,

@@ -5,8 +5,7 @@ import { ledgerDrift } from "./ledger";
 
 const { jobRuns } = schema;
 
-/** The daily graphile-worker task, and its `job_runs.kind`. */
-export const LEDGER_CHECK_TASK = "loyalty:check-ledger";
+/** The `job_runs.kind` of the daily check (the worker runs it as `JOBS.checkLedger`). */
 export const LEDGER_CHECK_KIND = "ledger-check";
 
 export interface LedgerCheckResult {

@@ -1,7 +1,8 @@
 import { type Database, schema, type Tx } from "@xplorium/db";
+import type { Tier } from "@xplorium/domain";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { AppError, notFound } from "../errors";
-import { calculateTier, type LoyaltyTier } from "./rules";
+import { calculateTier } from "./rules";
 
 const { customers, loyaltyLedger, tierChanges } = schema;
 
@@ -40,8 +41,8 @@ export interface LedgerPosting {
 }
 
 export interface TierChange {
-  from: LoyaltyTier;
-  to: LoyaltyTier;
+  from: Tier;
+  to: Tier;
 }
 
 export type PostingResult =
@@ -50,7 +51,7 @@ export type PostingResult =
       entryId: string;
       balance: number;
       lifetime: number;
-      tier: LoyaltyTier;
+      tier: Tier;
       tierChange: TierChange | null;
     }
   | { posted: false; entryId: string };
@@ -101,7 +102,7 @@ export async function postPoints(tx: Tx, posting: LedgerPosting): Promise<Postin
   }
   const counts = COUNTS_TOWARD_LIFETIME[posting.reason];
   const lifetime = counts ? Math.max(0, current.lifetime + posting.delta) : current.lifetime;
-  const tier: LoyaltyTier = current.tier === "VIP" ? "VIP" : calculateTier(lifetime);
+  const tier: Tier = current.tier === "VIP" ? "VIP" : calculateTier(lifetime);
 
   const [entry] = await tx
     .insert(loyaltyLedger)
@@ -147,7 +148,7 @@ export async function setTierVip(
   input: { customerId: string; vip: boolean; reason: string; staffUserId: string | null },
 ): Promise<TierChange | null> {
   const current = await lockCustomerForPoints(tx, input.customerId);
-  const to: LoyaltyTier = input.vip ? "VIP" : calculateTier(current.lifetime);
+  const to: Tier = input.vip ? "VIP" : calculateTier(current.lifetime);
   if (to === current.tier) return null;
   await tx.update(customers).set({ loyaltyTier: to }).where(eq(customers.id, input.customerId));
   await tx.insert(tierChanges).values({

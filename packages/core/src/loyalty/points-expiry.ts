@@ -9,8 +9,7 @@ import { postPoints } from "./ledger";
 
 const { jobRuns, loyaltySettings } = schema;
 
-/** The daily graphile-worker task, and its `job_runs.kind`. */
-export const POINTS_EXPIRY_TASK = "loyalty:expire-points";
+/** The `job_runs.kind` of the daily run (the worker runs it as `JOBS.expirePoints`). */
 export const POINTS_EXPIRY_KIND = "points-expiry";
 
 export type PointsExpiryConfig = Pick<

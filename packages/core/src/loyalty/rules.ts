@@ -2,6 +2,8 @@
  * The loyalty programme's numbers, in one place (seed "Configuration"; DESIGN.md "Earning rules",
  * "Tiers", "Rewards"). Pure: no database here.
  */
+import type { BookingType, EarnedTier } from "@xplorium/domain";
+
 export const LOYALTY_POINTS = {
   BOOKING_COMPLETED: 100,
   PARTY_BOOKING: 200,
@@ -16,9 +18,6 @@ export const LOYALTY_REWARDS = {
   2500: { type: "PARTY_ADDON", name: "Party add-on", description: "Free party add-on" },
   5000: { type: "PRIVATE_HOUR", name: "Private event hour", description: "1 hour private event" },
 } as const;
-
-export type EarnedTier = "BRONZE" | "SILVER" | "GOLD" | "PLATINUM";
-export type LoyaltyTier = EarnedTier | "VIP";
 
 /** Lower bounds of each earned tier, by lifetime earned points. */
 export const TIER_THRESHOLDS: readonly { tier: EarnedTier; min: number }[] = [
@@ -45,8 +44,6 @@ export function nextTier(
   const next = ascending.find((t) => t.min > lifetimePoints);
   return next ? { tier: next.tier, pointsNeeded: next.min - lifetimePoints } : null;
 }
-
-export type BookingType = "CAFE" | "PLAYGROUND" | "PARTY" | "EVENT";
 
 const DAY_MS = 86_400_000;
 /** A birthday entered or changed this close to it earns no bonus that year (abuse rule). */

@@ -1,9 +1,10 @@
 import { schema } from "@xplorium/db";
+import type { EarnedTier } from "@xplorium/domain";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
-import { type EarnedTier, TIER_THRESHOLDS } from "./rules";
+import { TIER_THRESHOLDS } from "./rules";
 
 const { customers, tierChanges, staffUsers } = schema;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Env } from "@xplorium/config";
 import { type DbOrTx, schema, type Tx } from "@xplorium/db";
+import type { VoucherStatus } from "@xplorium/domain";
 import { and, desc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "../actor";
@@ -54,16 +55,14 @@ export function voucherCodeCandidates(typed: string): string[] {
   return [...out];
 }
 
-export type VoucherState = (typeof schema.voucherStatus.enumValues)[number];
-
 /** The status as of now: an ISSUED voucher past its expiry is EXPIRED even before the job runs. */
-const stateNow = sql<VoucherState>`(case when ${vouchers.status} = 'ISSUED' and ${vouchers.expiresAt} <= now() then 'EXPIRED' else ${vouchers.status}::text end)`;
+export const voucherStateNow = sql<VoucherStatus>`(case when ${vouchers.status} = 'ISSUED' and ${vouchers.expiresAt} <= now() then 'EXPIRED' else ${vouchers.status}::text end)`;
 
 const voucherColumns = {
   id: vouchers.id,
   code: vouchers.code,
   status: vouchers.status,
-  state: stateNow,
+  state: voucherStateNow,
   pointsSpent: vouchers.pointsSpent,
   issuedAt: vouchers.issuedAt,
   expiresAt: vouchers.expiresAt,

@@ -1,4 +1,4 @@
-import type { BookingType } from "../loyalty/rules";
+import type { BookingType } from "@xplorium/domain";
 
 export type PortalLedgerReason =
   | "BOOKING_COMPLETED"

@@ -3,6 +3,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { DepsWith } from "../deps";
+import { voucherStateNow } from "../loyalty/vouchers";
 import { BOOKING_TYPE_LABELS, describeLedgerRow } from "./ledger-labels";
 
 const { bookings, loyaltyLedger, rewards, vouchers } = schema;
@@ -158,14 +159,11 @@ export async function portalVoucherByCode(
   { customerId, code }: { customerId: string; code: string },
 ) {
   const normalised = code.trim().toUpperCase();
-  const stateNow = sql<
-    (typeof schema.voucherStatus.enumValues)[number]
-  >`(case when ${vouchers.status} = 'ISSUED' and ${vouchers.expiresAt} <= now() then 'EXPIRED' else ${vouchers.status}::text end)`;
   const [row] = await db
     .select({
       id: vouchers.id,
       code: vouchers.code,
-      state: stateNow,
+      state: voucherStateNow,
       pointsSpent: vouchers.pointsSpent,
       issuedAt: vouchers.issuedAt,
       expiresAt: vouchers.expiresAt,

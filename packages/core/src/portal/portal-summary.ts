@@ -1,9 +1,10 @@
 import { schema } from "@xplorium/db";
+import type { EarnedTier } from "@xplorium/domain";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { DepsWith } from "../deps";
 import { notFound } from "../errors";
 import { activeRewardCatalogue } from "../loyalty/rewards";
-import { calculateTier, type EarnedTier, nextTier, TIER_THRESHOLDS } from "../loyalty/rules";
+import { calculateTier, nextTier, TIER_THRESHOLDS } from "../loyalty/rules";
 import { portalBookings, portalPoints } from "./portal-history";
 import { waysToEarn } from "./ways-to-earn";
 

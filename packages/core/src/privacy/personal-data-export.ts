@@ -1,5 +1,7 @@
 import { type DbOrTx, schema } from "@xplorium/db";
-import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNull, or, sql } from "drizzle-orm";
+import type { AnyPgColumn, PgTable, SelectedFields } from "drizzle-orm/pg-core";
+import type { SelectResultFields } from "drizzle-orm/query-builders/select.types";
 import { recordAudit } from "../audit/record-audit";
 import { secretEmailLabel } from "../customers/customer-timeline";
 import type { DepsWith } from "../deps";
@@ -94,6 +96,20 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
     .select({ id: emailMessages.id })
     .from(emailMessages)
     .where(eq(emailMessages.customerId, customerId));
+  /**
+   * The `fields` of a table's rows that belong to this customer, in `order` (oldest first).
+   * Drizzle cannot infer a select's rows from generic fields, hence the result type by hand.
+   */
+  const rowsOf = <F extends SelectedFields>(
+    table: PgTable & { customerId: AnyPgColumn },
+    fields: F,
+    ...order: AnyPgColumn[]
+  ) =>
+    db
+      .select(fields)
+      .from(table)
+      .where(eq(table.customerId, customerId))
+      .orderBy(...order.map((column) => asc(column))) as unknown as Promise<SelectResultFields<F>[]>;
   const [
     aliasRows,
     friendRows,
@@ -126,21 +142,13 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
       .from(c)
       .where(and(eq(c.referredById, customerId), isNull(c.erasedAt)))
       .orderBy(asc(c.createdAt)),
-    db
-      .select()
-      .from(consentEvents)
-      .where(eq(consentEvents.customerId, customerId))
-      .orderBy(asc(consentEvents.createdAt), asc(consentEvents.id)),
+    rowsOf(consentEvents, getTableColumns(consentEvents), consentEvents.createdAt, consentEvents.id),
     db
       .select()
       .from(bookings)
       .where(theirBookings)
       .orderBy(asc(bookings.scheduledAt), asc(bookings.id)),
-    db
-      .select()
-      .from(ledger)
-      .where(eq(ledger.customerId, customerId))
-      .orderBy(asc(ledger.createdAt), asc(ledger.id)),
+    rowsOf(ledger, getTableColumns(ledger), ledger.createdAt, ledger.id),
     db
       .select({
         id: vouchers.id,
@@ -157,20 +165,22 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
       .innerJoin(rewards, eq(rewards.id, vouchers.rewardId))
       .where(eq(vouchers.customerId, customerId))
       .orderBy(asc(vouchers.issuedAt), asc(vouchers.id)),
-    db
-      .select({
+    rowsOf(
+      tierChanges,
+      {
         id: tierChanges.id,
         from: tierChanges.fromTier,
         to: tierChanges.toTier,
         reason: tierChanges.reason,
         byStaff: sql<boolean>`${tierChanges.staffUserId} is not null`,
         at: tierChanges.createdAt,
-      })
-      .from(tierChanges)
-      .where(eq(tierChanges.customerId, customerId))
-      .orderBy(asc(tierChanges.createdAt), asc(tierChanges.id)),
-    db
-      .select({
+      },
+      tierChanges.createdAt,
+      tierChanges.id,
+    ),
+    rowsOf(
+      emailMessages,
+      {
         id: emailMessages.id,
         kind: emailMessages.kind,
         template: emailMessages.template,
@@ -181,10 +191,10 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
         status: emailMessages.status,
         queuedAt: emailMessages.createdAt,
         sentAt: emailMessages.sentAt,
-      })
-      .from(emailMessages)
-      .where(eq(emailMessages.customerId, customerId))
-      .orderBy(asc(emailMessages.createdAt), asc(emailMessages.id)),
+      },
+      emailMessages.createdAt,
+      emailMessages.id,
+    ),
     db
       .select({
         emailId: emailEvents.emailMessageId,
@@ -194,58 +204,60 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
       .from(emailEvents)
       .where(inArray(emailEvents.emailMessageId, myMessages))
       .orderBy(asc(emailEvents.occurredAt), asc(emailEvents.id)),
-    db
-      .select({
+    rowsOf(
+      notices,
+      {
         dueOn: notices.dueOn,
         expiresOn: notices.expiresOn,
         points: notices.points,
         warnedAt: notices.createdAt,
-      })
-      .from(notices)
-      .where(eq(notices.customerId, customerId))
-      .orderBy(asc(notices.dueOn)),
-    db
-      .select({
+      },
+      notices.dueOn,
+    ),
+    rowsOf(
+      automationSends,
+      {
         automation: automationSends.automation,
         period: automationSends.periodKey,
         emailId: automationSends.emailMessageId,
         at: automationSends.sentAt,
-      })
-      .from(automationSends)
-      .where(eq(automationSends.customerId, customerId))
-      .orderBy(asc(automationSends.sentAt), asc(automationSends.id)),
-    db
-      .select({
+      },
+      automationSends.sentAt,
+      automationSends.id,
+    ),
+    rowsOf(
+      sessions,
+      {
         signedInAt: sessions.createdAt,
         lastActiveAt: sessions.lastVerifiedAt,
         ip: sessions.ip,
         userAgent: sessions.userAgent,
-      })
-      .from(sessions)
-      .where(eq(sessions.customerId, customerId))
-      .orderBy(asc(sessions.createdAt)),
-    db
-      .select({
+      },
+      sessions.createdAt,
+    ),
+    rowsOf(
+      loginCodes,
+      {
         requestedAt: loginCodes.createdAt,
         expiresAt: loginCodes.expiresAt,
         usedAt: loginCodes.consumedAt,
         wrongAttempts: loginCodes.attempts,
-      })
-      .from(loginCodes)
-      .where(eq(loginCodes.customerId, customerId))
-      .orderBy(asc(loginCodes.createdAt)),
-    db
-      .select({
+      },
+      loginCodes.createdAt,
+    ),
+    rowsOf(
+      gdprRequests,
+      {
         id: gdprRequests.id,
         type: gdprRequests.type,
         source: gdprRequests.source,
         status: gdprRequests.status,
         requestedAt: gdprRequests.createdAt,
         completedAt: gdprRequests.completedAt,
-      })
-      .from(gdprRequests)
-      .where(eq(gdprRequests.customerId, customerId))
-      .orderBy(asc(gdprRequests.createdAt), asc(gdprRequests.id)),
+      },
+      gdprRequests.createdAt,
+      gdprRequests.id,
+    ),
     db
       .select({
         at: auditLog.createdAt,

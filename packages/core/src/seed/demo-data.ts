@@ -1,16 +1,14 @@
 import { en, Faker } from "@faker-js/faker";
 import { hashPassword } from "@xplorium/auth";
 import { type Database, schema } from "@xplorium/db";
+import type { BookingStatus, BookingType, Tier } from "@xplorium/domain";
 import { addDays, addMinutes, max, min, subDays } from "date-fns";
 import { sql } from "drizzle-orm";
 import { refreshAnalytics } from "../analytics/refresh";
 import { generateReferralCode } from "../customers/referral-code";
-import { calculateTier, LOYALTY_POINTS, LOYALTY_REWARDS, type LoyaltyTier } from "../loyalty/rules";
+import { calculateTier, LOYALTY_POINTS, LOYALTY_REWARDS } from "../loyalty/rules";
 import { generateVoucherCode } from "../loyalty/vouchers";
 import { DEMO_CUSTOMER_EMAIL, DEMO_STAFF } from "./demo-staff";
-
-type BookingType = "CAFE" | "PLAYGROUND" | "PARTY" | "EVENT";
-type BookingStatus = "PENDING" | "APPROVED" | "COMPLETED" | "CANCELLED";
 
 const CUSTOMER_COUNT = 240;
 const TAGS = [
@@ -242,7 +240,7 @@ export async function seedDemoData(
 
     let balance = 0;
     let lifetime = 0;
-    let tier: LoyaltyTier = "BRONZE";
+    let tier: Tier = "BRONZE";
     let lastAt = 0;
     const addLedger = (e: Event, key: string) => {
       // Two visits in the same hour would tie: keep each customer's history strictly ordered.
@@ -325,7 +323,7 @@ export async function seedDemoData(
         staffUserId: staffRows[0]!.id,
         createdAt: subDays(today, 30),
       });
-    const finalTier: LoyaltyTier = vip ? "VIP" : tier;
+    const finalTier: Tier = vip ? "VIP" : tier;
     tierCounts[finalTier] = (tierCounts[finalTier] ?? 0) + 1;
 
     const live = bookings.filter((b) => b.status !== "CANCELLED");

@@ -1,5 +1,5 @@
 import { Button, Heading, Text } from "@react-email/components";
-import { brand, EmailLayout } from "./layout";
+import { brand, buttonStyle, EmailLayout } from "./layout";
 
 export interface ConsentConfirmProps {
   name: string | null;
@@ -46,15 +46,7 @@ export function ConsentConfirmEmail({
       >
         “{wording}”
       </Text>
-      <Button
-        href={confirmUrl}
-        style={{
-          backgroundColor: brand.color,
-          color: "#fff",
-          padding: "12px 20px",
-          borderRadius: 8,
-        }}
-      >
+      <Button href={confirmUrl} style={buttonStyle}>
         Yes, confirm
       </Button>
       <Text style={{ color: brand.muted, fontSize: 13, marginTop: 20 }}>

@@ -19,6 +19,23 @@ export const brand = {
   muted: "#6b7280",
 };
 
+/** The call-to-action button every transactional email uses. */
+export const buttonStyle = {
+  backgroundColor: brand.color,
+  color: "#fff",
+  padding: "12px 20px",
+  borderRadius: 8,
+};
+
+/** A sign-in or sign-up code, large and spaced for reading off the screen. */
+export const codeStyle = {
+  fontSize: 32,
+  fontWeight: 700,
+  letterSpacing: 6,
+  color: brand.color,
+  margin: "16px 0",
+};
+
 export interface LayoutProps {
   preview: string;
   children: ReactNode;

@@ -1,5 +1,5 @@
 import { Button, Heading, Text } from "@react-email/components";
-import { brand, EmailLayout } from "./layout";
+import { brand, buttonStyle, EmailLayout } from "./layout";
 
 export interface PointsExpiryWarningProps {
   name: string | null;
@@ -44,15 +44,7 @@ export function PointsExpiryWarningEmail(p: PointsExpiryWarningProps) {
         Come and play before then and they stay yours: any completed booking starts the clock again.
         Or treat yourself now and spend them on a reward.
       </Text>
-      <Button
-        href={p.portalUrl}
-        style={{
-          backgroundColor: brand.color,
-          color: "#fff",
-          padding: "12px 20px",
-          borderRadius: 8,
-        }}
-      >
+      <Button href={p.portalUrl} style={buttonStyle}>
         See my points and rewards
       </Button>
       <Text style={{ color: brand.muted, fontSize: 13, marginTop: 20 }}>

@@ -1,5 +1,5 @@
 import { Button, Heading, Text } from "@react-email/components";
-import { brand, EmailLayout } from "./layout";
+import { brand, buttonStyle, codeStyle, EmailLayout } from "./layout";
 
 export interface SignInCodeProps {
   name: string | null;
@@ -22,28 +22,11 @@ export function SignInCodeEmail({ name, code, magicLink, expiresInMinutes }: Sig
         {name ? `Hi ${name.split(" ")[0]},` : "Hi,"}
       </Heading>
       <Text>Use this code to sign in to your Xplorium account:</Text>
-      <Text
-        data-testid="sign-in-code"
-        style={{
-          fontSize: 32,
-          fontWeight: 700,
-          letterSpacing: 6,
-          color: brand.color,
-          margin: "16px 0",
-        }}
-      >
+      <Text data-testid="sign-in-code" style={codeStyle}>
         {code}
       </Text>
       <Text>Or sign in with one click:</Text>
-      <Button
-        href={magicLink}
-        style={{
-          backgroundColor: brand.color,
-          color: "#fff",
-          padding: "12px 20px",
-          borderRadius: 8,
-        }}
-      >
+      <Button href={magicLink} style={buttonStyle}>
         Sign in to Xplorium
       </Button>
       <Text style={{ color: brand.muted, fontSize: 13, marginTop: 20 }}>

@@ -1,5 +1,5 @@
 import { Button, Heading, Text } from "@react-email/components";
-import { brand, EmailLayout } from "./layout";
+import { brand, buttonStyle, codeStyle, EmailLayout } from "./layout";
 
 export interface SignUpCodeProps {
   code: string;
@@ -21,28 +21,11 @@ export function SignUpCodeEmail({ code, signUpLink, expiresInMinutes }: SignUpCo
       <Text>
         There is no Xplorium account for this email address yet. Use this code to create one:
       </Text>
-      <Text
-        data-testid="sign-up-code"
-        style={{
-          fontSize: 32,
-          fontWeight: 700,
-          letterSpacing: 6,
-          color: brand.color,
-          margin: "16px 0",
-        }}
-      >
+      <Text data-testid="sign-up-code" style={codeStyle}>
         {code}
       </Text>
       <Text>Or continue with one click:</Text>
-      <Button
-        href={signUpLink}
-        style={{
-          backgroundColor: brand.color,
-          color: "#fff",
-          padding: "12px 20px",
-          borderRadius: 8,
-        }}
-      >
+      <Button href={signUpLink} style={buttonStyle}>
         Create my account
       </Button>
       <Text style={{ color: brand.muted, fontSize: 13, marginTop: 20 }}>

@@ -1,5 +1,5 @@
 import { Button, Heading, Link, Text } from "@react-email/components";
-import { brand, EmailLayout } from "./layout";
+import { brand, buttonStyle, EmailLayout } from "./layout";
 
 export interface StaffPasswordResetProps {
   name: string;
@@ -27,15 +27,7 @@ export function StaffPasswordResetEmail({
         Someone (we hope you) asked to reset the password of your Xplorium CRM staff account. Choose
         a new one here:
       </Text>
-      <Button
-        href={resetLink}
-        style={{
-          backgroundColor: brand.color,
-          color: "#fff",
-          padding: "12px 20px",
-          borderRadius: 8,
-        }}
-      >
+      <Button href={resetLink} style={buttonStyle}>
         Choose a new password
       </Button>
       <Text style={{ fontSize: 13, marginTop: 16 }}>

@@ -1,10 +1,11 @@
 import { Link } from "@remix-run/react";
-import { formatDate, type VoucherState, VoucherStateBadge } from "@xplorium/ui";
+import type { VoucherStatus } from "@xplorium/domain";
+import { formatDate, VoucherStateBadge } from "@xplorium/ui";
 
 export interface VoucherRow {
   id: string;
   code: string;
-  state: VoucherState;
+  state: VoucherStatus;
   rewardName: string;
   issuedAt: string | Date;
   expiresAt: string | Date;
