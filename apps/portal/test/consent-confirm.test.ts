@@ -2,46 +2,38 @@ import { setConsentByStaff } from "@xplorium/core/consent";
 import { schema } from "@xplorium/db";
 import { insertCustomer, insertStaff } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { visibleText as textOf } from "../../../tests/support/remix-route-server";
 import * as confirmRoute from "../app/routes/consent.confirm.$token";
-import { type PortalPages, rootPage, startPortalPages } from "./portal-pages";
+import { rootPage, usePortalPages } from "./portal-pages";
 
 /**
  * The portal's confirmation page over real HTTP: Express and Remix's request handler in front
  * of the real root and route modules, tRPC in-process, a real database. No Vite build.
  */
 
-let pages: PortalPages;
-let t: PortalPages["t"];
-let env: PortalPages["env"];
-let baseUrl: string;
+const pages = usePortalPages({
+  routes: [rootPage("consent.confirm.$token", "consent/confirm/:token", confirmRoute)],
+});
 let actor: { type: "staff"; id: string; role: "FRONT_DESK" };
 const meta = { ip: "10.8.0.1", userAgent: "vitest", requestId: "portal-consent" };
 
 beforeAll(async () => {
-  pages = await startPortalPages({
-    routes: [rootPage("consent.confirm.$token", "consent/confirm/:token", confirmRoute)],
-  });
-  ({ t, env, url: baseUrl } = pages);
-  actor = { type: "staff", id: (await insertStaff(t.db)).id, role: "FRONT_DESK" };
-});
-afterAll(async () => {
-  await pages?.close();
+  actor = { type: "staff", id: (await insertStaff(pages.t.db)).id, role: "FRONT_DESK" };
 });
 
 /** A pending staff grant and the confirmation link from its stored email. */
 async function pendingGrant(channel: "EMAIL" | "SMS" = "EMAIL") {
-  const customer = await insertCustomer(t.db);
+  const customer = await insertCustomer(pages.t.db);
   await setConsentByStaff(
-    { db: t.db, actor, meta, config: env },
+    { db: pages.t.db, actor, meta, config: pages.env },
     {
       customerId: customer.id,
       channel,
       granted: true,
     },
   );
-  const [email] = await t.db
+  const [email] = await pages.t.db
     .select({ html: schema.emailMessages.html })
     .from(schema.emailMessages)
     .where(
@@ -50,14 +42,14 @@ async function pendingGrant(channel: "EMAIL" | "SMS" = "EMAIL") {
         eq(schema.emailMessages.template, "consent-confirm"),
       ),
     );
-  const link = new RegExp(`href="(${baseUrl}/consent/confirm/[^"]+)"`).exec(email!.html!)?.[1];
+  const link = new RegExp(`href="(${pages.url}/consent/confirm/[^"]+)"`).exec(email!.html!)?.[1];
   expect(link, "a confirmation link in the email").toBeDefined();
   return { customer, link: link! };
 }
 
 const optedIn = async (customerId: string) =>
   (
-    await t.db
+    await pages.t.db
       .select({ email: schema.customers.marketingOptIn, sms: schema.customers.smsOptIn })
       .from(schema.customers)
       .where(eq(schema.customers.id, customerId))
@@ -66,7 +58,7 @@ const optedIn = async (customerId: string) =>
 const post = (url: string) =>
   fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", origin: baseUrl },
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: pages.url },
     body: "",
   });
 
@@ -113,12 +105,13 @@ describe("portal consent confirmation page", () => {
     expect(textOf(await res.text())).toContain("not valid");
     expect(await optedIn(customer.id)).toEqual({ email: false, sms: false });
     // Junk of any length is simply not valid.
-    expect((await fetch(`${baseUrl}/consent/confirm/${"x".repeat(400)}`)).status).toBe(404);
+    expect((await fetch(`${pages.url}/consent/confirm/${"x".repeat(400)}`)).status).toBe(404);
   });
 
   it("answers an expired link with 410 and a withdrawn one with 409", async () => {
     const expired = await pendingGrant();
-    await t.sql`update consent_events set created_at = created_at - interval '8 days' where customer_id = ${expired.customer.id}`;
+    await pages.t
+      .sql`update consent_events set created_at = created_at - interval '8 days' where customer_id = ${expired.customer.id}`;
     const res = await fetch(expired.link);
     expect(res.status).toBe(410);
     expect(textOf(await res.text())).toContain("This link has expired");
@@ -127,7 +120,7 @@ describe("portal consent confirmation page", () => {
 
     const withdrawn = await pendingGrant();
     await setConsentByStaff(
-      { db: t.db, actor, meta, config: env },
+      { db: pages.t.db, actor, meta, config: pages.env },
       {
         customerId: withdrawn.customer.id,
         channel: "EMAIL",

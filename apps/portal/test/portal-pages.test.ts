@@ -3,7 +3,7 @@ import { sessionCookieName } from "@xplorium/auth";
 import { schema } from "@xplorium/db";
 import { insertCustomer, unique } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CONSENT_WORDING } from "../../../packages/core/src/consent/consent";
 import { ledgerDrift, postPoints } from "../../../packages/core/src/loyalty/ledger";
 import { buildPortalFamily, insertCatalogue } from "../../../tests/support/portal-fixture";
@@ -17,13 +17,7 @@ import * as voucherPage from "../app/routes/_account.rewards_.vouchers.$code";
 import * as join from "../app/routes/join";
 import * as signIn from "../app/routes/sign-in";
 import * as signUp from "../app/routes/sign-up";
-import {
-  accountPage,
-  fieldValue,
-  type PortalPages,
-  rootPage,
-  startPortalPages,
-} from "./portal-pages";
+import { accountPage, fieldValue, rootPage, usePortalPages } from "./portal-pages";
 
 /**
  * The portal's pages over real HTTP: Express and Remix's request handler in front of the real
@@ -31,57 +25,50 @@ import {
  * browser without JavaScript posts them.
  */
 
-let pages: PortalPages;
-let base: string;
+const pages = usePortalPages({
+  routes: [
+    accountPage("_account._index", null, home),
+    accountPage("_account.history", "history", history),
+    accountPage("_account.rewards", "rewards", rewards),
+    accountPage("_account.rewards_.vouchers.$code", "rewards/vouchers/:code", voucherPage),
+    accountPage("_account.referrals", "referrals", referrals),
+    rootPage("join", "join", join),
+    rootPage("sign-in", "sign-in", signIn),
+    rootPage("sign-up", "sign-up", signUp),
+  ],
+});
 let catalogue: Awaited<ReturnType<typeof insertCatalogue>>;
 let fixture: Awaited<ReturnType<typeof buildPortalFamily>>;
 let familyCookie: string;
-let t: PortalPages["t"];
 
 beforeAll(async () => {
-  pages = await startPortalPages({
-    routes: [
-      accountPage("_account._index", null, home),
-      accountPage("_account.history", "history", history),
-      accountPage("_account.rewards", "rewards", rewards),
-      accountPage("_account.rewards_.vouchers.$code", "rewards/vouchers/:code", voucherPage),
-      accountPage("_account.referrals", "referrals", referrals),
-      rootPage("join", "join", join),
-      rootPage("sign-in", "sign-in", signIn),
-      rootPage("sign-up", "sign-up", signUp),
-    ],
-  });
-  ({ t, url: base } = pages);
-  catalogue = await insertCatalogue(t.db);
-  fixture = await buildPortalFamily(t.db, pages.env, catalogue);
+  catalogue = await insertCatalogue(pages.t.db);
+  fixture = await buildPortalFamily(pages.t.db, pages.env, catalogue);
   familyCookie = await cookieFor(fixture.family.id);
 });
 afterEach(async () => {
-  expect(await ledgerDrift(t.db)).toEqual([]);
-});
-afterAll(async () => {
-  await pages?.close();
+  expect(await ledgerDrift(pages.t.db)).toEqual([]);
 });
 
 /** What a person reads: React's text-joining comments dropped first. */
 const textOf = (html: string) => visibleText(html.replaceAll("<!-- -->", ""));
 
 const cookieFor = (customerId: string) => pages.cookieFor(customerId);
-const get = (path: string, cookie?: string) => pages.get(path, cookie);
+const { get } = pages;
 const post = (path: string, fields: Record<string, string>, cookie?: string) =>
   pages.post(path, fields, cookie);
 
 const balanceOf = async (id: string) =>
   (
-    await t.db
+    await pages.t.db
       .select({ points: schema.customers.loyaltyPoints })
       .from(schema.customers)
       .where(eq(schema.customers.id, id))
   )[0]!.points;
 
 async function customerWithPoints(points: number) {
-  const c = await insertCustomer(t.db);
-  await t.db.transaction((tx) =>
+  const c = await insertCustomer(pages.t.db);
+  await pages.t.db.transaction((tx) =>
     postPoints(tx, {
       customerId: c.id,
       delta: points,
@@ -122,8 +109,8 @@ describe("home", () => {
 
 describe("history", () => {
   it("pages with a plain 'Show more' link: every row once", async () => {
-    const c = await insertCustomer(t.db);
-    await t.db.transaction(async (tx) => {
+    const c = await insertCustomer(pages.t.db);
+    await pages.t.db.transaction(async (tx) => {
       for (let i = 0; i < 27; i++) {
         await postPoints(tx, {
           customerId: c.id,
@@ -176,7 +163,7 @@ describe("rewards: redeem with a confirmation step", () => {
     ]);
     expect([a.status, b.status]).toEqual([302, 302]);
     expect(a.headers.get("location")).toBe(b.headers.get("location"));
-    const vouchers = await t.db
+    const vouchers = await pages.t.db
       .select({ code: schema.vouchers.code })
       .from(schema.vouchers)
       .where(eq(schema.vouchers.customerId, c.id));
@@ -248,13 +235,15 @@ describe("referrals and the join page", () => {
     expect(text).toContain("Ana P.");
     expect(text).toContain("You earned 50 points");
     const html = await (await get("/referrals", asReferrer)).text();
-    expect(fieldValue(html, "shareUrl")).toBe(`${base}/join?ref=${fixture.referrer.referralCode}`);
+    expect(fieldValue(html, "shareUrl")).toBe(
+      `${pages.url}/join?ref=${fixture.referrer.referralCode}`,
+    );
     // Already referred, with a completed visit: no form to enter a code.
     const family = await (await get("/referrals", familyCookie)).text();
     expect(family).not.toContain('name="code"');
     expect(textOf(family)).toContain("You joined through a friend's invitation.");
 
-    const newcomer = await insertCustomer(t.db, { name: "Iva Ilić" });
+    const newcomer = await insertCustomer(pages.t.db, { name: "Iva Ilić" });
     const cookie = await cookieFor(newcomer.id);
     const prefilled = await (
       await get(`/referrals?code=${fixture.referrer.referralCode}`, cookie)
@@ -266,7 +255,7 @@ describe("referrals and the join page", () => {
     const ok = await post("/referrals", { code: fixture.referrer.referralCode }, cookie);
     expect(ok.status).toBe(200);
     expect(textOf(await ok.text())).toContain("You joined through Mila M.");
-    const [row] = await t.db
+    const [row] = await pages.t.db
       .select({ referredById: schema.customers.referredById })
       .from(schema.customers)
       .where(eq(schema.customers.id, newcomer.id));
@@ -288,13 +277,16 @@ describe("referrals and the join page", () => {
 
 describe("sign-up from the sign-in page", () => {
   const emailsTo = (to: string) =>
-    t.db
+    pages.t.db
       .select({ html: schema.emailMessages.html, template: schema.emailMessages.template })
       .from(schema.emailMessages)
       .where(eq(schema.emailMessages.toEmail, to));
 
   async function customerByEmail(email: string) {
-    const [c] = await t.db.select().from(schema.customers).where(eq(schema.customers.email, email));
+    const [c] = await pages.t.db
+      .select()
+      .from(schema.customers)
+      .where(eq(schema.customers.email, email));
     return c ?? null;
   }
 
@@ -359,7 +351,10 @@ describe("sign-up from the sign-in page", () => {
       referredById: fixture.referrer.id,
     });
     expect(
-      await t.db.$count(schema.consentEvents, eq(schema.consentEvents.customerId, customer!.id)),
+      await pages.t.db.$count(
+        schema.consentEvents,
+        eq(schema.consentEvents.customerId, customer!.id),
+      ),
     ).toBe(0);
     // The new session opens the account.
     const welcome = await get("/?welcome=1", session!.split(";")[0]!);
@@ -368,7 +363,7 @@ describe("sign-up from the sign-in page", () => {
     // The same form again (a double submit): the same account, signed in, nothing new.
     const again = await post("/sign-in", form);
     expect(again.status).toBe(302);
-    expect(await t.db.$count(schema.customers, eq(schema.customers.email, email))).toBe(1);
+    expect(await pages.t.db.$count(schema.customers, eq(schema.customers.email, email))).toBe(1);
     // The sign-up code died with the new account: it now needs a stored sign-in code.
     const reuse = await post("/sign-in", { intent: "verify", email, code: code! });
     expect(reuse.status).toBe(401);
@@ -400,7 +395,7 @@ describe("sign-up from the sign-in page", () => {
     expect(res.status).toBe(302);
     const customer = await customerByEmail(email);
     expect(customer).toMatchObject({ marketingOptIn: true, smsOptIn: false, referredById: null });
-    const events = await t.db
+    const events = await pages.t.db
       .select()
       .from(schema.consentEvents)
       .where(eq(schema.consentEvents.customerId, customer!.id));
@@ -415,7 +410,7 @@ describe("sign-up from the sign-in page", () => {
       }),
     ]);
     expect(events[0]!.confirmedAt).toBeInstanceOf(Date);
-    const audit = await t.db
+    const audit = await pages.t.db
       .select()
       .from(schema.auditLog)
       .where(

@@ -3,6 +3,7 @@ import { createSession, sessionCookieName } from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
 import type { Database } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
+import { afterAll, beforeAll } from "vitest";
 import {
   type RouteServer,
   startRouteServer,
@@ -49,6 +50,30 @@ export function accountPage(
 /** A route outside the signed-in layout (sign-in, links from emails, resource routes). */
 export function rootPage(file: string, path: string, module: TestRoute["module"]): TestRoute {
   return { id: `routes/${file}`, parentId: "root", path, module };
+}
+
+/**
+ * startPortalPages for a whole test file: started before its tests, closed after them. `t`,
+ * `env`, `server` and `url` are set once it has started (in the tests and in any later
+ * beforeAll); `cookieFor`, `get` and `post` can be taken off it at the top of the file.
+ */
+export function usePortalPages(opts: Parameters<typeof startPortalPages>[0]): PortalPages {
+  let started: PortalPages | undefined;
+  const pages = {
+    cookieFor: (customerId) => started!.cookieFor(customerId),
+    get: (path, cookie) => started!.get(path, cookie),
+    post: (path, fields, cookie) => started!.post(path, fields, cookie),
+    close: async () => {
+      await started?.close();
+    },
+  } as PortalPages;
+  beforeAll(async () => {
+    started = await startPortalPages(opts);
+    const { t, env, server, url } = started;
+    Object.assign(pages, { t, env, server, url });
+  });
+  afterAll(() => pages.close());
+  return pages;
 }
 
 export async function startPortalPages(opts: {

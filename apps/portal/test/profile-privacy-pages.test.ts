@@ -1,7 +1,7 @@
 import { schema } from "@xplorium/db";
 import { insertCustomer } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CONSENT_WORDING } from "../../../packages/core/src/consent/consent";
 import { BIRTH_DATE_LOCKED_MESSAGE } from "../../../packages/core/src/customers/portal-profile";
 import { visibleText as textOf } from "../../../tests/support/remix-route-server";
@@ -10,42 +10,33 @@ import * as privacyPage from "../app/routes/_account.privacy";
 import * as profilePage from "../app/routes/_account.profile";
 import * as deleted from "../app/routes/account-deleted";
 import * as download from "../app/routes/privacy.download";
-import { accountPage, type PortalPages, rootPage, startPortalPages } from "./portal-pages";
+import { accountPage, rootPage, usePortalPages } from "./portal-pages";
 
 /**
  * The portal's Profile and Privacy pages over real HTTP: Express and Remix's request handler in
  * front of the real root, account layout and route modules, tRPC in-process, a real database.
  */
 
-let pages: PortalPages;
-let t: PortalPages["t"];
-
-beforeAll(async () => {
-  pages = await startPortalPages({
-    routes: [
-      accountPage("_account.profile", "profile", profilePage),
-      accountPage("_account.privacy", "privacy", privacyPage),
-      rootPage("privacy.download", "privacy/download", download),
-      rootPage("account-deleted", "account-deleted", deleted),
-    ],
-  });
-  t = pages.t;
-});
-afterAll(async () => {
-  await pages?.close();
+const pages = usePortalPages({
+  routes: [
+    accountPage("_account.profile", "profile", profilePage),
+    accountPage("_account.privacy", "privacy", privacyPage),
+    rootPage("privacy.download", "privacy/download", download),
+    rootPage("account-deleted", "account-deleted", deleted),
+  ],
 });
 
 async function signedIn(name = "Ana Petrović") {
-  const customer = await insertCustomer(t.db, { name });
+  const customer = await insertCustomer(pages.t.db, { name });
   return { customer, cookie: await pages.cookieFor(customer.id) };
 }
 
-const get = (path: string, cookie?: string) => pages.get(path, cookie);
+const { get } = pages;
 const post = (path: string, cookie: string, fields: Record<string, string>) =>
   pages.post(path, fields, cookie);
 
 const customerRow = async (id: string) =>
-  (await t.db.select().from(schema.customers).where(eq(schema.customers.id, id)))[0]!;
+  (await pages.t.db.select().from(schema.customers).where(eq(schema.customers.id, id)))[0]!;
 
 describe("/profile", () => {
   it("asks to sign in first", async () => {
@@ -126,7 +117,7 @@ describe("/privacy", () => {
     });
     expect(res.status).toBe(200);
     expect((await customerRow(customer.id)).marketingOptIn).toBe(true);
-    const [event] = await t.db
+    const [event] = await pages.t.db
       .select()
       .from(schema.consentEvents)
       .where(eq(schema.consentEvents.customerId, customer.id));
@@ -160,7 +151,7 @@ describe("/privacy", () => {
     });
     expect(files["bookings.csv"]).toBeDefined();
     expect(files["points.csv"]).toBeDefined();
-    const [request] = await t.db
+    const [request] = await pages.t.db
       .select()
       .from(schema.gdprRequests)
       .where(eq(schema.gdprRequests.customerId, customer.id));

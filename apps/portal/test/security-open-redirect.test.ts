@@ -1,11 +1,11 @@
 import { issueLoginCode } from "@xplorium/auth";
 import { insertCustomer, unique } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { lookalikeNext, UNSAFE_NEXT } from "../../../packages/api/test/open-redirect-payloads";
 import { signSignUpTicket } from "../../../packages/core/src/auth/sign-up-codes";
 import * as signIn from "../app/routes/sign-in";
 import * as signUp from "../app/routes/sign-up";
-import { fieldValue, type PortalPages, rootPage, startPortalPages } from "./portal-pages";
+import { fieldValue, rootPage, usePortalPages } from "./portal-pages";
 
 /**
  * Issue 14, finding 2, through the portal's real routes over HTTP: `?next=` on the sign-in page
@@ -14,23 +14,12 @@ import { fieldValue, type PortalPages, rootPage, startPortalPages } from "./port
  * portal is kept. The whole payload table is the unit test's (packages/api/test).
  */
 
-let pages: PortalPages;
-let t: PortalPages["t"];
-let env: PortalPages["env"];
-let base: string;
+const pages = usePortalPages({
+  routes: [rootPage("sign-in", "sign-in", signIn), rootPage("sign-up", "sign-up", signUp)],
+  // A client address per request, so the sign-in rate limits of one case never touch another.
+  clientIp: () => `10.77.${Math.floor(++requests / 250)}.${requests % 250}`,
+});
 let requests = 0;
-
-beforeAll(async () => {
-  pages = await startPortalPages({
-    routes: [rootPage("sign-in", "sign-in", signIn), rootPage("sign-up", "sign-up", signUp)],
-    // A client address per request, so the sign-in rate limits of one case never touch another.
-    clientIp: () => `10.77.${Math.floor(++requests / 250)}.${requests % 250}`,
-  });
-  ({ t, env, url: base } = pages);
-});
-afterAll(async () => {
-  await pages?.close();
-});
 
 /** The values replayed through the actions: one of every kind in the table, and look-alikes. */
 const REPRESENTATIVE = [
@@ -54,42 +43,44 @@ const customerCookie = (customerId: string) => pages.cookieFor(customerId);
 
 describe("?next= on the portal", () => {
   it("the sign-in page sends a signed-in customer home for every unsafe value, and on for a portal path", async () => {
-    const customer = await insertCustomer(t.db);
+    const customer = await insertCustomer(pages.t.db);
     const cookie = await customerCookie(customer.id);
     const open = (next: string) =>
-      fetch(`${base}/sign-in?next=${encodeURIComponent(next)}`, {
+      fetch(`${pages.url}/sign-in?next=${encodeURIComponent(next)}`, {
         headers: { cookie },
         redirect: "manual",
       });
-    for (const next of [...UNSAFE_NEXT, ...lookalikeNext(base)]) {
+    for (const next of [...UNSAFE_NEXT, ...lookalikeNext(pages.url)]) {
       const res = await open(next);
       expect(res.status, JSON.stringify(next)).toBe(302);
       expect(res.headers.get("location"), JSON.stringify(next)).toBe("/");
     }
     const kept = await open("/rewards?redeem=x");
     expect(kept.headers.get("location")).toBe("/rewards?redeem=x");
-    const own = await open(`${base}/history?page=2`);
+    const own = await open(`${pages.url}/history?page=2`);
     expect(own.headers.get("location")).toBe("/history?page=2");
   });
 
   it("the sign-in form carries no unsafe value along, and a portal path as a path", async () => {
     for (const next of REPRESENTATIVE) {
-      const res = await fetch(`${base}/sign-in?next=${encodeURIComponent(next)}`);
+      const res = await fetch(`${pages.url}/sign-in?next=${encodeURIComponent(next)}`);
       expect(res.status).toBe(200);
       expect(fieldValue(await res.text(), "next"), JSON.stringify(next)).toBeNull();
     }
-    const res = await fetch(`${base}/sign-in?next=${encodeURIComponent(`${base}/history`)}`);
+    const res = await fetch(
+      `${pages.url}/sign-in?next=${encodeURIComponent(`${pages.url}/history`)}`,
+    );
     expect(fieldValue(await res.text(), "next")).toBe("/history");
   });
 
   it("the code check signs in and goes home for every unsafe value, and on for a portal path", async () => {
     const verify = async (next: string) => {
       // A customer per case, so no code-check limit of one address is reached.
-      const customer = await insertCustomer(t.db);
-      const { code } = await issueLoginCode(t.db, customer.id, env.SESSION_SECRET);
+      const customer = await insertCustomer(pages.t.db);
+      const { code } = await issueLoginCode(pages.t.db, customer.id, pages.env.SESSION_SECRET);
       return post("/sign-in", { intent: "verify", email: customer.email!, code, next });
     };
-    for (const next of [...REPRESENTATIVE, ...lookalikeNext(base)]) {
+    for (const next of [...REPRESENTATIVE, ...lookalikeNext(pages.url)]) {
       const res = await verify(next);
       expect(res.status, JSON.stringify(next)).toBe(302);
       expect(res.headers.get("set-cookie"), JSON.stringify(next)).toContain("xp_customer_session=");
@@ -101,10 +92,10 @@ describe("?next= on the portal", () => {
   it("the sign-up form creates the account and goes to the welcome page for every unsafe value", async () => {
     const create = (next: string) => {
       const email = `next-${unique()}@example.com`;
-      const { ticket } = signSignUpTicket(env.SESSION_SECRET, "form", email);
+      const { ticket } = signSignUpTicket(pages.env.SESSION_SECRET, "form", email);
       return post("/sign-up", { email, ticket, name: "Ana", referralCode: "", next });
     };
-    for (const next of [...REPRESENTATIVE, ...lookalikeNext(base)]) {
+    for (const next of [...REPRESENTATIVE, ...lookalikeNext(pages.url)]) {
       const res = await create(next);
       expect(res.status, JSON.stringify(next)).toBe(302);
       expect(res.headers.get("location"), JSON.stringify(next)).toBe("/?welcome=1");
