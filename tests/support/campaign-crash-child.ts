@@ -34,6 +34,6 @@ await runCampaignSend(
       },
     },
   },
-});
+);
 console.error("campaign-crash-child: finished without crashing");
 process.exit(1);
