@@ -1,10 +1,10 @@
 import { unique } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as bookingsPage from "../app/routes/_app.bookings";
 import * as newBookingPage from "../app/routes/_app.bookings_.new";
 import * as newCustomerPage from "../app/routes/_app.customers_.new";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { page, useAdminPages } from "./admin-pages";
 
 /**
  * /bookings, /bookings/new and /customers/new over real HTTP (Remix + the real route modules +
@@ -12,20 +12,13 @@ import { type AdminPages, page, startAdminPages } from "./admin-pages";
  * post them.
  */
 
-let pages: AdminPages;
-
-beforeAll(async () => {
-  pages = await startAdminPages({
-    routes: [
-      page("_app.bookings", "bookings", bookingsPage),
-      page("_app.bookings_.new", "bookings/new", newBookingPage),
-      page("_app.customers_.new", "customers/new", newCustomerPage),
-    ],
-    env: { PORTAL_URL: "http://portal.test", TIME_ZONE: "Europe/Belgrade" },
-  });
-});
-afterAll(async () => {
-  await pages?.close();
+const pages = useAdminPages({
+  routes: [
+    page("_app.bookings", "bookings", bookingsPage),
+    page("_app.bookings_.new", "bookings/new", newBookingPage),
+    page("_app.customers_.new", "customers/new", newCustomerPage),
+  ],
+  env: { PORTAL_URL: "http://portal.test", TIME_ZONE: "Europe/Belgrade" },
 });
 
 const text = async (r: Response) => visibleText(await r.text());

@@ -1,8 +1,8 @@
 import { insertCustomer, unique } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as mergePage from "../app/routes/_app.customers_.$id_.merge";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { page, useAdminPages } from "./admin-pages";
 
 /**
  * The merge page over real HTTP (Remix + the real route module + tRPC in-process + a real
@@ -11,15 +11,8 @@ import { type AdminPages, page, startAdminPages } from "./admin-pages";
  * freshly signed-in owner here has entered it just now.
  */
 
-let pages: AdminPages;
-
-beforeAll(async () => {
-  pages = await startAdminPages({
-    routes: [page("_app.customers_.$id_.merge", "customers/:id/merge", mergePage)],
-  });
-});
-afterAll(async () => {
-  await pages?.close();
+const pages = useAdminPages({
+  routes: [page("_app.customers_.$id_.merge", "customers/:id/merge", mergePage)],
 });
 
 const text = async (r: Response) => visibleText(await r.text());

@@ -1,29 +1,22 @@
-import type { TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as customersPage from "../app/routes/_app.customers";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { page, useAdminPages } from "./admin-pages";
 
 /** /customers over real HTTP (Remix + tRPC in-process + PostgreSQL): the count streams in. */
 
-let pages: AdminPages;
-let t: TestDatabase;
+const pages = useAdminPages({
+  routes: [page("_app.customers", "customers", customersPage)],
+});
 
 beforeAll(async () => {
-  pages = await startAdminPages({
-    routes: [page("_app.customers", "customers", customersPage)],
-  });
-  ({ t } = pages);
-  await t.sql`insert into customers (email, name, referral_code, last_booking_at)
+  await pages.t.sql`insert into customers (email, name, referral_code, last_booking_at)
     select 'mila' || g || '@example.com', 'Mila Ilić ' || g, 'XPMILA' || g,
            now() - make_interval(days => g)
     from generate_series(1, 2500) g`;
-  await t.sql`insert into customers (email, name, referral_code)
+  await pages.t.sql`insert into customers (email, name, referral_code)
     values ('nenad.quist@example.com', 'Nenad Quist', 'XPNENAD1')`;
-  await t.sql`analyze customers`;
-});
-afterAll(async () => {
-  await pages?.close();
+  await pages.t.sql`analyze customers`;
 });
 
 describe("/customers", () => {

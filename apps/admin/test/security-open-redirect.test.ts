@@ -1,9 +1,9 @@
 import { hashPassword } from "@xplorium/auth";
 import { insertStaff } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { lookalikeNext } from "../../../packages/api/test/open-redirect-payloads";
 import * as signIn from "../app/routes/sign-in";
-import { type AdminPages, rootPage, startAdminPages } from "./admin-pages";
+import { rootPage, useAdminPages } from "./admin-pages";
 
 /**
  * Issue 14, finding 2, through the admin's real sign-in action over HTTP: after the password,
@@ -13,22 +13,18 @@ import { type AdminPages, rootPage, startAdminPages } from "./admin-pages";
 
 /** The admin's own address (ADMIN_URL): its absolute URLs are its own, lookalikes are not. */
 const base = "http://admin.test";
-let pages: AdminPages;
+const pages = useAdminPages({
+  routes: [rootPage("sign-in", "sign-in", signIn)],
+  env: { ADMIN_URL: base },
+  // A client address per request, so the sign-in rate limits of one case never touch another.
+  clientIp: () => `10.78.${Math.floor(++requests / 250)}.${requests % 250}`,
+});
 let requests = 0;
 const PASSWORD = "open-redirect-test-passphrase";
 let passwordHash: string;
 
 beforeAll(async () => {
-  pages = await startAdminPages({
-    routes: [rootPage("sign-in", "sign-in", signIn)],
-    env: { ADMIN_URL: base },
-    // A client address per request, so the sign-in rate limits of one case never touch another.
-    clientIp: () => `10.78.${Math.floor(++requests / 250)}.${requests % 250}`,
-  });
   passwordHash = await hashPassword(PASSWORD);
-});
-afterAll(async () => {
-  await pages?.close();
 });
 
 const UNSAFE = [

@@ -1,6 +1,6 @@
 import { createSession, hashPassword, sessionCookieName } from "@xplorium/auth";
 import { insertCustomer, insertStaff, unique } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as confirmPage from "../app/routes/_app.confirm-password";
 import * as customerPage from "../app/routes/_app.customers_.$id";
@@ -10,7 +10,7 @@ import * as staffPage from "../app/routes/_app.staff";
 import * as erase from "../app/routes/customers.$id.erase";
 import * as customersExport from "../app/routes/customers.export";
 import * as segmentExport from "../app/routes/marketing.segments.$id.export";
-import { type AdminPages, page, startAdminPages } from "./admin-pages";
+import { page, useAdminPages } from "./admin-pages";
 
 /**
  * Issue 14, item 11, in the admin's pages over real HTTP: when the password was last entered
@@ -19,39 +19,32 @@ import { type AdminPages, page, startAdminPages } from "./admin-pages";
  */
 
 const PASSWORD = "correct horse battery staple";
-let pages: AdminPages;
-
-beforeAll(async () => {
-  pages = await startAdminPages({
-    routes: [
-      page("_app.settings.api-keys", "settings/api-keys", apiKeysPage),
-      page("_app.staff", "staff", staffPage),
-      page("_app.confirm-password", "confirm-password", confirmPage),
-      page("_app.customers_.$id", "customers/:id", customerPage),
-      page("_app.customers_.$id_.merge", "customers/:id/merge", mergePage),
-      {
-        id: "routes/customers.$id.erase",
-        parentId: "root",
-        path: "customers/:id/erase",
-        module: erase,
-      },
-      {
-        id: "routes/customers.export",
-        parentId: "root",
-        path: "customers/export",
-        module: customersExport,
-      },
-      {
-        id: "routes/marketing.segments.$id.export",
-        parentId: "root",
-        path: "marketing/segments/:id/export",
-        module: segmentExport,
-      },
-    ],
-  });
-});
-afterAll(async () => {
-  await pages.close();
+const pages = useAdminPages({
+  routes: [
+    page("_app.settings.api-keys", "settings/api-keys", apiKeysPage),
+    page("_app.staff", "staff", staffPage),
+    page("_app.confirm-password", "confirm-password", confirmPage),
+    page("_app.customers_.$id", "customers/:id", customerPage),
+    page("_app.customers_.$id_.merge", "customers/:id/merge", mergePage),
+    {
+      id: "routes/customers.$id.erase",
+      parentId: "root",
+      path: "customers/:id/erase",
+      module: erase,
+    },
+    {
+      id: "routes/customers.export",
+      parentId: "root",
+      path: "customers/export",
+      module: customersExport,
+    },
+    {
+      id: "routes/marketing.segments.$id.export",
+      parentId: "root",
+      path: "marketing/segments/:id/export",
+      module: segmentExport,
+    },
+  ],
 });
 
 /** A signed-in owner with a real password whose last password entry was `minutes` ago. */

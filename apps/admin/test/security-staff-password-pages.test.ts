@@ -9,7 +9,7 @@ import {
 import { schema } from "@xplorium/db";
 import { insertStaff, unique } from "@xplorium/db/testing";
 import { and, desc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { WRONG_CURRENT_PASSWORD } from "../../../packages/core/src/auth/staff-password";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as accountPage from "../app/routes/_app.account";
@@ -17,7 +17,7 @@ import * as forgotPage from "../app/routes/forgot-password";
 import * as resetPage from "../app/routes/reset-password";
 import * as resetLink from "../app/routes/reset-password_.$token";
 import * as signInPage from "../app/routes/sign-in";
-import { type AdminPages, page, rootPage, startAdminPages } from "./admin-pages";
+import { page, rootPage, useAdminPages } from "./admin-pages";
 
 /**
  * The staff password pages over real HTTP (Remix + the real route modules + tRPC in-process + a
@@ -26,27 +26,20 @@ import { type AdminPages, page, rootPage, startAdminPages } from "./admin-pages"
  * cookie before the form is shown, on pages nobody caches and no Referer carries.
  */
 
-let p: AdminPages;
+const p = useAdminPages({
+  routes: [
+    page("_app.account", "account", accountPage),
+    rootPage("sign-in", "sign-in", signInPage),
+    rootPage("forgot-password", "forgot-password", forgotPage),
+    rootPage("reset-password", "reset-password", resetPage),
+    rootPage("reset-password_.$token", "reset-password/:token", resetLink),
+  ],
+  env: { ADMIN_URL: "http://admin.test" },
+});
 const PASSWORD = "correct horse battery staple";
 /** The dead-link page's heading (RESET_LINK_INVALID in @xplorium/core, as a title). */
 const DEAD_LINK = "This link has expired or was already used";
 const NEW_PASSWORD = "a new and rather long passphrase";
-
-beforeAll(async () => {
-  p = await startAdminPages({
-    routes: [
-      page("_app.account", "account", accountPage),
-      rootPage("sign-in", "sign-in", signInPage),
-      rootPage("forgot-password", "forgot-password", forgotPage),
-      rootPage("reset-password", "reset-password", resetPage),
-      rootPage("reset-password_.$token", "reset-password/:token", resetLink),
-    ],
-    env: { ADMIN_URL: "http://admin.test" },
-  });
-});
-afterAll(async () => {
-  await p?.close();
-});
 
 const staffCookie = (token: string) => `${sessionCookieName("STAFF", { secure: false })}=${token}`;
 

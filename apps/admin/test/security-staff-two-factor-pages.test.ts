@@ -3,7 +3,7 @@ import { schema } from "@xplorium/db";
 import { insertStaff, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { decodeQrSvg } from "../../../tests/support/qr-code";
 import { visibleText } from "../../../tests/support/remix-route-server";
 import * as accountPage from "../app/routes/_app.account";
@@ -11,7 +11,7 @@ import * as twoFactorPage from "../app/routes/_app.account_.two-factor";
 import * as securityPage from "../app/routes/_app.settings.security";
 import * as signInPage from "../app/routes/sign-in";
 import * as signOutPage from "../app/routes/sign-out";
-import { type AdminPages, page, rootPage, startAdminPages } from "./admin-pages";
+import { page, rootPage, useAdminPages } from "./admin-pages";
 
 /**
  * Two-factor sign-in in the admin's pages over real HTTP (Remix + the real route modules +
@@ -21,25 +21,19 @@ import { type AdminPages, page, rootPage, startAdminPages } from "./admin-pages"
  * a member without it to the setup before any other page.
  */
 
-let p: AdminPages;
+const p = useAdminPages({
+  routes: [
+    page("_app.account", "account", accountPage),
+    page("_app.account_.two-factor", "account/two-factor", twoFactorPage),
+    page("_app.settings.security", "settings/security", securityPage),
+    rootPage("sign-in", "sign-in", signInPage),
+    rootPage("sign-out", "sign-out", signOutPage),
+  ],
+  env: { ADMIN_URL: "http://admin.test" },
+});
 const PASSWORD = "correct horse battery staple";
 const STAFF_COOKIE = sessionCookieName("STAFF", { secure: false });
 
-beforeAll(async () => {
-  p = await startAdminPages({
-    routes: [
-      page("_app.account", "account", accountPage),
-      page("_app.account_.two-factor", "account/two-factor", twoFactorPage),
-      page("_app.settings.security", "settings/security", securityPage),
-      rootPage("sign-in", "sign-in", signInPage),
-      rootPage("sign-out", "sign-out", signOutPage),
-    ],
-    env: { ADMIN_URL: "http://admin.test" },
-  });
-});
-afterAll(async () => {
-  await p?.close();
-});
 beforeEach(async () => {
   await p.t.db.update(schema.securitySettings).set({ requireStaffTwoFactor: false });
   await p.t.db
