@@ -129,20 +129,27 @@ function conformProps<P extends { key?: string | undefined; id?: string; form?: 
   return { key, rest };
 }
 
-type InputType = Exclude<
-  NonNullable<Parameters<typeof getInputProps>[1]["type"]>,
-  "checkbox" | "radio" | "file"
->;
-
-export function TextField({
+/** The props every field hands its Field shell, apart from its control's own. */
+function splitShell<P extends FieldShell & { className?: string | undefined }>({
   label,
   hideLabel,
   error,
   hint,
   field,
   className,
-  ...input
-}: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  ...control
+}: P) {
+  return { shell: { label, hideLabel, error, hint, field, className }, control };
+}
+
+type InputType = Exclude<
+  NonNullable<Parameters<typeof getInputProps>[1]["type"]>,
+  "checkbox" | "radio" | "file"
+>;
+
+export function TextField(props: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+  const { shell, control: input } = splitShell(props);
+  const { field } = shell;
   const bound = field
     ? conformProps(
         getInputProps(field, {
@@ -154,12 +161,7 @@ export function TextField({
     : null;
   return (
     <Field
-      label={label}
-      hideLabel={hideLabel}
-      error={error}
-      hint={hint}
-      field={field}
-      className={className}
+      {...shell}
       control={(a11y) => (
         <input key={bound?.key} {...bound?.rest} {...input} {...a11y} className={inputClass} />
       )}
@@ -168,16 +170,12 @@ export function TextField({
 }
 
 export function SelectField({
-  label,
-  hideLabel,
-  error,
-  hint,
-  field,
-  className,
   options,
-  ...select
+  ...props
 }: FieldShell &
   SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
+  const { shell, control: select } = splitShell(props);
+  const { field } = shell;
   const bound = field
     ? conformProps(
         getSelectProps(field, { ariaAttributes: false, value: select.value === undefined }),
@@ -185,12 +183,7 @@ export function SelectField({
     : null;
   return (
     <Field
-      label={label}
-      hideLabel={hideLabel}
-      error={error}
-      hint={hint}
-      field={field}
-      className={className}
+      {...shell}
       control={(a11y) => (
         <select key={bound?.key} {...bound?.rest} {...select} {...a11y} className={inputClass}>
           {options.map((o) => (
@@ -205,21 +198,17 @@ export function SelectField({
 }
 
 export function TextareaField({
-  label,
-  hideLabel,
-  error,
-  hint,
-  field,
-  className,
   textareaRef,
   monospace = false,
-  ...textarea
+  ...props
 }: FieldShell &
   TextareaHTMLAttributes<HTMLTextAreaElement> & {
     textareaRef?: Ref<HTMLTextAreaElement>;
     /** For source text (Markdown, templates). */
     monospace?: boolean;
   }) {
+  const { shell, control: textarea } = splitShell(props);
+  const { field } = shell;
   const bound = field
     ? conformProps(
         getTextareaProps(field, { ariaAttributes: false, value: textarea.value === undefined }),
@@ -227,12 +216,7 @@ export function TextareaField({
     : null;
   return (
     <Field
-      label={label}
-      hideLabel={hideLabel}
-      error={error}
-      hint={hint}
-      field={field}
-      className={className}
+      {...shell}
       control={(a11y) => (
         <textarea
           key={bound?.key}

@@ -65,18 +65,22 @@ export const RFM_SEGMENT_INFO: Record<
 
 export const RFM_SEGMENT_ORDER = Object.keys(RFM_SEGMENT_INFO) as RfmSegment[];
 
-export function RfmSegmentBadge({ segment }: { segment: RfmSegment }) {
-  const s = RFM_SEGMENT_INFO[segment];
+/** A coloured pill with a label, as the RFM segment and churn level badges show them. */
+function Pill({ label, className }: { label: string; className: string }) {
   return (
     <span
       className={cn(
         "inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 font-semibold text-xs ring-1",
-        s.className,
+        className,
       )}
     >
-      {s.label}
+      {label}
     </span>
   );
+}
+
+export function RfmSegmentBadge({ segment }: { segment: RfmSegment }) {
+  return <Pill {...RFM_SEGMENT_INFO[segment]} />;
 }
 
 /** Churn levels (packages/core/src/analytics/churn.ts), for people. */
@@ -100,15 +104,5 @@ export const CHURN_LEVEL_INFO: Record<ChurnLevel, { label: string; className: st
 };
 
 export function ChurnLevelBadge({ level }: { level: ChurnLevel }) {
-  const s = CHURN_LEVEL_INFO[level];
-  return (
-    <span
-      className={cn(
-        "inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 font-semibold text-xs ring-1",
-        s.className,
-      )}
-    >
-      {s.label}
-    </span>
-  );
+  return <Pill {...CHURN_LEVEL_INFO[level]} />;
 }
