@@ -14,4 +14,9 @@ export interface RequestMeta {
 }
 
 export const systemActor: Actor = { type: "system" };
+
+/** The staff member acting, for `…ByStaffId` columns; null for customers, API keys and jobs. */
+export function staffIdOf(actor: Actor): string | null {
+  return actor.type === "staff" ? actor.id : null;
+}
 export const noRequest: RequestMeta = { ip: null, userAgent: null, requestId: null };

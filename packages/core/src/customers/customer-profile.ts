@@ -16,6 +16,14 @@ export type PhoneConfig = Pick<Env, "DEFAULT_PHONE_REGION">;
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
+/** A birth date as staff and the portal take it: a real date, not in the future. */
+export const birthDateSchema = z.iso
+  .date({ message: "Enter a date like 2018-05-21." })
+  .refine((d) => d <= new Date().toISOString().slice(0, 10), {
+    message: "A birth date cannot be in the future.",
+  })
+  .refine((d) => d >= "1900-01-01", { message: "Enter a real birth date." });
+
 /** Editable profile fields; blank form fields mean "not given". */
 export const profileFields = {
   name: z.preprocess(
@@ -31,16 +39,7 @@ export const profileFields = {
     blankToUndefined,
     z.string().trim().max(40, { message: "That phone number is too long." }).optional(),
   ),
-  birthDate: z.preprocess(
-    blankToUndefined,
-    z.iso
-      .date({ message: "Enter a date like 2018-05-21." })
-      .refine((d) => d <= new Date().toISOString().slice(0, 10), {
-        message: "A birth date cannot be in the future.",
-      })
-      .refine((d) => d >= "1900-01-01", { message: "Enter a real birth date." })
-      .optional(),
-  ),
+  birthDate: z.preprocess(blankToUndefined, birthDateSchema.optional()),
   preferredContactMethod: z.preprocess(
     blankToUndefined,
     z.enum(PREFERRED_CONTACTS, { message: "Choose how they prefer to be contacted." }).optional(),

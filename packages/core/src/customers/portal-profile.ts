@@ -6,7 +6,7 @@ import type { Actor } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import type { Deps, DepsWith } from "../deps";
 import { AppError, notFound } from "../errors";
-import { type PhoneConfig, phoneOrError } from "./customer-profile";
+import { birthDateSchema, type PhoneConfig, phoneOrError } from "./customer-profile";
 
 const c = schema.customers;
 
@@ -35,15 +35,7 @@ export const portalProfileInput = z.object({
     .trim()
     .optional()
     .transform((v) => (v ? v : undefined))
-    .pipe(
-      z.iso
-        .date({ message: "Enter a date like 2018-05-21." })
-        .refine((d) => d <= new Date().toISOString().slice(0, 10), {
-          message: "A birth date cannot be in the future.",
-        })
-        .refine((d) => d >= "1900-01-01", { message: "Enter a real birth date." })
-        .optional(),
-    ),
+    .pipe(birthDateSchema.optional()),
 });
 export type PortalProfileInput = z.input<typeof portalProfileInput>;
 

@@ -4,7 +4,7 @@ import { type DbOrTx, schema, type Tx } from "@xplorium/db";
 import type { VoucherStatus } from "@xplorium/domain";
 import { and, desc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor } from "../actor";
+import { staffIdOf } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { randomCode } from "../customers/referral-code";
 import type { Deps, DepsWith } from "../deps";
@@ -100,8 +100,6 @@ async function voucherById(db: DbOrTx, id: string) {
   if (!row) throw notFound("Voucher");
   return row;
 }
-
-const staffId = (actor: Actor) => (actor.type === "staff" ? actor.id : null);
 
 /** Marking used and cancelling name dates in refusals, in the venue's time zone. */
 export type VoucherConfig = Pick<Env, "TIME_ZONE">;
@@ -223,7 +221,7 @@ export async function redeemReward(
       reason: "REDEMPTION",
       idempotencyKey: key,
       voucherId: voucher.id,
-      staffUserId: staffId(actor),
+      staffUserId: staffIdOf(actor),
       note: `Redeemed: ${reward.name} (${voucher.code})`,
       requireNonNegative: true,
     });
@@ -333,7 +331,7 @@ export async function markVoucherUsed(
   return db.transaction(async (tx) => {
     const [used] = await tx
       .update(vouchers)
-      .set({ status: "USED", usedAt: sql`now()`, usedByStaffId: staffId(actor) })
+      .set({ status: "USED", usedAt: sql`now()`, usedByStaffId: staffIdOf(actor) })
       .where(
         and(
           eq(vouchers.id, input.voucherId),
@@ -428,7 +426,7 @@ export async function cancelVoucher(
         reason: "VOUCHER_REFUND",
         idempotencyKey: `voucher:${cancelled.id}:refund`,
         voucherId: cancelled.id,
-        staffUserId: staffId(actor),
+        staffUserId: staffIdOf(actor),
         note: `Refund: cancelled voucher ${cancelled.code}${input.reason ? ` (${input.reason})` : ""}`,
       });
       await tx

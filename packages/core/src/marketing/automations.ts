@@ -1,4 +1,4 @@
-import { enqueueJob, schema } from "@xplorium/db";
+import { enqueueJob, schema, type Tx } from "@xplorium/db";
 import {
   AUTOMATION_KINDS,
   AUTOMATION_SETTINGS,
@@ -17,7 +17,7 @@ import {
 } from "@xplorium/email";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor } from "../actor";
+import { staffIdOf } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { type DepsWith, nowOf } from "../deps";
 import { AppError, notFound } from "../errors";
@@ -149,6 +149,17 @@ const automationColumns = {
   updatedAt: marketingAutomations.updatedAt,
 };
 
+/** Reads an automation and locks its row until the transaction ends. */
+async function lockAutomation(tx: Tx, kind: AutomationKind) {
+  const [row] = await tx
+    .select(automationColumns)
+    .from(marketingAutomations)
+    .where(eq(marketingAutomations.kind, kind))
+    .for("update");
+  if (!row) throw notFound("Automation");
+  return row;
+}
+
 /**
  * The three automations in a fixed order, each with its settings, template, a preview of the
  * saved template and how many emails it queued in the last 30 days; and the merge tags.
@@ -187,8 +198,6 @@ export async function previewAutomationMessage(raw: AutomationPreviewInput) {
   return { ...rendered, unknownTags: unknownMergeTags(message) };
 }
 
-const staffId = (actor: Actor) => (actor.type === "staff" ? actor.id : null);
-
 /** Saves an automation's template and its own settings; audited with what changed. */
 export async function updateAutomation(
   { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
@@ -206,12 +215,7 @@ export async function updateAutomation(
     if (value !== undefined) patch[key] = value;
   }
   return db.transaction(async (tx) => {
-    const [before] = await tx
-      .select(automationColumns)
-      .from(marketingAutomations)
-      .where(eq(marketingAutomations.kind, input.kind))
-      .for("update");
-    if (!before) throw notFound("Automation");
+    const before = await lockAutomation(tx, input.kind);
     const changes: Record<string, unknown> = {};
     const was: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(patch)) {
@@ -224,7 +228,7 @@ export async function updateAutomation(
     if (Object.keys(changes).length === 0) return { automation: before, changed: false };
     const [after] = await tx
       .update(marketingAutomations)
-      .set({ ...changes, updatedByStaffId: staffId(actor) })
+      .set({ ...changes, updatedByStaffId: staffIdOf(actor) })
       .where(eq(marketingAutomations.kind, input.kind))
       .returning(automationColumns);
     await recordAudit(tx, actor, meta, {
@@ -249,12 +253,7 @@ export async function setAutomationEnabled(
   const input = automationSetEnabledInput.parse(raw);
   const now = nowOf(deps);
   return db.transaction(async (tx) => {
-    const [before] = await tx
-      .select(automationColumns)
-      .from(marketingAutomations)
-      .where(eq(marketingAutomations.kind, input.kind))
-      .for("update");
-    if (!before) throw notFound("Automation");
+    const before = await lockAutomation(tx, input.kind);
     if (before.enabled === input.enabled) return { automation: before, changed: false };
     if (input.enabled) assertKnownMergeTags(before);
     const [after] = await tx
@@ -262,7 +261,7 @@ export async function setAutomationEnabled(
       .set({
         enabled: input.enabled,
         ...(input.enabled ? { enabledAt: now } : {}),
-        updatedByStaffId: staffId(actor),
+        updatedByStaffId: staffIdOf(actor),
       })
       .where(eq(marketingAutomations.kind, input.kind))
       .returning(automationColumns);

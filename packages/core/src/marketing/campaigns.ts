@@ -12,7 +12,7 @@ import {
 } from "@xplorium/email";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor, RequestMeta } from "../actor";
+import { type Actor, type RequestMeta, staffIdOf } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import { emailSchema } from "../customers/identity";
 import { type DepsWith, nowOf } from "../deps";
@@ -123,14 +123,8 @@ async function requireSegment(db: DbOrTx, segmentId: string | null) {
 
 // Reading
 
-const columns = {
-  id: campaigns.id,
-  name: campaigns.name,
-  subject: campaigns.subject,
-  preheader: campaigns.preheader,
-  bodyMarkdown: campaigns.bodyMarkdown,
-  segmentId: campaigns.segmentId,
-  toWholeList: campaigns.toWholeList,
+/** A campaign's state and counts: what the sender moves and the admin polls. */
+const progressColumns = {
   status: campaigns.status,
   scheduledAt: campaigns.scheduledAt,
   startedAt: campaigns.startedAt,
@@ -140,6 +134,17 @@ const columns = {
   sentCount: campaigns.sentCount,
   failedCount: campaigns.failedCount,
   error: campaigns.error,
+};
+
+const columns = {
+  id: campaigns.id,
+  name: campaigns.name,
+  subject: campaigns.subject,
+  preheader: campaigns.preheader,
+  bodyMarkdown: campaigns.bodyMarkdown,
+  segmentId: campaigns.segmentId,
+  toWholeList: campaigns.toWholeList,
+  ...progressColumns,
   createdByStaffId: campaigns.createdByStaffId,
   createdAt: campaigns.createdAt,
   updatedAt: campaigns.updatedAt,
@@ -207,18 +212,7 @@ async function campaignById(db: DbOrTx, id: string) {
  */
 export async function campaignProgress(deps: DepsWith<"db">, { id }: { id: string }) {
   const [row] = await deps.db
-    .select({
-      id: campaigns.id,
-      status: campaigns.status,
-      scheduledAt: campaigns.scheduledAt,
-      startedAt: campaigns.startedAt,
-      finishedAt: campaigns.finishedAt,
-      cancelledAt: campaigns.cancelledAt,
-      recipientCount: campaigns.recipientCount,
-      sentCount: campaigns.sentCount,
-      failedCount: campaigns.failedCount,
-      error: campaigns.error,
-    })
+    .select({ id: campaigns.id, ...progressColumns })
     .from(campaigns)
     .where(eq(campaigns.id, id));
   if (!row) throw notFound("Campaign");
@@ -233,8 +227,6 @@ export async function campaignProgress(deps: DepsWith<"db">, { id }: { id: strin
 }
 
 // Writing
-
-const staffId = (actor: Actor) => (actor.type === "staff" ? actor.id : null);
 
 export async function createCampaign(
   { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
@@ -254,7 +246,7 @@ export async function createCampaign(
     };
     const [created] = await tx
       .insert(campaigns)
-      .values({ ...values, createdByStaffId: staffId(actor) })
+      .values({ ...values, createdByStaffId: staffIdOf(actor) })
       .returning({ id: campaigns.id });
     await recordAudit(tx, actor, meta, {
       action: "campaign.created",

@@ -3,7 +3,7 @@ import { type Database, schema } from "@xplorium/db";
 import { TIERS } from "@xplorium/domain";
 import { and, arrayOverlaps, desc, eq, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Actor } from "../actor";
+import { staffIdOf } from "../actor";
 import { likelyToChurnSql } from "../analytics/churn";
 import { RFM_SEGMENTS } from "../analytics/rfm";
 import { recordAudit } from "../audit/record-audit";
@@ -335,8 +335,6 @@ export async function getSegment(deps: DepsWith<"db">, { id }: { id: string }) {
   return withFilter(row);
 }
 
-const staffId = (actor: Actor) => (actor.type === "staff" ? actor.id : null);
-
 export async function createSegment(
   { db, actor, meta }: DepsWith<"db" | "actor" | "meta">,
   raw: SegmentCreateInput,
@@ -350,7 +348,7 @@ export async function createSegment(
         name: input.name,
         description: input.description,
         filter,
-        createdByStaffId: staffId(actor),
+        createdByStaffId: staffIdOf(actor),
       })
       .returning(segmentColumns);
     await recordAudit(tx, actor, meta, {
@@ -422,7 +420,7 @@ export async function duplicateSegment(
         name,
         description: source.description,
         filter: source.filter,
-        createdByStaffId: staffId(actor),
+        createdByStaffId: staffIdOf(actor),
       })
       .returning(segmentColumns);
     await recordAudit(tx, actor, meta, {
