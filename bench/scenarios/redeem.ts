@@ -105,28 +105,15 @@ async function concurrentRedemptions(ctx: BenchContext) {
   if (offBalance.length > 0) problems.push(`${offBalance.length} balances not down by the cost`);
   problems.push(...(await ledgerProblems(ctx, ids)));
 
-  const times = answers.map((a) => a.ms);
-  const throughput = CALLS / seconds;
-  ctx.record({
+  recordConcurrent(ctx, {
     scenario: `rewards.redeem, ${CALLS.toLocaleString("en")} customers at once (${CONNECTIONS} connections)`,
-    p50: round(pct(times, 50)),
-    p95: round(pct(times, 95)),
-    p99: round(pct(times, 99)),
-    throughput: round(throughput),
+    logAs: "redeem",
     unit: "redemptions/s",
-    peakRssMb: null,
-    rawP50: null,
-    ratio: null,
-    budget: BUDGET,
-    met: problems.length === 0,
-    note:
-      problems.length === 0
-        ? `all correct: ${CALLS} vouchers, one per customer, balances −${reward.cost}, ledgerDrift none, no negative balance; ${seconds.toFixed(1)} s`
-        : problems.join("; "),
+    times: answers.map((a) => a.ms),
+    seconds,
+    problems,
+    allCorrect: `all correct: ${CALLS} vouchers, one per customer, balances −${reward.cost}, ledgerDrift none, no negative balance; ${seconds.toFixed(1)} s`,
   });
-  ctx.log(
-    `  redeem: ${round(throughput)} redemptions/s, p50 ${round(pct(times, 50))} ms, p99 ${round(pct(times, 99))} ms, ${problems.length === 0 ? "all correct" : problems.join("; ")}`,
-  );
 }
 
 async function hotCustomerAwards(ctx: BenchContext) {
@@ -172,27 +159,49 @@ async function hotCustomerAwards(ctx: BenchContext) {
   if (now?.sum !== now?.points) problems.push(`balance ${now?.points} ≠ sum(ledger) ${now?.sum}`);
   problems.push(...(await ledgerProblems(ctx, [hot.id])));
 
-  const times = answers.map((a) => a.ms);
-  const throughput = CALLS / seconds;
-  ctx.record({
+  recordConcurrent(ctx, {
     scenario: `loyalty.adjustPoints, ${CALLS.toLocaleString("en")} awards on one customer at once (${CONNECTIONS} connections)`,
+    logAs: "hot customer",
+    unit: "awards/s",
+    times: answers.map((a) => a.ms),
+    seconds,
+    problems,
+    allCorrect: `all correct: balance ${hot.points} + ${expected - hot.points} = ${expected} = sum(ledger), ${CALLS} new ledger rows, ledgerDrift none; ${seconds.toFixed(1)} s`,
+  });
+}
+
+/** Records a concurrent run (latencies, throughput, correctness) and logs its one-line summary. */
+function recordConcurrent(
+  ctx: BenchContext,
+  run: {
+    scenario: string;
+    logAs: string;
+    unit: string;
+    times: number[];
+    seconds: number;
+    problems: string[];
+    /** The note when every check passed. */
+    allCorrect: string;
+  },
+) {
+  const { times, problems } = run;
+  const throughput = CALLS / run.seconds;
+  ctx.record({
+    scenario: run.scenario,
     p50: round(pct(times, 50)),
     p95: round(pct(times, 95)),
     p99: round(pct(times, 99)),
     throughput: round(throughput),
-    unit: "awards/s",
+    unit: run.unit,
     peakRssMb: null,
     rawP50: null,
     ratio: null,
     budget: BUDGET,
     met: problems.length === 0,
-    note:
-      problems.length === 0
-        ? `all correct: balance ${hot.points} + ${expected - hot.points} = ${expected} = sum(ledger), ${CALLS} new ledger rows, ledgerDrift none; ${seconds.toFixed(1)} s`
-        : problems.join("; "),
+    note: problems.length === 0 ? run.allCorrect : problems.join("; "),
   });
   ctx.log(
-    `  hot customer: ${round(throughput)} awards/s, p50 ${round(pct(times, 50))} ms, p99 ${round(pct(times, 99))} ms, ${problems.length === 0 ? "all correct" : problems.join("; ")}`,
+    `  ${run.logAs}: ${round(throughput)} ${run.unit}, p50 ${round(pct(times, 50))} ms, p99 ${round(pct(times, 99))} ms, ${problems.length === 0 ? "all correct" : problems.join("; ")}`,
   );
 }
 
