@@ -109,7 +109,9 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
       .select(fields)
       .from(table)
       .where(eq(table.customerId, customerId))
-      .orderBy(...order.map((column) => asc(column))) as unknown as Promise<SelectResultFields<F>[]>;
+      .orderBy(...order.map((column) => asc(column))) as unknown as Promise<
+      SelectResultFields<F>[]
+    >;
   const [
     aliasRows,
     friendRows,
@@ -142,7 +144,12 @@ export async function collectPersonalData(db: DbOrTx, customerId: string, now = 
       .from(c)
       .where(and(eq(c.referredById, customerId), isNull(c.erasedAt)))
       .orderBy(asc(c.createdAt)),
-    rowsOf(consentEvents, getTableColumns(consentEvents), consentEvents.createdAt, consentEvents.id),
+    rowsOf(
+      consentEvents,
+      getTableColumns(consentEvents),
+      consentEvents.createdAt,
+      consentEvents.id,
+    ),
     db
       .select()
       .from(bookings)
