@@ -1,11 +1,10 @@
-import { createCaller, createContext } from "@xplorium/api";
 import type { StaffRole } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
 import { refreshAnalytics } from "@xplorium/core/analytics";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertFamily } from "../../../tests/support/analytics-fixture";
-import { insertStaff, staffCookie, testEnv } from "./support";
+import { staffCaller, testEnv } from "./support";
 
 /**
  * What each role gets from the analytics procedures (ADR: the front desk sees the dashboard but
@@ -44,20 +43,8 @@ afterAll(async () => {
   await t?.drop();
 });
 
-async function callerFor(role: StaffRole) {
-  const staff = await insertStaff(t.db, { role });
-  const { cookie } = await staffCookie(t.db, staff.id);
-  const ctx = await createContext({
-    db: t.db,
-    env,
-    app: "admin",
-    request: new Request(new URL("/api/trpc", env.ADMIN_URL), { headers: { cookie } }),
-    resHeaders: new Headers(),
-    ip: "127.0.0.1",
-    requestId: "analytics-test",
-  });
-  return createCaller(ctx);
-}
+const callerFor = async (role: StaffRole) =>
+  (await staffCaller(t.db, env, role, "analytics-test")).api;
 
 const range = { from: "2026-06-01", to: "2026-06-20" };
 

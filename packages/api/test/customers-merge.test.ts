@@ -1,38 +1,13 @@
-import { createCaller, createContext } from "@xplorium/api";
 import type { StaffRole } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertCustomer, insertStaff, staffCookie, testEnv, unique } from "./support";
+import { describe, expect, it } from "vitest";
+import { insertCustomer, staffCaller, unique, useTrpcServers } from "./support";
 
-let t: TestDatabase;
-let env: Env;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url);
-});
-afterAll(async () => {
-  await t.drop();
-});
+const { t, env } = useTrpcServers({ apps: [] });
 
 /** A caller signed in as a fresh staff member of the role, through a real session cookie. */
-async function staffCaller(role: StaffRole) {
-  const staff = await insertStaff(t.db, { role });
-  const { cookie } = await staffCookie(t.db, staff.id);
-  const ctx = await createContext({
-    db: t.db,
-    env,
-    app: "admin",
-    request: new Request(new URL("/api/trpc", env.ADMIN_URL), { headers: { cookie } }),
-    resHeaders: new Headers(),
-    ip: "127.0.0.1",
-    requestId: "merge-api-test",
-  });
-  return { api: createCaller(ctx), staff };
-}
+const callerAs = (role: StaffRole) => staffCaller(t.db, env, role, "merge-api-test");
 
 async function family(phone: string) {
   const a = await insertCustomer(t.db, { email: `parent-${unique()}@example.com`, name: "Parent" });
@@ -45,7 +20,7 @@ async function family(phone: string) {
 describe("customers.duplicates / mergePreview / merge", () => {
   it("a manager sees the suggestion, previews and merges; the audit names them", async () => {
     const { a, b } = await family("+381641230001");
-    const { api, staff } = await staffCaller("MANAGER");
+    const { api, staff } = await callerAs("MANAGER");
     const dupes = await api.customers.duplicates({ customerId: a.id });
     expect(dupes).toEqual([expect.objectContaining({ id: b.id, reasons: ["SAME_PHONE"] })]);
 
@@ -67,7 +42,7 @@ describe("customers.duplicates / mergePreview / merge", () => {
   it("front desk and marketing may see suggestions but not preview or merge", async () => {
     const { a, b } = await family("+381641230002");
     for (const role of ["FRONT_DESK", "MARKETING"] as const) {
-      const { api } = await staffCaller(role);
+      const { api } = await callerAs(role);
       expect(await api.customers.duplicates({ customerId: a.id })).toHaveLength(1);
       await expect(
         api.customers.mergePreview({ survivorId: a.id, mergedId: b.id }),
@@ -83,7 +58,7 @@ describe("customers.duplicates / mergePreview / merge", () => {
 
   it("validates input with human messages", async () => {
     const { a } = await family("+381641230003");
-    const { api } = await staffCaller("OWNER");
+    const { api } = await callerAs("OWNER");
     await expect(
       api.customers.merge({ survivorId: a.id, mergedId: "not-a-uuid" }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });

@@ -1,13 +1,11 @@
 import { issueLoginCode, LOGIN_CODE_MAX_ATTEMPTS } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AUTH_LIMITS } from "../../core/src/auth/rate-limits";
 import { signUpCode } from "../../core/src/auth/sign-up-codes";
 import { emailSuppressionHash } from "../../core/src/privacy/suppression-hash";
-import { insertCustomer, startTrpcServer, testEnv, unique } from "./support";
+import { insertCustomer, unique, useTrpcServers } from "./support";
 
 /*
  * Issue 14, finding 3: `auth.customer.verifyCode` told customers from strangers ("already
@@ -17,21 +15,10 @@ import { insertCustomer, startTrpcServer, testEnv, unique } from "./support";
  * Asked over real HTTP, through the tRPC handler the portal mounts.
  */
 
-let t: TestDatabase;
-let env: Env;
-let portalUrl: string;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url, { PORTAL_URL: "http://portal.test" });
-  const server = await startTrpcServer(t.db, env, "portal");
-  portalUrl = server.url;
-  close = server.close;
-});
-afterAll(async () => {
-  await close();
-  await t.drop();
+const { t, env, portal } = useTrpcServers({
+  apps: ["portal"],
+  edge: false,
+  env: { PORTAL_URL: "http://portal.test" },
 });
 
 interface Answer {
@@ -44,7 +31,7 @@ interface Answer {
 let ipSeq = 0;
 /** A fresh client address per call unless given: the per-IP limits stay out of the way. */
 async function post(path: string, input: unknown, ip?: string): Promise<Answer> {
-  const res = await fetch(`${portalUrl}/api/trpc/${path}`, {
+  const res = await fetch(`${portal.url}/api/trpc/${path}`, {
     method: "POST",
     headers: {
       "content-type": "application/json",

@@ -4,14 +4,12 @@ import {
   validateStaffSession,
   verifyPassword,
 } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
 import { noRequest } from "@xplorium/core/actor";
 import { purgeStalePasswordResets, requestStaffPasswordReset } from "@xplorium/core/auth";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { SECRET_TEMPLATES, templates } from "@xplorium/email";
 import { and, desc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { STAFF_SIGN_IN_DELAY } from "../../core/src/auth/rate-limits";
 import { SIGN_IN_ALERT } from "../../core/src/auth/sign-in-alerts";
 import { SAME_PASSWORD, WRONG_CURRENT_PASSWORD } from "../../core/src/auth/staff-password";
@@ -21,7 +19,7 @@ import {
   PASSWORD_RESET_TTL_SECONDS,
   RESET_LINK_INVALID,
 } from "../../core/src/auth/staff-password-reset";
-import { insertStaff, startTrpcServer, testEnv, unique } from "./support";
+import { insertStaff, unique, useTrpcServers } from "./support";
 
 /*
  * Issue 14, item 12 (first half): staff password self-service, over real HTTP through the tRPC
@@ -32,25 +30,14 @@ import { insertStaff, startTrpcServer, testEnv, unique } from "./support";
  * every session of that member.
  */
 
-let t: TestDatabase;
-let env: Env;
-let adminUrl: string;
-let close: () => Promise<void>;
+const { t, env, admin } = useTrpcServers({
+  apps: ["admin"],
+  edge: false,
+  env: { ADMIN_URL: "http://admin.test" },
+});
 
 const PASSWORD = "correct horse battery staple";
 const NEW_PASSWORD = "a new and rather long passphrase";
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url, { ADMIN_URL: "http://admin.test" });
-  const server = await startTrpcServer(t.db, env, "admin");
-  adminUrl = server.url;
-  close = server.close;
-});
-afterAll(async () => {
-  await close();
-  await t.drop();
-});
 
 interface Answer {
   status: number;
@@ -71,7 +58,7 @@ async function call(
   opts: { cookie?: string; ip?: string } = {},
 ): Promise<Answer> {
   const started = performance.now();
-  const res = await fetch(`${adminUrl}/api/trpc/${path}`, {
+  const res = await fetch(`${admin.url}/api/trpc/${path}`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -111,7 +98,7 @@ async function signedIn(staffUserId: string) {
 
 /** What the admin's `auth.me` (a GET) says the session's holder is. */
 async function whoIs(token: string): Promise<string> {
-  const res = await fetch(`${adminUrl}/api/trpc/auth.me`, {
+  const res = await fetch(`${admin.url}/api/trpc/auth.me`, {
     headers: { cookie: cookieOf(token), "x-test-ip": freshIp() },
   });
   const body = (await res.json()) as { result: { data: { json: { type: string } } } };
@@ -387,7 +374,7 @@ describe("forgot password", () => {
     expect(weak.fieldErrors?.password?.[0]).toContain("too common");
     expect((await checkReset(token)).data).toEqual({ valid: true, email: m.email });
 
-    const res = await fetch(`${adminUrl}/api/trpc/auth.staff.resetPassword`, {
+    const res = await fetch(`${admin.url}/api/trpc/auth.staff.resetPassword`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-test-ip": freshIp() },
       body: JSON.stringify({ json: { token, password: NEW_PASSWORD } }),

@@ -10,20 +10,18 @@ import {
   sha256,
   validateStaffSession,
 } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
 import { noRequest } from "@xplorium/core/actor";
 import { completeStaffSignIn, purgeExpiredSignInChallenges } from "@xplorium/core/auth";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   SIGN_IN_CHALLENGE_TTL_SECONDS,
   TWO_FACTOR_LIMITS,
 } from "../../core/src/auth/staff-two-factor";
 import { TWO_FACTOR_SETUP_REQUIRED } from "../src/two-factor-gate";
-import { insertStaff, startTrpcServer, testEnv, unique } from "./support";
+import { insertStaff, unique, useTrpcServers } from "./support";
 
 /*
  * Issue 14, item 12 (second half): optional two-factor sign-in for staff with an authenticator
@@ -32,24 +30,14 @@ import { insertStaff, startTrpcServer, testEnv, unique } from "./support";
  * under test.
  */
 
-let t: TestDatabase;
-let env: Env;
-let adminUrl: string;
-let close: () => Promise<void>;
+const { t, env, admin } = useTrpcServers({
+  apps: ["admin"],
+  edge: false,
+  env: { ADMIN_URL: "http://admin.test" },
+});
 
 const PASSWORD = "correct horse battery staple";
 
-beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url, { ADMIN_URL: "http://admin.test" });
-  const server = await startTrpcServer(t.db, env, "admin");
-  adminUrl = server.url;
-  close = server.close;
-});
-afterAll(async () => {
-  await close();
-  await t.drop();
-});
 // Each test starts with the owner's rule off and no enrolled owner, whatever the last one did.
 beforeEach(async () => {
   await t.db.update(schema.securitySettings).set({ requireStaffTwoFactor: false });
@@ -82,7 +70,7 @@ async function call<T = unknown>(
   const method = opts.method ?? "POST";
   const headers: Record<string, string> = { "x-test-ip": opts.ip ?? freshIp() };
   if (opts.token) headers.cookie = cookieOf(opts.token);
-  let url = `${adminUrl}/api/trpc/${path}`;
+  let url = `${admin.url}/api/trpc/${path}`;
   if (method === "GET") {
     if (input !== undefined) url += `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
   } else headers["content-type"] = "application/json";

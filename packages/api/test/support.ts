@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type AppName, handleTrpcRequest } from "@xplorium/api";
+import { type AppName, createCaller, createContext, handleTrpcRequest } from "@xplorium/api";
 import {
   CROSS_SITE_REFUSED,
   createSession,
@@ -146,24 +146,27 @@ export interface TrpcServers {
 }
 
 /**
- * A fresh database and both apps' tRPC servers behind the edge's same-origin check, started
- * before the file's tests and closed after them. The four handles stay the same objects (filled
- * in when they start), so a file can take them apart at the top: `const { t, env, admin } = …`.
+ * A fresh database and the apps' tRPC servers (both, behind the edge's same-origin check, unless
+ * told otherwise; `env` adds to the test environment), started before the file's tests and
+ * closed after them. The handles stay the same objects (filled in when they start), so a file
+ * can take them apart at the top: `const { t, env, admin } = useTrpcServers()`.
  */
-export function useTrpcServers(): TrpcServers {
+export function useTrpcServers(
+  opts: { apps?: AppName[]; edge?: boolean; env?: Record<string, string> } = {},
+): TrpcServers {
+  const { apps = ["portal", "admin"], edge = true } = opts;
   const servers = { t: {}, env: {}, portal: {}, admin: {} } as TrpcServers;
-  let started: TrpcServer[] = [];
+  const started: TrpcServer[] = [];
   let t: TestDatabase | undefined;
   beforeAll(async () => {
     t = await createTestDatabase();
     Object.assign(servers.t, t);
-    Object.assign(servers.env, testEnv(t.url));
-    started = [
-      await startTrpcServer(t.db, servers.env, "portal", { edge: true }),
-      await startTrpcServer(t.db, servers.env, "admin", { edge: true }),
-    ];
-    Object.assign(servers.portal, started[0]);
-    Object.assign(servers.admin, started[1]);
+    Object.assign(servers.env, testEnv(t.url, opts.env));
+    for (const app of apps) {
+      const server = await startTrpcServer(t.db, servers.env, app, edge ? { edge } : {});
+      started.push(server);
+      Object.assign(servers[app], server);
+    }
   });
   afterAll(async () => {
     for (const server of started) await server.close();
@@ -182,4 +185,20 @@ export async function insertBookingSiteKey(db: Database): Promise<string> {
     scopes: ["bookings:write"],
   });
   return k.key;
+}
+
+/** The admin's router called as a fresh staff member of the role, through a real session cookie. */
+export async function staffCaller(db: Database, env: Env, role: StaffRole, requestId: string) {
+  const staff = await insertStaff(db, { role });
+  const { cookie } = await staffCookie(db, staff.id);
+  const ctx = await createContext({
+    db,
+    env,
+    app: "admin",
+    request: new Request(new URL("/api/trpc", env.ADMIN_URL), { headers: { cookie } }),
+    resHeaders: new Headers(),
+    ip: "127.0.0.1",
+    requestId,
+  });
+  return { api: createCaller(ctx), staff };
 }
