@@ -18,6 +18,7 @@ import {
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { staffIdOf } from "../actor";
+import { changedFields } from "../audit/changes";
 import { recordAudit } from "../audit/record-audit";
 import { type DepsWith, nowOf } from "../deps";
 import { AppError, notFound } from "../errors";
@@ -216,15 +217,7 @@ export async function updateAutomation(
   }
   return db.transaction(async (tx) => {
     const before = await lockAutomation(tx, input.kind);
-    const changes: Record<string, unknown> = {};
-    const was: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(patch)) {
-      const old = before[k as keyof typeof before];
-      if (v !== old) {
-        changes[k] = v;
-        was[k] = old;
-      }
-    }
+    const { changes, was } = changedFields(before, patch);
     if (Object.keys(changes).length === 0) return { automation: before, changed: false };
     const [after] = await tx
       .update(marketingAutomations)

@@ -13,6 +13,7 @@ import {
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { type Actor, type RequestMeta, staffIdOf } from "../actor";
+import { changedFields } from "../audit/changes";
 import { recordAudit } from "../audit/record-audit";
 import { emailSchema } from "../customers/identity";
 import { type DepsWith, nowOf } from "../deps";
@@ -298,15 +299,7 @@ export async function updateCampaign(
       patch.segmentId = input.segmentId;
       patch.toWholeList = input.segmentId === null;
     }
-    const changes: Record<string, unknown> = {};
-    const was: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(patch)) {
-      const old = before[k as keyof typeof before];
-      if (v !== old) {
-        changes[k] = v;
-        was[k] = old;
-      }
-    }
+    const { changes, was } = changedFields(before, patch);
     if (Object.keys(changes).length === 0) {
       return { campaign: await campaignById(tx, id), changed: false };
     }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { staffIdOf } from "../actor";
 import { likelyToChurnSql } from "../analytics/churn";
 import { RFM_SEGMENTS } from "../analytics/rfm";
+import { changedFields } from "../audit/changes";
 import { recordAudit } from "../audit/record-audit";
 import { customerFilterWhere } from "../customers/customer-query";
 import type { DepsWith } from "../deps";
@@ -377,15 +378,12 @@ export async function updateSegment(
       .where(eq(segments.id, id))
       .for("update");
     if (!before) throw notFound("Segment");
-    const changes: Record<string, unknown> = {};
-    const was: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(patch)) {
-      const old = before[k as keyof typeof patch];
-      if (JSON.stringify(v) !== JSON.stringify(old)) {
-        changes[k] = v;
-        was[k] = old;
-      }
-    }
+    // The filter is JSON: compared by its serialisation.
+    const { changes, was } = changedFields(
+      before,
+      patch,
+      (next, old) => JSON.stringify(next) === JSON.stringify(old),
+    );
     if (Object.keys(changes).length === 0) {
       return { segment: withFilter(before, { lenient: true }), changed: false };
     }
