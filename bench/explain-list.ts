@@ -1,31 +1,22 @@
 /** Where the customer list's time goes at 1M: EXPLAIN ANALYZE of each statement it sends. */
 import { listCustomers } from "@xplorium/core/customers";
-import { CONNECTION_PARAMETERS, type Database, schema } from "@xplorium/db";
-import { drizzle } from "drizzle-orm/postgres-js";
+import { CONNECTION_PARAMETERS } from "@xplorium/db";
 import postgres from "postgres";
 import { benchDatabase } from "./database";
+import { capturingDb } from "./kit";
 
 const bench = await benchDatabase({ customers: 1_000_000, log: () => {} });
 const url = bench.url;
-const queries: { query: string; params: unknown[] }[] = [];
-const client = postgres(url, {
-  max: 1,
-  onnotice: () => {},
-  connection: CONNECTION_PARAMETERS,
-  debug: (_c, query, params) => queries.push({ query, params: params as unknown[] }),
-});
-const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Database;
+const cap = capturingDb(url);
 const raw = postgres(url, { max: 1, onnotice: () => {}, connection: CONNECTION_PARAMETERS });
 await raw`select 1`;
-await client`select 1`;
 for (const input of [
   { q: "mar", limit: 25, withTotal: false },
   { q: "quint", limit: 25, withTotal: false },
   { q: "mar", limit: 25, sort: "relevance" as const },
   { tiers: ["SILVER", "GOLD"] as ("SILVER" | "GOLD")[], emailOptIn: true, limit: 25 },
 ]) {
-  queries.length = 0;
-  await listCustomers({ db }, input);
+  const queries = await cap.capture((db) => listCustomers({ db }, input));
   console.log("==", JSON.stringify(input));
   for (const q of queries.filter((x) => !/^\s*explain\b/i.test(x.query))) {
     const rows = await raw.unsafe(
@@ -43,6 +34,6 @@ for (const input of [
     );
   }
 }
-await client.end();
+await cap.end();
 await raw.end();
 await bench.stop();

@@ -1,5 +1,7 @@
-import type { Database } from "@xplorium/db";
-import type postgres from "postgres";
+import { CONNECTION_PARAMETERS, type Database, schema } from "@xplorium/db";
+import { sql as dsql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
 import type { Row } from "./report";
 
 /** What the scenario groups in bench/scenarios/ get from the runner (bench/run.ts). */
@@ -93,3 +95,24 @@ export async function mustMutate<T = unknown>(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The statements a product function sends (postgres.js `debug`), on the product's settings. */
+export function capturingDb(url: string) {
+  const queries: { query: string; params: unknown[] }[] = [];
+  const client = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connection: CONNECTION_PARAMETERS,
+    debug: (_c, query, params) => queries.push({ query, params: params as unknown[] }),
+  });
+  const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Database;
+  return {
+    async capture(fn: (db: Database) => Promise<unknown>) {
+      await db.execute(dsql`select 1`);
+      queries.length = 0;
+      await fn(db);
+      return [...queries];
+    },
+    end: () => client.end({ timeout: 1 }),
+  };
+}

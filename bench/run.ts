@@ -8,19 +8,17 @@ import type { Actor, RequestMeta } from "@xplorium/core/actor";
 import { analyticsDashboard } from "@xplorium/core/analytics";
 import { countCustomers, customerFilterInput, listCustomers } from "@xplorium/core/customers";
 import { segmentCount } from "@xplorium/core/marketing";
-import { CONNECTION_PARAMETERS, copyOut, createDb, type Database, schema } from "@xplorium/db";
+import { CONNECTION_PARAMETERS, copyOut, createDb, type Database } from "@xplorium/db";
 import { repoRoot } from "@xplorium/db/embedded";
 import { insertStaff } from "@xplorium/db/testing";
 import autocannon from "autocannon";
-import { sql as dsql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { customerCsvQuery } from "../packages/core/src/customers/customer-export";
 import { syncFromBookings } from "../packages/core/src/customers/sync-from-bookings";
-import { productionBuildExists, productionCommand } from "../tooling/scripts/production";
+import { productionBuildExists, productionCommand, waitFor } from "../tooling/scripts/production";
 import { BENCH_TIME_ZONE } from "./build";
 import { benchDatabase } from "./database";
-import type { BenchContext } from "./kit";
+import { type BenchContext, capturingDb } from "./kit";
 import { pct, type Row, round, rssMb, withPeakRss } from "./report";
 import { campaignScenarios } from "./scenarios/campaign";
 import { gdprScenarios } from "./scenarios/gdpr";
@@ -58,39 +56,6 @@ async function timed(
     out.push(typeof own === "number" ? own : performance.now() - t0);
   }
   return out;
-}
-
-async function waitFor(url: string, timeoutMs = 120_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      const res = await fetch(url, { redirect: "manual" });
-      if (res.status < 300) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-/** The statements a product function sends (postgres.js `debug`), on the product's settings. */
-function capturingDb(url: string) {
-  const queries: { query: string; params: unknown[] }[] = [];
-  const client = postgres(url, {
-    max: 1,
-    onnotice: () => {},
-    connection: CONNECTION_PARAMETERS,
-    debug: (_c, query, params) => queries.push({ query, params: params as unknown[] }),
-  });
-  const db = drizzle(client, { schema, casing: "snake_case" }) as unknown as Database;
-  return {
-    async capture(fn: (db: Database) => Promise<unknown>) {
-      await db.execute(dsql`select 1`);
-      queries.length = 0;
-      await fn(db);
-      return [...queries];
-    },
-    end: () => client.end({ timeout: 1 }),
-  };
 }
 
 const RESULTS = path.join(repoRoot, "bench/results/latest.json");

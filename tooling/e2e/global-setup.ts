@@ -11,6 +11,7 @@ import {
   type ProductionProcess,
   productionBuildExists,
   productionCommand,
+  waitFor,
 } from "../scripts/production";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -19,18 +20,6 @@ export const E2E_PORTAL_PORT = 3201;
 const PG_PORT = 54349;
 /** The Resend webhook signing secret of the e2e servers; the campaign journey signs with it. */
 export const E2E_WEBHOOK_SECRET = `whsec_${Buffer.from("e2e-webhook-secret-0123456789").toString("base64")}`;
-
-async function waitFor(url: string, timeoutMs = 90_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      const res = await fetch(url, { redirect: "manual" });
-      if (res.status < 300) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 /**
  * Browser journeys run against the production build: a fresh embedded PostgreSQL with demo
@@ -105,8 +94,8 @@ export default async function setup() {
   const procs: ChildProcess[] = [start("admin"), start("portal"), start("worker")];
   // /readyz answers 503 until the app can serve (database reachable, migrations applied).
   await Promise.all([
-    waitFor(`http://localhost:${E2E_ADMIN_PORT}/readyz`),
-    waitFor(`http://localhost:${E2E_PORTAL_PORT}/readyz`),
+    waitFor(`http://localhost:${E2E_ADMIN_PORT}/readyz`, 90_000),
+    waitFor(`http://localhost:${E2E_PORTAL_PORT}/readyz`, 90_000),
   ]);
   process.env.E2E_ADMIN_URL = env.ADMIN_URL;
   process.env.E2E_PORTAL_URL = env.PORTAL_URL;

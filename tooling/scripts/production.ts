@@ -63,3 +63,16 @@ export function productionBuildExists(): boolean {
     return existsSync(path.join(cwd, PRODUCTION_ENTRY[app]));
   });
 }
+
+/** Waits until a started server answers `url` (its /readyz) with a success, or throws. */
+export async function waitFor(url: string, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      if (res.status < 300) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not come up`);
+}
