@@ -5,20 +5,23 @@ import { insertStaff as insertStaffRow } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import {
+  type BrowserCallArgs,
+  browserCall,
   customerCookie,
   insertCustomer,
   insertStaff,
   staffCookie,
   useTrpcServers,
 } from "./support";
-import { appOrigin, trpcHttp, trpcResult } from "./trpc-http";
+import { trpcResult } from "./trpc-http";
 
 /**
  * The portal's profile and privacy procedures, and the staff GDPR procedures, over real HTTP
  * through the same-origin guard: a customer acts only for themselves whatever ids they send.
  */
 
-const { t, env, portal, admin } = useTrpcServers();
+const servers = useTrpcServers();
+const { t, env } = servers;
 
 interface Answer {
   status: number;
@@ -29,20 +32,10 @@ interface Answer {
 }
 
 /** One tRPC call as the app's browser makes it (its cookie and its Origin). */
-async function call(
-  app: "portal" | "admin",
-  path: string,
-  cookie: string,
-  input: unknown,
-  method: "GET" | "POST" = "POST",
-): Promise<Answer> {
-  const server = app === "portal" ? portal : admin;
-  const headers = {
-    cookie,
-    origin: appOrigin(env, app),
+async function call(...args: BrowserCallArgs): Promise<Answer> {
+  const r = await browserCall(servers, args, {
     "x-test-ip": `10.80.${Math.floor(Math.random() * 250)}.1`,
-  };
-  const r = await trpcHttp(server.url, path, { method, input, headers });
+  });
   return {
     status: r.status,
     ...trpcResult<Answer["error"]>(r.json),

@@ -2,6 +2,8 @@ import { createReward, updateReward } from "@xplorium/core/loyalty";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ledgerDrift, postPoints } from "../../core/src/loyalty/ledger";
 import {
+  type BrowserCallArgs,
+  browserCall,
   customerCookie,
   insertCustomer,
   insertStaff,
@@ -9,7 +11,7 @@ import {
   unique,
   useTrpcServers,
 } from "./support";
-import { appOrigin, trpcHttp, trpcResult } from "./trpc-http";
+import { trpcResult } from "./trpc-http";
 
 /**
  * Rewards and vouchers over real HTTP, through the app server's same-origin guard and the tRPC
@@ -17,7 +19,8 @@ import { appOrigin, trpcHttp, trpcResult } from "./trpc-http";
  * counter from the admin. The ledger invariant is checked after every test.
  */
 
-const { t, env, portal, admin } = useTrpcServers();
+const servers = useTrpcServers();
+const { t } = servers;
 let frontDeskCookie: string;
 const meta = { ip: null, userAgent: null, requestId: null };
 const system = { type: "system" as const };
@@ -30,16 +33,8 @@ afterEach(async () => {
 });
 
 /** One tRPC call the way a browser on that app makes it (its cookie and its Origin). */
-async function call(
-  app: "portal" | "admin",
-  path: string,
-  cookie: string,
-  input: unknown,
-  method: "GET" | "POST" = "POST",
-) {
-  const server = app === "portal" ? portal : admin;
-  const headers = { cookie, origin: appOrigin(env, app) };
-  const r = await trpcHttp(server.url, path, { method, input, headers });
+async function call(...args: BrowserCallArgs) {
+  const r = await browserCall(servers, args);
   return { status: r.status, ...trpcResult(r.json) };
 }
 

@@ -24,6 +24,7 @@ import {
 import type { Logger } from "@xplorium/logger";
 import express from "express";
 import { afterAll, beforeAll } from "vitest";
+import { appOrigin, trpcHttp } from "./trpc-http";
 
 export { insertCustomer, unique };
 
@@ -174,6 +175,30 @@ export function useTrpcServers(
   });
   return servers;
 }
+
+/** A browser's tRPC call: on that app, with its cookie, the input and the method (POST if none). */
+export type BrowserCallArgs = [
+  app: "portal" | "admin",
+  path: string,
+  cookie: string,
+  input: unknown,
+  method?: "GET" | "POST",
+];
+
+/**
+ * One tRPC call on useTrpcServers' servers as a browser on that app makes it: its cookie and its
+ * Origin (and `headers`, e.g. a client address of its own).
+ */
+export const browserCall = (
+  servers: TrpcServers,
+  [app, path, cookie, input, method = "POST"]: BrowserCallArgs,
+  headers: Record<string, string> = {},
+) =>
+  trpcHttp(servers[app].url, path, {
+    method,
+    input,
+    headers: { cookie, origin: appOrigin(servers.env, app), ...headers },
+  });
 
 /** The booking site's API key (bookings:write), stored: the key as its caller sends it. */
 export async function insertBookingSiteKey(db: Database): Promise<string> {
