@@ -21,7 +21,7 @@ import {
 import { SIGN_IN_ALERT } from "../src/auth/sign-in-alerts";
 import { SIGN_UP_CODE_MAX_ATTEMPTS, signUpCode } from "../src/auth/sign-up-codes";
 import { STAFF_SIGN_IN_FAILURE_ANSWER_MS } from "../src/auth/staff-sign-in";
-import { useTestDatabase } from "./support";
+import { metaPerCall, useTestDatabase } from "./support";
 
 /*
  * Issue 14, finding 9: brute force and lockout. Code checks were limited to 10 per 15 minutes
@@ -35,13 +35,8 @@ import { useTestDatabase } from "./support";
 let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
 const secret = env.SESSION_SECRET;
-let ipSeq = 0;
 /** A fresh client IP per call: the per-IP limits stay out of the way. */
-const meta = (): RequestMeta => ({
-  ip: `192.0.2.${++ipSeq % 250}`,
-  userAgent: "vitest",
-  requestId: `req-bf-${ipSeq}`,
-});
+const meta = metaPerCall("192.0.2.", { wrap: 250, requestId: "req-bf-" });
 
 useTestDatabase((db) => {
   t = db;
@@ -390,10 +385,11 @@ describe("an alert email to the account holder after repeated failures", {
  * now spends a budget of its own per address; a looser ceiling per address across all IPs stays.
  */
 describe("one client IP cannot lock an address's owner out", { timeout: 180_000 }, () => {
+  let requestSeq = 0;
   const from = (ip: string): RequestMeta => ({
     ip,
     userAgent: "vitest",
-    requestId: `req-bf-ip-${++ipSeq}`,
+    requestId: `req-bf-ip-${++requestSeq}`,
   });
   const sentTo = (email: string, template: string) =>
     t.db.$count(

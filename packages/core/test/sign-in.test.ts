@@ -1,6 +1,5 @@
 import { hashPassword, validateCustomerSession, validateStaffSession } from "@xplorium/auth";
 import { loadEnv } from "@xplorium/config";
-import type { RequestMeta } from "@xplorium/core/actor";
 import { requestCustomerCode, signInStaff, verifyCustomerLink } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
@@ -9,16 +8,11 @@ import { and, desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { LINK_FAILED, verifyCustomerCode } from "../src/auth/customer-sign-in";
 import { AUTH_LIMITS } from "../src/auth/rate-limits";
-import { useTestDatabase } from "./support";
+import { metaPerCall, useTestDatabase } from "./support";
 
 let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
-let ipSeq = 0;
-const meta = (): RequestMeta => ({
-  ip: `198.51.100.${++ipSeq}`,
-  userAgent: "vitest",
-  requestId: `req-${ipSeq}`,
-});
+const meta = metaPerCall("198.51.100.");
 
 useTestDatabase((db) => {
   t = db;

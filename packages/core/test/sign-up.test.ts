@@ -1,6 +1,5 @@
 import { validateCustomerSession } from "@xplorium/auth";
 import { loadEnv } from "@xplorium/config";
-import type { RequestMeta } from "@xplorium/core/actor";
 import {
   openSignUpLink,
   requestCustomerCode,
@@ -20,17 +19,12 @@ import {
   signUpCode,
 } from "../src/auth/sign-up-codes";
 import { emailSuppressionHash } from "../src/privacy/suppression-hash";
-import { useTestDatabase } from "./support";
+import { metaPerCall, useTestDatabase } from "./support";
 
 let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
 const secret = env.SESSION_SECRET;
-let ipSeq = 0;
-const meta = (): RequestMeta => ({
-  ip: `203.0.113.${++ipSeq}`,
-  userAgent: "vitest",
-  requestId: `req-${ipSeq}`,
-});
+const meta = metaPerCall("203.0.113.");
 
 useTestDatabase((db) => {
   t = db;
