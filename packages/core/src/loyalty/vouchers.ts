@@ -58,16 +58,21 @@ export function voucherCodeCandidates(typed: string): string[] {
 /** The status as of now: an ISSUED voucher past its expiry is EXPIRED even before the job runs. */
 export const voucherStateNow = sql<VoucherStatus>`(case when ${vouchers.status} = 'ISSUED' and ${vouchers.expiresAt} <= now() then 'EXPIRED' else ${vouchers.status}::text end)`;
 
-const voucherColumns = {
-  id: vouchers.id,
-  code: vouchers.code,
-  status: vouchers.status,
+/** A voucher's state now, its cost and its dates: what staff and the portal both show. */
+export const voucherLifeColumns = {
   state: voucherStateNow,
   pointsSpent: vouchers.pointsSpent,
   issuedAt: vouchers.issuedAt,
   expiresAt: vouchers.expiresAt,
   usedAt: vouchers.usedAt,
   cancelledAt: vouchers.cancelledAt,
+};
+
+const voucherColumns = {
+  id: vouchers.id,
+  code: vouchers.code,
+  status: vouchers.status,
+  ...voucherLifeColumns,
   reward: {
     id: rewards.id,
     code: rewards.code,

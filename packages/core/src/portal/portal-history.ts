@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { DepsWith } from "../deps";
-import { voucherStateNow } from "../loyalty/vouchers";
+import { voucherLifeColumns } from "../loyalty/vouchers";
 import { BOOKING_TYPE_LABELS, describeLedgerRow } from "./ledger-labels";
 
 const { bookings, loyaltyLedger, rewards, vouchers } = schema;
@@ -163,12 +163,7 @@ export async function portalVoucherByCode(
     .select({
       id: vouchers.id,
       code: vouchers.code,
-      state: voucherStateNow,
-      pointsSpent: vouchers.pointsSpent,
-      issuedAt: vouchers.issuedAt,
-      expiresAt: vouchers.expiresAt,
-      usedAt: vouchers.usedAt,
-      cancelledAt: vouchers.cancelledAt,
+      ...voucherLifeColumns,
       reward: { name: rewards.name, description: rewards.description },
     })
     .from(vouchers)
