@@ -25,6 +25,14 @@ export const statsDiffer = (target: string, source: string) =>
   sql.raw(`(${target}.total_bookings, ${target}.first_booking_at, ${target}.last_booking_at, ${target}.total_spent)
     is distinct from (${source}.total_bookings, ${source}.first_booking_at, ${source}.last_booking_at, ${source}.total_spent)`);
 
+/** The SET list that copies the stats in row `source` onto the customer row, marking it updated. */
+export const setStatsFrom = (source: string) =>
+  sql.raw(`total_bookings = ${source}.total_bookings,
+    first_booking_at = ${source}.first_booking_at,
+    last_booking_at = ${source}.last_booking_at,
+    total_spent = ${source}.total_spent,
+    updated_at = now()`);
+
 // An arbitrary application-wide key for pg_advisory_xact_lock.
 const CUSTOMER_STATS_LOCK = 7_370_001;
 
@@ -53,11 +61,7 @@ export async function refreshCustomerStats(tx: DbOrTx, customerIds: string[]): P
   const ids = `{${customerIds.join(",")}}`;
   const rows = await tx.execute<{ id: string }>(sql`
     update customers c
-    set total_bookings = s.total_bookings,
-        first_booking_at = s.first_booking_at,
-        last_booking_at = s.last_booking_at,
-        total_spent = s.total_spent,
-        updated_at = now()
+    set ${setStatsFrom("s")}
     from (
       select c0.id, st.*
       from customers c0

@@ -4,7 +4,12 @@ import type { Actor, RequestMeta } from "../actor";
 import { recordAudit } from "../audit/record-audit";
 import type { DepsWith } from "../deps";
 import { sqlEmailSuppressionHash } from "../privacy/suppression-hash";
-import { BOOKING_STATS_AGGREGATES, lockCustomerStats, statsDiffer } from "./booking-stats";
+import {
+  BOOKING_STATS_AGGREGATES,
+  lockCustomerStats,
+  setStatsFrom,
+  statsDiffer,
+} from "./booking-stats";
 import { REFERRAL_CODE_PREFIX, UNAMBIGUOUS_ALPHABET } from "./referral-code";
 
 export interface SyncFromBookingsResult {
@@ -139,11 +144,7 @@ function syncStatement() {
     ),
     updated as (
       update customers c
-      set total_bookings = n.total_bookings,
-          first_booking_at = n.first_booking_at,
-          last_booking_at = n.last_booking_at,
-          total_spent = n.total_spent,
-          updated_at = now()
+      set ${setStatsFrom("n")}
       from (
         select c0.id,
                coalesce(s.total_bookings, 0) as total_bookings,
