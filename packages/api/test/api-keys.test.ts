@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
 import type { StaffRole } from "@xplorium/auth";
 import { generateApiKey } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertStaff, staffCookie, startTrpcServer, testEnv } from "./support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { insertStaff, staffCookie, useTrpcServers } from "./support";
 import { trpcData as data, trpcHttp } from "./trpc-http";
 
 /**
@@ -14,22 +12,13 @@ import { trpcData as data, trpcHttp } from "./trpc-http";
  * same-origin guard of the app server.
  */
 
-let t: TestDatabase;
-let env: Env;
-let admin: { url: string; close: () => Promise<void> };
+const { t, env, admin } = useTrpcServers({ apps: ["admin"] });
 let ownerId: string;
 let ownerCookie: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url);
-  admin = await startTrpcServer(t.db, env, "admin", { edge: true });
   ownerId = (await insertStaff(t.db, { role: "OWNER" })).id;
   ownerCookie = (await staffCookie(t.db, ownerId)).cookie;
-});
-afterAll(async () => {
-  await admin.close();
-  await t.drop();
 });
 
 interface Call {

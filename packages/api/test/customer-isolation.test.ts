@@ -1,14 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { appRouter, createCaller, createContext } from "@xplorium/api";
-import type { Env } from "@xplorium/config";
 import { adjustPoints, redeemReward } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import { createTestDatabase, insertStaffActor, type TestDatabase } from "@xplorium/db/testing";
+import { insertStaffActor } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildPortalFamily, insertCatalogue } from "../../../tests/support/portal-fixture";
 import { ledgerDrift } from "../../core/src/loyalty/ledger";
-import { customerCookie, insertCustomer, testEnv } from "./support";
+import { customerCookie, insertCustomer, useTrpcServers } from "./support";
 
 /**
  * Customer B against customer A (issue 8 item 3): every procedure a signed-in portal customer
@@ -21,8 +20,7 @@ import { customerCookie, insertCustomer, testEnv } from "./support";
 
 const meta = { ip: "127.0.0.1", userAgent: "vitest", requestId: "isolation-test" };
 
-let t: TestDatabase;
-let env: Env;
+const { t, env } = useTrpcServers({ apps: [] });
 let A: Awaited<ReturnType<typeof buildPortalFamily>>;
 let aPhone: string;
 let aVoucherIds: string[];
@@ -32,8 +30,6 @@ let B: Awaited<ReturnType<typeof insertCustomer>>;
 let catalogue: Awaited<ReturnType<typeof insertCatalogue>>;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url);
   catalogue = await insertCatalogue(t.db);
   A = await buildPortalFamily(t.db, env, catalogue);
   aPhone = "+381641234567";
@@ -60,9 +56,6 @@ beforeAll(async () => {
     { db: t.db, actor: staff, meta },
     { customerId: b.id, delta: 3000, reason: "Test points" },
   );
-});
-afterAll(async () => {
-  await t?.drop();
 });
 
 /** Everything of A's that must never reach B. */

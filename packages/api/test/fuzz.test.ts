@@ -1,16 +1,14 @@
 import { TRPCError } from "@trpc/server";
 import { type AppName, appRouter, createCaller, createContext } from "@xplorium/api";
-import type { Env } from "@xplorium/config";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   customerCookie,
   insertBookingSiteKey,
   insertCustomer,
   insertStaff,
   staffCookie,
-  testEnv,
+  useTrpcServers,
 } from "./support";
 
 /**
@@ -148,21 +146,15 @@ const PRINCIPALS: Principal[] = [
   "apiKey@admin",
 ];
 
-let t: TestDatabase;
-let env: Env;
+const { t, env } = useTrpcServers({ apps: [] });
 let ownerId: string;
 let customerId: string;
 let apiKey: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url);
   ownerId = (await insertStaff(t.db, { role: "OWNER" })).id;
   customerId = (await insertCustomer(t.db)).id;
   apiKey = await insertBookingSiteKey(t.db);
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 let ipCounter = 0;

@@ -1,16 +1,14 @@
 import { TRPCError } from "@trpc/server";
 import { type AppName, appRouter, createCaller, createContext } from "@xplorium/api";
 import { STAFF_ROLES, type StaffRole, sessionCookieName } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   customerCookie,
   insertBookingSiteKey,
   insertCustomer,
   insertStaff,
   staffCookie,
-  testEnv,
+  useTrpcServers,
 } from "./support";
 
 /**
@@ -190,21 +188,15 @@ function row(...outcomes: Outcome[]): Record<PrincipalName, Outcome> {
   >;
 }
 
-let t: TestDatabase;
-let env: Env;
+const { t, env } = useTrpcServers({ apps: [] });
 const staffIds = {} as Record<StaffRole, string>;
 let customerId: string;
 let apiKey: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url);
   for (const role of STAFF_ROLES) staffIds[role] = (await insertStaff(t.db, { role })).id;
   customerId = (await insertCustomer(t.db)).id;
   apiKey = await insertBookingSiteKey(t.db);
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 /** A real request for the principal, with a freshly created real session (sign-out cells end theirs). */

@@ -1,11 +1,9 @@
 import { invalidateSession } from "@xplorium/auth";
-import type { Env } from "@xplorium/config";
 import { type Database, schema } from "@xplorium/db";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
 import { drizzle } from "drizzle-orm/postgres-js";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { contextInput, type RequestScope, serverCaller } from "../src";
-import { customerCookie, insertCustomer, testEnv } from "./support";
+import { customerCookie, insertCustomer, useTrpcServers } from "./support";
 
 /**
  * A page's loaders run in parallel and each builds its own tRPC context from the same request:
@@ -13,14 +11,11 @@ import { customerCookie, insertCustomer, testEnv } from "./support";
  * key), never between requests, cookies, or on a request that may change the session.
  */
 
-let t: TestDatabase;
-let env: Env;
+const { t, env } = useTrpcServers({ apps: [] });
 let db: Database;
 const statements: string[] = [];
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url);
   db = drizzle(t.sql, {
     schema,
     casing: "snake_case",
@@ -29,9 +24,6 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   statements.length = 0;
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 const scopeOf = (): RequestScope => ({ db, env, app: "portal", ip: null, requestId: "r" });

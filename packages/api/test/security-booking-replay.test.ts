@@ -1,7 +1,5 @@
-import type { Env } from "@xplorium/config";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertStaff, staffCookie, startTrpcServer, testEnv } from "./support";
+import { beforeAll, describe, expect, it } from "vitest";
+import { insertStaff, staffCookie, useTrpcServers } from "./support";
 import { trpcData as data, trpcHttp } from "./trpc-http";
 
 /**
@@ -11,21 +9,12 @@ import { trpcData as data, trpcHttp } from "./trpc-http";
  * replay alike — carries ids and status only. Over real HTTP with two real keys.
  */
 
-let t: TestDatabase;
-let env: Env;
-let admin: { url: string; close: () => Promise<void> };
+const { t, env, admin } = useTrpcServers({ apps: ["admin"] });
 let ownerCookie: string;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
-  env = testEnv(t.url);
-  admin = await startTrpcServer(t.db, env, "admin", { edge: true });
   const owner = await insertStaff(t.db, { role: "OWNER" });
   ownerCookie = (await staffCookie(t.db, owner.id)).cookie;
-});
-afterAll(async () => {
-  await admin.close();
-  await t.drop();
 });
 
 async function call(path: string, opts: { input: unknown; cookie?: string; bearer?: string }) {
