@@ -1,16 +1,4 @@
-import {
-  automationKindInput,
-  automationLog,
-  automationLogInput,
-  automationPreviewInput,
-  automationSetEnabledInput,
-  automationUpdateInput,
-  listAutomations,
-  previewAutomationMessage,
-  requestAutomationRun,
-  setAutomationEnabled,
-  updateAutomation,
-} from "@xplorium/core/marketing";
+import * as marketing from "@xplorium/core/marketing";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 /**
@@ -18,27 +6,27 @@ import { createTRPCRouter, staffProcedure } from "../trpc";
  * each on/off with its own template and send log. The worker runs them hourly.
  */
 export const automationsRouter = createTRPCRouter({
-  list: staffProcedure("read:marketing").query(({ ctx }) => listAutomations(ctx.deps)),
+  list: staffProcedure("read:marketing").query(({ ctx }) => marketing.listAutomations(ctx.deps)),
 
   /** A draft template rendered with sample values, for the editor's live preview. */
   preview: staffProcedure("read:marketing")
-    .input(automationPreviewInput)
-    .query(({ input }) => previewAutomationMessage(input)),
+    .input(marketing.automationPreviewInput)
+    .query(({ input }) => marketing.previewAutomationMessage(input)),
 
   update: staffProcedure("write:marketing")
-    .input(automationUpdateInput)
-    .mutation(({ ctx, input }) => updateAutomation(ctx.deps, input)),
+    .input(marketing.automationUpdateInput)
+    .mutation(({ ctx, input }) => marketing.updateAutomation(ctx.deps, input)),
 
   setEnabled: staffProcedure("write:marketing")
-    .input(automationSetEnabledInput)
-    .mutation(({ ctx, input }) => setAutomationEnabled(ctx.deps, input)),
+    .input(marketing.automationSetEnabledInput)
+    .mutation(({ ctx, input }) => marketing.setAutomationEnabled(ctx.deps, input)),
 
   /** Queues a run at once instead of waiting for the hourly one: managers and owners. */
   runNow: staffProcedure("run:automation")
-    .input(automationKindInput)
-    .mutation(({ ctx, input }) => requestAutomationRun(ctx.deps, input)),
+    .input(marketing.automationKindInput)
+    .mutation(({ ctx, input }) => marketing.requestAutomationRun(ctx.deps, input)),
 
   log: staffProcedure("read:marketing")
-    .input(automationLogInput)
-    .query(({ ctx, input }) => automationLog(ctx.deps, input)),
+    .input(marketing.automationLogInput)
+    .query(({ ctx, input }) => marketing.automationLog(ctx.deps, input)),
 });

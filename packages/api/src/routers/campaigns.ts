@@ -1,21 +1,4 @@
-import {
-  campaignCreateInput,
-  campaignIdInput,
-  campaignPreviewInput,
-  campaignProgress,
-  campaignScheduleInput,
-  campaignTestSendInput,
-  campaignUpdateInput,
-  cancelCampaign,
-  createCampaign,
-  getCampaign,
-  listCampaigns,
-  previewCampaign,
-  scheduleCampaign,
-  sendCampaignNow,
-  sendCampaignTest,
-  updateCampaign,
-} from "@xplorium/core/marketing";
+import * as marketing from "@xplorium/core/marketing";
 import { createTRPCRouter, staffProcedure } from "../trpc";
 
 /**
@@ -24,43 +7,43 @@ import { createTRPCRouter, staffProcedure } from "../trpc";
  * happens in the worker (`campaign:send`).
  */
 export const campaignsRouter = createTRPCRouter({
-  list: staffProcedure("read:marketing").query(({ ctx }) => listCampaigns(ctx.deps)),
+  list: staffProcedure("read:marketing").query(({ ctx }) => marketing.listCampaigns(ctx.deps)),
 
   byId: staffProcedure("read:marketing")
-    .input(campaignIdInput)
-    .query(({ ctx, input }) => getCampaign(ctx.deps, input)),
+    .input(marketing.campaignIdInput)
+    .query(({ ctx, input }) => marketing.getCampaign(ctx.deps, input)),
 
   create: staffProcedure("write:marketing")
-    .input(campaignCreateInput)
-    .mutation(({ ctx, input }) => createCampaign(ctx.deps, input)),
+    .input(marketing.campaignCreateInput)
+    .mutation(({ ctx, input }) => marketing.createCampaign(ctx.deps, input)),
 
   update: staffProcedure("write:marketing")
-    .input(campaignUpdateInput)
-    .mutation(({ ctx, input }) => updateCampaign(ctx.deps, input)),
+    .input(marketing.campaignUpdateInput)
+    .mutation(({ ctx, input }) => marketing.updateCampaign(ctx.deps, input)),
 
   /** The editor's live preview, from unsaved text, with a real customer's values or samples. */
   preview: staffProcedure("read:marketing")
-    .input(campaignPreviewInput)
-    .query(({ ctx, input }) => previewCampaign(ctx.deps, input)),
+    .input(marketing.campaignPreviewInput)
+    .query(({ ctx, input }) => marketing.previewCampaign(ctx.deps, input)),
 
   sendTest: staffProcedure("send:campaign")
-    .input(campaignTestSendInput)
-    .mutation(({ ctx, input }) => sendCampaignTest(ctx.deps, input)),
+    .input(marketing.campaignTestSendInput)
+    .mutation(({ ctx, input }) => marketing.sendCampaignTest(ctx.deps, input)),
 
   schedule: staffProcedure("send:campaign")
-    .input(campaignScheduleInput)
-    .mutation(({ ctx, input }) => scheduleCampaign(ctx.deps, input)),
+    .input(marketing.campaignScheduleInput)
+    .mutation(({ ctx, input }) => marketing.scheduleCampaign(ctx.deps, input)),
 
   sendNow: staffProcedure("send:campaign")
-    .input(campaignIdInput)
-    .mutation(({ ctx, input }) => sendCampaignNow(ctx.deps, input)),
+    .input(marketing.campaignIdInput)
+    .mutation(({ ctx, input }) => marketing.sendCampaignNow(ctx.deps, input)),
 
   cancel: staffProcedure("send:campaign")
-    .input(campaignIdInput)
-    .mutation(({ ctx, input }) => cancelCampaign(ctx.deps, input)),
+    .input(marketing.campaignIdInput)
+    .mutation(({ ctx, input }) => marketing.cancelCampaign(ctx.deps, input)),
 
   /** Polled by the admin while a campaign sends. */
   progress: staffProcedure("read:marketing")
-    .input(campaignIdInput)
-    .query(({ ctx, input }) => campaignProgress(ctx.deps, input)),
+    .input(marketing.campaignIdInput)
+    .query(({ ctx, input }) => marketing.campaignProgress(ctx.deps, input)),
 });
