@@ -9,15 +9,12 @@ import {
   verifyLoginCode,
   verifyLoginLink,
 } from "@xplorium/auth";
-import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer } from "@xplorium/db/testing";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../../tests/support/test-database";
 
-let t: TestDatabase;
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 const SECRET = "test-server-secret-0123456789-abcdefghij";
 const T0 = new Date("2026-03-01T10:00:00.000Z");

@@ -4,7 +4,6 @@ import {
   progressiveDelaySeconds,
   takeDelayedAttempt,
 } from "@xplorium/auth";
-import type { TestDatabase } from "@xplorium/db/testing";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../../tests/support/test-database";
 
@@ -14,10 +13,7 @@ import { useTestDatabase } from "../../../tests/support/test-database";
  * These are the primitive's rules; staff sign-in's use of it is tested in @xplorium/core.
  */
 
-let t: TestDatabase;
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 const T0 = new Date("2026-05-01T09:00:00Z");
 const at = (ms: number) => new Date(T0.getTime() + ms);

@@ -7,7 +7,7 @@ import {
   validateCustomerSession,
   validateStaffSession,
 } from "@xplorium/auth";
-import { insertCustomer, insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer, insertStaff } from "@xplorium/db/testing";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../../tests/support/test-database";
@@ -18,10 +18,7 @@ import { useTestDatabase } from "../../../tests/support/test-database";
  * records when its password was last entered.
  */
 
-let t: TestDatabase;
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

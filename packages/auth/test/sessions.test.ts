@@ -11,16 +11,13 @@ import {
   validateStaffSession,
 } from "@xplorium/auth";
 import { type Database, schema } from "@xplorium/db";
-import { insertCustomer, insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer, insertStaff } from "@xplorium/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../../tests/support/test-database";
 
-let t: TestDatabase;
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 const HOUR = 60 * 60 * 1000;
 const T0 = new Date("2026-03-01T10:00:00.000Z");

@@ -1,15 +1,12 @@
 import { listAudit, recordAudit } from "@xplorium/core/audit";
 import { schema } from "@xplorium/db";
-import type { TestDatabase } from "@xplorium/db/testing";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let staffId: string;
 const meta = { ip: "127.0.0.1", userAgent: null, requestId: "req-1" };
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   const [s] = await t.db
     .insert(schema.staffUsers)
     .values({

@@ -6,18 +6,12 @@ import {
   setBookingStatus,
 } from "@xplorium/core/bookings";
 import { schema } from "@xplorium/db";
-import {
-  insertCustomer,
-  insertStaffActor,
-  type TestDatabase,
-  testMeta,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaffActor, testMeta } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { BookingCreateInput } from "../src/bookings/booking-create";
 import { checkLedger, useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;
 const meta = testMeta;
 const BOOKING_CONFIG = {
@@ -30,8 +24,7 @@ const BOOKING_CONFIG = {
 };
 const TZ = { TIME_ZONE: "Europe/Belgrade" };
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   actor = await insertStaffActor(t.db);
 }, checkLedger);
 

@@ -6,13 +6,7 @@ import {
   verifyWebhookSignature,
 } from "@xplorium/core/tracking";
 import { schema } from "@xplorium/db";
-import {
-  insertCustomer,
-  insertStaffActor,
-  type TestDatabase,
-  testDeps,
-  unique,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaffActor, testDeps, unique } from "@xplorium/db/testing";
 import { describe, expect, it } from "vitest";
 import { signWebhook } from "../src/tracking/webhook-signature";
 import { useTestDatabase } from "./support";
@@ -22,16 +16,13 @@ import { useTestDatabase } from "./support";
  * webhook signature rules and the RESEND_WEBHOOK_SECRET format check as plain functions.
  */
 
-let t: TestDatabase;
 const TZ = "Europe/Belgrade";
 const reportOf = (campaignId: string) =>
   campaignReport({ db: t.db, config: { TIME_ZONE: TZ } }, { campaignId });
 const T0 = new Date("2026-03-02T10:00:00Z");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 async function campaign(startedAt: Date | null = T0) {
   const [row] = await t.db

@@ -13,23 +13,16 @@ import {
   updateCampaign,
 } from "@xplorium/core/marketing";
 import { schema } from "@xplorium/db";
-import {
-  insertCustomer,
-  insertStaffActor,
-  type TestDatabase,
-  testDeps,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaffActor, testDeps } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let marketer: Awaited<ReturnType<typeof insertStaffActor<"MARKETING">>>;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   marketer = await insertStaffActor(t.db, { role: "MARKETING" });
 });
 

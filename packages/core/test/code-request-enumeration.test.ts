@@ -2,7 +2,7 @@ import { loadEnv } from "@xplorium/config";
 import type { RequestMeta } from "@xplorium/core/actor";
 import { requestCustomerCode } from "@xplorium/core/auth";
 import { schema } from "@xplorium/db";
-import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
+import { insertCustomer, unique } from "@xplorium/db/testing";
 import { describe, expect, it } from "vitest";
 import { CODE_REQUEST_ANSWER_MS } from "../src/auth/customer-sign-in";
 import { emailSuppressionHash } from "../src/privacy/suppression-hash";
@@ -15,7 +15,6 @@ import { useTestDatabase } from "./support";
  * of every path.
  */
 
-let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
 let ipSeq = 0;
 const meta = (): RequestMeta => ({
@@ -24,9 +23,7 @@ const meta = (): RequestMeta => ({
   requestId: `enum-${ipSeq}`,
 });
 
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

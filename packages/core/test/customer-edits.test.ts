@@ -1,10 +1,8 @@
 import { changeTag, setCustomerNotes, tagSchema, tagSuggestions } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import type { TestDatabase } from "@xplorium/db/testing";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let customerId: string;
 const actor = {
   type: "staff" as const,
@@ -13,8 +11,7 @@ const actor = {
 };
 const meta = { ip: "127.0.0.1", userAgent: null, requestId: "r" };
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   const [row] = await t.db
     .insert(schema.customers)
     .values({

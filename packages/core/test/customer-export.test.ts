@@ -72,7 +72,6 @@ async function readAll(stream: ReadableStream<Uint8Array>) {
   return { bytes: Buffer.concat(chunks), chunks };
 }
 
-let t: TestDatabase;
 let actor: Actor;
 const EUR = { CURRENCY: "EUR" };
 
@@ -87,8 +86,7 @@ async function exportCsv(input: CustomerFilterInput = {}) {
   return { bytes, chunks, text, header, rows, rowCount };
 }
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   const staff = await insertStaff(t.db, { role: "MARKETING" });
   actor = { type: "staff", id: staff.id, role: "MARKETING" };
   await seedDemoData(t.db, { currency: "EUR", today: new Date("2026-11-24T12:00:00Z") });

@@ -7,9 +7,7 @@ import { CUSTOMER_SORTS, type CustomerSort, SEARCH_WINDOW } from "../src/custome
 import { RELEVANCE_MAX_MATCHES } from "../src/customers/customer-query";
 import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   await seedDemoData(t.db, { currency: "EUR", today: new Date("2026-11-24T12:00:00Z") });
   await t.db.insert(schema.customers).values([
     {

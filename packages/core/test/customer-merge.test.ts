@@ -2,7 +2,7 @@ import { createSession } from "@xplorium/auth";
 import { duplicateSuggestions, mergeCustomers, mergePreview } from "@xplorium/core/customers";
 import { setVip } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import { insertCustomer, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
+import { insertCustomer, insertStaff, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { canonicalEmail } from "../src/customers/customer-merge";
@@ -11,13 +11,11 @@ import { postPoints } from "../src/loyalty/ledger";
 import { calculateTier } from "../src/loyalty/rules";
 import { checkLedger, useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let actor: { type: "staff"; id: string; role: "MANAGER" };
 let rewardId: string;
 const meta = { ip: "127.0.0.1", userAgent: null, requestId: "merge-test" };
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   const staff = await insertStaff(t.db, { role: "MANAGER" });
   actor = { type: "staff", id: staff.id, role: "MANAGER" };
   const [reward] = await t.db

@@ -8,17 +8,15 @@ import {
 } from "@xplorium/core/customers";
 import { adjustPoints } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import { insertStaffActor, type TestDatabase, testMeta } from "@xplorium/db/testing";
+import { insertStaffActor, testMeta } from "@xplorium/db/testing";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;
 const meta = testMeta;
 const RS = { DEFAULT_PHONE_REGION: "RS" };
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   actor = await insertStaffActor(t.db, { name: "Desk Dana" });
 });
 

@@ -1,22 +1,15 @@
 import { adjustPoints, setVip } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import {
-  insertCustomer,
-  insertStaffActor,
-  type TestDatabase,
-  testMeta,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaffActor, testMeta } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { postPoints } from "../src/loyalty/ledger";
 import { checkLedger, useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;
 const meta = testMeta;
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   actor = await insertStaffActor(t.db);
 }, checkLedger);
 

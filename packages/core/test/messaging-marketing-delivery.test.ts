@@ -1,5 +1,5 @@
 import { schema } from "@xplorium/db";
-import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer } from "@xplorium/db/testing";
 import type { EmailTransport, OutgoingEmail } from "@xplorium/email";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -7,10 +7,7 @@ import { deliverEmail } from "../src/messaging/deliver";
 import { queueEmail } from "../src/messaging/queue";
 import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 function recordingTransport() {
   const sent: OutgoingEmail[] = [];

@@ -1,11 +1,8 @@
 import { listOutbox } from "@xplorium/core/messaging";
-import type { TestDatabase } from "@xplorium/db/testing";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   // Microsecond-apart rows, as a burst of sends produces: a millisecond cursor must not skip any.
   await t.sql`insert into email_messages (kind, template, to_email, from_email, subject, transport, created_at)
     select 'TRANSACTIONAL', 'consent-confirm', 'p' || g || '@example.org', 'x@example.org', 'S' || g, 'OUTBOX',

@@ -7,14 +7,13 @@ import {
 } from "@xplorium/core/consent";
 import { portalProfile, updateCustomer, updateOwnProfile } from "@xplorium/core/customers";
 import { schema } from "@xplorium/db";
-import { insertCustomer, insertStaffActor, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer, insertStaffActor } from "@xplorium/db/testing";
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { CONSENT_WORDING } from "../src/consent/consent";
 import { BIRTH_DATE_LOCKED_MESSAGE } from "../src/customers/portal-profile";
 import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
 const config = loadEnv({
   NODE_ENV: "test",
   PORTAL_URL: "http://portal.test:3001",
@@ -23,9 +22,7 @@ const config = loadEnv({
 const meta = { ip: "198.51.100.7", userAgent: "vitest phone", requestId: "self-service" };
 const region = { DEFAULT_PHONE_REGION: "RS" };
 
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 const me = async () => {
   const c = await insertCustomer(t.db, { name: "Ana Petrović" });

@@ -12,7 +12,7 @@ import {
   updateReward,
 } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import { insertCustomer, insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
+import { insertCustomer, insertStaff, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { UNAMBIGUOUS_ALPHABET } from "../src/customers/referral-code";
@@ -20,7 +20,6 @@ import { postPoints } from "../src/loyalty/ledger";
 import { generateVoucherCode, voucherCodeCandidates } from "../src/loyalty/vouchers";
 import { checkLedger, useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let staff: { type: "staff"; id: string; role: "FRONT_DESK" };
 let manager: { type: "staff"; id: string; role: "MANAGER" };
 const meta = { ip: "127.0.0.1", userAgent: null, requestId: "rv" };
@@ -28,8 +27,7 @@ const config = { TIME_ZONE: "Europe/Belgrade" };
 /** The deps of a service call by `actor` (markVoucherUsed and cancelVoucher read the time zone). */
 const by = (actor: Actor) => ({ db: t.db, actor, meta, config });
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   staff = { type: "staff", id: (await insertStaff(t.db)).id, role: "FRONT_DESK" };
   manager = {
     type: "staff",

@@ -9,7 +9,7 @@ import {
 } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
+import { insertCustomer, unique } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { CODE_CHECK_FAILURE_ANSWER_MS, verifyCustomerCode } from "../src/auth/customer-sign-in";
@@ -32,15 +32,12 @@ import { metaPerCall, useTestDatabase } from "./support";
  * Time moves through the services' `now` parameters; nothing sleeps but the answer floors.
  */
 
-let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
 const secret = env.SESSION_SECRET;
 /** A fresh client IP per call: the per-IP limits stay out of the way. */
 const meta = metaPerCall("192.0.2.", { wrap: 250, requestId: "req-bf-" });
 
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

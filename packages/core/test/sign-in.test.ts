@@ -3,20 +3,16 @@ import { loadEnv } from "@xplorium/config";
 import { requestCustomerCode, signInStaff, verifyCustomerLink } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import type { TestDatabase } from "@xplorium/db/testing";
 import { and, desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { LINK_FAILED, verifyCustomerCode } from "../src/auth/customer-sign-in";
 import { AUTH_LIMITS } from "../src/auth/rate-limits";
 import { metaPerCall, useTestDatabase } from "./support";
 
-let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
 const meta = metaPerCall("198.51.100.");
 
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 let seq = 0;
 async function customer() {

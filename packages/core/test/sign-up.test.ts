@@ -8,7 +8,7 @@ import {
 } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import { insertCustomer, type TestDatabase, unique } from "@xplorium/db/testing";
+import { insertCustomer, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { AUTH_LIMITS } from "../src/auth/rate-limits";
@@ -21,14 +21,11 @@ import {
 import { emailSuppressionHash } from "../src/privacy/suppression-hash";
 import { metaPerCall, useTestDatabase } from "./support";
 
-let t: TestDatabase;
 const env = loadEnv({ NODE_ENV: "test", PORTAL_URL: "http://portal.test" });
 const secret = env.SESSION_SECRET;
 const meta = metaPerCall("203.0.113.");
 
-useTestDatabase((db) => {
-  t = db;
-});
+const t = useTestDatabase();
 
 const newEmail = () => `signup-${unique()}@example.com`;
 

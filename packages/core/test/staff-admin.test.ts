@@ -12,12 +12,10 @@ import { signInStaff } from "@xplorium/core/auth";
 import { AppError } from "@xplorium/core/errors";
 import { createStaff, listStaff, updateStaff } from "@xplorium/core/staff";
 import { schema } from "@xplorium/db";
-import type { TestDatabase } from "@xplorium/db/testing";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let owner: Actor & { type: "staff" };
 const meta: RequestMeta = { ip: "192.0.2.10", userAgent: "vitest", requestId: "req-staff-admin" };
 /** The deps of a service call by `actor`. */
@@ -25,8 +23,7 @@ const by = (actor: Actor) => ({ db: t.db, actor, meta });
 const PASSWORD = "a-perfectly-fine-password";
 const env = loadEnv({ NODE_ENV: "test" });
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   const created = await createStaff(
     { db: t.db, actor: { type: "system" }, meta },
     {

@@ -1,5 +1,5 @@
 import { schema } from "@xplorium/db";
-import { insertStaff, type TestDatabase } from "@xplorium/db/testing";
+import { insertStaff } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { lockCustomerStats, refreshCustomerStats } from "../src/customers/booking-stats";
@@ -24,7 +24,6 @@ import { useTestDatabase } from "./support";
  *                          11 "solo@example.com" CANCELLED only → new S, no counted bookings
  */
 
-let t: TestDatabase;
 let staffId: string;
 const ids = {} as Record<"A" | "B" | "C" | "E", string>;
 const actor = () => ({ type: "staff" as const, id: staffId, role: "MANAGER" as const });
@@ -71,8 +70,7 @@ async function customer(values: Partial<typeof schema.customers.$inferInsert>) {
 
 const booking11: Record<string, string> = {};
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   staffId = (await insertStaff(t.db, { role: "MANAGER" })).id;
   ids.A = await customer({
     email: "anna@example.com",

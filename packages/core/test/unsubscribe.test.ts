@@ -3,7 +3,7 @@ import { type Env, loadEnv } from "@xplorium/config";
 import { listUnsubscribeHeaders, previewUnsubscribe, unsubscribe } from "@xplorium/core/consent";
 import { AppError } from "@xplorium/core/errors";
 import { schema } from "@xplorium/db";
-import { insertCustomer, type TestDatabase } from "@xplorium/db/testing";
+import { insertCustomer } from "@xplorium/db/testing";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { recordConsentChange } from "../src/consent/consent";
@@ -16,13 +16,11 @@ import {
 } from "../src/consent/unsubscribe";
 import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let env: Env;
 let ipCounter = 0;
 const meta = () => ({ ip: `10.66.0.${++ipCounter}`, userAgent: "vitest", requestId: "unsub" });
 
-useTestDatabase(async (db) => {
-  t = db;
+const t = useTestDatabase(async () => {
   env = loadEnv({
     NODE_ENV: "test",
     DATABASE_URL: t.url,
