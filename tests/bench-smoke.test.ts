@@ -223,9 +223,8 @@ describe("hot query plans after seven prepared executions", () => {
   it("a 4-filter segment count reads customers only", async () => {
     const sent = await captured((db) =>
       segmentCount(
-        db,
+        { db, config: { TIME_ZONE: BENCH_TIME_ZONE } },
         { tiers: ["SILVER", "GOLD"], tagsAny: ["party"], emailOptIn: true, minBookings: 3 },
-        { timeZone: BENCH_TIME_ZONE },
       ),
     );
     const nodes = await preparedPlan(sent[0]?.query ?? "", sent[0]?.params ?? []);

@@ -110,6 +110,10 @@ function sender(overrides: Partial<CampaignSender> = {}): CampaignSender {
   };
 }
 
+/** The campaign's send as its job runs it, with the test's sender (and these overrides). */
+const sendWith = (campaignId: string, overrides: Partial<CampaignSender> = {}) =>
+  runCampaignSend({ db: t.db, config: env }, { campaignId, sender: sender(overrides) });
+
 /** Starts sending now: the campaign is due, as its job would find it. */
 async function start(campaignId: string) {
   await sendCampaignNow(testDeps(t.db, marketer), { id: campaignId });
@@ -207,46 +211,31 @@ describe("sending a campaign", () => {
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
 
-    const crashAfterBatch = sender({
+    const crashAfterBatch: Partial<CampaignSender> = {
       hooks: {
         afterBatch: (n) => {
           if (n === 1) throw new Error("worker killed");
         },
       },
-    });
-    await expect(
-      runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: crashAfterBatch },
-      ),
-    ).rejects.toThrow("worker killed");
+    };
+    await expect(sendWith(campaign.id, crashAfterBatch)).rejects.toThrow("worker killed");
     // Batch 1's record overlaps batch 2's send, so batch 2 went out before the crash surfaced.
     expect(receivedCounts(campaign.id).size).toBe(300);
 
-    const crashBeforeRecord = sender({
+    const crashBeforeRecord: Partial<CampaignSender> = {
       hooks: {
         afterSend: (n) => {
           if (n === 3) throw new Error("worker killed before recording");
         },
       },
-    });
-    await expect(
-      runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: crashBeforeRecord },
-      ),
-    ).rejects.toThrow("before recording");
+    };
+    await expect(sendWith(campaign.id, crashBeforeRecord)).rejects.toThrow("before recording");
     // Batch 3 reached the provider but is not recorded: its rows are still QUEUED.
     expect(receivedCounts(campaign.id).size).toBe(400);
     const queued = (await messages(campaign.id)).filter((r) => r.status === "QUEUED");
     expect(queued).toHaveLength(50 + 100);
 
-    expect(
-      await runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: sender() },
-      ),
-    ).toMatchObject({
+    expect(await sendWith(campaign.id)).toMatchObject({
       outcome: "sent",
       sent: 450,
       failed: 0,
@@ -297,16 +286,10 @@ describe("sending a campaign", () => {
     // The dead process's connection takes its sender lock along once PostgreSQL notices the
     // closed socket (at once when idle, a moment later on a loaded machine): until then a new
     // sender is told "busy", after that it finishes the campaign.
-    let result = await runCampaignSend(
-      { db: t.db, config: env },
-      { campaignId: campaign.id, sender: sender() },
-    );
+    let result = await sendWith(campaign.id);
     for (let i = 0; i < 50 && result.outcome === "busy"; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      result = await runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: sender() },
-      );
+      result = await sendWith(campaign.id);
     }
     expect(result).toMatchObject({
       outcome: "sent",
@@ -321,10 +304,7 @@ describe("sending a campaign", () => {
     await start(campaign.id);
     fake.failNext(2, 429, { retryAfter: "1" });
     const began = Date.now();
-    const result = await runCampaignSend(
-      { db: t.db, config: env },
-      { campaignId: campaign.id, sender: sender() },
-    );
+    const result = await sendWith(campaign.id);
     expect(result).toMatchObject({ outcome: "sent", sent: 250 });
     // Two 429s, each asking for a second: the sender waited for both.
     expect(Date.now() - began).toBeGreaterThanOrEqual(1900);
@@ -336,9 +316,7 @@ describe("sending a campaign", () => {
     await start(second.id);
     fake.reset();
     fake.failNext(3, 500);
-    expect(
-      await runCampaignSend({ db: t.db, config: env }, { campaignId: second.id, sender: sender() }),
-    ).toMatchObject({
+    expect(await sendWith(second.id)).toMatchObject({
       outcome: "sent",
       sent: 150,
     });
@@ -353,19 +331,11 @@ describe("sending a campaign", () => {
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
     fake.failNext(3, 503);
-    await expect(
-      runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: sender({ retry: { attempts: 3, baseDelayMs: 1 } }) },
-      ),
-    ).rejects.toThrow(/Gave up after 3 tries/);
+    await expect(sendWith(campaign.id, { retry: { attempts: 3, baseDelayMs: 1 } })).rejects.toThrow(
+      /Gave up after 3 tries/,
+    );
     expect((await messages(campaign.id)).filter((r) => r.status === "QUEUED")).toHaveLength(120);
-    expect(
-      await runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: sender() },
-      ),
-    ).toMatchObject({
+    expect(await sendWith(campaign.id)).toMatchObject({
       outcome: "sent",
       sent: 120,
     });
@@ -377,25 +347,20 @@ describe("sending a campaign", () => {
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
     let late: string[] = [];
-    const result = await runCampaignSend(
-      t.db,
-      env,
-      campaign.id,
-      sender({
-        hooks: {
-          afterBatch: async (n) => {
-            if (n !== 0) return;
-            // Between the snapshot (done) and their batch (the last one).
-            late = await lastBatchEmails(campaign.id, 3);
-            await t.sql`update customers set marketing_opt_in = false where email = ${late[0]!}`;
-            await t.sql`update customers set email = null, name = null, erased_at = now()
+    const result = await sendWith(campaign.id, {
+      hooks: {
+        afterBatch: async (n) => {
+          if (n !== 0) return;
+          // Between the snapshot (done) and their batch (the last one).
+          late = await lastBatchEmails(campaign.id, 3);
+          await t.sql`update customers set marketing_opt_in = false where email = ${late[0]!}`;
+          await t.sql`update customers set email = null, name = null, erased_at = now()
               where email = ${late[1]!}`;
-            await t.sql`insert into suppressions (email_hash, reason)
+          await t.sql`insert into suppressions (email_hash, reason)
               values (${emailSuppressionHash(late[2]!)}, 'COMPLAINT')`;
-          },
         },
-      }),
-    );
+      },
+    });
     expect(result).toMatchObject({ outcome: "sent", sent: 297, failed: 3 });
     const counts = receivedCounts(campaign.id);
     for (const address of late) expect(counts.has(address)).toBe(false);
@@ -419,20 +384,14 @@ describe("sending a campaign", () => {
     const a = await audience(500);
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
-    const result = await runCampaignSend(
-      { db: t.db, config: env },
-      {
-        campaignId: campaign.id,
-        sender: sender({
-          hooks: {
-            // Staff cancel while batch 1 is with the provider.
-            afterSend: async (n) => {
-              if (n === 1) await cancelCampaign(testDeps(t.db, marketer), { id: campaign.id });
-            },
-          },
+    const result = await sendWith(campaign.id, {
+      hooks: {
+        // Staff cancel while batch 1 is with the provider.
+        afterSend: async (n) => {
+          if (n === 1) await cancelCampaign(testDeps(t.db, marketer), { id: campaign.id });
         },
-      }),
-    );
+      },
+    });
     expect(result).toEqual({ outcome: "cancelled" });
     expect(receivedCounts(campaign.id).size).toBe(200);
     const rows = await messages(campaign.id);
@@ -442,12 +401,7 @@ describe("sending a campaign", () => {
     );
     expect(await campaignRow(campaign.id)).toMatchObject({ status: "CANCELLED", sentCount: 200 });
     // A later run (the job retried, a second worker) changes nothing.
-    expect(
-      await runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: sender() },
-      ),
-    ).toEqual({
+    expect(await sendWith(campaign.id)).toEqual({
       outcome: "cancelled",
     });
     expect(receivedCounts(campaign.id).size).toBe(200);
@@ -466,12 +420,7 @@ describe("sending a campaign", () => {
     expect(receivedCounts(campaign.id).size).toBe(0);
     expect((await campaignRow(campaign.id)).status).toBe("SCHEDULED");
     // A job that runs before its time (the campaign was moved later) leaves it alone.
-    expect(
-      await runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: sender() },
-      ),
-    ).toEqual({
+    expect(await sendWith(campaign.id)).toEqual({
       outcome: "not-due",
     });
     expect((await campaignRow(campaign.id)).status).toBe("SCHEDULED");
@@ -502,7 +451,7 @@ describe("sending a campaign", () => {
     const a = await audience(5);
     const campaign = await newCampaign(null);
     await start(campaign.id);
-    await runCampaignSend({ db: t.db, config: env }, { campaignId: campaign.id, sender: sender() });
+    await sendWith(campaign.id);
     const counts = receivedCounts(campaign.id);
     for (let i = 1; i <= 5; i++) expect(counts.get(`${a.tag}-${i}@example.org`)).toBe(1);
     for (const never of a.never) expect(counts.has(never)).toBe(false);
@@ -520,12 +469,7 @@ describe("sending a campaign", () => {
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
     await t.sql`delete from segments where id = ${a.segmentId}`;
-    expect(
-      await runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: sender() },
-      ),
-    ).toMatchObject({
+    expect(await sendWith(campaign.id)).toMatchObject({
       outcome: "failed",
     });
     expect(fake.requests).toHaveLength(0);
@@ -536,12 +480,7 @@ describe("sending a campaign", () => {
     const a = await audience(3);
     const campaign = await newCampaign(a.segmentId, "Hello **{{firstName}}** ({{tier}})");
     await start(campaign.id);
-    const result = await runCampaignSend(
-      t.db,
-      env,
-      campaign.id,
-      sender({ transport: outboxBatchTransport }),
-    );
+    const result = await sendWith(campaign.id, { transport: outboxBatchTransport });
     expect(result).toMatchObject({ outcome: "sent", sent: 3 });
     expect(fake.requests).toHaveLength(0);
     const rows = await messages(campaign.id);
@@ -560,24 +499,15 @@ describe("sending a campaign", () => {
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
     let second: unknown;
-    const first = await runCampaignSend(
-      { db: t.db, config: env },
-      {
-        campaignId: campaign.id,
-        sender: sender({
-          hooks: {
-            afterBatch: async (n) => {
-              if (n === 0) {
-                second = await runCampaignSend(
-                  { db: t.db, config: env },
-                  { campaignId: campaign.id, sender: sender() },
-                );
-              }
-            },
-          },
+    const first = await sendWith(campaign.id, {
+      hooks: {
+        afterBatch: async (n) => {
+          if (n === 0) {
+            second = await sendWith(campaign.id);
+          }
         },
-      }),
-    );
+      },
+    });
     expect(second).toEqual({ outcome: "busy" });
     expect(first).toMatchObject({ outcome: "sent", sent: 200 });
     expectExactlyOnce(campaign.id, a.tag, 200);
@@ -588,18 +518,13 @@ describe("sending a campaign", () => {
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
     // Sending started, then the worker died holding its job (graphile-worker keeps it locked).
-    await runCampaignSend(
-      t.db,
-      env,
-      campaign.id,
-      sender({
-        hooks: {
-          afterBatch: () => {
-            throw new Error("died");
-          },
+    await sendWith(campaign.id, {
+      hooks: {
+        afterBatch: () => {
+          throw new Error("died");
         },
-      }),
-    ).catch(() => {});
+      },
+    }).catch(() => {});
     await t.sql`delete from graphile_worker._private_jobs where key = ${`campaign:send:${campaign.id}`}`;
     expect(await resumeStalledCampaigns({ db: t.db })).not.toContain(campaign.id);
     await t.sql`update campaigns set last_progress_at = now() - interval '5 minutes' where id = ${campaign.id}`;
@@ -616,7 +541,7 @@ describe("sending a campaign", () => {
     const campaign = await newCampaign(a.segmentId, "# Hello {{firstName}}\n\n".repeat(20));
     await start(campaign.id);
     const began = performance.now();
-    await runCampaignSend({ db: t.db, config: env }, { campaignId: campaign.id, sender: sender() });
+    await sendWith(campaign.id);
     const seconds = (performance.now() - began) / 1000;
     const rate = 5000 / seconds;
     console.info(`campaign send: 5,000 emails in ${seconds.toFixed(2)} s (${Math.round(rate)}/s)`);
@@ -641,28 +566,18 @@ describe("the sender's claim", () => {
     const a = await audience(150);
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
-    await runCampaignSend(
-      t.db,
-      env,
-      campaign.id,
-      sender({
-        hooks: {
-          afterSend: (n) => {
-            if (n === 1) throw new Error("crash");
-          },
+    await sendWith(campaign.id, {
+      hooks: {
+        afterSend: (n) => {
+          if (n === 1) throw new Error("crash");
         },
-      }),
-    ).catch(() => {});
+      },
+    }).catch(() => {});
     // The job only came back a day later.
     await t.sql`update email_messages set attempted_at = now() - interval '24 hours'
       where campaign_id = ${campaign.id} and status = 'QUEUED' and attempted_at is not null`;
     fake.reset();
-    expect(
-      await runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: sender() },
-      ),
-    ).toMatchObject({
+    expect(await sendWith(campaign.id)).toMatchObject({
       outcome: "sent",
       sent: 100,
       failed: 50,
@@ -677,28 +592,18 @@ describe("the sender's claim", () => {
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
     let dropped = "";
-    await runCampaignSend(
-      t.db,
-      env,
-      campaign.id,
-      sender({
-        hooks: {
-          afterSend: async (n) => {
-            if (n === 0) {
-              dropped = (await lastBatchEmails(campaign.id, 1))[0]!;
-              await t.sql`update customers set marketing_opt_in = false where email = ${dropped}`;
-            }
-            if (n === 1) throw new Error("crash");
-          },
+    await sendWith(campaign.id, {
+      hooks: {
+        afterSend: async (n) => {
+          if (n === 0) {
+            dropped = (await lastBatchEmails(campaign.id, 1))[0]!;
+            await t.sql`update customers set marketing_opt_in = false where email = ${dropped}`;
+          }
+          if (n === 1) throw new Error("crash");
         },
-      }),
-    ).catch(() => {});
-    expect(
-      await runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: sender() },
-      ),
-    ).toMatchObject({
+      },
+    }).catch(() => {});
+    expect(await sendWith(campaign.id)).toMatchObject({
       outcome: "sent",
       sent: 149,
       failed: 1,
@@ -713,27 +618,17 @@ describe("the sender's claim", () => {
     const a = await audience(10);
     const campaign = await newCampaign(a.segmentId);
     await start(campaign.id);
-    await runCampaignSend(
-      t.db,
-      env,
-      campaign.id,
-      sender({
-        hooks: {
-          afterSend: () => {
-            throw new Error("crash");
-          },
+    await sendWith(campaign.id, {
+      hooks: {
+        afterSend: () => {
+          throw new Error("crash");
         },
-      }),
-    ).catch(() => {});
+      },
+    }).catch(() => {});
     // Sent but not recorded; then one of them opts out, so the batch's payload changes.
     const first = `${a.tag}-1@example.org`;
     await t.sql`update customers set marketing_opt_in = false where email = ${first}`;
-    expect(
-      await runCampaignSend(
-        { db: t.db, config: env },
-        { campaignId: campaign.id, sender: sender() },
-      ),
-    ).toMatchObject({
+    expect(await sendWith(campaign.id)).toMatchObject({
       outcome: "sent",
       sent: 9,
       failed: 1,

@@ -19,7 +19,6 @@ import { quintileScore, RFM_GRID, rfmSegmentOf } from "../src/analytics/rfm";
  * numbers below are computed from.
  */
 const AS_OF = new Date("2026-06-30T12:00:00Z");
-const UTC = { timeZone: "UTC" };
 const config = { TIME_ZONE: "UTC" };
 const JUNE = { from: "2026-06-01", to: "2026-06-30" };
 const FULL = { includeRevenue: true };

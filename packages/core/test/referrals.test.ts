@@ -61,13 +61,11 @@ const complete = (bookingId: string) =>
   setBookingStatus(
     { db: t.db, actor: staff, meta, config: { TIME_ZONE: "Europe/Belgrade" } },
     { bookingId, status: "COMPLETED" },
-    { timeZone: "Europe/Belgrade" },
   );
 const cancel = (bookingId: string) =>
   setBookingStatus(
     { db: t.db, actor: staff, meta, config: { TIME_ZONE: "Europe/Belgrade" } },
     { bookingId, status: "CANCELLED" },
-    { timeZone: "Europe/Belgrade" },
   );
 const customer = async (id: string) =>
   (await t.db.select().from(schema.customers).where(eq(schema.customers.id, id)))[0]!;
