@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import { request as httpRequest } from "node:http";
 import type { AppName } from "@xplorium/api";
 import { createSession, type SessionKind, sessionCookieName } from "@xplorium/auth";
@@ -9,11 +8,11 @@ import {
   insertStaff,
   type TestDatabase,
 } from "@xplorium/db/testing";
-import { memoryLogger } from "@xplorium/logger";
-import { createAppServer, type ServedApp, serveApp } from "@xplorium/server";
+import type { ServedApp } from "@xplorium/server";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestRoute, testServerBuild } from "../../../tests/support/remix-route-server";
+import { serveTestApp } from "./serve-test-app";
 
 /**
  * Issue 14, finding 6: a Cookie header the app cannot read (`xp_staff_session=%E0%A4`, broken
@@ -174,24 +173,15 @@ export function cookieFuzzSuite(app: AppName, modules: CookieFuzzModules) {
       PORTAL_URL: ORIGIN.portal,
       EMAIL_TRANSPORT: "outbox",
     });
-    const { server, lifecycle } = createAppServer({
+    const { served: s, url } = await serveTestApp({
       app,
       env,
       db: t.db,
-      log: memoryLogger().logger,
       appOrigin: ORIGIN[app],
       build: testServerBuild({ entry: modules.entry, routes }) as never,
     });
-    const s = await serveApp(server, {
-      port: 0,
-      host: "127.0.0.1",
-      log: memoryLogger().logger,
-      lifecycle,
-      signals: new EventEmitter(),
-      exit: () => {},
-    });
     served.push(s);
-    return new URL(`http://127.0.0.1:${s.port}`);
+    return url;
   }
 
   /** Every kind of request that reads the session: pages, their data, and tRPC both ways. */

@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import { request as httpRequest } from "node:http";
 import type { AppName } from "@xplorium/api";
 import { createSession, generateApiKey, sessionCookieName } from "@xplorium/auth";
@@ -10,10 +9,10 @@ import {
   insertStaff,
   type TestDatabase,
 } from "@xplorium/db/testing";
-import { memoryLogger } from "@xplorium/logger";
-import { createAppServer, type ServedApp, serveApp } from "@xplorium/server";
+import type { ServedApp } from "@xplorium/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testServerBuild } from "../../../tests/support/remix-route-server";
+import { serveTestApp } from "./serve-test-app";
 
 /**
  * Issue 14, finding 8, over real HTTP through the app server both apps run (production mode,
@@ -35,11 +34,10 @@ let customerCookie: string;
 let validKey: string;
 
 async function start(app: AppName, env: Env) {
-  const { server, lifecycle } = createAppServer({
+  const { served: s, url: at } = await serveTestApp({
     app,
     env,
     db: t.db,
-    log: memoryLogger().logger,
     appOrigin: ORIGIN[app],
     // tRPC is answered before Remix in production: no page is needed.
     build: testServerBuild({
@@ -47,16 +45,8 @@ async function start(app: AppName, env: Env) {
       routes: [{ id: "root", path: "", module: { default: () => null } }],
     }) as never,
   });
-  const s = await serveApp(server, {
-    port: 0,
-    host: "127.0.0.1",
-    log: memoryLogger().logger,
-    lifecycle,
-    signals: new EventEmitter(),
-    exit: () => {},
-  });
   served.push(s);
-  url[app] = new URL(`http://127.0.0.1:${s.port}`);
+  url[app] = at;
 }
 
 beforeAll(async () => {

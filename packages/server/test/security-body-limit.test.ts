@@ -1,14 +1,13 @@
-import { EventEmitter } from "node:events";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";
 import type { AppName } from "@xplorium/api";
 import { type Env, loadEnv } from "@xplorium/config";
 import { schema } from "@xplorium/db";
 import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { memoryLogger } from "@xplorium/logger";
-import { createAppServer, type ServedApp, serveApp } from "@xplorium/server";
+import type { ServedApp } from "@xplorium/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testServerBuild } from "../../../tests/support/remix-route-server";
+import { serveTestApp } from "./serve-test-app";
 
 /**
  * Issue 14, finding 5, over real HTTP through the app server both apps run: request bodies are
@@ -52,11 +51,10 @@ async function start(app: AppName, extra: Record<string, string> = {}): Promise<
     EMAIL_TRANSPORT: "outbox",
     ...extra,
   });
-  const { server, lifecycle } = createAppServer({
+  const { served, url } = await serveTestApp({
     app,
     env,
     db: t.db,
-    log: memoryLogger().logger,
     appOrigin: ORIGIN[app],
     build: testServerBuild({
       entry: { default: () => new Response("page", { status: 200 }) },
@@ -66,18 +64,10 @@ async function start(app: AppName, extra: Record<string, string> = {}): Promise<
       ],
     }) as never,
   });
-  const served = await serveApp(server, {
-    port: 0,
-    host: "127.0.0.1",
-    log: memoryLogger().logger,
-    lifecycle,
-    signals: new EventEmitter(),
-    exit: () => {},
-  });
   servers.push(served);
   const sockets: Socket[] = [];
   served.listener.on("connection", (s: Socket) => sockets.push(s));
-  return { url: new URL(`http://127.0.0.1:${served.port}`), sockets };
+  return { url, sockets };
 }
 
 beforeAll(async () => {
