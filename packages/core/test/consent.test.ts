@@ -6,18 +6,16 @@ import {
   setConsentByStaff,
 } from "@xplorium/core/consent";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaff } from "@xplorium/db/testing";
 import { JOBS } from "@xplorium/domain";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CONSENT_WORDING, recordConsentChange } from "../src/consent/consent";
+import { useTestDatabase } from "./support";
 
-let t: TestDatabase;
+const t = useTestDatabase(async (t) => {
+  actor = { type: "staff", id: (await insertStaff(t.db)).id, role: "FRONT_DESK" };
+});
 const config = loadEnv({
   NODE_ENV: "test",
   PORTAL_URL: "http://portal.test:3001",
@@ -26,14 +24,6 @@ const config = loadEnv({
 let actor: { type: "staff"; id: string; role: "FRONT_DESK" };
 const meta = { ip: "10.9.0.1", userAgent: "vitest staff browser", requestId: "consent-test" };
 const customerMeta = { ip: "10.9.0.2", userAgent: "vitest phone", requestId: "consent-confirm" };
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  actor = { type: "staff", id: (await insertStaff(t.db)).id, role: "FRONT_DESK" };
-});
-afterAll(async () => {
-  await t.drop();
-});
 
 const events = (customerId: string) =>
   t.db

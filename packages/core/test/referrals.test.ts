@@ -2,21 +2,20 @@ import type { Actor } from "@xplorium/core/actor";
 import { bookingCreateInput, createBooking, setBookingStatus } from "@xplorium/core/bookings";
 import { applyReferralCode, referralApplyInput, referralSummary } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
-import {
-  createTestDatabase,
-  insertCustomer,
-  insertStaff,
-  type TestDatabase,
-} from "@xplorium/db/testing";
+import { insertCustomer, insertStaff } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BookingCreateInput } from "../src/bookings/booking-create";
-import { ledgerDrift } from "../src/loyalty/ledger";
 import { referralConflict } from "../src/loyalty/referral-rules";
 import { friendDisplayName } from "../src/loyalty/referrals";
+import { checkLedger, useTestDatabase } from "./support";
 
-let t: TestDatabase;
 let staff: Actor;
+// The ledger invariant holds after every test.
+const t = useTestDatabase(async (t) => {
+  const s = await insertStaff(t.db);
+  staff = { type: "staff", id: s.id, role: "FRONT_DESK" };
+}, checkLedger);
 const meta = { ip: "127.0.0.1", userAgent: "vitest", requestId: "r" };
 const config = { PORTAL_URL: "http://portal.test" };
 const BOOKING_CONFIG = {
@@ -27,19 +26,6 @@ const BOOKING_CONFIG = {
   PORTAL_URL: "http://portal.test",
   RESEND_API_KEY: undefined,
 };
-
-beforeAll(async () => {
-  t = await createTestDatabase();
-  const s = await insertStaff(t.db);
-  staff = { type: "staff", id: s.id, role: "FRONT_DESK" };
-});
-afterEach(async () => {
-  // The ledger invariant holds after every test.
-  expect(await ledgerDrift(t.db)).toEqual([]);
-});
-afterAll(async () => {
-  await t.drop();
-});
 
 let n = 0;
 const email = (name: string) => `${name}.${++n}@example.com`;
