@@ -7,10 +7,10 @@ import {
   refreshAnalytics,
 } from "@xplorium/core/analytics";
 import { segmentCount, segmentPreview } from "@xplorium/core/marketing";
-import { createTestDatabase, type TestDatabase } from "@xplorium/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { insertJuneFixture, type JuneFixture } from "../../../tests/support/analytics-fixture";
 import { quintileScore, RFM_GRID, rfmSegmentOf } from "../src/analytics/rfm";
+import { useTestDatabase } from "./support";
 
 /**
  * Every figure against a hand computation on a small fixture (UTC days, as of 30 June 2026
@@ -23,16 +23,10 @@ const config = { TIME_ZONE: "UTC" };
 const JUNE = { from: "2026-06-01", to: "2026-06-30" };
 const FULL = { includeRevenue: true };
 
-let t: TestDatabase;
 let id: JuneFixture;
-
-beforeAll(async () => {
-  t = await createTestDatabase();
+const t = useTestDatabase(async (t) => {
   id = await insertJuneFixture(t);
   await refreshAnalytics({ db: t.db, config, now: AS_OF });
-});
-afterAll(async () => {
-  await t?.drop();
 });
 
 describe("the dashboard, by hand", () => {
