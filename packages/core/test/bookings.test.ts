@@ -10,18 +10,10 @@ import { insertCustomer, insertStaffActor, testMeta } from "@xplorium/db/testing
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { BookingCreateInput } from "../src/bookings/booking-create";
-import { checkLedger, useTestDatabase } from "./support";
+import { BOOKING_CONFIG, bookAs, checkLedger, useTestDatabase } from "./support";
 
 let actor: Awaited<ReturnType<typeof insertStaffActor>>;
 const meta = testMeta;
-const BOOKING_CONFIG = {
-  CURRENCY: "EUR",
-  DEFAULT_PHONE_REGION: "RS",
-  SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
-  EMAIL_FROM: "Xplorium <hello@xplorium.example>",
-  PORTAL_URL: "http://portal.test",
-  RESEND_API_KEY: undefined,
-};
 const TZ = { TIME_ZONE: "Europe/Belgrade" };
 
 const t = useTestDatabase(async () => {
@@ -29,19 +21,7 @@ const t = useTestDatabase(async () => {
 }, checkLedger);
 
 const book = (raw: Partial<Record<keyof BookingCreateInput, unknown>>) =>
-  createBooking(
-    { db: t.db, actor, meta, config: BOOKING_CONFIG },
-    {
-      ...bookingCreateInput.parse({
-        type: "CAFE",
-        scheduledAt: "2026-03-10T10:00:00Z",
-        guests: 2,
-        amount: 2500,
-        ...raw,
-      }),
-      source: "ADMIN",
-    },
-  );
+  bookAs(t.db, actor, meta, raw);
 const status = (bookingId: string, s: "APPROVED" | "COMPLETED" | "CANCELLED") =>
   setBookingStatus({ db: t.db, actor, meta, config: TZ }, { bookingId, status: s });
 const customer = async (id: string) =>

@@ -1,5 +1,5 @@
 import type { Actor } from "@xplorium/core/actor";
-import { bookingCreateInput, createBooking, setBookingStatus } from "@xplorium/core/bookings";
+import { setBookingStatus } from "@xplorium/core/bookings";
 import { applyReferralCode, referralApplyInput, referralSummary } from "@xplorium/core/loyalty";
 import { schema } from "@xplorium/db";
 import { insertCustomer, insertStaff } from "@xplorium/db/testing";
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { BookingCreateInput } from "../src/bookings/booking-create";
 import { referralConflict } from "../src/loyalty/referral-rules";
 import { friendDisplayName } from "../src/loyalty/referrals";
-import { checkLedger, useTestDatabase } from "./support";
+import { bookAs, checkLedger, useTestDatabase } from "./support";
 
 let staff: Actor;
 // The ledger invariant holds after every test.
@@ -18,31 +18,11 @@ const t = useTestDatabase(async (t) => {
 }, checkLedger);
 const meta = { ip: "127.0.0.1", userAgent: "vitest", requestId: "r" };
 const config = { PORTAL_URL: "http://portal.test" };
-const BOOKING_CONFIG = {
-  CURRENCY: "EUR",
-  DEFAULT_PHONE_REGION: "RS",
-  SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
-  EMAIL_FROM: "Xplorium <hello@xplorium.example>",
-  PORTAL_URL: "http://portal.test",
-  RESEND_API_KEY: undefined,
-};
 
 let n = 0;
 const email = (name: string) => `${name}.${++n}@example.com`;
 const book = (raw: Partial<Record<keyof BookingCreateInput, unknown>>) =>
-  createBooking(
-    { db: t.db, actor: staff, meta, config: BOOKING_CONFIG },
-    {
-      ...bookingCreateInput.parse({
-        type: "CAFE",
-        scheduledAt: "2026-03-10T10:00:00Z",
-        guests: 2,
-        amount: 2500,
-        ...raw,
-      }),
-      source: "ADMIN",
-    },
-  );
+  bookAs(t.db, staff, meta, raw);
 const complete = (bookingId: string) =>
   setBookingStatus(
     { db: t.db, actor: staff, meta, config: { TIME_ZONE: "Europe/Belgrade" } },
