@@ -1,5 +1,4 @@
 import { TRPCError } from "@trpc/server";
-import { createCaller, createContext } from "@xplorium/api";
 import { sessionCookieName } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
 import { deliverEmail } from "@xplorium/core/messaging";
@@ -9,6 +8,7 @@ import { JOBS } from "@xplorium/domain";
 import { transportFor } from "@xplorium/email";
 import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { appCaller } from "../packages/api/test/support";
 import { CODE_FAILED, LINK_FAILED } from "../packages/core/src/auth/customer-sign-in";
 import { emailSuppressionHash } from "../packages/core/src/privacy/suppression-hash";
 import type { FakeResend, RecordedRequest, ResendEmailBody } from "./support/fake-resend";
@@ -43,20 +43,15 @@ const runJobs = () =>
   });
 
 async function portal(cookie?: string) {
-  const resHeaders = new Headers();
   const headers = new Headers({ "user-agent": "vitest e2e" });
   if (cookie) headers.set("cookie", cookie);
-  const ctx = await createContext({
-    db: t.db,
-    env,
-    app: "portal",
-    request: new Request(new URL("/api/trpc", env.PORTAL_URL), { headers }),
-    resHeaders,
-    // A different client address per call keeps the per-IP limits out of the way.
-    ip: `10.2.0.${++ipCounter}`,
+  // A different client address per call keeps the per-IP limits out of the way.
+  ++ipCounter;
+  return appCaller(t.db, env, "portal", {
+    headers,
+    ip: `10.2.0.${ipCounter}`,
     requestId: `e2e-${ipCounter}`,
   });
-  return { api: createCaller(ctx), resHeaders };
 }
 
 let seq = 0;

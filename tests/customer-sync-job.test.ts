@@ -1,5 +1,4 @@
 import { TRPCError } from "@trpc/server";
-import { createCaller, createContext } from "@xplorium/api";
 import { createSession, type StaffRole, sessionCookieName } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
 import { runCustomerSync } from "@xplorium/core/customers";
@@ -7,6 +6,7 @@ import { schema } from "@xplorium/db";
 import { insertStaff, type TestDatabase } from "@xplorium/db/testing";
 import { JOBS } from "@xplorium/domain";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { appCaller } from "../packages/api/test/support";
 import { useWorkerFixture } from "./support/worker-fixture";
 
 /**
@@ -34,18 +34,12 @@ beforeEach(async () => {
 
 async function admin(role: StaffRole) {
   const { token } = await createSession(t.db, { kind: "STAFF", staffUserId: staff[role].id });
-  const ctx = await createContext({
-    db: t.db,
-    env,
-    app: "admin",
-    request: new Request(new URL("/api/trpc", env.ADMIN_URL), {
-      headers: { cookie: `${sessionCookieName("STAFF", { secure: false })}=${token}` },
-    }),
-    resHeaders: new Headers(),
+  const { api } = await appCaller(t.db, env, "admin", {
+    headers: { cookie: `${sessionCookieName("STAFF", { secure: false })}=${token}` },
     ip: "10.9.0.1",
     requestId: `sync-${++requestNo}`,
   });
-  return createCaller(ctx);
+  return api;
 }
 
 /** Runs every due job once with the worker's own task list. */

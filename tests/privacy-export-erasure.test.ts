@@ -1,4 +1,4 @@
-import { createCaller, createContext, personalDataResponse } from "@xplorium/api";
+import { createContext, personalDataResponse } from "@xplorium/api";
 import { createSession, sessionCookieName } from "@xplorium/auth";
 import type { Env } from "@xplorium/config";
 import { refreshAnalytics } from "@xplorium/core/analytics";
@@ -9,6 +9,7 @@ import { schema } from "@xplorium/db";
 import { insertStaff, type TestDatabase, unique } from "@xplorium/db/testing";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { appCaller } from "../packages/api/test/support";
 import { syncFromBookings } from "../packages/core/src/customers/sync-from-bookings";
 import { ledgerDrift } from "../packages/core/src/loyalty/ledger";
 import { PERSONAL_DATA_TABLES } from "../packages/core/src/privacy/personal-data-export";
@@ -93,17 +94,13 @@ async function portalAs(customerId: string | null) {
     const { token } = await createSession(t.db, { kind: "CUSTOMER", customerId });
     headers.set("cookie", `${sessionCookieName("CUSTOMER", { secure: false })}=${token}`);
   }
-  const resHeaders = new Headers();
-  const ctx = await createContext({
-    db: t.db,
-    env,
-    app: "portal",
-    request: new Request(new URL("/api/trpc", env.PORTAL_URL), { headers }),
-    resHeaders,
-    ip: `10.70.0.${++ip}`,
+  ++ip;
+  const { api, resHeaders } = await appCaller(t.db, env, "portal", {
+    headers,
+    ip: `10.70.0.${ip}`,
     requestId: `privacy-${ip}`,
   });
-  return { api: createCaller(ctx), resHeaders, cookie: headers.get("cookie") };
+  return { api, resHeaders, cookie: headers.get("cookie") };
 }
 
 // The worker's own tasks: sends, campaigns, automations.

@@ -212,18 +212,35 @@ export async function insertBookingSiteKey(db: Database): Promise<string> {
   return k.key;
 }
 
+/**
+ * The router called in-process the way a request to `app` reaches it: with these headers (a
+ * session cookie, a user agent) from this client address. `resHeaders` holds what the response
+ * would carry (Set-Cookie, Retry-After).
+ */
+export async function appCaller(
+  db: Database,
+  env: Env,
+  app: AppName,
+  opts: { headers?: HeadersInit; ip?: string; requestId?: string } = {},
+) {
+  const resHeaders = new Headers();
+  const origin = app === "admin" ? env.ADMIN_URL : env.PORTAL_URL;
+  const ctx = await createContext({
+    db,
+    env,
+    app,
+    request: new Request(new URL("/api/trpc", origin), { headers: opts.headers ?? {} }),
+    resHeaders,
+    ip: opts.ip ?? "127.0.0.1",
+    requestId: opts.requestId ?? null,
+  });
+  return { api: createCaller(ctx), resHeaders };
+}
+
 /** The admin's router called as a fresh staff member of the role, through a real session cookie. */
 export async function staffCaller(db: Database, env: Env, role: StaffRole, requestId: string) {
   const staff = await insertStaff(db, { role });
   const { cookie } = await staffCookie(db, staff.id);
-  const ctx = await createContext({
-    db,
-    env,
-    app: "admin",
-    request: new Request(new URL("/api/trpc", env.ADMIN_URL), { headers: { cookie } }),
-    resHeaders: new Headers(),
-    ip: "127.0.0.1",
-    requestId,
-  });
-  return { api: createCaller(ctx), staff };
+  const { api } = await appCaller(db, env, "admin", { headers: { cookie }, requestId });
+  return { api, staff };
 }
