@@ -4,8 +4,9 @@ import { type Actor, noRequest, type RequestMeta, systemActor } from "./actor";
 /**
  * What every service takes first: `doThing(deps, input)`. Built once per request by the tRPC
  * middleware that authenticates it (packages/api/src/trpc.ts) and once per job by the worker
- * (apps/worker/src/tasks/index.ts). `config` is the process's validated configuration; each
- * service names only the slice it reads (`Deps<PointsExpiryConfig>`), so none takes the whole env.
+ * (`jobTask`, apps/worker/src/tasks/job-deps.ts). `config` is the process's validated
+ * configuration; each service names only the slice it reads (`Deps<PointsExpiryConfig>`), so
+ * none takes the whole env.
  */
 export interface Deps<Config = unknown> {
   db: Database;
