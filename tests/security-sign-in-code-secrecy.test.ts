@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { StaffRole } from "@xplorium/auth";
 import { type Env, loadEnv } from "@xplorium/config";
@@ -25,6 +24,7 @@ import {
 import { appOrigin, trpcHttp } from "../packages/api/test/trpc-http";
 import type { FakeResend } from "./support/fake-resend";
 import { graphileWorker } from "./support/graphile-worker";
+import { runEntry } from "./support/run-entry";
 import { useWorkerFixture, type WorkerFixture } from "./support/worker-fixture";
 
 /**
@@ -50,7 +50,7 @@ function expectNotLogged(secrets: string[]) {
   expect(logged.length, "the worker logged its jobs").toBeGreaterThan(0);
   for (const secret of secrets) expect(all, "a secret in the logs").not.toContain(secret);
 }
-const repoRoot = fileURLToPath(new URL("../", import.meta.url));
+const _repoRoot = fileURLToPath(new URL("../", import.meta.url));
 
 interface Answer {
   status: number;
@@ -433,34 +433,3 @@ describe("production without Resend", () => {
     }
   }, 60_000);
 });
-
-/**
- * Runs an entry point under tsx as its start script would; resolves with its exit code and
- * output once it exits, or once `until` shows up in the output (then it is stopped, SIGTERM).
- */
-function runEntry(
-  entry: string,
-  env: NodeJS.ProcessEnv,
-  until?: RegExp,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry], {
-      cwd: repoRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (until?.test(output)) child.kill("SIGTERM");
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}

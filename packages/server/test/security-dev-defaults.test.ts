@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -7,6 +6,7 @@ import { memoryLogger } from "@xplorium/logger";
 import { serveApp } from "@xplorium/server";
 import express from "express";
 import { describe, expect, it } from "vitest";
+import { runEntry } from "../../../tests/support/run-entry";
 
 /**
  * Issue 14, finding 7: the development defaults (above all the public, fixed SESSION_SECRET)
@@ -18,7 +18,7 @@ import { describe, expect, it } from "vitest";
 /** The configuration of a process started with exactly these variables. */
 const loadEnv = (vars: Record<string, string | undefined>) => load(vars as NodeJS.ProcessEnv);
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const _repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const DEV_SECRET = "development-only-secret-change-me-0123456789";
 const REAL_SECRET = "a-real-secret-for-this-test-0123456789abcdef";
 
@@ -163,29 +163,3 @@ describe("the web servers", () => {
     }
   }, 120_000);
 });
-
-/** Runs an app's entry under tsx as its dev script would; resolves with its exit code and output. */
-function runEntry(
-  entry: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry], {
-      cwd: repoRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
